@@ -1,0 +1,198 @@
+//! Diagnostics: the content problems every stage reports, collected rather than
+//! `?`-returned so one `cairn check` run shows all of them.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Every check code of the contract (SPEC "Checks"); the string form is public API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    YamlSyntax,
+    FrontMatter,
+    InvalidValue,
+    UnknownParty,
+    UnknownSystem,
+    UnknownContact,
+    UnknownHours,
+    DuplicateId,
+    RaciNoAccountable,
+    RaciManyAccountable,
+    RaciNoResponsible,
+    RaciBadLetter,
+    BrokenLink,
+    DependencyCycle,
+    ReviewOverdue,
+    CoverageGap,
+    RequiredActivityMissing,
+    SystemWithoutRunbook,
+    PossibleSecret,
+    OrphanPage,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::YamlSyntax => "yaml-syntax",
+            Code::FrontMatter => "front-matter",
+            Code::InvalidValue => "invalid-value",
+            Code::UnknownParty => "unknown-party",
+            Code::UnknownSystem => "unknown-system",
+            Code::UnknownContact => "unknown-contact",
+            Code::UnknownHours => "unknown-hours",
+            Code::DuplicateId => "duplicate-id",
+            Code::RaciNoAccountable => "raci-no-accountable",
+            Code::RaciManyAccountable => "raci-many-accountable",
+            Code::RaciNoResponsible => "raci-no-responsible",
+            Code::RaciBadLetter => "raci-bad-letter",
+            Code::BrokenLink => "broken-link",
+            Code::DependencyCycle => "dependency-cycle",
+            Code::ReviewOverdue => "review-overdue",
+            Code::CoverageGap => "coverage-gap",
+            Code::RequiredActivityMissing => "required-activity-missing",
+            Code::SystemWithoutRunbook => "system-without-runbook",
+            Code::PossibleSecret => "possible-secret",
+            Code::OrphanPage => "orphan-page",
+        }
+    }
+
+    /// The severity the contract gives the code; `possible-secret` is promoted
+    /// to an error by a client build (see `check::for_build`).
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::ReviewOverdue
+            | Code::CoverageGap
+            | Code::RequiredActivityMissing
+            | Code::SystemWithoutRunbook
+            | Code::PossibleSecret
+            | Code::OrphanPage => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    #[serde(skip)]
+    pub severity: Severity,
+    /// Relative to the site root, `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            file: file.into(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line` or `file` when the line is unknown.
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{}", self.file, line),
+            None => self.file.clone(),
+        }
+    }
+}
+
+/// Sorted for stable output: errors first, then by file, line and code.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, a.code, &a.message).cmp(&(b.severity, &b.file, b.line, b.code, &b.message))
+    });
+}
+
+pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    (errors, diags.len() - errors)
+}
+
+/// Compiler-style text: `error[code]: file:line: message`, errors first, with a count.
+pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (label, paint) = match d.severity {
+            Severity::Error => ("error", "\x1b[1;31m"),
+            Severity::Warning => ("warning", "\x1b[1;33m"),
+        };
+        if color {
+            let _ = writeln!(out, "{paint}{label}[{}]\x1b[0m: \x1b[1m{}\x1b[0m: {}", d.code.as_str(), d.location(), d.message);
+        } else {
+            let _ = writeln!(out, "{label}[{}]: {}: {}", d.code.as_str(), d.location(), d.message);
+        }
+    }
+    let (errors, warnings) = count(diags);
+    if errors + warnings > 0 {
+        let _ = writeln!(out, "{} error{}, {} warning{}", errors, plural(errors), warnings, plural(warnings));
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    errors: Vec<&'a Diagnostic>,
+    warnings: Vec<&'a Diagnostic>,
+}
+
+/// `{"errors":[…],"warnings":[…]}` as SPEC fixes it.
+pub fn to_json(diags: &[Diagnostic]) -> String {
+    let report = JsonReport {
+        errors: diags.iter().filter(|d| d.is_error()).collect(),
+        warnings: diags.iter().filter(|d| !d.is_error()).collect(),
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|_| String::from("{\"errors\":[],\"warnings\":[]}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_splits_errors_from_warnings_and_keeps_null_lines() {
+        let diags = vec![
+            Diagnostic::new(Code::RaciNoAccountable, "data/systems/m365.yaml", Some(12), "no A"),
+            Diagnostic::new(Code::OrphanPage, "content/a.md", None, "orphan"),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&to_json(&diags)).unwrap();
+        assert_eq!(v["errors"][0]["code"], "raci-no-accountable");
+        assert_eq!(v["errors"][0]["line"], 12);
+        assert_eq!(v["warnings"][0]["line"], serde_json::Value::Null);
+        assert_eq!(v["warnings"][0]["file"], "content/a.md");
+    }
+
+    #[test]
+    fn text_reads_like_a_compiler() {
+        let diags = vec![Diagnostic::new(Code::UnknownParty, "data/systems/m365.yaml", Some(3), "unknown party `x`")];
+        assert_eq!(
+            to_text(&diags, false),
+            "error[unknown-party]: data/systems/m365.yaml:3: unknown party `x`\n1 error, 0 warnings\n"
+        );
+    }
+}

@@ -1,0 +1,418 @@
+//! Coverage hours: days, times of day, windows that may cross midnight, and the
+//! minute-exact week mask that `coverage-gap` and the "answers now" marker use.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+pub const MINUTES_PER_DAY: usize = 24 * 60;
+pub const MINUTES_PER_WEEK: usize = 7 * MINUTES_PER_DAY;
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// A set of weekdays; bit 0 is Monday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DaySet(u8);
+
+impl DaySet {
+    pub const ALL: DaySet = DaySet(0x7f);
+
+    pub fn contains(self, day: usize) -> bool {
+        day < 7 && self.0 & (1 << day) != 0
+    }
+
+    pub fn days(self) -> impl Iterator<Item = usize> {
+        (0..7).filter(move |&d| self.contains(d))
+    }
+
+    fn day_index(s: &str) -> Option<usize> {
+        DAY_NAMES.iter().position(|d| *d == s)
+    }
+
+    /// `mon`, `mon-fri`, `sat,sun`, `fri-mon` (wraps), or a comma list of those.
+    pub fn parse(s: &str) -> Result<DaySet, String> {
+        let mut set = 0u8;
+        for part in s.split(',').map(str::trim) {
+            set |= Self::parse_part(part)
+                .ok_or_else(|| format!("invalid days `{s}`: use mon…sun, a range like mon-fri, or a list like sat,sun"))?;
+        }
+        Ok(DaySet(set))
+    }
+
+    fn parse_part(part: &str) -> Option<u8> {
+        match part.split_once('-') {
+            None => Self::day_index(part).map(|d| 1 << d),
+            Some((a, b)) => {
+                let (a, b) = (Self::day_index(a.trim())?, Self::day_index(b.trim())?);
+                let mut set = 0u8;
+                let mut d = a;
+                loop {
+                    set |= 1 << d;
+                    if d == b {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+                Some(set)
+            }
+        }
+    }
+}
+
+impl fmt::Display for DaySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == DaySet::ALL {
+            return f.write_str("mon-sun");
+        }
+        // Runs of consecutive days as ranges: mon-fri, sat,sun.
+        let mut parts = Vec::new();
+        let mut d = 0;
+        while d < 7 {
+            if self.contains(d) {
+                let start = d;
+                while d + 1 < 7 && self.contains(d + 1) {
+                    d += 1;
+                }
+                parts.push(match d - start {
+                    0 => DAY_NAMES[start].to_string(),
+                    1 => format!("{},{}", DAY_NAMES[start], DAY_NAMES[d]),
+                    _ => format!("{}-{}", DAY_NAMES[start], DAY_NAMES[d]),
+                });
+            }
+            d += 1;
+        }
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl<'de> Deserialize<'de> for DaySet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let parts: Vec<String> = super::one_or_many(d)?;
+        let mut set = DaySet(0);
+        for p in parts {
+            set.0 |= DaySet::parse(&p).map_err(serde::de::Error::custom)?.0;
+        }
+        Ok(set)
+    }
+}
+
+impl Serialize for DaySet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A time of day, `"HH:MM"` 24 h; `"24:00"` is allowed as the end of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeOfDay(u16);
+
+impl TimeOfDay {
+    pub fn minutes(self) -> usize {
+        self.0 as usize
+    }
+
+    pub fn parse(s: &str) -> Result<TimeOfDay, String> {
+        let bad = || format!("invalid time `{s}`: write a quoted 24-hour time like \"08:00\"");
+        let (h, m) = s.split_once(':').ok_or_else(bad)?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 || !(h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())) {
+            return Err(bad());
+        }
+        let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if m > 59 || h > 24 || (h == 24 && m != 0) {
+            return Err(bad());
+        }
+        Ok(TimeOfDay(h * 60 + m))
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = TimeOfDay;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a quoted time like \"08:00\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TimeOfDay, E> {
+                TimeOfDay::parse(s).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<TimeOfDay, E> {
+                Err(E::custom(format!("invalid time `{n}`: write a quoted 24-hour time like \"08:00\"")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<TimeOfDay, E> {
+                self.visit_u64(n.unsigned_abs())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// From `from` on each listed day until `to`; when `to` ≤ `from` it ends on the next day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageWindow {
+    pub days: DaySet,
+    pub from: TimeOfDay,
+    pub to: TimeOfDay,
+}
+
+impl CoverageWindow {
+    /// Half-open minute spans `[start, end)` of the week, Monday 00:00 = 0; a span
+    /// past Sunday midnight is returned as two.
+    pub fn spans(&self) -> Vec<(usize, usize)> {
+        let (from, to) = (self.from.minutes(), self.to.minutes());
+        let len = if to > from { to - from } else { MINUTES_PER_DAY - from + to };
+        let mut out = Vec::new();
+        for day in self.days.days() {
+            let start = day * MINUTES_PER_DAY + from;
+            let end = start + len;
+            if end <= MINUTES_PER_WEEK {
+                out.push((start, end));
+            } else {
+                out.push((start, MINUTES_PER_WEEK));
+                out.push((0, end - MINUTES_PER_WEEK));
+            }
+        }
+        out
+    }
+}
+
+/// A named coverage definition in `cairn.yaml`: `24x7`, one window, or a list of windows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoursSpec {
+    Always,
+    Windows(Vec<CoverageWindow>),
+}
+
+impl HoursSpec {
+    pub fn mask(&self) -> WeekMask {
+        let mut mask = WeekMask::default();
+        match self {
+            HoursSpec::Always => mask.fill(0, MINUTES_PER_WEEK),
+            HoursSpec::Windows(ws) => {
+                for (a, b) in ws.iter().flat_map(CoverageWindow::spans) {
+                    mask.fill(a, b);
+                }
+            }
+        }
+        mask
+    }
+
+    /// Human text for pages: `24x7` or `mon-fri 08:00–18:00`.
+    pub fn describe(&self) -> String {
+        match self {
+            HoursSpec::Always => "24x7".into(),
+            HoursSpec::Windows(ws) => ws
+                .iter()
+                .map(|w| format!("{} {}–{}", w.days, w.from, w.to))
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HoursSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HoursSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`24x7`, a window `{ days: mon-fri, from: \"08:00\", to: \"18:00\" }`, or a list of windows")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<HoursSpec, E> {
+                if s == "24x7" {
+                    Ok(HoursSpec::Always)
+                } else {
+                    Err(E::custom(format!(
+                        "invalid hours `{s}`: write `24x7` or a window {{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}"
+                    )))
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<HoursSpec, A::Error> {
+                let w = CoverageWindow::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(HoursSpec::Windows(vec![w]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<HoursSpec, A::Error> {
+                let mut ws = Vec::new();
+                while let Some(w) = seq.next_element::<CoverageWindow>()? {
+                    ws.push(w);
+                }
+                Ok(HoursSpec::Windows(ws))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One bit per minute of the week (Monday 00:00 first), in the site's timezone.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WeekMask(Box<[u64; MINUTES_PER_WEEK.div_ceil(64)]>);
+
+impl Default for WeekMask {
+    fn default() -> Self {
+        WeekMask(Box::new([0; MINUTES_PER_WEEK.div_ceil(64)]))
+    }
+}
+
+impl fmt::Debug for WeekMask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WeekMask({:?})", self.gaps())
+    }
+}
+
+impl WeekMask {
+    pub fn fill(&mut self, start: usize, end: usize) {
+        for m in start..end.min(MINUTES_PER_WEEK) {
+            self.0[m / 64] |= 1 << (m % 64);
+        }
+    }
+
+    pub fn contains(&self, minute: usize) -> bool {
+        minute < MINUTES_PER_WEEK && self.0[minute / 64] & (1 << (minute % 64)) != 0
+    }
+
+    pub fn union(&mut self, other: &WeekMask) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a |= b;
+        }
+    }
+
+    /// Uncovered spans `[start, end)`; a gap running over Sunday midnight into Monday is
+    /// reported as one span starting on Sunday (end may exceed the week).
+    pub fn gaps(&self) -> Vec<(usize, usize)> {
+        let mut gaps = Vec::new();
+        let mut m = 0;
+        while m < MINUTES_PER_WEEK {
+            if self.contains(m) {
+                m += 1;
+                continue;
+            }
+            let start = m;
+            while m < MINUTES_PER_WEEK && !self.contains(m) {
+                m += 1;
+            }
+            gaps.push((start, m));
+        }
+        // Join a gap at the end of Sunday with one at the start of Monday.
+        if gaps.len() > 1
+            && let (Some(&(first_start, first_end)), Some(&(last_start, last_end))) = (gaps.first(), gaps.last())
+            && first_start == 0
+            && last_end == MINUTES_PER_WEEK
+        {
+            gaps.remove(0);
+            if let Some(last) = gaps.last_mut() {
+                *last = (last_start, MINUTES_PER_WEEK + first_end);
+            }
+        }
+        gaps
+    }
+
+    /// `sat 08:00–sun 08:00` for a span from [`WeekMask::gaps`].
+    pub fn describe_span((start, end): (usize, usize)) -> String {
+        let at = |m: usize| {
+            let m = m % MINUTES_PER_WEEK;
+            format!("{} {:02}:{:02}", DAY_NAMES[m / MINUTES_PER_DAY], (m % MINUTES_PER_DAY) / 60, m % 60)
+        };
+        format!("{}–{}", at(start), at(end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(days: &str, from: &str, to: &str) -> CoverageWindow {
+        CoverageWindow {
+            days: DaySet::parse(days).unwrap(),
+            from: TimeOfDay::parse(from).unwrap(),
+            to: TimeOfDay::parse(to).unwrap(),
+        }
+    }
+
+    #[test]
+    fn day_ranges_lists_and_wrapping_ranges_parse() {
+        assert_eq!(DaySet::parse("mon-fri").unwrap().days().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(DaySet::parse("sat,sun").unwrap().days().collect::<Vec<_>>(), vec![5, 6]);
+        assert_eq!(DaySet::parse("fri-mon").unwrap().days().collect::<Vec<_>>(), vec![0, 4, 5, 6]);
+        assert_eq!(DaySet::parse("mon-sun").unwrap(), DaySet::ALL);
+        assert!(DaySet::parse("monday").is_err());
+        assert!(DaySet::parse("Mon").is_err());
+        assert!(DaySet::parse("").is_err());
+    }
+
+    #[test]
+    fn days_display_as_ranges() {
+        assert_eq!(DaySet::parse("mon-fri").unwrap().to_string(), "mon-fri");
+        assert_eq!(DaySet::parse("sat,sun").unwrap().to_string(), "sat,sun");
+        assert_eq!(DaySet::parse("mon,wed-fri").unwrap().to_string(), "mon,wed-fri");
+    }
+
+    #[test]
+    fn times_are_24_hour_with_minutes() {
+        assert_eq!(TimeOfDay::parse("08:00").unwrap().minutes(), 480);
+        assert_eq!(TimeOfDay::parse("8:30").unwrap().minutes(), 510);
+        assert_eq!(TimeOfDay::parse("24:00").unwrap().minutes(), 1440);
+        for bad in ["8", "25:00", "12:60", "12:5", "ab:cd", "24:01", "-1:00"] {
+            assert!(TimeOfDay::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn coverage_wraps_past_midnight() {
+        // Friday 18:00 to Saturday 08:00.
+        let w = window("fri", "18:00", "08:00");
+        let spec = HoursSpec::Windows(vec![w]);
+        let mask = spec.mask();
+        assert!(mask.contains(4 * MINUTES_PER_DAY + 18 * 60));
+        assert!(mask.contains(5 * MINUTES_PER_DAY + 7 * 60 + 59));
+        assert!(!mask.contains(5 * MINUTES_PER_DAY + 8 * 60));
+        assert!(!mask.contains(4 * MINUTES_PER_DAY + 17 * 60 + 59));
+    }
+
+    #[test]
+    fn sunday_night_window_wraps_into_monday() {
+        let mask = HoursSpec::Windows(vec![window("sun", "22:00", "02:00")]).mask();
+        assert!(mask.contains(MINUTES_PER_WEEK - 1));
+        assert!(mask.contains(60));
+        assert!(!mask.contains(120));
+    }
+
+    #[test]
+    fn business_plus_after_hours_cover_the_week_except_weekend_days() {
+        let mut mask = HoursSpec::Windows(vec![window("mon-fri", "08:00", "18:00")]).mask();
+        mask.union(&HoursSpec::Windows(vec![window("mon-fri", "18:00", "08:00")]).mask());
+        let gaps = mask.gaps();
+        assert_eq!(gaps.len(), 1);
+        assert_eq!(WeekMask::describe_span(gaps[0]), "sat 08:00–mon 08:00");
+    }
+
+    #[test]
+    fn gap_over_sunday_midnight_is_one_span() {
+        let mask = HoursSpec::Windows(vec![window("mon-fri", "08:00", "18:00")]).mask();
+        let gaps = mask.gaps();
+        assert_eq!(WeekMask::describe_span(gaps[0]), "mon 18:00–tue 08:00");
+        assert_eq!(WeekMask::describe_span(*gaps.last().unwrap()), "fri 18:00–mon 08:00");
+        assert_eq!(gaps.len(), 5);
+    }
+
+    #[test]
+    fn always_has_no_gap() {
+        assert!(HoursSpec::Always.mask().gaps().is_empty());
+    }
+
+    #[test]
+    fn a_window_with_equal_ends_covers_a_whole_day() {
+        let mask = HoursSpec::Windows(vec![window("mon-sun", "00:00", "00:00")]).mask();
+        assert!(mask.gaps().is_empty());
+    }
+}

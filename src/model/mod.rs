@@ -1,0 +1,191 @@
+//! Model: the typed shape of a cairn site's YAML (config, parties, systems,
+//! activities, front matter). Every struct denies unknown keys so a typo such as
+//! `escalaton:` fails loudly with the keys allowed; values that have a grammar
+//! (durations, days, times, ids, tiers, timezones) parse in their own types, so a
+//! bad one is reported by serde at its line.
+
+mod config;
+mod duration;
+mod hours;
+mod party;
+mod system;
+
+pub use config::{Config, MarkdownConfig, RawHtmlMode};
+pub use duration::Duration;
+pub use hours::{CoverageWindow, DaySet, HoursSpec, TimeOfDay, WeekMask, MINUTES_PER_WEEK};
+pub use party::{Contact, Party, PartyKind};
+pub use system::{Activity, EscalationLevel, FrontMatter, Sla, System};
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// Who may see a page or contact. `Client` is the default: visible to everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    #[default]
+    Client,
+    Internal,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Client => "client",
+            Audience::Internal => "internal",
+        }
+    }
+
+    /// Whether something marked `self` may appear in a build for `build`.
+    pub fn visible_in(self, build: Audience) -> bool {
+        self <= build
+    }
+}
+
+impl std::str::FromStr for Audience {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "client" => Ok(Audience::Client),
+            "internal" => Ok(Audience::Internal),
+            other => Err(format!("unknown audience `{other}`, expected `client` or `internal`")),
+        }
+    }
+}
+
+/// A lowercase `[a-z0-9-]+` identifier of a party or system.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Id {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_valid(s: &str) -> bool {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if Id::is_valid(&s) {
+            Ok(Id(s))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "invalid id `{s}`: ids are lowercase letters, digits and `-`"
+            )))
+        }
+    }
+}
+
+/// Importance of a system: 1 = business stops without it … 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Tier(pub u8);
+
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        match n {
+            1..=4 => Ok(Tier(n as u8)),
+            _ => Err(serde::de::Error::custom(format!("invalid tier {n}: a tier is 1, 2, 3 or 4"))),
+        }
+    }
+}
+
+/// An IANA timezone name, validated against the tz database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Timezone(pub String);
+
+impl Default for Timezone {
+    fn default() -> Self {
+        Timezone("UTC".into())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timezone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.parse::<chrono_tz::Tz>() {
+            Ok(_) => Ok(Timezone(s)),
+            Err(_) => Err(serde::de::Error::custom(format!(
+                "unknown timezone `{s}`: use an IANA name such as America/New_York or UTC"
+            ))),
+        }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub chrono::NaiveDate);
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD")))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// Deserialize one value or a list of them (`days: [sat, sun]`, `tags: x`).
+pub(crate) fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        One(T),
+        Many(Vec<T>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(t) => vec![t],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_is_hidden_from_client_builds_only() {
+        assert!(Audience::Client.visible_in(Audience::Client));
+        assert!(Audience::Client.visible_in(Audience::Internal));
+        assert!(!Audience::Internal.visible_in(Audience::Client));
+        assert!(Audience::Internal.visible_in(Audience::Internal));
+    }
+
+    #[test]
+    fn ids_are_lowercase_letters_digits_and_dashes() {
+        assert!(Id::is_valid("m365"));
+        assert!(Id::is_valid("entra-id"));
+        assert!(!Id::is_valid("M365"));
+        assert!(!Id::is_valid("a_b"));
+        assert!(!Id::is_valid(""));
+    }
+}

@@ -1,0 +1,525 @@
+//! Load: walk `content/` and `data/`, split front matter, parse YAML into a
+//! [`Site`]. Problems become diagnostics; loading goes on past a bad file so one
+//! `cairn check` reports everything.
+
+pub mod yaml;
+
+use crate::diag::{Code, Diagnostic};
+use crate::markdown::{self, Scan};
+use crate::model::{Activity, Audience, Config, Duration, FrontMatter, Party, System};
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+pub use yaml::LineMap;
+
+pub const CONFIG_FILE: &str = "cairn.yaml";
+pub const PARTIES_FILE: &str = "data/parties.yaml";
+pub const ACTIVITIES_FILE: &str = "data/activities.yaml";
+
+/// Top-level output folders cairn generates; content may not claim them.
+pub const GENERATED_SECTIONS: [&str; 6] = ["systems", "parties", "matrix", "review", "search", "assets"];
+
+/// Everything a site's sources say, parsed, before any cross-reference is checked.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub parties: Vec<Party>,
+    pub systems: Vec<SystemEntry>,
+    pub activities: Vec<Activity>,
+    /// Pages and section indexes, sorted by source path.
+    pub pages: Vec<Page>,
+    /// Non-markdown files under `content/`, served next to their pages.
+    pub assets: Vec<Asset>,
+    /// Files under `static/`, relative to it, sorted.
+    pub static_files: Vec<String>,
+    /// Line maps of the YAML sources, by file relative to the root.
+    pub lines: HashMap<String, LineMap>,
+    /// Sources that failed to load; references into them are not reported again.
+    pub failed: Failed,
+}
+
+#[derive(Debug, Default)]
+pub struct Failed {
+    pub config: bool,
+    pub parties: bool,
+    pub activities: bool,
+    pub system_ids: BTreeSet<String>,
+}
+
+#[derive(Debug)]
+pub struct SystemEntry {
+    pub system: System,
+    /// `data/systems/ID.yaml`
+    pub file: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Relative to `content/`, `/` separators.
+    pub rel: String,
+    pub audience: Audience,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// `content/runbooks/m365/reset-mfa.md`
+    pub source: String,
+    /// `runbooks/m365/reset-mfa.md`, relative to `content/`.
+    pub rel: String,
+    /// A folder's `_index.md`.
+    pub is_section: bool,
+    pub title: String,
+    pub front: FrontMatter,
+    /// The whole file, for checks that report lines of it.
+    pub text: String,
+    /// Byte offset and 1-based line where the markdown body starts.
+    pub body_start: usize,
+    pub body_line: usize,
+    /// After the folder cascade: never more visible than a folder above it.
+    pub audience: Audience,
+    /// After the cascade: page, nearest section, then `cairn.yaml`.
+    pub review_every: Option<Duration>,
+    /// Output folder relative to the site root: `runbooks/m365/reset-mfa/`, `` for home.
+    pub url: String,
+    pub scan: Scan,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The folder the page lives in, relative to `content/` (`` at the top).
+    pub fn folder(&self) -> &str {
+        self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The section whose list shows this page: its folder, or for a section index the parent folder.
+    pub fn parent_section(&self) -> Option<&str> {
+        if self.is_section {
+            if self.rel == "_index.md" { None } else { Some(parent_folder(self.folder())) }
+        } else {
+            Some(self.folder())
+        }
+    }
+
+    /// A runbook is a page that names systems.
+    pub fn is_runbook(&self) -> bool {
+        !self.is_section && !self.front.systems.is_empty()
+    }
+}
+
+pub fn parent_folder(folder: &str) -> &str {
+    folder.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+impl Site {
+    pub fn line(&self, file: &str, path: &[&str]) -> Option<usize> {
+        self.lines.get(file).and_then(|m| m.line(path))
+    }
+
+    pub fn party(&self, id: &str) -> Option<&Party> {
+        self.parties.iter().find(|p| p.id.as_str() == id)
+    }
+
+    pub fn system(&self, id: &str) -> Option<&SystemEntry> {
+        self.systems.iter().find(|s| s.system.id.as_str() == id)
+    }
+
+    pub fn page_by_rel(&self, rel: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.rel == rel)
+    }
+}
+
+/// Whether `root` is a cairn site at all (exit 2 when not).
+pub fn ensure_site(root: &Path) -> Result<()> {
+    if !root.join(CONFIG_FILE).is_file() {
+        bail!("{} is not a cairn site: no {CONFIG_FILE} found (create one with `cairn init`)", root.display());
+    }
+    Ok(())
+}
+
+/// Read the whole site. IO failures on the root itself are errors; a bad file is a diagnostic.
+pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
+    ensure_site(root)?;
+    let mut diags = Vec::new();
+    let mut lines = HashMap::new();
+    let mut failed = Failed::default();
+
+    let config = match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines) {
+        Some(c) => c,
+        None => {
+            failed.config = true;
+            fallback_config()
+        }
+    };
+
+    let parties = if root.join(PARTIES_FILE).exists() {
+        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
+            failed.parties = true;
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+
+    let activities = if root.join(ACTIVITIES_FILE).exists() {
+        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
+            failed.activities = true;
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
+
+    let systems = load_systems(root, &mut diags, &mut lines, &mut failed)?;
+    let (pages, assets) = load_content(root, &config, &mut diags)?;
+    let static_files = list_files(&root.join("static"))?;
+
+    let site = Site { root: root.to_path_buf(), config, parties, systems, activities, pages, assets, static_files, lines, failed };
+    Ok((site, diags))
+}
+
+fn fallback_config() -> Config {
+    Config {
+        title: String::new(),
+        base_url: "/".into(),
+        timezone: Default::default(),
+        audience: Audience::Client,
+        review_every: None,
+        hours: Default::default(),
+        markdown: Default::default(),
+        theme: None,
+    }
+}
+
+fn read(root: &Path, rel: &str) -> Result<String, Diagnostic> {
+    let bytes = fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::new(Code::YamlSyntax, rel, None, format!("cannot read file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        Diagnostic::new(Code::InvalidValue, rel, Some(line), "file is not valid UTF-8")
+    })
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+    lines: &mut HashMap<String, LineMap>,
+) -> Option<T> {
+    let text = match read(root, rel) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    // An empty list file is an empty list, not an error.
+    let text = if yaml::is_blank(&text) && rel != CONFIG_FILE { "[]".to_string() } else { text };
+    match yaml::parse::<T>(&text, rel, 1, Code::YamlSyntax) {
+        Ok(p) => {
+            lines.insert(rel.to_string(), p.lines);
+            Some(p.value)
+        }
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+fn load_systems(
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+    lines: &mut HashMap<String, LineMap>,
+    failed: &mut Failed,
+) -> Result<Vec<SystemEntry>> {
+    let dir = root.join("data/systems");
+    let mut files: Vec<String> = list_files(&dir)?
+        .into_iter()
+        .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
+        .collect();
+    files.sort();
+    let parsed: Vec<(String, String, Result<yaml::Parsed<System>, Diagnostic>)> = files
+        .par_iter()
+        .map(|name| {
+            let rel = format!("data/systems/{name}");
+            let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+            let result = read(root, &rel).and_then(|text| yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax));
+            (rel, stem, result)
+        })
+        .collect();
+    let mut systems = Vec::new();
+    for (rel, stem, result) in parsed {
+        match result {
+            Ok(p) => {
+                if p.value.id.as_str() != stem {
+                    diags.push(Diagnostic::new(
+                        Code::InvalidValue,
+                        &rel,
+                        p.lines.line(&["id"]),
+                        format!("system id `{}` must equal its file name `{stem}`", p.value.id),
+                    ));
+                }
+                lines.insert(rel.clone(), p.lines);
+                systems.push(SystemEntry { system: p.value, file: rel });
+            }
+            Err(d) => {
+                diags.push(d);
+                failed.system_ids.insert(stem);
+            }
+        }
+    }
+    Ok(systems)
+}
+
+/// Files below `dir`, relative to it with `/` separators, sorted; none if it is absent.
+pub fn list_files(dir: &Path) -> Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        // Editor droppings and dotfiles are never content.
+        if rel.split('/').any(|seg| seg.starts_with('.') || seg.ends_with('~')) {
+            continue;
+        }
+        out.push(rel);
+    }
+    Ok(out)
+}
+
+/// Split `---\n…\n---\n` off the top: (front matter text, its first line, body byte offset, body line).
+pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usize)>, usize> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_len = match rest.find('\n') {
+        Some(i) if rest[..i].trim_end() == "---" => i + 1,
+        _ => return Ok(None),
+    };
+    let mut offset = start + first_len;
+    let mut line = 2;
+    let fm_start = offset;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let l = text[offset..end].trim_end();
+        if l == "---" || l == "..." {
+            return Ok(Some((&text[fm_start..offset], 2, end, line + 1)));
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(1)
+}
+
+/// `runbooks/m365/reset-mfa.md` → `runbooks/m365/reset-mfa/`; `runbooks/_index.md` → `runbooks/`.
+pub fn url_for(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    if stem == "_index" {
+        String::new()
+    } else if let Some(folder) = stem.strip_suffix("/_index") {
+        format!("{folder}/")
+    } else {
+        format!("{stem}/")
+    }
+}
+
+struct RawPage {
+    rel: String,
+    text: String,
+    front: FrontMatter,
+    body_start: usize,
+    body_line: usize,
+}
+
+fn load_content(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Result<(Vec<Page>, Vec<Asset>)> {
+    let files = list_files(&root.join("content"))?;
+    let (md, other): (Vec<String>, Vec<String>) = files.into_iter().partition(|f| f.ends_with(".md"));
+
+    let parsed: Vec<(RawPage, Vec<Diagnostic>)> = md.par_iter().map(|rel| parse_page(root, rel)).collect();
+    let mut raw = Vec::with_capacity(parsed.len());
+    for (page, mut d) in parsed {
+        diags.append(&mut d);
+        if let Some(top) = page.rel.split('/').next().filter(|_| page.rel.contains('/'))
+            && GENERATED_SECTIONS.contains(&top)
+        {
+            diags.push(Diagnostic::new(
+                Code::InvalidValue,
+                format!("content/{}", page.rel),
+                None,
+                format!("content/{top}/ clashes with the `{top}/` pages cairn generates; rename the folder"),
+            ));
+            continue;
+        }
+        raw.push(page);
+    }
+
+    // Section front matter cascades audience and review_every to everything below.
+    let sections: BTreeMap<String, (Option<Audience>, Option<Duration>)> = raw
+        .iter()
+        .filter(|p| p.rel == "_index.md" || p.rel.ends_with("/_index.md"))
+        .map(|p| (folder_of(&p.rel).to_string(), (p.front.audience, p.front.review_every)))
+        .collect();
+    let cascade = |folder: &str| -> (Audience, Option<Duration>) {
+        let mut audience = Audience::Client;
+        let mut review = None;
+        for ancestor in ancestors(folder) {
+            if let Some((a, r)) = sections.get(ancestor) {
+                audience = audience.max(a.unwrap_or_default());
+                review = r.or(review);
+            }
+        }
+        (audience, review)
+    };
+
+    let pages = raw
+        .into_par_iter()
+        .map(|p| {
+            let is_section = p.rel == "_index.md" || p.rel.ends_with("/_index.md");
+            let (folder_audience, folder_review) = cascade(folder_of(&p.rel));
+            let title = p.front.title.clone().unwrap_or_else(|| title_from_path(&p.rel));
+            let scan = markdown::scan(&p.text[p.body_start..]);
+            Page {
+                source: format!("content/{}", p.rel),
+                url: url_for(&p.rel),
+                is_section,
+                title,
+                audience: folder_audience.max(p.front.audience.unwrap_or_default()),
+                review_every: p.front.review_every.or(folder_review).or(config.review_every),
+                front: p.front,
+                body_start: p.body_start,
+                body_line: p.body_line,
+                text: p.text,
+                rel: p.rel,
+                scan,
+            }
+        })
+        .collect();
+
+    let assets = other
+        .into_iter()
+        .map(|rel| {
+            let (audience, _) = cascade(folder_of(&rel));
+            Asset { rel, audience }
+        })
+        .collect();
+    Ok((pages, assets))
+}
+
+fn folder_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// `a/b` → ``, `a`, `a/b`.
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    std::iter::once("").chain(
+        folder.match_indices('/').map(move |(i, _)| &folder[..i]).chain((!folder.is_empty()).then_some(folder)),
+    )
+}
+
+fn title_from_path(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let name = match stem.strip_suffix("_index") {
+        Some(folder) => folder.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+        None => stem.rsplit('/').next().unwrap_or(stem),
+    };
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::from("Home"),
+    }
+}
+
+fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
+    let source = format!("content/{rel}");
+    let mut diags = Vec::new();
+    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
+    let text = match read(root, &source) {
+        Ok(t) => t,
+        Err(mut d) => {
+            d.code = Code::FrontMatter;
+            diags.push(d);
+            String::new()
+        }
+    };
+    let mut front = FrontMatter::default();
+    let (mut body_start, mut body_line) = (0, 1);
+    match split_front_matter(&text) {
+        Ok(Some((fm, fm_line, start, line))) => {
+            body_start = start;
+            body_line = line;
+            if !yaml::is_blank(fm) {
+                match yaml::parse::<FrontMatter>(fm, &source, fm_line, Code::FrontMatter) {
+                    Ok(p) => front = p.value,
+                    Err(d) => diags.push(d),
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(line) => diags.push(Diagnostic::new(
+            Code::FrontMatter,
+            &source,
+            Some(line),
+            "front matter opened with `---` is never closed by a `---` line",
+        )),
+    }
+    if front.title.is_none() && !is_section && diags.is_empty() {
+        diags.push(Diagnostic::new(Code::InvalidValue, &source, Some(1), "missing field `title` in the front matter"));
+    }
+    (RawPage { rel: rel.to_string(), text, front, body_start, body_line }, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_and_counts_body_lines() {
+        let text = "---\ntitle: A\n---\n# Body\n";
+        let (fm, fm_line, start, line) = split_front_matter(text).unwrap().unwrap();
+        assert_eq!(fm, "title: A\n");
+        assert_eq!(fm_line, 2);
+        assert_eq!(&text[start..], "# Body\n");
+        assert_eq!(line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_at_line_one() {
+        assert_eq!(split_front_matter("---\ntitle: A\n# Body\n"), Err(1));
+    }
+
+    #[test]
+    fn a_page_without_front_matter_is_all_body() {
+        assert_eq!(split_front_matter("# Title\n---\n"), Ok(None));
+    }
+
+    #[test]
+    fn urls_follow_the_source_tree() {
+        assert_eq!(url_for("runbooks/m365/reset-mfa.md"), "runbooks/m365/reset-mfa/");
+        assert_eq!(url_for("runbooks/_index.md"), "runbooks/");
+        assert_eq!(url_for("_index.md"), "");
+    }
+
+    #[test]
+    fn ancestors_run_from_the_root_down() {
+        assert_eq!(ancestors("a/b").collect::<Vec<_>>(), vec!["", "a", "a/b"]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), vec![""]);
+    }
+
+    #[test]
+    fn titles_fall_back_to_the_file_name() {
+        assert_eq!(title_from_path("runbooks/vpn-down.md"), "Vpn down");
+        assert_eq!(title_from_path("runbooks/network/_index.md"), "Network");
+    }
+}

@@ -1,0 +1,245 @@
+//! Every serde_yaml call lives here (the crate is published as deprecated and may
+//! be swapped). A second, event-level pass with yaml-rust2 maps each key back to
+//! its line, so semantic checks (an unknown party in a RACI cell) can point at it,
+//! and catches unquoted times that YAML would read as something else.
+
+use crate::diag::{Code, Diagnostic};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Key path → 1-based line in the file. A path is map keys and sequence indexes,
+/// e.g. `["raci", "Patch management", "bright"]` or `["escalation", "1", "party"]`.
+#[derive(Debug, Default, Clone)]
+pub struct LineMap {
+    lines: HashMap<String, usize>,
+}
+
+impl LineMap {
+    fn key(path: &[&str]) -> String {
+        path.join("\u{1f}")
+    }
+
+    /// The line of the deepest prefix of `path` that is known.
+    pub fn line(&self, path: &[&str]) -> Option<usize> {
+        (0..=path.len()).rev().find_map(|n| self.lines.get(&Self::key(&path[..n])).copied())
+    }
+}
+
+pub struct Parsed<T> {
+    pub value: T,
+    pub lines: LineMap,
+}
+
+/// Parse `text` (which starts at line `first_line` of `file`) into `T`.
+/// Syntax errors get `syntax_code`, everything else `invalid-value`.
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize, syntax_code: Code) -> Result<Parsed<T>, Diagnostic> {
+    let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
+    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        return Err(Diagnostic::new(syntax_code, file, at(e.location()), clean_message(&e)));
+    }
+    let (lines, unquoted_times) = map_lines(text, first_line);
+    if let Some((line, time)) = unquoted_times.first() {
+        return Err(Diagnostic::new(
+            Code::InvalidValue,
+            file,
+            Some(*line),
+            format!("unquoted time {time}: write it as \"{time}\" (YAML may read an unquoted 18:00 as a number)"),
+        ));
+    }
+    match serde_yaml::from_str::<T>(text) {
+        Ok(value) => Ok(Parsed { value, lines }),
+        Err(e) => Err(Diagnostic::new(Code::InvalidValue, file, at(e.location()), clean_message(&e))),
+    }
+}
+
+/// Whether the text holds nothing but comments and blank lines.
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    })
+}
+
+/// serde_yaml appends ` at line L column C`; the location is reported separately.
+fn clean_message(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    let msg = match msg.rfind(" at line ") {
+        Some(i) if msg[i..].contains(" column ") => msg[..i].to_string(),
+        _ => msg,
+    };
+    msg.replace("deserializing from YAML containing more than one document is not supported", "a data file holds one YAML document; remove the extra `---`")
+}
+
+enum Frame {
+    Map { path: Vec<String>, key: Option<String> },
+    Seq { path: Vec<String>, index: usize },
+}
+
+struct Recorder {
+    first_line: usize,
+    stack: Vec<Frame>,
+    lines: HashMap<String, usize>,
+    unquoted_times: Vec<(usize, String)>,
+}
+
+impl Recorder {
+    /// The path of the node about to start, and advance the parent past it.
+    fn next_path(&mut self) -> Option<Vec<String>> {
+        match self.stack.last_mut() {
+            None => Some(Vec::new()),
+            Some(Frame::Seq { path, index }) => {
+                let mut p = path.clone();
+                p.push(index.to_string());
+                *index += 1;
+                Some(p)
+            }
+            Some(Frame::Map { path, key }) => key.take().map(|k| {
+                let mut p = path.clone();
+                p.push(k);
+                p
+            }),
+        }
+    }
+
+    fn record(&mut self, path: &[String], mark: &Marker) {
+        let key = path.join("\u{1f}");
+        self.lines.entry(key).or_insert(mark.line() + self.first_line - 1);
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, style, ..) => {
+                let expecting_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                if expecting_key {
+                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                        let mut p = path.clone();
+                        p.push(value.clone());
+                        *key = Some(value);
+                        self.record(&p, &mark);
+                    }
+                } else {
+                    if let Some(p) = self.next_path() {
+                        self.record(&p, &mark);
+                    }
+                    if style == TScalarStyle::Plain && looks_like_time(&value) {
+                        self.unquoted_times.push((mark.line() + self.first_line - 1, value));
+                    }
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let path = self.next_path().unwrap_or_default();
+                self.record(&path, &mark);
+                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
+                    Frame::Map { path, key: None }
+                } else {
+                    Frame::Seq { path, index: 0 }
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.next_path();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn looks_like_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    matches!(b.len(), 4 | 5) && s.split_once(':').is_some_and(|(h, m)| {
+        !h.is_empty() && h.len() <= 2 && m.len() == 2 && h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Lines of every key and item; unquoted `HH:MM` scalars. A text the event parser
+/// rejects yields an empty map (serde_yaml has already accepted its syntax).
+fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
+    let mut rec = Recorder { first_line, stack: Vec::new(), lines: HashMap::new(), unquoted_times: Vec::new() };
+    let mut parser = Parser::new_from_str(text);
+    if parser.load(&mut rec, false).is_err() {
+        return (LineMap::default(), Vec::new());
+    }
+    (LineMap { lines: rec.lines }, rec.unquoted_times)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        id: String,
+        #[serde(default)]
+        raci: indexmap::IndexMap<String, indexmap::IndexMap<String, String>>,
+        #[serde(default)]
+        escalation: Vec<indexmap::IndexMap<String, String>>,
+    }
+
+    const DOC: &str = "id: m365\nraci:\n  User onboarding:   { acme-it: RA, bright: I }\n  Patch management:\n    bright: RA\n    acme-it: C\nescalation:\n  - party: acme-it\n    contact: Dana\n  - { party: bright, hours: always }\n";
+
+    #[test]
+    fn keys_map_to_their_lines_in_block_and_flow_mappings() {
+        let p: Parsed<Doc> = parse(DOC, "f.yaml", 1, Code::YamlSyntax).unwrap();
+        assert_eq!(p.lines.line(&["raci", "User onboarding"]), Some(3));
+        assert_eq!(p.lines.line(&["raci", "User onboarding", "bright"]), Some(3));
+        assert_eq!(p.lines.line(&["raci", "Patch management", "acme-it"]), Some(6));
+        assert_eq!(p.lines.line(&["escalation", "0", "contact"]), Some(9));
+        assert_eq!(p.lines.line(&["escalation", "1", "party"]), Some(10));
+        assert_eq!(p.lines.line(&["escalation", "1"]), Some(10));
+    }
+
+    #[test]
+    fn unknown_path_falls_back_to_its_parent() {
+        let p: Parsed<Doc> = parse(DOC, "f.yaml", 1, Code::YamlSyntax).unwrap();
+        assert_eq!(p.lines.line(&["raci", "Patch management", "nobody"]), Some(4));
+    }
+
+    #[test]
+    fn lines_are_offset_for_front_matter() {
+        let p: Parsed<Doc> = parse("id: x\nraci:\n  A: { p: R }\n", "a.md", 2, Code::FrontMatter).unwrap();
+        assert_eq!(p.lines.line(&["raci", "A"]), Some(4));
+    }
+
+    #[test]
+    fn syntax_errors_carry_code_and_line() {
+        let err = parse::<Doc>("id: x\nraci: [\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        assert_eq!(err.code, Code::YamlSyntax);
+        assert!(err.line.is_some());
+        let err = parse::<Doc>("id: x\n  bad: : :\n", "a.md", 2, Code::FrontMatter).err().unwrap();
+        assert_eq!(err.code, Code::FrontMatter);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_allowed_ones() {
+        let err = parse::<Doc>("id: x\nescalaton: []\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        assert_eq!(err.code, Code::InvalidValue);
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("escalaton"), "{}", err.message);
+        assert!(err.message.contains("escalation"), "{}", err.message);
+    }
+
+    #[test]
+    fn errors_on_unquoted_time() {
+        let err = parse::<serde_yaml::Value>("business:\n  from: 08:00\n  to: \"18:00\"\n", "cairn.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
+        assert_eq!(err.code, Code::InvalidValue);
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("\"08:00\""), "{}", err.message);
+    }
+
+    #[test]
+    fn more_than_one_document_is_refused() {
+        let err = parse::<Doc>("id: a\n---\nid: b\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        assert!(err.message.contains("one YAML document"), "{}", err.message);
+    }
+}
