@@ -45,7 +45,11 @@ impl Rng {
     fn new(seed: u64, stream: u64, index: u64) -> Rng {
         let s = mix64(seed ^ 0x9e37_79b9_7f4a_7c15)
             ^ mix64(stream.wrapping_add(0x1234_5678))
-            ^ mix64(index.wrapping_mul(0x2545_f491_4f6c_dd1d).wrapping_add(stream));
+            ^ mix64(
+                index
+                    .wrapping_mul(0x2545_f491_4f6c_dd1d)
+                    .wrapping_add(stream),
+            );
         Rng(mix64(s))
     }
     fn next_u64(&mut self) -> u64 {
@@ -80,70 +84,319 @@ const S_SECTION: u64 = 4;
 // Vocabulary (a few hundred IT words, so the search index is realistic).
 
 const NOUNS: &[&str] = &[
-    "server", "workstation", "laptop", "tablet", "phone", "printer", "scanner", "switch",
-    "router", "firewall", "access point", "controller", "hypervisor", "virtual machine",
-    "container", "cluster", "node", "volume", "datastore", "snapshot", "backup job",
-    "restore point", "replica", "mailbox", "calendar", "distribution list", "shared drive",
-    "file share", "document library", "tenant", "subscription", "license", "user account",
-    "service account", "security group", "conditional access policy", "sign-in log",
-    "audit log", "event log", "syslog feed", "alert", "ticket", "incident", "change request",
-    "maintenance window", "patch", "update ring", "feature update", "driver", "firmware",
-    "certificate", "DNS record", "DHCP scope", "VLAN", "subnet", "gateway", "VPN tunnel",
-    "site link", "WAN circuit", "ISP handoff", "UPS", "power supply", "rack", "cabinet",
-    "badge reader", "camera", "door controller", "endpoint agent", "antivirus engine",
-    "quarantine", "vulnerability scan", "baseline", "policy", "group policy object",
-    "registry key", "scheduled task", "service", "process", "queue", "database",
-    "transaction log", "index", "table", "report", "dashboard", "metric", "threshold",
-    "health check", "heartbeat", "probe", "monitor", "on-call rota", "runbook", "checklist",
-    "escalation path", "vendor portal", "support case", "warranty", "asset tag",
-    "inventory", "configuration", "template", "image", "deployment", "rollout", "pilot group",
-    "retention policy", "archive", "encryption key", "recovery key", "MFA prompt",
-    "authenticator app", "single sign-on", "identity provider", "directory", "domain controller",
-    "replication", "time source", "NTP server", "load balancer", "web server", "API gateway",
-    "storage array", "tape library", "cloud bucket", "offsite copy", "immutable copy",
-    "practice management system", "imaging software", "payroll export", "billing run",
-    "phone system", "call queue", "voicemail box", "fax line", "Wi-Fi network", "guest network",
+    "server",
+    "workstation",
+    "laptop",
+    "tablet",
+    "phone",
+    "printer",
+    "scanner",
+    "switch",
+    "router",
+    "firewall",
+    "access point",
+    "controller",
+    "hypervisor",
+    "virtual machine",
+    "container",
+    "cluster",
+    "node",
+    "volume",
+    "datastore",
+    "snapshot",
+    "backup job",
+    "restore point",
+    "replica",
+    "mailbox",
+    "calendar",
+    "distribution list",
+    "shared drive",
+    "file share",
+    "document library",
+    "tenant",
+    "subscription",
+    "license",
+    "user account",
+    "service account",
+    "security group",
+    "conditional access policy",
+    "sign-in log",
+    "audit log",
+    "event log",
+    "syslog feed",
+    "alert",
+    "ticket",
+    "incident",
+    "change request",
+    "maintenance window",
+    "patch",
+    "update ring",
+    "feature update",
+    "driver",
+    "firmware",
+    "certificate",
+    "DNS record",
+    "DHCP scope",
+    "VLAN",
+    "subnet",
+    "gateway",
+    "VPN tunnel",
+    "site link",
+    "WAN circuit",
+    "ISP handoff",
+    "UPS",
+    "power supply",
+    "rack",
+    "cabinet",
+    "badge reader",
+    "camera",
+    "door controller",
+    "endpoint agent",
+    "antivirus engine",
+    "quarantine",
+    "vulnerability scan",
+    "baseline",
+    "policy",
+    "group policy object",
+    "registry key",
+    "scheduled task",
+    "service",
+    "process",
+    "queue",
+    "database",
+    "transaction log",
+    "index",
+    "table",
+    "report",
+    "dashboard",
+    "metric",
+    "threshold",
+    "health check",
+    "heartbeat",
+    "probe",
+    "monitor",
+    "on-call rota",
+    "runbook",
+    "checklist",
+    "escalation path",
+    "vendor portal",
+    "support case",
+    "warranty",
+    "asset tag",
+    "inventory",
+    "configuration",
+    "template",
+    "image",
+    "deployment",
+    "rollout",
+    "pilot group",
+    "retention policy",
+    "archive",
+    "encryption key",
+    "recovery key",
+    "MFA prompt",
+    "authenticator app",
+    "single sign-on",
+    "identity provider",
+    "directory",
+    "domain controller",
+    "replication",
+    "time source",
+    "NTP server",
+    "load balancer",
+    "web server",
+    "API gateway",
+    "storage array",
+    "tape library",
+    "cloud bucket",
+    "offsite copy",
+    "immutable copy",
+    "practice management system",
+    "imaging software",
+    "payroll export",
+    "billing run",
+    "phone system",
+    "call queue",
+    "voicemail box",
+    "fax line",
+    "Wi-Fi network",
+    "guest network",
 ];
 
 const VERBS: &[&str] = &[
-    "check", "verify", "confirm", "restart", "reboot", "isolate", "disable", "enable",
-    "reset", "rotate", "renew", "update", "patch", "upgrade", "roll back", "restore",
-    "replicate", "export", "import", "review", "inspect", "compare", "record", "document",
-    "escalate", "notify", "assign", "acknowledge", "close", "reopen", "schedule", "defer",
-    "approve", "reject", "test", "validate", "measure", "collect", "archive", "purge",
-    "rebuild", "reindex", "resync", "reconnect", "re-register", "reimage", "provision",
-    "deprovision", "license", "tag", "label", "monitor", "drain", "fail over", "fail back",
-    "throttle", "pause", "resume", "capture", "trace", "audit", "clean up", "harden",
+    "check",
+    "verify",
+    "confirm",
+    "restart",
+    "reboot",
+    "isolate",
+    "disable",
+    "enable",
+    "reset",
+    "rotate",
+    "renew",
+    "update",
+    "patch",
+    "upgrade",
+    "roll back",
+    "restore",
+    "replicate",
+    "export",
+    "import",
+    "review",
+    "inspect",
+    "compare",
+    "record",
+    "document",
+    "escalate",
+    "notify",
+    "assign",
+    "acknowledge",
+    "close",
+    "reopen",
+    "schedule",
+    "defer",
+    "approve",
+    "reject",
+    "test",
+    "validate",
+    "measure",
+    "collect",
+    "archive",
+    "purge",
+    "rebuild",
+    "reindex",
+    "resync",
+    "reconnect",
+    "re-register",
+    "reimage",
+    "provision",
+    "deprovision",
+    "license",
+    "tag",
+    "label",
+    "monitor",
+    "drain",
+    "fail over",
+    "fail back",
+    "throttle",
+    "pause",
+    "resume",
+    "capture",
+    "trace",
+    "audit",
+    "clean up",
+    "harden",
 ];
 
 const ADJECTIVES: &[&str] = &[
-    "primary", "secondary", "standby", "degraded", "healthy", "stale", "pending", "failed",
-    "successful", "current", "previous", "latest", "scheduled", "unscheduled", "critical",
-    "minor", "major", "local", "remote", "offsite", "onsite", "shared", "dedicated",
-    "virtual", "physical", "encrypted", "unencrypted", "expired", "expiring", "valid",
-    "invalid", "locked", "unlocked", "disabled", "enabled", "orphaned", "duplicate",
-    "missing", "unexpected", "intermittent", "persistent", "slow", "unreachable", "noisy",
-    "quiet", "nightly", "weekly", "monthly", "quarterly", "after-hours", "business-hours",
+    "primary",
+    "secondary",
+    "standby",
+    "degraded",
+    "healthy",
+    "stale",
+    "pending",
+    "failed",
+    "successful",
+    "current",
+    "previous",
+    "latest",
+    "scheduled",
+    "unscheduled",
+    "critical",
+    "minor",
+    "major",
+    "local",
+    "remote",
+    "offsite",
+    "onsite",
+    "shared",
+    "dedicated",
+    "virtual",
+    "physical",
+    "encrypted",
+    "unencrypted",
+    "expired",
+    "expiring",
+    "valid",
+    "invalid",
+    "locked",
+    "unlocked",
+    "disabled",
+    "enabled",
+    "orphaned",
+    "duplicate",
+    "missing",
+    "unexpected",
+    "intermittent",
+    "persistent",
+    "slow",
+    "unreachable",
+    "noisy",
+    "quiet",
+    "nightly",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "after-hours",
+    "business-hours",
 ];
 
 const ADVERBS: &[&str] = &[
-    "carefully", "first", "then", "immediately", "quickly", "gradually", "again", "manually",
-    "automatically", "briefly", "directly", "remotely", "locally", "only", "always", "usually",
+    "carefully",
+    "first",
+    "then",
+    "immediately",
+    "quickly",
+    "gradually",
+    "again",
+    "manually",
+    "automatically",
+    "briefly",
+    "directly",
+    "remotely",
+    "locally",
+    "only",
+    "always",
+    "usually",
 ];
 
 const ACTORS: &[&str] = &[
-    "the technician", "the on-call engineer", "the help desk", "the NOC", "the IT manager",
-    "the practice manager", "the vendor", "the MSP", "the internal team", "the service owner",
-    "the security analyst", "the network engineer", "the backup operator", "whoever is on call",
+    "the technician",
+    "the on-call engineer",
+    "the help desk",
+    "the NOC",
+    "the IT manager",
+    "the practice manager",
+    "the vendor",
+    "the MSP",
+    "the internal team",
+    "the service owner",
+    "the security analyst",
+    "the network engineer",
+    "the backup operator",
+    "whoever is on call",
 ];
 
 const CONDITIONS: &[&str] = &[
-    "if the alert repeats", "when the queue backs up", "before the maintenance window",
-    "after the change is approved", "while users are signed in", "once the snapshot completes",
-    "if replication lags", "when the certificate is close to expiry", "during business hours",
-    "outside business hours", "after a power cut", "when the ISP reports an outage",
-    "if the restore test fails", "before closing the ticket", "after the vendor confirms",
-    "if more than one site is affected", "when a user reports slowness",
+    "if the alert repeats",
+    "when the queue backs up",
+    "before the maintenance window",
+    "after the change is approved",
+    "while users are signed in",
+    "once the snapshot completes",
+    "if replication lags",
+    "when the certificate is close to expiry",
+    "during business hours",
+    "outside business hours",
+    "after a power cut",
+    "when the ISP reports an outage",
+    "if the restore test fails",
+    "before closing the ticket",
+    "after the vendor confirms",
+    "if more than one site is affected",
+    "when a user reports slowness",
 ];
 
 const REASONS: &[&str] = &[
@@ -160,64 +413,223 @@ const REASONS: &[&str] = &[
 ];
 
 const TAGS: &[&str] = &[
-    "identity", "mfa", "email", "backup", "restore", "network", "firewall", "vpn", "wifi",
-    "printing", "endpoint", "patching", "monitoring", "security", "incident", "onboarding",
-    "offboarding", "licensing", "storage", "database", "telephony", "cloud", "compliance",
-    "dns", "certificates", "hardware", "vendor", "change", "documentation", "after-hours",
+    "identity",
+    "mfa",
+    "email",
+    "backup",
+    "restore",
+    "network",
+    "firewall",
+    "vpn",
+    "wifi",
+    "printing",
+    "endpoint",
+    "patching",
+    "monitoring",
+    "security",
+    "incident",
+    "onboarding",
+    "offboarding",
+    "licensing",
+    "storage",
+    "database",
+    "telephony",
+    "cloud",
+    "compliance",
+    "dns",
+    "certificates",
+    "hardware",
+    "vendor",
+    "change",
+    "documentation",
+    "after-hours",
 ];
 
 const SYSTEM_KINDS: &[&str] = &[
-    "Microsoft 365", "Entra ID", "Active Directory", "Edge firewall", "Core switch",
-    "Wi-Fi controller", "File server", "Print server", "Backup appliance", "Offsite backup",
-    "Hypervisor host", "SQL Server", "Practice management", "Imaging server", "Phone system",
-    "VPN concentrator", "Endpoint protection", "RMM agent", "Patch server", "Web portal",
-    "Payroll system", "Line-of-business app", "Door access", "CCTV recorder", "UPS",
-    "Internet circuit", "DNS filtering", "Email security gateway", "Password manager",
-    "Document management", "ERP", "CRM", "Scanner fleet", "Laptop fleet", "Mobile devices",
-    "SharePoint intranet", "Teams telephony", "Certificate authority", "NAS", "Log collector",
+    "Microsoft 365",
+    "Entra ID",
+    "Active Directory",
+    "Edge firewall",
+    "Core switch",
+    "Wi-Fi controller",
+    "File server",
+    "Print server",
+    "Backup appliance",
+    "Offsite backup",
+    "Hypervisor host",
+    "SQL Server",
+    "Practice management",
+    "Imaging server",
+    "Phone system",
+    "VPN concentrator",
+    "Endpoint protection",
+    "RMM agent",
+    "Patch server",
+    "Web portal",
+    "Payroll system",
+    "Line-of-business app",
+    "Door access",
+    "CCTV recorder",
+    "UPS",
+    "Internet circuit",
+    "DNS filtering",
+    "Email security gateway",
+    "Password manager",
+    "Document management",
+    "ERP",
+    "CRM",
+    "Scanner fleet",
+    "Laptop fleet",
+    "Mobile devices",
+    "SharePoint intranet",
+    "Teams telephony",
+    "Certificate authority",
+    "NAS",
+    "Log collector",
 ];
 
 const LOCATIONS: &[&str] = &[
-    "Main office", "North clinic", "South clinic", "Warehouse", "Head office", "Lab",
-    "Branch A", "Branch B", "Data room", "Cloud",
+    "Main office",
+    "North clinic",
+    "South clinic",
+    "Warehouse",
+    "Head office",
+    "Lab",
+    "Branch A",
+    "Branch B",
+    "Data room",
+    "Cloud",
 ];
 
 const AREAS: &[&str] = &[
-    "Identity and access", "Email and collaboration", "Network", "Backup and recovery",
-    "Endpoints", "Servers", "Security operations", "Telephony", "Line-of-business apps",
-    "Facilities", "Cloud services", "Printing and scanning",
+    "Identity and access",
+    "Email and collaboration",
+    "Network",
+    "Backup and recovery",
+    "Endpoints",
+    "Servers",
+    "Security operations",
+    "Telephony",
+    "Line-of-business apps",
+    "Facilities",
+    "Cloud services",
+    "Printing and scanning",
 ];
 
 const TITLE_VERBS: &[&str] = &[
-    "Reset", "Restore", "Restart", "Verify", "Replace", "Renew", "Rotate", "Troubleshoot",
-    "Recover", "Onboard", "Offboard", "Patch", "Fail over", "Rebuild", "Audit", "Reconnect",
+    "Reset",
+    "Restore",
+    "Restart",
+    "Verify",
+    "Replace",
+    "Renew",
+    "Rotate",
+    "Troubleshoot",
+    "Recover",
+    "Onboard",
+    "Offboard",
+    "Patch",
+    "Fail over",
+    "Rebuild",
+    "Audit",
+    "Reconnect",
 ];
 
 const SECTION_HEADINGS: &[&str] = &[
-    "Before you start", "Symptoms", "Diagnosis", "Fix", "Verify the result", "Rollback",
-    "Escalation", "Aftercare", "Prerequisites", "What to check first?", "Known causes",
-    "Restore from backup", "Communicate with users", "Close the ticket",
-    "Who does what (and when)", "If it happens again", "Recovery steps", "Scope and impact",
+    "Before you start",
+    "Symptoms",
+    "Diagnosis",
+    "Fix",
+    "Verify the result",
+    "Rollback",
+    "Escalation",
+    "Aftercare",
+    "Prerequisites",
+    "What to check first?",
+    "Known causes",
+    "Restore from backup",
+    "Communicate with users",
+    "Close the ticket",
+    "Who does what (and when)",
+    "If it happens again",
+    "Recovery steps",
+    "Scope and impact",
 ];
 
 const SUB_HEADINGS: &[&str] = &["Notes", "Checks", "Example", "Details"];
 
 const ACTIVITIES: &[(&str, &str, bool)] = &[
-    ("Help desk", "First-line user support by phone, email and portal.", false),
-    ("After-hours support", "Answering and triaging outside business hours.", false),
-    ("Patch management", "OS and application updates, tested and rolled out.", true),
-    ("Monitoring", "Alerting on availability, capacity and health.", true),
-    ("Backup verification", "Regular test restores, not just green job status.", true),
-    ("Endpoint security", "Antivirus, EDR and device hardening.", false),
-    ("Vulnerability scanning", "Scheduled scans and remediation tracking.", false),
-    ("Incident response", "Containment, communication and recovery.", true),
-    ("Vendor coordination", "Opening and chasing vendor support cases.", false),
-    ("User onboarding", "Accounts, licences and devices for new staff.", false),
-    ("User offboarding", "Removing access and recovering devices.", false),
-    ("Documentation", "Keeping runbooks and diagrams current.", false),
-    ("Change management", "Approving and scheduling changes.", false),
+    (
+        "Help desk",
+        "First-line user support by phone, email and portal.",
+        false,
+    ),
+    (
+        "After-hours support",
+        "Answering and triaging outside business hours.",
+        false,
+    ),
+    (
+        "Patch management",
+        "OS and application updates, tested and rolled out.",
+        true,
+    ),
+    (
+        "Monitoring",
+        "Alerting on availability, capacity and health.",
+        true,
+    ),
+    (
+        "Backup verification",
+        "Regular test restores, not just green job status.",
+        true,
+    ),
+    (
+        "Endpoint security",
+        "Antivirus, EDR and device hardening.",
+        false,
+    ),
+    (
+        "Vulnerability scanning",
+        "Scheduled scans and remediation tracking.",
+        false,
+    ),
+    (
+        "Incident response",
+        "Containment, communication and recovery.",
+        true,
+    ),
+    (
+        "Vendor coordination",
+        "Opening and chasing vendor support cases.",
+        false,
+    ),
+    (
+        "User onboarding",
+        "Accounts, licences and devices for new staff.",
+        false,
+    ),
+    (
+        "User offboarding",
+        "Removing access and recovering devices.",
+        false,
+    ),
+    (
+        "Documentation",
+        "Keeping runbooks and diagrams current.",
+        false,
+    ),
+    (
+        "Change management",
+        "Approving and scheduling changes.",
+        false,
+    ),
     ("Compliance", "Evidence for audits and regulators.", false),
-    ("MFA enforcement", "Conditional access and second factors for every account.", false),
+    (
+        "MFA enforcement",
+        "Conditional access and second factors for every account.",
+        false,
+    ),
 ];
 
 struct Contact {
@@ -243,9 +655,27 @@ const PARTIES: &[Party] = &[
         kind: "internal",
         hours: "business",
         contacts: &[
-            Contact { name: "Dana Ruiz", role: "IT Manager", email: "dana@acme.example", phone: "+1 555 0100", internal: false },
-            Contact { name: "Sam Okafor", role: "Systems Administrator", email: "sam@acme.example", phone: "+1 555 0101", internal: false },
-            Contact { name: "Night pager", role: "On-call pager", email: "pager@acme.example", phone: "+1 555 0199", internal: true },
+            Contact {
+                name: "Dana Ruiz",
+                role: "IT Manager",
+                email: "dana@acme.example",
+                phone: "+1 555 0100",
+                internal: false,
+            },
+            Contact {
+                name: "Sam Okafor",
+                role: "Systems Administrator",
+                email: "sam@acme.example",
+                phone: "+1 555 0101",
+                internal: false,
+            },
+            Contact {
+                name: "Night pager",
+                role: "On-call pager",
+                email: "pager@acme.example",
+                phone: "+1 555 0199",
+                internal: true,
+            },
         ],
     },
     Party {
@@ -254,8 +684,20 @@ const PARTIES: &[Party] = &[
         kind: "provider",
         hours: "always",
         contacts: &[
-            Contact { name: "NOC", role: "Network Operations Centre", email: "noc@bright.example", phone: "+1 555 0142", internal: false },
-            Contact { name: "Priya Natarajan", role: "Account Manager", email: "priya@bright.example", phone: "+1 555 0143", internal: false },
+            Contact {
+                name: "NOC",
+                role: "Network Operations Centre",
+                email: "noc@bright.example",
+                phone: "+1 555 0142",
+                internal: false,
+            },
+            Contact {
+                name: "Priya Natarajan",
+                role: "Account Manager",
+                email: "priya@bright.example",
+                phone: "+1 555 0143",
+                internal: false,
+            },
         ],
     },
     Party {
@@ -263,18 +705,26 @@ const PARTIES: &[Party] = &[
         name: "Nightwatch SOC",
         kind: "provider",
         hours: "after-hours",
-        contacts: &[
-            Contact { name: "SOC desk", role: "Security Operations", email: "soc@nightwatch.example", phone: "+1 555 0160", internal: false },
-        ],
+        contacts: &[Contact {
+            name: "SOC desk",
+            role: "Security Operations",
+            email: "soc@nightwatch.example",
+            phone: "+1 555 0160",
+            internal: false,
+        }],
     },
     Party {
         id: "northwind-isp",
         name: "Northwind Telecom",
         kind: "vendor",
         hours: "always",
-        contacts: &[
-            Contact { name: "Carrier support", role: "Circuit support", email: "support@northwind.example", phone: "+1 555 0170", internal: false },
-        ],
+        contacts: &[Contact {
+            name: "Carrier support",
+            role: "Circuit support",
+            email: "support@northwind.example",
+            phone: "+1 555 0170",
+            internal: false,
+        }],
     },
     Party {
         id: "fabrikam-backup",
@@ -282,8 +732,20 @@ const PARTIES: &[Party] = &[
         kind: "vendor",
         hours: "business",
         contacts: &[
-            Contact { name: "Backup support", role: "Vendor support", email: "help@fabrikam.example", phone: "+1 555 0180", internal: false },
-            Contact { name: "Lee Chen", role: "Technical Account Manager", email: "lee@fabrikam.example", phone: "+1 555 0181", internal: false },
+            Contact {
+                name: "Backup support",
+                role: "Vendor support",
+                email: "help@fabrikam.example",
+                phone: "+1 555 0180",
+                internal: false,
+            },
+            Contact {
+                name: "Lee Chen",
+                role: "Technical Account Manager",
+                email: "lee@fabrikam.example",
+                phone: "+1 555 0181",
+                internal: false,
+            },
         ],
     },
     Party {
@@ -291,9 +753,13 @@ const PARTIES: &[Party] = &[
         name: "Contoso Software",
         kind: "vendor",
         hours: "business",
-        contacts: &[
-            Contact { name: "Application support", role: "Vendor support", email: "support@contoso.example", phone: "+1 555 0190", internal: false },
-        ],
+        contacts: &[Contact {
+            name: "Application support",
+            role: "Vendor support",
+            email: "support@contoso.example",
+            phone: "+1 555 0190",
+            internal: false,
+        }],
     },
 ];
 
@@ -362,7 +828,11 @@ fn capitalize(s: &str) -> String {
 
 /// Path of `to` (components under content/) relative to directory `from_dir`.
 fn rel_path(from_dir: &[String], to: &[String]) -> String {
-    let common = from_dir.iter().zip(to.iter()).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(to.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut parts: Vec<&str> = Vec::new();
     for _ in common..from_dir.len() {
         parts.push("..");
@@ -434,7 +904,11 @@ fn system_name(i: usize) -> String {
     let round = i / SYSTEM_KINDS.len();
     let loc = LOCATIONS[round % LOCATIONS.len()];
     let n = round / LOCATIONS.len();
-    if n == 0 { format!("{kind} ({loc})") } else { format!("{kind} ({loc} {})", n + 1) }
+    if n == 0 {
+        format!("{kind} ({loc})")
+    } else {
+        format!("{kind} ({loc} {})", n + 1)
+    }
 }
 
 fn build_sections(n_runbooks: usize) -> Vec<Section> {
@@ -451,12 +925,20 @@ fn build_sections(n_runbooks: usize) -> Vec<Section> {
             format!("{} {}", AREAS[topic], round + 1)
         };
         let area_dir = format!("area-{:02}", a + 1);
-        out.push(Section { dir: vec!["runbooks".into(), area_dir.clone()], title, area_topic: topic });
+        out.push(Section {
+            dir: vec!["runbooks".into(), area_dir.clone()],
+            title,
+            area_topic: topic,
+        });
         if a % 3 == 2 {
             let n_sub = 2 + (a % 2);
             for s in 0..n_sub {
                 out.push(Section {
-                    dir: vec!["runbooks".into(), area_dir.clone(), format!("sub-{:02}", s + 1)],
+                    dir: vec![
+                        "runbooks".into(),
+                        area_dir.clone(),
+                        format!("sub-{:02}", s + 1),
+                    ],
                     title: format!("{} — part {}", AREAS[topic], s + 1),
                     area_topic: topic,
                 });
@@ -521,19 +1003,35 @@ fn plan_runbook(seed: u64, i: usize, n: usize, systems: &[System], sections: &[S
     }
     let texts: Vec<String> = headings.iter().map(|(_, t)| t.clone()).collect();
     let ids = heading_ids(&texts);
-    Plan { path, section, title, systems: sys, headings, ids }
+    Plan {
+        path,
+        section,
+        title,
+        systems: sys,
+        headings,
+        ids,
+    }
 }
 
 impl Corpus {
     fn new(seed: u64, n_runbooks: usize, n_systems: usize) -> Corpus {
         let systems: Vec<System> = (0..n_systems)
-            .map(|i| System { id: format!("sys-{:04}", i + 1), name: system_name(i) })
+            .map(|i| System {
+                id: format!("sys-{:04}", i + 1),
+                name: system_name(i),
+            })
             .collect();
         let sections = build_sections(n_runbooks);
         let plans = (0..n_runbooks)
             .map(|i| plan_runbook(seed, i, n_runbooks, &systems, &sections))
             .collect();
-        Corpus { seed, n_runbooks, systems, sections, plans }
+        Corpus {
+            seed,
+            n_runbooks,
+            systems,
+            sections,
+            plans,
+        }
     }
 }
 
@@ -542,7 +1040,11 @@ impl Corpus {
 
 fn sentence(r: &mut Rng, o: &mut String, ctx: &[&str]) {
     let noun = |r: &mut Rng| -> &str {
-        if !ctx.is_empty() && r.chance(1, 8) { ctx[r.below(ctx.len())] } else { r.pick(NOUNS) }
+        if !ctx.is_empty() && r.chance(1, 8) {
+            ctx[r.below(ctx.len())]
+        } else {
+            r.pick(NOUNS)
+        }
     };
     let s = match r.below(9) {
         0 => format!(
@@ -624,7 +1126,11 @@ fn verb_s(v: &str) -> String {
         Some((h, t)) => (h, Some(t)),
         None => (v, None),
     };
-    let h = if head.ends_with("sh") || head.ends_with("ch") || head.ends_with('s') || head.ends_with('x') {
+    let h = if head.ends_with("sh")
+        || head.ends_with("ch")
+        || head.ends_with('s')
+        || head.ends_with('x')
+    {
         format!("{head}es")
     } else if head.ends_with('y') && !head.ends_with("ay") && !head.ends_with("ey") {
         format!("{}ies", &head[..head.len() - 1])
@@ -668,7 +1174,12 @@ fn paragraph(r: &mut Rng, o: &mut String, ctx: &[&str]) {
         sentence(r, o, ctx);
     }
     if r.chance(1, 4) {
-        let _ = write!(o, " Keep the `{}` step **{}**.", slug(r.pick(NOUNS)), r.pick(ADJECTIVES));
+        let _ = write!(
+            o,
+            " Keep the `{}` step **{}**.",
+            slug(r.pick(NOUNS)),
+            r.pick(ADJECTIVES)
+        );
     }
     o.push_str("\n\n");
 }
@@ -682,7 +1193,11 @@ fn list(r: &mut Rng, o: &mut String, ctx: &[&str]) {
         } else {
             o.push_str("- ");
         }
-        let noun = if !ctx.is_empty() && r.chance(1, 5) { ctx[r.below(ctx.len())] } else { r.pick(NOUNS) };
+        let noun = if !ctx.is_empty() && r.chance(1, 5) {
+            ctx[r.below(ctx.len())]
+        } else {
+            r.pick(NOUNS)
+        };
         let _ = writeln!(
             o,
             "{} the {} {} {}.",
@@ -724,18 +1239,37 @@ fn code_block(r: &mut Rng, o: &mut String, lang_idx: usize, sys_id: &str) {
     let _ = writeln!(o, "```{lang}");
     match lang {
         "powershell" => {
-            let _ = writeln!(o, "# {} the {} on {host}", capitalize(r.pick(VERBS)), r.pick(NOUNS));
+            let _ = writeln!(
+                o,
+                "# {} the {} on {host}",
+                capitalize(r.pick(VERBS)),
+                r.pick(NOUNS)
+            );
             let _ = writeln!(o, "$target = \"{host}\"");
-            let _ = writeln!(o, "Get-Service -ComputerName $target -Name \"{name}\" | Select-Object Status, StartType");
-            let _ = writeln!(o, "Get-ADUser -Identity {user} -Properties LastLogonDate, LockedOut");
+            let _ = writeln!(
+                o,
+                "Get-Service -ComputerName $target -Name \"{name}\" | Select-Object Status, StartType"
+            );
+            let _ = writeln!(
+                o,
+                "Get-ADUser -Identity {user} -Properties LastLogonDate, LockedOut"
+            );
             let _ = writeln!(o, "Restart-Service -Name \"{name}\" -Force -Verbose");
-            let _ = writeln!(o, "Get-WinEvent -LogName System -MaxEvents {} | Where-Object Level -le 2", r.range(20, 200));
+            let _ = writeln!(
+                o,
+                "Get-WinEvent -LogName System -MaxEvents {} | Where-Object Level -le 2",
+                r.range(20, 200)
+            );
         }
         "bash" => {
             let _ = writeln!(o, "# {} the {} on {host}", r.pick(VERBS), r.pick(NOUNS));
             let _ = writeln!(o, "set -euo pipefail");
             let _ = writeln!(o, "systemctl status {name}.service --no-pager");
-            let _ = writeln!(o, "journalctl -u {name}.service --since \"-{}h\" | tail -n 50", r.range(1, 24));
+            let _ = writeln!(
+                o,
+                "journalctl -u {name}.service --since \"-{}h\" | tail -n 50",
+                r.range(1, 24)
+            );
             let _ = writeln!(o, "df -h /srv/{name}");
             let _ = writeln!(o, "ping -c 4 {host}.corp.example");
         }
@@ -745,7 +1279,11 @@ fn code_block(r: &mut Rng, o: &mut String, lang_idx: usize, sys_id: &str) {
             let _ = writeln!(o, "schedule: \"0 {} * * *\"", r.range(0, 23));
             let _ = writeln!(o, "retention_days: {}", r.range(7, 90));
             let _ = writeln!(o, "targets:\n  - {host}\n  - {sys_id}-backup");
-            let _ = writeln!(o, "notify: {}", PARTIES[r.below(PARTIES.len())].contacts[0].email);
+            let _ = writeln!(
+                o,
+                "notify: {}",
+                PARTIES[r.below(PARTIES.len())].contacts[0].email
+            );
         }
         "json" => {
             let _ = writeln!(o, "{{");
@@ -753,7 +1291,11 @@ fn code_block(r: &mut Rng, o: &mut String, lang_idx: usize, sys_id: &str) {
             let _ = writeln!(o, "  \"check\": \"{name}\",");
             let _ = writeln!(o, "  \"threshold\": {},", r.range(50, 95));
             let _ = writeln!(o, "  \"interval_minutes\": {},", r.range(1, 30));
-            let _ = writeln!(o, "  \"escalate\": [\"{}\", \"{}\"]", PARTIES[0].id, PARTIES[1].id);
+            let _ = writeln!(
+                o,
+                "  \"escalate\": [\"{}\", \"{}\"]",
+                PARTIES[0].id, PARTIES[1].id
+            );
             let _ = writeln!(o, "}}");
         }
         "sql" => {
@@ -762,15 +1304,25 @@ fn code_block(r: &mut Rng, o: &mut String, lang_idx: usize, sys_id: &str) {
             let _ = writeln!(o, "FROM sys.databases");
             let _ = writeln!(o, "WHERE name LIKE '{}%'", name.replace('-', "_"));
             let _ = writeln!(o, "ORDER BY name;");
-            let _ = writeln!(o, "DBCC CHECKDB ('{}') WITH NO_INFOMSGS;", name.replace('-', "_"));
+            let _ = writeln!(
+                o,
+                "DBCC CHECKDB ('{}') WITH NO_INFOMSGS;",
+                name.replace('-', "_")
+            );
         }
         _ => {
             let _ = writeln!(o, "# {} image for {host}", r.pick(ADJECTIVES));
             let _ = writeln!(o, "FROM debian:bookworm-slim");
-            let _ = writeln!(o, "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates");
+            let _ = writeln!(
+                o,
+                "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates"
+            );
             let _ = writeln!(o, "COPY {name}.conf /etc/{name}/{name}.conf");
             let _ = writeln!(o, "EXPOSE {}", [80, 443, 8080, 8443][r.below(4)]);
-            let _ = writeln!(o, "CMD [\"/usr/local/bin/{name}\", \"--config\", \"/etc/{name}/{name}.conf\"]");
+            let _ = writeln!(
+                o,
+                "CMD [\"/usr/local/bin/{name}\", \"--config\", \"/etc/{name}/{name}.conf\"]"
+            );
         }
     }
     o.push_str("```\n\n");
@@ -787,7 +1339,11 @@ fn render_runbook(c: &Corpus, i: usize) -> String {
     o.push_str("---\n");
     let _ = writeln!(o, "title: {}", yq(&p.title));
     if !p.systems.is_empty() {
-        let ids: Vec<&str> = p.systems.iter().map(|&s| c.systems[s].id.as_str()).collect();
+        let ids: Vec<&str> = p
+            .systems
+            .iter()
+            .map(|&s| c.systems[s].id.as_str())
+            .collect();
         let _ = writeln!(o, "systems: [{}]", ids.join(", "));
     }
     let topic_tag = TAGS[(c.sections[p.section].area_topic * 7) % TAGS.len()];
@@ -808,8 +1364,16 @@ fn render_runbook(c: &Corpus, i: usize) -> String {
     o.push_str("---\n\n");
 
     // Context words: system names, so searching for a system finds its runbooks.
-    let ctx: Vec<&str> = p.systems.iter().map(|&s| c.systems[s].name.as_str()).collect();
-    let first_sys = p.systems.first().map(|&s| c.systems[s].id.as_str()).unwrap_or("host");
+    let ctx: Vec<&str> = p
+        .systems
+        .iter()
+        .map(|&s| c.systems[s].name.as_str())
+        .collect();
+    let first_sys = p
+        .systems
+        .first()
+        .map(|&s| c.systems[s].id.as_str())
+        .unwrap_or("host");
 
     // Links to 1-2 other runbooks, placed in paragraphs below.
     let mut links: Vec<String> = Vec::new();
@@ -827,7 +1391,10 @@ fn render_runbook(c: &Corpus, i: usize) -> String {
                 href.push('#');
                 href.push_str(&tp.ids[r.below(tp.ids.len())]);
             }
-            links.push(format!("See [{}]({href}) for the related procedure.", tp.title));
+            links.push(format!(
+                "See [{}]({href}) for the related procedure.",
+                tp.title
+            ));
         }
     }
 
@@ -948,7 +1515,10 @@ fn render_activities() -> String {
 
 fn letters_string(r: &mut Rng, set: &[char]) -> String {
     // Canonical RACI order, or sometimes reversed ("AR") to exercise any order.
-    let mut v: Vec<char> = ['R', 'A', 'C', 'I'].into_iter().filter(|l| set.contains(l)).collect();
+    let mut v: Vec<char> = ['R', 'A', 'C', 'I']
+        .into_iter()
+        .filter(|l| set.contains(l))
+        .collect();
     if v.len() > 1 && r.chance(1, 4) {
         v.reverse();
     }
@@ -966,7 +1536,15 @@ fn render_system(c: &Corpus, i: usize) -> String {
     let _ = writeln!(o, "tier: {tier}");
     let mut desc = String::new();
     sentence(&mut r, &mut desc, &[]);
-    let _ = writeln!(o, "description: {}", yq(&format!("{} for the {}. {desc}", s.name, r.pick(LOCATIONS).to_lowercase())));
+    let _ = writeln!(
+        o,
+        "description: {}",
+        yq(&format!(
+            "{} for the {}. {desc}",
+            s.name,
+            r.pick(LOCATIONS).to_lowercase()
+        ))
+    );
     let _ = writeln!(o, "owner: {}", PARTIES[owner].id);
 
     // Dependencies: only on lower-numbered systems, so never a cycle.
@@ -1011,7 +1589,11 @@ fn render_system(c: &Corpus, i: usize) -> String {
         };
         let accountable = if r.chance(3, 4) { owner } else { r.below(2) };
         add(accountable, 'A', &mut row);
-        let responsible = if r.chance(1, 3) { accountable } else { r.below(PARTIES.len()) };
+        let responsible = if r.chance(1, 3) {
+            accountable
+        } else {
+            r.below(PARTIES.len())
+        };
         add(responsible, 'R', &mut row);
         if r.chance(1, 3) {
             let p = r.below(PARTIES.len());
@@ -1122,7 +1704,8 @@ fn render_runbooks_index() -> String {
 }
 
 fn render_docs_index() -> String {
-    "---\ntitle: About this site\n---\n\nHow this site is organised and the words it uses.\n".to_string()
+    "---\ntitle: About this site\n---\n\nHow this site is organised and the words it uses.\n"
+        .to_string()
 }
 
 fn render_glossary() -> String {
@@ -1130,7 +1713,9 @@ fn render_glossary() -> String {
     o.push_str("## RACI\n\n");
     o.push_str("- **R**esponsible: does the work.\n- **A**ccountable: owns the outcome; exactly one per activity.\n");
     o.push_str("- **C**onsulted: asked before.\n- **I**nformed: told after.\n\n");
-    o.push_str("## Tiers\n\n| Tier | Meaning |\n|---|---|\n| 1 | The business stops without it |\n");
+    o.push_str(
+        "## Tiers\n\n| Tier | Meaning |\n|---|---|\n| 1 | The business stops without it |\n",
+    );
     o.push_str("| 2 | Serious degradation |\n| 3 | Workaround exists |\n| 4 | Convenience |\n\n");
     o.push_str("See also the [conventions](conventions.md#escalation).\n");
     o
@@ -1166,7 +1751,8 @@ fn join(base: &Path, comps: &[String]) -> PathBuf {
 }
 
 fn write(path: &Path, contents: &str) -> io::Result<()> {
-    fs::write(path, contents).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    fs::write(path, contents)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 fn generate(c: &Corpus, out: &Path) -> io::Result<()> {
@@ -1183,16 +1769,34 @@ fn generate(c: &Corpus, out: &Path) -> io::Result<()> {
     write(&data.join("parties.yaml"), &render_parties())?;
     write(&data.join("activities.yaml"), &render_activities())?;
     write(&content.join("_index.md"), &render_home(c))?;
-    write(&content.join("runbooks").join("_index.md"), &render_runbooks_index())?;
-    write(&content.join("docs").join("_index.md"), &render_docs_index())?;
-    write(&content.join("docs").join("glossary.md"), &render_glossary())?;
-    write(&content.join("docs").join("conventions.md"), &render_conventions())?;
+    write(
+        &content.join("runbooks").join("_index.md"),
+        &render_runbooks_index(),
+    )?;
+    write(
+        &content.join("docs").join("_index.md"),
+        &render_docs_index(),
+    )?;
+    write(
+        &content.join("docs").join("glossary.md"),
+        &render_glossary(),
+    )?;
+    write(
+        &content.join("docs").join("conventions.md"),
+        &render_conventions(),
+    )?;
     for k in 0..c.sections.len() {
-        write(&join(&content, &c.sections[k].dir).join("_index.md"), &render_section_index(c, k))?;
+        write(
+            &join(&content, &c.sections[k].dir).join("_index.md"),
+            &render_section_index(c, k),
+        )?;
     }
 
     // Systems and runbooks: independent files, written in parallel.
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(16);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(16);
     let n_sys = c.systems.len();
     let n_rb = c.n_runbooks;
     let total = n_sys + n_rb;
@@ -1210,7 +1814,9 @@ fn generate(c: &Corpus, out: &Path) -> io::Result<()> {
             handles.push(scope.spawn(move || -> io::Result<()> {
                 for j in lo..hi {
                     if j < n_sys {
-                        let path = data.join("systems").join(format!("{}.yaml", c.systems[j].id));
+                        let path = data
+                            .join("systems")
+                            .join(format!("{}.yaml", c.systems[j].id));
                         write(&path, &render_system(c, j))?;
                     } else {
                         let i = j - n_sys;
@@ -1221,7 +1827,8 @@ fn generate(c: &Corpus, out: &Path) -> io::Result<()> {
             }));
         }
         for h in handles {
-            h.join().map_err(|_| io::Error::other("generator thread panicked"))??;
+            h.join()
+                .map_err(|_| io::Error::other("generator thread panicked"))??;
         }
         Ok(())
     })
@@ -1260,16 +1867,27 @@ fn parse_args() -> Result<Args, String> {
             _ => (a.clone(), None),
         };
         let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
         };
         match flag.as_str() {
             "--runbooks" | "-n" => {
-                runbooks = value("--runbooks")?.parse().map_err(|e| format!("--runbooks: {e}"))?
+                runbooks = value("--runbooks")?
+                    .parse()
+                    .map_err(|e| format!("--runbooks: {e}"))?
             }
             "--systems" | "-m" => {
-                systems = value("--systems")?.parse().map_err(|e| format!("--systems: {e}"))?
+                systems = value("--systems")?
+                    .parse()
+                    .map_err(|e| format!("--systems: {e}"))?
             }
-            "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--seed" => {
+                seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
             "--force" => force = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -1291,7 +1909,13 @@ fn parse_args() -> Result<Args, String> {
     if systems > 9999 || runbooks > 99_999 {
         return Err("at most 9999 systems and 99999 runbooks".into());
     }
-    Ok(Args { runbooks, systems, seed, force, out })
+    Ok(Args {
+        runbooks,
+        systems,
+        seed,
+        force,
+        out,
+    })
 }
 
 fn main() -> ExitCode {
@@ -1305,7 +1929,9 @@ fn main() -> ExitCode {
     let out = &args.out;
     let ours = ["cairn.yaml", "data", "content"];
     if out.exists() {
-        let non_empty = fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(true);
+        let non_empty = fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
         if non_empty {
             if !args.force {
                 eprintln!(
@@ -1316,7 +1942,13 @@ fn main() -> ExitCode {
             }
             for name in ours {
                 let p = out.join(name);
-                let res = if p.is_dir() { fs::remove_dir_all(&p) } else if p.exists() { fs::remove_file(&p) } else { Ok(()) };
+                let res = if p.is_dir() {
+                    fs::remove_dir_all(&p)
+                } else if p.exists() {
+                    fs::remove_file(&p)
+                } else {
+                    Ok(())
+                };
                 if let Err(e) = res {
                     eprintln!("cairn-gen-corpus: cannot remove {}: {e}", p.display());
                     return ExitCode::FAILURE;

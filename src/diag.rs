@@ -95,7 +95,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, file: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        file: impl Into<String>,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: code.default_severity(),
@@ -121,7 +126,8 @@ impl Diagnostic {
 /// Sorted for stable output: errors first, then by file, line and code.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.severity, &a.file, a.line, a.code, &a.message).cmp(&(b.severity, &b.file, b.line, b.code, &b.message))
+        (a.severity, &a.file, a.line, a.code, &a.message)
+            .cmp(&(b.severity, &b.file, b.line, b.code, &b.message))
     });
 }
 
@@ -139,14 +145,33 @@ pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
             Severity::Warning => ("warning", "\x1b[1;33m"),
         };
         if color {
-            let _ = writeln!(out, "{paint}{label}[{}]\x1b[0m: \x1b[1m{}\x1b[0m: {}", d.code.as_str(), d.location(), d.message);
+            let _ = writeln!(
+                out,
+                "{paint}{label}[{}]\x1b[0m: \x1b[1m{}\x1b[0m: {}",
+                d.code.as_str(),
+                d.location(),
+                d.message
+            );
         } else {
-            let _ = writeln!(out, "{label}[{}]: {}: {}", d.code.as_str(), d.location(), d.message);
+            let _ = writeln!(
+                out,
+                "{label}[{}]: {}: {}",
+                d.code.as_str(),
+                d.location(),
+                d.message
+            );
         }
     }
     let (errors, warnings) = count(diags);
     if errors + warnings > 0 {
-        let _ = writeln!(out, "{} error{}, {} warning{}", errors, plural(errors), warnings, plural(warnings));
+        let _ = writeln!(
+            out,
+            "{} error{}, {} warning{}",
+            errors,
+            plural(errors),
+            warnings,
+            plural(warnings)
+        );
     }
     out
 }
@@ -167,7 +192,8 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
         errors: diags.iter().filter(|d| d.is_error()).collect(),
         warnings: diags.iter().filter(|d| !d.is_error()).collect(),
     };
-    serde_json::to_string_pretty(&report).unwrap_or_else(|_| String::from("{\"errors\":[],\"warnings\":[]}"))
+    serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|_| String::from("{\"errors\":[],\"warnings\":[]}"))
 }
 
 #[cfg(test)]
@@ -177,7 +203,12 @@ mod tests {
     #[test]
     fn json_splits_errors_from_warnings_and_keeps_null_lines() {
         let diags = vec![
-            Diagnostic::new(Code::RaciNoAccountable, "data/systems/m365.yaml", Some(12), "no A"),
+            Diagnostic::new(
+                Code::RaciNoAccountable,
+                "data/systems/m365.yaml",
+                Some(12),
+                "no A",
+            ),
             Diagnostic::new(Code::OrphanPage, "content/a.md", None, "orphan"),
         ];
         let v: serde_json::Value = serde_json::from_str(&to_json(&diags)).unwrap();
@@ -189,7 +220,12 @@ mod tests {
 
     #[test]
     fn text_reads_like_a_compiler() {
-        let diags = vec![Diagnostic::new(Code::UnknownParty, "data/systems/m365.yaml", Some(3), "unknown party `x`")];
+        let diags = vec![Diagnostic::new(
+            Code::UnknownParty,
+            "data/systems/m365.yaml",
+            Some(3),
+            "unknown party `x`",
+        )];
         assert_eq!(
             to_text(&diags, false),
             "error[unknown-party]: data/systems/m365.yaml:3: unknown party `x`\n1 error, 0 warnings\n"

@@ -1,8 +1,202 @@
 //! cairn: markdown runbooks and YAML responsibility data in, a searchable static
-//! site out. Data flows one way: load → check → view (audience) → render → write.
+//! site out. Data flows one way:
+//!
+//! ```text
+//! load_site → check_site → view(audience) → render_site + build_index → write
+//! ```
+//!
+//! `cairn check` stops after the checks; `cairn serve` calls the same [`build`].
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod audience;
+pub mod check;
+pub mod cli;
 pub mod diag;
+pub mod init;
 pub mod markdown;
 pub mod model;
+pub mod render;
+pub mod search;
+pub mod serve;
 pub mod site;
+pub mod write;
+
+use anyhow::Result;
+use diag::Diagnostic;
+use model::Audience;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Bad arguments or a SITE that is not a site: exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// What a build or check is asked to do; validated by the CLI.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub site: PathBuf,
+    /// Output folder; `SITE/public` when not given.
+    pub out: Option<PathBuf>,
+    /// Audience of the build; `cairn.yaml`'s when not given.
+    pub audience: Option<Audience>,
+    /// Warnings fail the run too.
+    pub strict: bool,
+    /// "Today" for review dates: the UTC date of `SOURCE_DATE_EPOCH` when set.
+    pub today: chrono::NaiveDate,
+    /// Add the live-reload script (only `cairn serve`).
+    pub live_reload: bool,
+}
+
+impl Options {
+    pub fn new(site: impl Into<PathBuf>) -> Options {
+        Options {
+            site: site.into(),
+            out: None,
+            audience: None,
+            strict: false,
+            today: today(),
+            live_reload: false,
+        }
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.site.join("public"))
+    }
+}
+
+/// The UTC date of `SOURCE_DATE_EPOCH` when set (reproducible builds), else of now.
+pub fn today() -> chrono::NaiveDate {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.date_naive()
+}
+
+/// What a run found and did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub audience: Option<Audience>,
+    /// Whether the output was written (no errors, or no warnings under `--strict`).
+    pub written: bool,
+    pub pages_written: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Report {
+    /// The run failed: errors, or warnings under `--strict`.
+    pub fn failed(&self, strict: bool) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error() || strict)
+    }
+}
+
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Load and check, nothing written.
+pub fn check(opts: &Options) -> Result<Report> {
+    let mut clock = Stopwatch::new();
+    let (site, mut diagnostics) = site::load_site(&opts.site)?;
+    clock.lap("load");
+    let audience = opts.audience.unwrap_or(site.config.audience);
+    diagnostics.extend(check::check_site(
+        &site,
+        &check::CheckOptions {
+            audience,
+            today: opts.today,
+        },
+    ));
+    diag::sort(&mut diagnostics);
+    clock.lap("check");
+    Ok(Report {
+        diagnostics,
+        audience: Some(audience),
+        timings: clock.laps,
+        ..Report::default()
+    })
+}
+
+/// Load, check, and when clean render and write the site for one audience.
+pub fn build(opts: &Options) -> Result<Report> {
+    let mut clock = Stopwatch::new();
+    let (site, mut diagnostics) = site::load_site(&opts.site)?;
+    clock.lap("load");
+    let audience = opts.audience.unwrap_or(site.config.audience);
+    diagnostics.extend(check::check_site(
+        &site,
+        &check::CheckOptions {
+            audience,
+            today: opts.today,
+        },
+    ));
+    if audience == Audience::Client {
+        // A secret must never reach a client, whatever `check` tolerates.
+        check::promote_for_client_build(&mut diagnostics);
+    }
+    diag::sort(&mut diagnostics);
+    clock.lap("check");
+    let mut report = Report {
+        diagnostics,
+        audience: Some(audience),
+        ..Report::default()
+    };
+    if report.failed(opts.strict) {
+        report.timings = clock.laps;
+        return Ok(report);
+    }
+
+    let view = audience::view(&site, audience);
+    let theme = render::load_theme(&site.root, &site.config)?;
+    clock.lap("view");
+    let staging = write::Staging::new(&opts.out_dir())?;
+    let render_opts = render::RenderOptions {
+        live_reload: opts.live_reload,
+        today: opts.today,
+    };
+    let pages = render::render_site(&view, &theme, &render_opts, &|file| {
+        staging.write(&file.path, &file.bytes)
+    })?;
+    for rel in view.static_files {
+        staging.copy(&site.root.join("static").join(rel), rel)?;
+    }
+    for asset in &view.assets {
+        staging.copy(&site.root.join("content").join(&asset.rel), &asset.rel)?;
+    }
+    clock.lap("render");
+    for file in search::build_index(&view) {
+        staging.write(&file.path, &file.bytes)?;
+    }
+    clock.lap("search");
+    staging.commit()?;
+    clock.lap("write");
+    report.written = true;
+    report.pages_written = pages;
+    report.timings = clock.laps;
+    Ok(report)
+}

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `cairn` binary: everything lives in the library; this maps it to an exit code.
+
+fn main() -> std::process::ExitCode {
+    cairn::cli::main()
+}

@@ -22,7 +22,11 @@ impl Duration {
     }
 
     pub fn parse(s: &str) -> Result<Duration, String> {
-        let bad = || format!("invalid duration `{s}`: write an integer and one unit of m, h, d or w, like 15m, 4h, 2d, 13w");
+        let bad = || {
+            format!(
+                "invalid duration `{s}`: write an integer and one unit of m, h, d or w, like 15m, 4h, 2d, 13w"
+            )
+        };
         let unit = s.chars().last().ok_or_else(bad)?;
         let digits = &s[..s.len() - unit.len_utf8()];
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -36,7 +40,9 @@ impl Duration {
             'w' => 7 * 24 * 60,
             _ => return Err(bad()),
         };
-        n.checked_mul(per).map(Duration::from_minutes).ok_or_else(bad)
+        n.checked_mul(per)
+            .map(Duration::from_minutes)
+            .ok_or_else(bad)
     }
 }
 
@@ -71,10 +77,14 @@ impl<'de> Deserialize<'de> for Duration {
                 Duration::parse(s).map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Duration, E> {
-                Err(E::custom(format!("invalid duration `{n}`: add a unit, like {n}m or {n}h")))
+                Err(E::custom(format!(
+                    "invalid duration `{n}`: add a unit, like {n}m or {n}h"
+                )))
             }
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Duration, E> {
-                Err(E::custom(format!("invalid duration `{n}`: write an integer and one unit of m, h, d or w")))
+                Err(E::custom(format!(
+                    "invalid duration `{n}`: write an integer and one unit of m, h, d or w"
+                )))
             }
         }
         d.deserialize_any(V)
@@ -102,7 +112,9 @@ mod tests {
 
     #[test]
     fn rejects_anything_but_integer_and_one_unit() {
-        for bad in ["", "m", "15", "1.5h", "15 m", "15mm", "-5m", "4H", "2y", "1h30m", "+3d", "١٥m"] {
+        for bad in [
+            "", "m", "15", "1.5h", "15 m", "15mm", "-5m", "4H", "2y", "1h30m", "+3d", "١٥m",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad} should be rejected");
         }
     }

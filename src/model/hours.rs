@@ -31,8 +31,11 @@ impl DaySet {
     pub fn parse(s: &str) -> Result<DaySet, String> {
         let mut set = 0u8;
         for part in s.split(',').map(str::trim) {
-            set |= Self::parse_part(part)
-                .ok_or_else(|| format!("invalid days `{s}`: use mon…sun, a range like mon-fri, or a list like sat,sun"))?;
+            set |= Self::parse_part(part).ok_or_else(|| {
+                format!(
+                    "invalid days `{s}`: use mon…sun, a range like mon-fri, or a list like sat,sun"
+                )
+            })?;
         }
         Ok(DaySet(set))
     }
@@ -112,7 +115,11 @@ impl TimeOfDay {
     pub fn parse(s: &str) -> Result<TimeOfDay, String> {
         let bad = || format!("invalid time `{s}`: write a quoted 24-hour time like \"08:00\"");
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
-        if h.is_empty() || h.len() > 2 || m.len() != 2 || !(h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())) {
+        if h.is_empty()
+            || h.len() > 2
+            || m.len() != 2
+            || !(h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()))
+        {
             return Err(bad());
         }
         let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
@@ -141,7 +148,9 @@ impl<'de> Deserialize<'de> for TimeOfDay {
                 TimeOfDay::parse(s).map_err(E::custom)
             }
             fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<TimeOfDay, E> {
-                Err(E::custom(format!("invalid time `{n}`: write a quoted 24-hour time like \"08:00\"")))
+                Err(E::custom(format!(
+                    "invalid time `{n}`: write a quoted 24-hour time like \"08:00\""
+                )))
             }
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<TimeOfDay, E> {
                 self.visit_u64(n.unsigned_abs())
@@ -171,7 +180,11 @@ impl CoverageWindow {
     /// past Sunday midnight is returned as two.
     pub fn spans(&self) -> Vec<(usize, usize)> {
         let (from, to) = (self.from.minutes(), self.to.minutes());
-        let len = if to > from { to - from } else { MINUTES_PER_DAY - from + to };
+        let len = if to > from {
+            to - from
+        } else {
+            MINUTES_PER_DAY - from + to
+        };
         let mut out = Vec::new();
         for day in self.days.days() {
             let start = day * MINUTES_PER_DAY + from;
@@ -238,11 +251,18 @@ impl<'de> Deserialize<'de> for HoursSpec {
                     )))
                 }
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<HoursSpec, A::Error> {
-                let w = CoverageWindow::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<HoursSpec, A::Error> {
+                let w =
+                    CoverageWindow::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(HoursSpec::Windows(vec![w]))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<HoursSpec, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<HoursSpec, A::Error> {
                 let mut ws = Vec::new();
                 while let Some(w) = seq.next_element::<CoverageWindow>()? {
                     ws.push(w);
@@ -305,7 +325,8 @@ impl WeekMask {
         }
         // Join a gap at the end of Sunday with one at the start of Monday.
         if gaps.len() > 1
-            && let (Some(&(first_start, first_end)), Some(&(last_start, last_end))) = (gaps.first(), gaps.last())
+            && let (Some(&(first_start, first_end)), Some(&(last_start, last_end))) =
+                (gaps.first(), gaps.last())
             && first_start == 0
             && last_end == MINUTES_PER_WEEK
         {
@@ -321,7 +342,12 @@ impl WeekMask {
     pub fn describe_span((start, end): (usize, usize)) -> String {
         let at = |m: usize| {
             let m = m % MINUTES_PER_WEEK;
-            format!("{} {:02}:{:02}", DAY_NAMES[m / MINUTES_PER_DAY], (m % MINUTES_PER_DAY) / 60, m % 60)
+            format!(
+                "{} {:02}:{:02}",
+                DAY_NAMES[m / MINUTES_PER_DAY],
+                (m % MINUTES_PER_DAY) / 60,
+                m % 60
+            )
         };
         format!("{}–{}", at(start), at(end))
     }
@@ -341,9 +367,18 @@ mod tests {
 
     #[test]
     fn day_ranges_lists_and_wrapping_ranges_parse() {
-        assert_eq!(DaySet::parse("mon-fri").unwrap().days().collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
-        assert_eq!(DaySet::parse("sat,sun").unwrap().days().collect::<Vec<_>>(), vec![5, 6]);
-        assert_eq!(DaySet::parse("fri-mon").unwrap().days().collect::<Vec<_>>(), vec![0, 4, 5, 6]);
+        assert_eq!(
+            DaySet::parse("mon-fri").unwrap().days().collect::<Vec<_>>(),
+            vec![0, 1, 2, 3, 4]
+        );
+        assert_eq!(
+            DaySet::parse("sat,sun").unwrap().days().collect::<Vec<_>>(),
+            vec![5, 6]
+        );
+        assert_eq!(
+            DaySet::parse("fri-mon").unwrap().days().collect::<Vec<_>>(),
+            vec![0, 4, 5, 6]
+        );
         assert_eq!(DaySet::parse("mon-sun").unwrap(), DaySet::ALL);
         assert!(DaySet::parse("monday").is_err());
         assert!(DaySet::parse("Mon").is_err());
@@ -354,7 +389,10 @@ mod tests {
     fn days_display_as_ranges() {
         assert_eq!(DaySet::parse("mon-fri").unwrap().to_string(), "mon-fri");
         assert_eq!(DaySet::parse("sat,sun").unwrap().to_string(), "sat,sun");
-        assert_eq!(DaySet::parse("mon,wed-fri").unwrap().to_string(), "mon,wed-fri");
+        assert_eq!(
+            DaySet::parse("mon,wed-fri").unwrap().to_string(),
+            "mon,wed-fri"
+        );
     }
 
     #[test]
@@ -401,7 +439,10 @@ mod tests {
         let mask = HoursSpec::Windows(vec![window("mon-fri", "08:00", "18:00")]).mask();
         let gaps = mask.gaps();
         assert_eq!(WeekMask::describe_span(gaps[0]), "mon 18:00–tue 08:00");
-        assert_eq!(WeekMask::describe_span(*gaps.last().unwrap()), "fri 18:00–mon 08:00");
+        assert_eq!(
+            WeekMask::describe_span(*gaps.last().unwrap()),
+            "fri 18:00–mon 08:00"
+        );
         assert_eq!(gaps.len(), 5);
     }
 

@@ -12,7 +12,7 @@ mod system;
 
 pub use config::{Config, MarkdownConfig, RawHtmlMode};
 pub use duration::Duration;
-pub use hours::{CoverageWindow, DaySet, HoursSpec, TimeOfDay, WeekMask, MINUTES_PER_WEEK};
+pub use hours::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay, WeekMask};
 pub use party::{Contact, Party, PartyKind};
 pub use system::{Activity, EscalationLevel, FrontMatter, Sla, System};
 
@@ -20,7 +20,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// Who may see a page or contact. `Client` is the default: visible to everyone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
     #[default]
@@ -48,7 +50,9 @@ impl std::str::FromStr for Audience {
         match s {
             "client" => Ok(Audience::Client),
             "internal" => Ok(Audience::Internal),
-            other => Err(format!("unknown audience `{other}`, expected `client` or `internal`")),
+            other => Err(format!(
+                "unknown audience `{other}`, expected `client` or `internal`"
+            )),
         }
     }
 }
@@ -64,7 +68,9 @@ impl Id {
     }
 
     pub fn is_valid(s: &str) -> bool {
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     }
 }
 
@@ -97,7 +103,9 @@ impl<'de> Deserialize<'de> for Tier {
         let n = i64::deserialize(d)?;
         match n {
             1..=4 => Ok(Tier(n as u8)),
-            _ => Err(serde::de::Error::custom(format!("invalid tier {n}: a tier is 1, 2, 3 or 4"))),
+            _ => Err(serde::de::Error::custom(format!(
+                "invalid tier {n}: a tier is 1, 2, 3 or 4"
+            ))),
         }
     }
 }
@@ -140,7 +148,9 @@ impl<'de> Deserialize<'de> for Date {
         let s = String::deserialize(d)?;
         chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
+            })
     }
 }
 

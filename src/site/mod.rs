@@ -7,7 +7,7 @@ pub mod yaml;
 use crate::diag::{Code, Diagnostic};
 use crate::markdown::{self, Scan};
 use crate::model::{Activity, Audience, Config, Duration, FrontMatter, Party, System};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -19,7 +19,8 @@ pub const PARTIES_FILE: &str = "data/parties.yaml";
 pub const ACTIVITIES_FILE: &str = "data/activities.yaml";
 
 /// Top-level output folders cairn generates; content may not claim them.
-pub const GENERATED_SECTIONS: [&str; 6] = ["systems", "parties", "matrix", "review", "search", "assets"];
+pub const GENERATED_SECTIONS: [&str; 6] =
+    ["systems", "parties", "matrix", "review", "search", "assets"];
 
 /// Everything a site's sources say, parsed, before any cross-reference is checked.
 #[derive(Debug)]
@@ -100,7 +101,11 @@ impl Page {
     /// The section whose list shows this page: its folder, or for a section index the parent folder.
     pub fn parent_section(&self) -> Option<&str> {
         if self.is_section {
-            if self.rel == "_index.md" { None } else { Some(parent_folder(self.folder())) }
+            if self.rel == "_index.md" {
+                None
+            } else {
+                Some(parent_folder(self.folder()))
+            }
         } else {
             Some(self.folder())
         }
@@ -137,7 +142,11 @@ impl Site {
 /// Whether `root` is a cairn site at all (exit 2 when not).
 pub fn ensure_site(root: &Path) -> Result<()> {
     if !root.join(CONFIG_FILE).is_file() {
-        bail!("{} is not a cairn site: no {CONFIG_FILE} found (create one with `cairn init`)", root.display());
+        return Err(crate::UsageError(format!(
+            "{} is not a cairn site: no {CONFIG_FILE} found (create one with `cairn init`)",
+            root.display()
+        ))
+        .into());
     }
     Ok(())
 }
@@ -167,10 +176,12 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     };
 
     let activities = if root.join(ACTIVITIES_FILE).exists() {
-        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
-            failed.activities = true;
-            Vec::new()
-        })
+        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(
+            || {
+                failed.activities = true;
+                Vec::new()
+            },
+        )
     } else {
         Vec::new()
     };
@@ -179,7 +190,18 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let (pages, assets) = load_content(root, &config, &mut diags)?;
     let static_files = list_files(&root.join("static"))?;
 
-    let site = Site { root: root.to_path_buf(), config, parties, systems, activities, pages, assets, static_files, lines, failed };
+    let site = Site {
+        root: root.to_path_buf(),
+        config,
+        parties,
+        systems,
+        activities,
+        pages,
+        assets,
+        static_files,
+        lines,
+        failed,
+    };
     Ok((site, diags))
 }
 
@@ -197,11 +219,25 @@ fn fallback_config() -> Config {
 }
 
 fn read(root: &Path, rel: &str) -> Result<String, Diagnostic> {
-    let bytes = fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::new(Code::YamlSyntax, rel, None, format!("cannot read file: {e}")))?;
+    let bytes = fs::read(root.join(rel)).map_err(|e| {
+        Diagnostic::new(
+            Code::YamlSyntax,
+            rel,
+            None,
+            format!("cannot read file: {e}"),
+        )
+    })?;
     String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
-        Diagnostic::new(Code::InvalidValue, rel, Some(line), "file is not valid UTF-8")
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Diagnostic::new(
+            Code::InvalidValue,
+            rel,
+            Some(line),
+            "file is not valid UTF-8",
+        )
     })
 }
 
@@ -219,7 +255,11 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
         }
     };
     // An empty list file is an empty list, not an error.
-    let text = if yaml::is_blank(&text) && rel != CONFIG_FILE { "[]".to_string() } else { text };
+    let text = if yaml::is_blank(&text) && rel != CONFIG_FILE {
+        "[]".to_string()
+    } else {
+        text
+    };
     match yaml::parse::<T>(&text, rel, 1, Code::YamlSyntax) {
         Ok(p) => {
             lines.insert(rel.to_string(), p.lines);
@@ -248,8 +288,12 @@ fn load_systems(
         .par_iter()
         .map(|name| {
             let rel = format!("data/systems/{name}");
-            let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
-            let result = read(root, &rel).and_then(|text| yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax));
+            let stem = name
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .to_string();
+            let result = read(root, &rel)
+                .and_then(|text| yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax));
             (rel, stem, result)
         })
         .collect();
@@ -262,11 +306,17 @@ fn load_systems(
                         Code::InvalidValue,
                         &rel,
                         p.lines.line(&["id"]),
-                        format!("system id `{}` must equal its file name `{stem}`", p.value.id),
+                        format!(
+                            "system id `{}` must equal its file name `{stem}`",
+                            p.value.id
+                        ),
                     ));
                 }
                 lines.insert(rel.clone(), p.lines);
-                systems.push(SystemEntry { system: p.value, file: rel });
+                systems.push(SystemEntry {
+                    system: p.value,
+                    file: rel,
+                });
             }
             Err(d) => {
                 diags.push(d);
@@ -283,15 +333,25 @@ pub fn list_files(dir: &Path) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         // Editor droppings and dotfiles are never content.
-        if rel.split('/').any(|seg| seg.starts_with('.') || seg.ends_with('~')) {
+        if rel
+            .split('/')
+            .any(|seg| seg.starts_with('.') || seg.ends_with('~'))
+        {
             continue;
         }
         out.push(rel);
@@ -311,7 +371,9 @@ pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usiz
     let mut line = 2;
     let fm_start = offset;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         let l = text[offset..end].trim_end();
         if l == "---" || l == "..." {
             return Ok(Some((&text[fm_start..offset], 2, end, line + 1)));
@@ -342,15 +404,25 @@ struct RawPage {
     body_line: usize,
 }
 
-fn load_content(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Result<(Vec<Page>, Vec<Asset>)> {
+fn load_content(
+    root: &Path,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<(Vec<Page>, Vec<Asset>)> {
     let files = list_files(&root.join("content"))?;
-    let (md, other): (Vec<String>, Vec<String>) = files.into_iter().partition(|f| f.ends_with(".md"));
+    let (md, other): (Vec<String>, Vec<String>) =
+        files.into_iter().partition(|f| f.ends_with(".md"));
 
-    let parsed: Vec<(RawPage, Vec<Diagnostic>)> = md.par_iter().map(|rel| parse_page(root, rel)).collect();
+    let parsed: Vec<(RawPage, Vec<Diagnostic>)> =
+        md.par_iter().map(|rel| parse_page(root, rel)).collect();
     let mut raw = Vec::with_capacity(parsed.len());
     for (page, mut d) in parsed {
         diags.append(&mut d);
-        if let Some(top) = page.rel.split('/').next().filter(|_| page.rel.contains('/'))
+        if let Some(top) = page
+            .rel
+            .split('/')
+            .next()
+            .filter(|_| page.rel.contains('/'))
             && GENERATED_SECTIONS.contains(&top)
         {
             diags.push(Diagnostic::new(
@@ -368,7 +440,12 @@ fn load_content(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Re
     let sections: BTreeMap<String, (Option<Audience>, Option<Duration>)> = raw
         .iter()
         .filter(|p| p.rel == "_index.md" || p.rel.ends_with("/_index.md"))
-        .map(|p| (folder_of(&p.rel).to_string(), (p.front.audience, p.front.review_every)))
+        .map(|p| {
+            (
+                folder_of(&p.rel).to_string(),
+                (p.front.audience, p.front.review_every),
+            )
+        })
         .collect();
     let cascade = |folder: &str| -> (Audience, Option<Duration>) {
         let mut audience = Audience::Client;
@@ -387,7 +464,11 @@ fn load_content(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Re
         .map(|p| {
             let is_section = p.rel == "_index.md" || p.rel.ends_with("/_index.md");
             let (folder_audience, folder_review) = cascade(folder_of(&p.rel));
-            let title = p.front.title.clone().unwrap_or_else(|| title_from_path(&p.rel));
+            let title = p
+                .front
+                .title
+                .clone()
+                .unwrap_or_else(|| title_from_path(&p.rel));
             let scan = markdown::scan(&p.text[p.body_start..]);
             Page {
                 source: format!("content/{}", p.rel),
@@ -395,7 +476,11 @@ fn load_content(root: &Path, config: &Config, diags: &mut Vec<Diagnostic>) -> Re
                 is_section,
                 title,
                 audience: folder_audience.max(p.front.audience.unwrap_or_default()),
-                review_every: p.front.review_every.or(folder_review).or(config.review_every),
+                review_every: p
+                    .front
+                    .review_every
+                    .or(folder_review)
+                    .or(config.review_every),
                 front: p.front,
                 body_start: p.body_start,
                 body_line: p.body_line,
@@ -423,14 +508,21 @@ fn folder_of(rel: &str) -> &str {
 /// `a/b` → ``, `a`, `a/b`.
 fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
     std::iter::once("").chain(
-        folder.match_indices('/').map(move |(i, _)| &folder[..i]).chain((!folder.is_empty()).then_some(folder)),
+        folder
+            .match_indices('/')
+            .map(move |(i, _)| &folder[..i])
+            .chain((!folder.is_empty()).then_some(folder)),
     )
 }
 
 fn title_from_path(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let name = match stem.strip_suffix("_index") {
-        Some(folder) => folder.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+        Some(folder) => folder
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(""),
         None => stem.rsplit('/').next().unwrap_or(stem),
     };
     let words = name.replace(['-', '_'], " ");
@@ -475,9 +567,23 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
         )),
     }
     if front.title.is_none() && !is_section && diags.is_empty() {
-        diags.push(Diagnostic::new(Code::InvalidValue, &source, Some(1), "missing field `title` in the front matter"));
+        diags.push(Diagnostic::new(
+            Code::InvalidValue,
+            &source,
+            Some(1),
+            "missing field `title` in the front matter",
+        ));
     }
-    (RawPage { rel: rel.to_string(), text, front, body_start, body_line }, diags)
+    (
+        RawPage {
+            rel: rel.to_string(),
+            text,
+            front,
+            body_start,
+            body_line,
+        },
+        diags,
+    )
 }
 
 #[cfg(test)]
@@ -506,7 +612,10 @@ mod tests {
 
     #[test]
     fn urls_follow_the_source_tree() {
-        assert_eq!(url_for("runbooks/m365/reset-mfa.md"), "runbooks/m365/reset-mfa/");
+        assert_eq!(
+            url_for("runbooks/m365/reset-mfa.md"),
+            "runbooks/m365/reset-mfa/"
+        );
         assert_eq!(url_for("runbooks/_index.md"), "runbooks/");
         assert_eq!(url_for("_index.md"), "");
     }

@@ -23,7 +23,9 @@ impl LineMap {
 
     /// The line of the deepest prefix of `path` that is known.
     pub fn line(&self, path: &[&str]) -> Option<usize> {
-        (0..=path.len()).rev().find_map(|n| self.lines.get(&Self::key(&path[..n])).copied())
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.lines.get(&Self::key(&path[..n])).copied())
     }
 }
 
@@ -34,10 +36,20 @@ pub struct Parsed<T> {
 
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 /// Syntax errors get `syntax_code`, everything else `invalid-value`.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize, syntax_code: Code) -> Result<Parsed<T>, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    first_line: usize,
+    syntax_code: Code,
+) -> Result<Parsed<T>, Diagnostic> {
     let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        return Err(Diagnostic::new(syntax_code, file, at(e.location()), clean_message(&e)));
+        return Err(Diagnostic::new(
+            syntax_code,
+            file,
+            at(e.location()),
+            clean_message(&e),
+        ));
     }
     let (lines, unquoted_times) = map_lines(text, first_line);
     if let Some((line, time)) = unquoted_times.first() {
@@ -45,12 +57,19 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize, syn
             Code::InvalidValue,
             file,
             Some(*line),
-            format!("unquoted time {time}: write it as \"{time}\" (YAML may read an unquoted 18:00 as a number)"),
+            format!(
+                "unquoted time {time}: write it as \"{time}\" (YAML may read an unquoted 18:00 as a number)"
+            ),
         ));
     }
     match serde_yaml::from_str::<T>(text) {
         Ok(value) => Ok(Parsed { value, lines }),
-        Err(e) => Err(Diagnostic::new(Code::InvalidValue, file, at(e.location()), clean_message(&e))),
+        Err(e) => Err(Diagnostic::new(
+            Code::InvalidValue,
+            file,
+            at(e.location()),
+            clean_message(&e),
+        )),
     }
 }
 
@@ -69,12 +88,21 @@ fn clean_message(e: &serde_yaml::Error) -> String {
         Some(i) if msg[i..].contains(" column ") => msg[..i].to_string(),
         _ => msg,
     };
-    msg.replace("deserializing from YAML containing more than one document is not supported", "a data file holds one YAML document; remove the extra `---`")
+    msg.replace(
+        "deserializing from YAML containing more than one document is not supported",
+        "a data file holds one YAML document; remove the extra `---`",
+    )
 }
 
 enum Frame {
-    Map { path: Vec<String>, key: Option<String> },
-    Seq { path: Vec<String>, index: usize },
+    Map {
+        path: Vec<String>,
+        key: Option<String>,
+    },
+    Seq {
+        path: Vec<String>,
+        index: usize,
+    },
 }
 
 struct Recorder {
@@ -105,7 +133,9 @@ impl Recorder {
 
     fn record(&mut self, path: &[String], mark: &Marker) {
         let key = path.join("\u{1f}");
-        self.lines.entry(key).or_insert(mark.line() + self.first_line - 1);
+        self.lines
+            .entry(key)
+            .or_insert(mark.line() + self.first_line - 1);
     }
 }
 
@@ -126,7 +156,8 @@ impl MarkedEventReceiver for Recorder {
                         self.record(&p, &mark);
                     }
                     if style == TScalarStyle::Plain && looks_like_time(&value) {
-                        self.unquoted_times.push((mark.line() + self.first_line - 1, value));
+                        self.unquoted_times
+                            .push((mark.line() + self.first_line - 1, value));
                     }
                 }
             }
@@ -152,15 +183,24 @@ impl MarkedEventReceiver for Recorder {
 
 fn looks_like_time(s: &str) -> bool {
     let b = s.as_bytes();
-    matches!(b.len(), 4 | 5) && s.split_once(':').is_some_and(|(h, m)| {
-        !h.is_empty() && h.len() <= 2 && m.len() == 2 && h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit())
-    })
+    matches!(b.len(), 4 | 5)
+        && s.split_once(':').is_some_and(|(h, m)| {
+            !h.is_empty()
+                && h.len() <= 2
+                && m.len() == 2
+                && h.bytes().chain(m.bytes()).all(|c| c.is_ascii_digit())
+        })
 }
 
 /// Lines of every key and item; unquoted `HH:MM` scalars. A text the event parser
 /// rejects yields an empty map (serde_yaml has already accepted its syntax).
 fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
-    let mut rec = Recorder { first_line, stack: Vec::new(), lines: HashMap::new(), unquoted_times: Vec::new() };
+    let mut rec = Recorder {
+        first_line,
+        stack: Vec::new(),
+        lines: HashMap::new(),
+        unquoted_times: Vec::new(),
+    };
     let mut parser = Parser::new_from_str(text);
     if parser.load(&mut rec, false).is_err() {
         return (LineMap::default(), Vec::new());
@@ -190,8 +230,14 @@ mod tests {
     fn keys_map_to_their_lines_in_block_and_flow_mappings() {
         let p: Parsed<Doc> = parse(DOC, "f.yaml", 1, Code::YamlSyntax).unwrap();
         assert_eq!(p.lines.line(&["raci", "User onboarding"]), Some(3));
-        assert_eq!(p.lines.line(&["raci", "User onboarding", "bright"]), Some(3));
-        assert_eq!(p.lines.line(&["raci", "Patch management", "acme-it"]), Some(6));
+        assert_eq!(
+            p.lines.line(&["raci", "User onboarding", "bright"]),
+            Some(3)
+        );
+        assert_eq!(
+            p.lines.line(&["raci", "Patch management", "acme-it"]),
+            Some(6)
+        );
         assert_eq!(p.lines.line(&["escalation", "0", "contact"]), Some(9));
         assert_eq!(p.lines.line(&["escalation", "1", "party"]), Some(10));
         assert_eq!(p.lines.line(&["escalation", "1"]), Some(10));
@@ -200,27 +246,42 @@ mod tests {
     #[test]
     fn unknown_path_falls_back_to_its_parent() {
         let p: Parsed<Doc> = parse(DOC, "f.yaml", 1, Code::YamlSyntax).unwrap();
-        assert_eq!(p.lines.line(&["raci", "Patch management", "nobody"]), Some(4));
+        assert_eq!(
+            p.lines.line(&["raci", "Patch management", "nobody"]),
+            Some(4)
+        );
     }
 
     #[test]
     fn lines_are_offset_for_front_matter() {
-        let p: Parsed<Doc> = parse("id: x\nraci:\n  A: { p: R }\n", "a.md", 2, Code::FrontMatter).unwrap();
+        let p: Parsed<Doc> = parse(
+            "id: x\nraci:\n  A: { p: R }\n",
+            "a.md",
+            2,
+            Code::FrontMatter,
+        )
+        .unwrap();
         assert_eq!(p.lines.line(&["raci", "A"]), Some(4));
     }
 
     #[test]
     fn syntax_errors_carry_code_and_line() {
-        let err = parse::<Doc>("id: x\nraci: [\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        let err = parse::<Doc>("id: x\nraci: [\n", "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
         assert_eq!(err.code, Code::YamlSyntax);
         assert!(err.line.is_some());
-        let err = parse::<Doc>("id: x\n  bad: : :\n", "a.md", 2, Code::FrontMatter).err().unwrap();
+        let err = parse::<Doc>("id: x\n  bad: : :\n", "a.md", 2, Code::FrontMatter)
+            .err()
+            .unwrap();
         assert_eq!(err.code, Code::FrontMatter);
     }
 
     #[test]
     fn unknown_keys_name_the_allowed_ones() {
-        let err = parse::<Doc>("id: x\nescalaton: []\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        let err = parse::<Doc>("id: x\nescalaton: []\n", "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
         assert_eq!(err.code, Code::InvalidValue);
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("escalaton"), "{}", err.message);
@@ -229,9 +290,14 @@ mod tests {
 
     #[test]
     fn errors_on_unquoted_time() {
-        let err = parse::<serde_yaml::Value>("business:\n  from: 08:00\n  to: \"18:00\"\n", "cairn.yaml", 1, Code::YamlSyntax)
-            .err()
-            .unwrap();
+        let err = parse::<serde_yaml::Value>(
+            "business:\n  from: 08:00\n  to: \"18:00\"\n",
+            "cairn.yaml",
+            1,
+            Code::YamlSyntax,
+        )
+        .err()
+        .unwrap();
         assert_eq!(err.code, Code::InvalidValue);
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("\"08:00\""), "{}", err.message);
@@ -239,7 +305,9 @@ mod tests {
 
     #[test]
     fn more_than_one_document_is_refused() {
-        let err = parse::<Doc>("id: a\n---\nid: b\n", "f.yaml", 1, Code::YamlSyntax).err().unwrap();
+        let err = parse::<Doc>("id: a\n---\nid: b\n", "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
         assert!(err.message.contains("one YAML document"), "{}", err.message);
     }
 }

@@ -1,0 +1,363 @@
+//! Audience: the one place internal content is dropped. A [`SiteView`] holds only
+//! what a build for one audience may show; render and search never see the
+//! [`Site`] itself, so a template cannot forget to hide something.
+
+use crate::model::{
+    Activity, Audience, Config, Contact, Duration, HoursSpec, PartyKind, Sla, Tier,
+};
+use crate::site::{Asset, Page, Site, SystemEntry};
+use std::collections::{BTreeMap, HashMap};
+
+pub struct SiteView<'a> {
+    pub config: &'a Config,
+    pub audience: Audience,
+    /// Visible pages and section indexes, sorted by source path.
+    pub pages: Vec<&'a Page>,
+    /// Folders that hold visible content, keyed by folder (`` is the root).
+    pub sections: BTreeMap<String, SectionView<'a>>,
+    /// Sorted by tier, then name.
+    pub systems: Vec<SystemView<'a>>,
+    /// In file order.
+    pub parties: Vec<PartyView<'a>>,
+    pub activities: Vec<&'a Activity>,
+    pub assets: Vec<&'a Asset>,
+    pub static_files: &'a [String],
+}
+
+pub struct SectionView<'a> {
+    pub folder: String,
+    pub index: Option<&'a Page>,
+    pub title: String,
+    /// Direct child pages (not section indexes), by weight then title.
+    pub pages: Vec<&'a Page>,
+    /// Direct child folders.
+    pub subsections: Vec<String>,
+}
+
+pub struct PartyView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: PartyKind,
+    pub description: Option<&'a str>,
+    /// The `hours` name, or `24x7` when the party has none.
+    pub hours_name: String,
+    pub hours: HoursSpec,
+    /// Only the contacts this audience may see.
+    pub contacts: Vec<&'a Contact>,
+}
+
+pub struct SystemView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub tier: Tier,
+    pub description: Option<&'a str>,
+    /// Source file, relative to the site root.
+    pub file: &'a str,
+    pub owner: PartyRef<'a>,
+    pub depends_on: Vec<SystemRef<'a>>,
+    pub dependents: Vec<SystemRef<'a>>,
+    pub raci: Vec<RaciRow<'a>>,
+    pub ladder: Vec<LadderLevel<'a>>,
+    pub sla: Vec<(&'a str, &'a Sla)>,
+    /// Visible runbooks naming this system, by title.
+    pub runbooks: Vec<&'a Page>,
+}
+
+#[derive(Clone, Copy)]
+pub struct PartyRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+#[derive(Clone, Copy)]
+pub struct SystemRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub tier: Tier,
+}
+
+pub struct RaciRow<'a> {
+    pub activity: &'a str,
+    /// In file order; letters as written.
+    pub cells: Vec<(PartyRef<'a>, &'a str)>,
+}
+
+pub struct LadderLevel<'a> {
+    /// 1-based.
+    pub level: usize,
+    pub party: PartyRef<'a>,
+    /// Whom to call: the named contact, or when it is hidden from this audience
+    /// (or none is named) the party's visible contacts. Empty: reach the party via the account manager.
+    pub contacts: Vec<&'a Contact>,
+    /// A contact was named but this audience may not see it.
+    pub contact_hidden: bool,
+    pub hours_name: String,
+    pub hours: HoursSpec,
+    /// Wait after the previous level was called.
+    pub after: Duration,
+    /// Time since level 1 was called when this level is tried.
+    pub after_total: Duration,
+    pub respond_within: Option<Duration>,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn page_by_rel(&self, rel: &str) -> Option<&'a Page> {
+        self.pages
+            .binary_search_by(|p| p.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| self.pages[i])
+    }
+
+    pub fn system(&self, id: &str) -> Option<&SystemView<'a>> {
+        self.systems.iter().find(|s| s.id == id)
+    }
+
+    pub fn party(&self, id: &str) -> Option<&PartyView<'a>> {
+        self.parties.iter().find(|p| p.id == id)
+    }
+
+    /// The party that owns a page: its own `owner`, else its first system's owner.
+    pub fn page_owner(&self, page: &Page) -> Option<PartyRef<'a>> {
+        let id = match &page.front.owner {
+            Some(o) => o.as_str(),
+            None => self.system(page.front.systems.first()?)?.owner.id,
+        };
+        self.party(id).map(|p| PartyRef {
+            id: p.id,
+            name: p.name,
+        })
+    }
+}
+
+/// Build the view of `site` for `audience`. References must have been checked:
+/// anything dangling is skipped rather than shown.
+pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
+    fn system_ref(e: &SystemEntry) -> SystemRef<'_> {
+        SystemRef {
+            id: e.system.id.as_str(),
+            name: &e.system.name,
+            tier: e.system.tier,
+        }
+    }
+    let pages: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.audience.visible_in(audience))
+        .collect();
+
+    let parties: Vec<PartyView> = site
+        .parties
+        .iter()
+        .map(|p| {
+            let hours_name = p.hours.clone().unwrap_or_else(|| "24x7".into());
+            PartyView {
+                id: p.id.as_str(),
+                name: &p.name,
+                kind: p.kind,
+                description: p.description.as_deref(),
+                hours: site
+                    .config
+                    .hours_named(&hours_name)
+                    .unwrap_or(HoursSpec::Always),
+                hours_name,
+                contacts: p
+                    .contacts
+                    .iter()
+                    .filter(|c| c.audience.visible_in(audience))
+                    .collect(),
+            }
+        })
+        .collect();
+    let party_ref = |id: &str| -> Option<PartyRef> {
+        site.party(id).map(|p| PartyRef {
+            id: p.id.as_str(),
+            name: &p.name,
+        })
+    };
+
+    let mut runbooks_of: HashMap<&str, Vec<&Page>> = HashMap::new();
+    for page in pages.iter().filter(|p| p.is_runbook()) {
+        for id in &page.front.systems {
+            runbooks_of.entry(id.as_str()).or_default().push(page);
+        }
+    }
+    let mut dependents_of: HashMap<&str, Vec<SystemRef>> = HashMap::new();
+    for e in &site.systems {
+        for dep in &e.system.depends_on {
+            dependents_of
+                .entry(dep.as_str())
+                .or_default()
+                .push(system_ref(e));
+        }
+    }
+
+    let mut systems: Vec<SystemView> = site
+        .systems
+        .iter()
+        .filter_map(|e| {
+            let s = &e.system;
+            let owner = party_ref(&s.owner)?;
+            let mut runbooks = runbooks_of.remove(s.id.as_str()).unwrap_or_default();
+            runbooks.sort_by(|a, b| a.title.cmp(&b.title).then(a.rel.cmp(&b.rel)));
+            let mut dependents = dependents_of.remove(s.id.as_str()).unwrap_or_default();
+            dependents.sort_by(|a, b| a.id.cmp(b.id));
+            Some(SystemView {
+                id: s.id.as_str(),
+                name: &s.name,
+                tier: s.tier,
+                description: s.description.as_deref(),
+                file: &e.file,
+                owner,
+                depends_on: s
+                    .depends_on
+                    .iter()
+                    .filter_map(|d| site.system(d).map(system_ref))
+                    .collect(),
+                dependents,
+                raci: s
+                    .raci
+                    .iter()
+                    .map(|(activity, cells)| RaciRow {
+                        activity,
+                        cells: cells
+                            .iter()
+                            .filter_map(|(p, l)| Some((party_ref(p)?, l.as_str())))
+                            .collect(),
+                    })
+                    .collect(),
+                ladder: ladder(site, audience, e),
+                sla: s.sla.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+                runbooks,
+            })
+        })
+        .collect();
+    systems.sort_by(|a, b| (a.tier, a.name, a.id).cmp(&(b.tier, b.name, b.id)));
+
+    let sections = sections(&pages);
+    SiteView {
+        config: &site.config,
+        audience,
+        pages,
+        sections,
+        systems,
+        parties,
+        activities: site.activities.iter().collect(),
+        assets: site
+            .assets
+            .iter()
+            .filter(|a| a.audience.visible_in(audience))
+            .collect(),
+        static_files: &site.static_files,
+    }
+}
+
+/// A level is never dropped: its order must stay true in every build.
+fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec<LadderLevel<'a>> {
+    let mut total = 0;
+    entry
+        .system
+        .escalation
+        .iter()
+        .enumerate()
+        .filter_map(|(i, level)| {
+            let party = site.party(&level.party)?;
+            let visible: Vec<&Contact> = party
+                .contacts
+                .iter()
+                .filter(|c| c.audience.visible_in(audience))
+                .collect();
+            let named = level.contact.as_deref().and_then(|n| party.contact(n));
+            let (contacts, contact_hidden) = match named {
+                Some(c) if c.audience.visible_in(audience) => (vec![c], false),
+                Some(_) => (visible, true),
+                None => (visible, false),
+            };
+            let hours_name = level
+                .hours
+                .clone()
+                .or_else(|| party.hours.clone())
+                .unwrap_or_else(|| "24x7".into());
+            let after = level.after.unwrap_or_default();
+            total += after.minutes();
+            Some(LadderLevel {
+                level: i + 1,
+                party: PartyRef {
+                    id: party.id.as_str(),
+                    name: &party.name,
+                },
+                contacts,
+                contact_hidden,
+                hours: site
+                    .config
+                    .hours_named(&hours_name)
+                    .unwrap_or(HoursSpec::Always),
+                hours_name,
+                after,
+                after_total: Duration::from_minutes(total),
+                respond_within: level.respond_within,
+            })
+        })
+        .collect()
+}
+
+fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
+    let mut sections: BTreeMap<String, SectionView> = BTreeMap::new();
+    let ensure = |folder: &str, sections: &mut BTreeMap<String, SectionView<'a>>| {
+        // Every ancestor of a folder with content is a section too.
+        let mut f = folder.to_string();
+        loop {
+            let title = f.rsplit('/').next().unwrap_or("").replace(['-', '_'], " ");
+            sections.entry(f.clone()).or_insert_with(|| SectionView {
+                folder: f.clone(),
+                index: None,
+                title: capitalize(&title),
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            });
+            if f.is_empty() {
+                break;
+            }
+            f = crate::site::parent_folder(&f).to_string();
+        }
+    };
+    for page in pages {
+        ensure(page.folder(), &mut sections);
+    }
+    for page in pages {
+        if let Some(s) = sections.get_mut(page.folder()) {
+            if page.is_section {
+                s.index = Some(page);
+                s.title = page.title.clone();
+            } else {
+                s.pages.push(page);
+            }
+        }
+    }
+    let folders: Vec<String> = sections.keys().filter(|f| !f.is_empty()).cloned().collect();
+    for f in folders {
+        let parent = crate::site::parent_folder(&f).to_string();
+        if let Some(p) = sections.get_mut(&parent) {
+            p.subsections.push(f);
+        }
+    }
+    for s in sections.values_mut() {
+        s.pages.sort_by(|a, b| {
+            (a.front.weight.unwrap_or(0), &a.title, &a.rel).cmp(&(
+                b.front.weight.unwrap_or(0),
+                &b.title,
+                &b.rel,
+            ))
+        });
+        if s.title.is_empty() {
+            s.title = "Home".into();
+        }
+    }
+    sections
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,225 @@
+//! The command line: clap arguments → [`Options`], run, exit code. Content
+//! problems print as diagnostics; operational failures print once with their chain.
+
+use crate::model::Audience;
+use crate::{Options, Report, UsageError, diag};
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cairn",
+    version,
+    about = "Runbooks and responsibility data for co-managed IT, as a searchable static site"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create a new site from the bundled example.
+    Init { dir: PathBuf },
+    /// Check the site, then render it into the output folder.
+    Build {
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output folder [default: SITE/public]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// client or internal [default: cairn.yaml's audience]
+        #[arg(long)]
+        audience: Option<Audience>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Validate the site without writing anything.
+    Check {
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long)]
+        strict: bool,
+        #[arg(long)]
+        audience: Option<Audience>,
+    },
+    /// Build, serve on loopback, rebuild on change and reload open pages.
+    Serve {
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long)]
+        audience: Option<Audience>,
+    },
+    /// Add new content.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// A runbook under content/runbooks/, front matter filled in.
+    Runbook {
+        title: String,
+        /// The system it is for.
+        #[arg(long)]
+        system: Option<String>,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Parse, run, and map the outcome to 0 (clean), 1 (problems) or 2 (usage).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            if err.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn color(stream_is_tty: bool) -> bool {
+    stream_is_tty && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init { dir } => {
+            let n = crate::init::init_site(&dir)?;
+            println!(
+                "Created a new site in {} ({n} files). Next: cairn serve {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New {
+            what:
+                NewCommand::Runbook {
+                    title,
+                    system,
+                    site,
+                },
+        } => {
+            let path = crate::init::new_runbook(&site, &title, system.as_deref(), crate::today())?;
+            println!("Created {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            site,
+            format,
+            strict,
+            audience,
+        } => {
+            let opts = Options {
+                audience,
+                strict,
+                ..Options::new(site)
+            };
+            let report = crate::check(&opts)?;
+            let mut stdout = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(stdout, "{}", diag::to_json(&report.diagnostics))?,
+                Format::Text if report.diagnostics.is_empty() => {
+                    writeln!(stdout, "ok: no problems found")?
+                }
+                Format::Text => write!(
+                    stdout,
+                    "{}",
+                    diag::to_text(&report.diagnostics, color(std::io::stdout().is_terminal()))
+                )?,
+            }
+            Ok(exit_code(&report, strict))
+        }
+        Command::Build {
+            site,
+            out,
+            audience,
+            strict,
+            timings,
+        } => {
+            let started = Instant::now();
+            let opts = Options {
+                out,
+                audience,
+                strict,
+                ..Options::new(site)
+            };
+            let report = crate::build(&opts)?;
+            eprint!(
+                "{}",
+                diag::to_text(&report.diagnostics, color(std::io::stderr().is_terminal()))
+            );
+            if timings {
+                for (stage, t) in &report.timings {
+                    eprintln!("  {stage:<8} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
+            if report.written {
+                eprintln!(
+                    "Built {} pages for the {} audience into {} in {} ms",
+                    report.pages_written,
+                    report.audience.unwrap_or_default().as_str(),
+                    opts.out_dir().display(),
+                    started.elapsed().as_millis()
+                );
+            } else {
+                eprintln!(
+                    "Build failed: nothing was written; {} is unchanged",
+                    opts.out_dir().display()
+                );
+            }
+            Ok(exit_code(&report, strict))
+        }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            audience,
+        } => {
+            let build = Options {
+                audience,
+                live_reload: true,
+                ..Options::new(site)
+            };
+            crate::serve::serve(crate::serve::ServeOptions { build, bind, port })?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn exit_code(report: &Report, strict: bool) -> ExitCode {
+    if report.failed(strict) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,77 @@
+//! `cairn init` and `cairn new`: start a site from the bundled example, add a runbook.
+
+use anyhow::{Context, Result, bail};
+use include_dir::{Dir, include_dir};
+use std::fs;
+use std::path::Path;
+
+static EXAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content-example");
+
+/// Write the bundled example into `dir`, which must be absent or empty.
+pub fn init_site(dir: &Path) -> Result<usize> {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "{} is not empty: cairn init writes a new site into an empty folder",
+            dir.display()
+        );
+    }
+    let mut written = 0;
+    write_dir(&EXAMPLE, dir, &mut written)?;
+    Ok(written)
+}
+
+fn write_dir(d: &Dir<'_>, to: &Path, written: &mut usize) -> Result<()> {
+    for file in d.files() {
+        let path = to.join(file.path());
+        if file.path().starts_with("public") {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&path, file.contents()).with_context(|| format!("writing {}", path.display()))?;
+        *written += 1;
+    }
+    for sub in d.dirs() {
+        if sub.path().starts_with("public") {
+            continue;
+        }
+        write_dir(sub, to, written)?;
+    }
+    Ok(())
+}
+
+/// Create `content/runbooks/SLUG.md` with front matter ready to fill in.
+pub fn new_runbook(
+    site: &Path,
+    title: &str,
+    system: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<std::path::PathBuf> {
+    crate::site::ensure_site(site)?;
+    let slug = crate::markdown::slugify(title);
+    if slug.is_empty() {
+        bail!("the title `{title}` gives an empty file name; use letters or digits");
+    }
+    let path = site.join("content/runbooks").join(format!("{slug}.md"));
+    if path.exists() {
+        bail!("{} already exists", path.display());
+    }
+    let systems = system
+        .map(|s| format!("systems: [{s}]\n"))
+        .unwrap_or_default();
+    let title_yaml = serde_json::to_string(title).unwrap_or_else(|_| format!("\"{slug}\""));
+    let text = format!(
+        "---\ntitle: {title_yaml}\n{systems}tags: []\nlast_reviewed: {today}\n---\n\n## Before you start\n\n## Steps\n\n1. \n\n## Verify\n\n## If this fails, escalate\n"
+    );
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}

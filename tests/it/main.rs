@@ -1,0 +1,1 @@
+//! Integration tests: real sites through the real binary.
