@@ -82,15 +82,39 @@ impl fmt::Display for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if Id::is_valid(&s) {
-            Ok(Id(s))
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "invalid id `{s}`: ids are lowercase letters, digits and `-`"
-            )))
+        parse_str(d, "an id", |s| {
+            if Id::is_valid(s) {
+                Ok(Id(s.to_string()))
+            } else {
+                Err(format!(
+                    "invalid id `{s}`: ids are lowercase letters, digits and `-`"
+                ))
+            }
+        })
+    }
+}
+
+/// Deserialize a string through `parse`, raising the error inside the visitor so
+/// the YAML layer can attach the value's line.
+pub(crate) fn parse_str<'de, D, T>(
+    d: D,
+    what: &'static str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct V<F>(&'static str, F);
+    impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for V<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.1)(s).map_err(E::custom)
         }
     }
+    d.deserialize_str(V(what, parse))
 }
 
 /// Importance of a system: 1 = business stops without it … 4.
@@ -100,13 +124,27 @@ pub struct Tier(pub u8);
 
 impl<'de> Deserialize<'de> for Tier {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d)?;
-        match n {
-            1..=4 => Ok(Tier(n as u8)),
-            _ => Err(serde::de::Error::custom(format!(
-                "invalid tier {n}: a tier is 1, 2, 3 or 4"
-            ))),
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Tier;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tier: 1, 2, 3 or 4")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Tier, E> {
+                match n {
+                    1..=4 => Ok(Tier(n as u8)),
+                    _ => Err(E::custom(format!(
+                        "invalid tier {n}: a tier is 1, 2, 3 or 4"
+                    ))),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Tier, E> {
+                Err(E::custom(format!(
+                    "invalid tier {n}: a tier is 1, 2, 3 or 4"
+                )))
+            }
         }
+        d.deserialize_u64(V)
     }
 }
 
@@ -123,13 +161,14 @@ impl Default for Timezone {
 
 impl<'de> Deserialize<'de> for Timezone {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        match s.parse::<chrono_tz::Tz>() {
-            Ok(_) => Ok(Timezone(s)),
-            Err(_) => Err(serde::de::Error::custom(format!(
-                "unknown timezone `{s}`: use an IANA name such as America/New_York or UTC"
-            ))),
-        }
+        parse_str(d, "an IANA timezone name", |s| {
+            match s.parse::<chrono_tz::Tz>() {
+                Ok(_) => Ok(Timezone(s.to_string())),
+                Err(_) => Err(format!(
+                    "unknown timezone `{s}`: use an IANA name such as America/New_York or UTC"
+                )),
+            }
+        })
     }
 }
 
@@ -145,12 +184,11 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-            .map(Date)
-            .map_err(|_| {
-                serde::de::Error::custom(format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
-            })
+        parse_str(d, "a date YYYY-MM-DD", |s| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
+        })
     }
 }
 

@@ -83,10 +83,13 @@ pub fn is_blank(text: &str) -> bool {
 
 /// serde_yaml appends ` at line L column C`; the location is reported separately.
 fn clean_message(e: &serde_yaml::Error) -> String {
+    // Locations inside the message are relative to the parsed slice: drop them all.
+    static LOCATION: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r",? at line \d+ column \d+").ok());
     let msg = e.to_string();
-    let msg = match msg.rfind(" at line ") {
-        Some(i) if msg[i..].contains(" column ") => msg[..i].to_string(),
-        _ => msg,
+    let msg = match LOCATION.as_ref() {
+        Some(re) => re.replace_all(&msg, "").into_owned(),
+        None => msg,
     };
     msg.replace(
         "deserializing from YAML containing more than one document is not supported",

@@ -1,1 +1,6 @@
-//! Integration tests: real sites through the real binary.
+//! Integration tests: real sites through the real binary, asserting what users
+//! see (exit codes, messages, JSON, HTML on disk, HTTP responses).
+
+mod build;
+mod check;
+mod common;

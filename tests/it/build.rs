@@ -1,0 +1,1 @@
+//! `cairn build`: the HTML a reader sees.
