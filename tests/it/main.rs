@@ -1,6 +1,7 @@
 //! Integration tests: real sites through the real binary, asserting what users
 //! see (exit codes, messages, JSON, HTML on disk, HTTP responses).
 
+mod audience;
 mod build;
 mod check;
 mod common;
