@@ -1,6 +1,8 @@
 //! Write: everything goes to a staging folder beside `--out`, swapped into place
 //! only once the whole site is written, so a failed build leaves the previous
-//! output untouched.
+//! output untouched. A file whose bytes equal the previous output's is hard-linked
+//! from it rather than written again, so its mtime survives and deploys or
+//! `serve` see only what really changed.
 
 use anyhow::{Context, Result};
 use std::fs;
@@ -39,7 +41,24 @@ impl Staging {
 
     /// Write `bytes` at `rel` (`/`-separated) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        write_file(self.dir.path(), rel, bytes)
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        if self.link_unchanged(rel, &path, bytes) {
+            return Ok(());
+        }
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    }
+
+    /// Hard-link the previous output's file when it holds exactly `bytes`.
+    fn link_unchanged(&self, rel: &str, to: &Path, bytes: &[u8]) -> bool {
+        let previous = self.out.join(rel);
+        match fs::metadata(&previous) {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+            _ => return false,
+        }
+        fs::read(&previous).is_ok_and(|old| old == bytes) && fs::hard_link(&previous, to).is_ok()
     }
 
     /// Copy a source file to `rel` inside the staging folder.
@@ -83,14 +102,6 @@ impl Staging {
     }
 }
 
-pub fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +129,27 @@ mod tests {
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_changed_ones_are_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.write("same.html", b"same").unwrap();
+        staging.write("changed.html", b"one").unwrap();
+        staging.commit().unwrap();
+        let inode = |f: &str| fs::metadata(out.join(f)).unwrap().ino();
+        let (same, changed) = (inode("same.html"), inode("changed.html"));
+
+        let staging = Staging::new(&out).unwrap();
+        staging.write("same.html", b"same").unwrap();
+        staging.write("changed.html", b"two").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(inode("same.html"), same);
+        assert_ne!(inode("changed.html"), changed);
+        assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "two");
+        assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1, "the old tree is gone");
     }
 }

@@ -54,11 +54,6 @@ impl Site {
         self.write(rel, &text.replacen(from, to, 1))
     }
 
-    pub fn remove(&self, rel: &str) -> &Self {
-        fs::remove_file(self.path().join(rel)).unwrap();
-        self
-    }
-
     pub fn cairn(&self, args: &[&str]) -> Run {
         cairn_in(self.path(), args)
     }
