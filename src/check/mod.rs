@@ -1,12 +1,288 @@
-//! STUB (the check helper replaces this file).
-use crate::diag::Diagnostic;
+//! Check: `&Site → Vec<Diagnostic>`, the cross-reference and content rules of
+//! SPEC "Checks". Loading has already reported what failed to parse; every check
+//! here reads the typed [`Site`] only, is total (no panics on any site), and
+//! stays quiet about references into sources that failed to load.
+
+mod coverage;
+mod links;
+mod orphans;
+mod raci;
+mod refs;
+mod review;
+mod secrets;
+
+use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::model::Audience;
-use crate::site::Site;
+use crate::site::{Page, Site};
+use std::collections::{HashMap, HashSet};
+
+/// What a check run is for.
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
+    /// The build's audience: decides which pages count for links, reviews and orphans.
     pub audience: Audience,
+    /// "Today" for review dates.
     pub today: chrono::NaiveDate,
 }
-pub fn check_site(_site: &Site, _opts: &CheckOptions) -> Vec<Diagnostic> {
-    Vec::new()
+
+/// All diagnostics for the site (load diagnostics are separate; the caller merges them).
+pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let index = SiteIndex::new(site);
+    let mut diags = Vec::new();
+    diags.extend(refs::check_refs(site, &index));
+    diags.extend(raci::check_raci(site));
+    diags.extend(coverage::check_coverage(site, &index));
+    let (link_diags, links) = links::check_links(site, &index, opts);
+    diags.extend(link_diags);
+    diags.extend(secrets::check_secrets(site));
+    diags.extend(review::check_reviews(site, opts));
+    diags.extend(orphans::check_orphans(site, &index, &links, opts));
+    diags.extend(orphans::check_systems_without_runbook(site, opts));
+    diag::sort(&mut diags);
+    diags
 }
-pub fn promote_for_client_build(_diags: &mut [Diagnostic]) {}
+
+/// A client build refuses to publish anything that looks like a secret: turn
+/// `possible-secret` warnings into errors. `check` keeps them as warnings.
+pub fn promote_for_client_build(diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut() {
+        if d.code == Code::PossibleSecret {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// Lookups built once per run, so no check is quadratic in pages or systems.
+pub(crate) struct SiteIndex<'a> {
+    /// Party id → index of its first definition.
+    pub parties: HashMap<&'a str, usize>,
+    /// System id → index of its first definition.
+    pub systems: HashMap<&'a str, usize>,
+    /// Page `rel` → index in `site.pages`.
+    pub pages: HashMap<&'a str, usize>,
+}
+
+impl<'a> SiteIndex<'a> {
+    fn new(site: &'a Site) -> Self {
+        let mut parties = HashMap::new();
+        for (i, p) in site.parties.iter().enumerate() {
+            parties.entry(p.id.as_str()).or_insert(i);
+        }
+        let mut systems = HashMap::new();
+        for (i, s) in site.systems.iter().enumerate() {
+            systems.entry(s.system.id.as_str()).or_insert(i);
+        }
+        let pages = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel.as_str(), i))
+            .collect();
+        SiteIndex {
+            parties,
+            systems,
+            pages,
+        }
+    }
+
+    /// A party reference is fine when it names a party, or when parties.yaml
+    /// failed to load (its error already stands for every reference into it).
+    pub fn party_known(&self, site: &Site, id: &str) -> bool {
+        site.failed.parties || self.parties.contains_key(id)
+    }
+
+    pub fn system_known(&self, site: &Site, id: &str) -> bool {
+        self.systems.contains_key(id) || site.failed.system_ids.contains(id)
+    }
+}
+
+/// The 1-based file line of a top-level `key:` in a page's front matter.
+pub(crate) fn front_line(page: &Page, key: &str) -> Option<usize> {
+    front_lines(page)
+        .find(|(_, l)| key_of(l) == Some(key))
+        .map(|(n, _)| n)
+}
+
+/// The line of `value` within the front matter list `key` (flow or block form),
+/// else the key's own line.
+pub(crate) fn front_item_line(page: &Page, key: &str, value: &str) -> Option<usize> {
+    let mut lines = front_lines(page).skip_while(|(_, l)| key_of(l) != Some(key));
+    let (key_line, first) = lines.next()?;
+    if contains_word(first, value) {
+        return Some(key_line);
+    }
+    for (n, l) in lines {
+        // The list ends at the next top-level key.
+        if !l.starts_with([' ', '\t', '-']) {
+            break;
+        }
+        if contains_word(l, value) {
+            return Some(n);
+        }
+    }
+    Some(key_line)
+}
+
+/// Numbered lines of the front matter (between the `---` fences).
+fn front_lines(page: &Page) -> impl Iterator<Item = (usize, &str)> {
+    let end = if page.body_line > 1 {
+        page.text.get(..page.body_start).unwrap_or("")
+    } else {
+        ""
+    };
+    end.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .skip(1)
+        .take(page.body_line.saturating_sub(3))
+}
+
+/// `key` of a top-level `key: value` line.
+fn key_of(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-']) {
+        return None;
+    }
+    let (k, _) = line.split_once(':')?;
+    Some(k.trim().trim_matches(['"', '\'']))
+}
+
+fn contains_word(hay: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    hay.match_indices(word).any(|(i, _)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + word.len()..].chars().next();
+        let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-'));
+        edge(before) && edge(after)
+    })
+}
+
+/// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
+pub(crate) fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+    let limit = (name.chars().count() / 3).max(1);
+    let best = candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min();
+    match best {
+        Some((_, c)) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `"a, b and c"`-style list of backticked names.
+pub(crate) fn name_list<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{}`", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Folders (relative to `content/`) that hold an `_index.md`.
+pub(crate) fn section_folders(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .filter(|p| p.is_section)
+        .map(|p| p.folder())
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A tiny site in a temp dir, loaded through the real loader.
+    use crate::site::Site;
+    use std::path::Path;
+
+    pub const CONFIG: &str = "title: T\ntimezone: UTC\nreview_every: 90d\nhours:\n  business: { days: mon-fri, from: \"08:00\", to: \"18:00\" }\n  after-hours: { days: mon-fri, from: \"18:00\", to: \"08:00\" }\n  always: 24x7\n";
+    pub const PARTIES: &str = "- id: it\n  name: IT\n  kind: internal\n  hours: business\n  contacts:\n    - name: Dana\n- id: msp\n  name: MSP\n  kind: provider\n  contacts:\n    - name: NOC\n";
+
+    pub struct TestSite {
+        pub dir: tempfile::TempDir,
+    }
+
+    impl TestSite {
+        pub fn new() -> Self {
+            let t = TestSite {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            t.write("cairn.yaml", CONFIG);
+            t.write("data/parties.yaml", PARTIES);
+            t
+        }
+
+        pub fn write(&self, rel: &str, text: &str) -> &Self {
+            let path = self.dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+            self
+        }
+
+        pub fn root(&self) -> &Path {
+            self.dir.path()
+        }
+
+        pub fn load(&self) -> Site {
+            let (site, diags) = crate::site::load_site(self.root()).unwrap();
+            assert!(diags.is_empty(), "load diagnostics: {diags:?}");
+            site
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::TestSite;
+    use super::*;
+
+    #[test]
+    fn suggestions_name_the_closest_id() {
+        assert_eq!(
+            did_you_mean("brght", ["bright", "acme-it"].into_iter()),
+            " (did you mean `bright`?)"
+        );
+        assert_eq!(did_you_mean("zzz", ["bright"].into_iter()), "");
+    }
+
+    #[test]
+    fn front_matter_lines_are_found_by_key_and_item() {
+        let t = TestSite::new();
+        t.write(
+            "content/a.md",
+            "---\ntitle: A\nsystems:\n  - m365\n  - firewall\nlast_reviewed: 2026-01-01\n---\nbody\n",
+        );
+        let site = t.load();
+        let page = &site.pages[0];
+        assert_eq!(front_line(page, "systems"), Some(3));
+        assert_eq!(front_line(page, "last_reviewed"), Some(6));
+        assert_eq!(front_line(page, "owner"), None);
+        assert_eq!(front_item_line(page, "systems", "firewall"), Some(5));
+        assert_eq!(front_item_line(page, "systems", "fire"), Some(3));
+    }
+
+    #[test]
+    fn a_client_build_promotes_secrets_to_errors() {
+        let mut diags = vec![
+            Diagnostic::new(Code::PossibleSecret, "a.md", Some(1), "x"),
+            Diagnostic::new(Code::OrphanPage, "a.md", None, "y"),
+        ];
+        promote_for_client_build(&mut diags);
+        assert!(diags[0].is_error());
+        assert!(!diags[1].is_error());
+    }
+}

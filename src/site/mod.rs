@@ -48,6 +48,8 @@ pub struct Failed {
     pub parties: bool,
     pub activities: bool,
     pub system_ids: BTreeSet<String>,
+    /// Some page's front matter failed to parse: what it names is unknown.
+    pub pages: bool,
 }
 
 #[derive(Debug)]
@@ -187,7 +189,9 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     };
 
     let systems = load_systems(root, &mut diags, &mut lines, &mut failed)?;
+    let before = diags.len();
     let (pages, assets) = load_content(root, &config, &mut diags)?;
+    failed.pages = diags.len() > before;
     let static_files = list_files(&root.join("static"))?;
 
     let site = Site {
@@ -311,6 +315,8 @@ fn load_systems(
                             p.value.id
                         ),
                     ));
+                    // References by file name are already explained by this error.
+                    failed.system_ids.insert(stem);
                 }
                 lines.insert(rel.clone(), p.lines);
                 systems.push(SystemEntry {

@@ -1,0 +1,125 @@
+//! What nobody reaches. `system-without-runbook`: a system no runbook of the
+//! build's audience names. `orphan-page`: a page a reader cannot reach. Runbooks (listed on their
+//! systems' pages), section indexes, pages in a section's list (a folder with
+//! `_index.md`, or the content root, listed on the home page) and pages in a
+//! folder some page links to are all reachable; anything else needs a link.
+
+use super::SiteIndex;
+use super::links::LinkGraph;
+use crate::diag::{Code, Diagnostic};
+use crate::site::Site;
+
+pub(super) fn check_orphans(
+    site: &Site,
+    _index: &SiteIndex,
+    links: &LinkGraph,
+    opts: &super::CheckOptions,
+) -> Vec<Diagnostic> {
+    let sections = super::section_folders(site);
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| page.audience.visible_in(opts.audience))
+        .filter(|(i, page)| {
+            let folder = page.folder();
+            !(page.is_section
+                || page.is_runbook()
+                || folder.is_empty()
+                || sections.contains(folder)
+                || links.linked_folders.contains(folder)
+                || links.linked.get(*i).copied().unwrap_or(false))
+        })
+        .map(|(_, page)| {
+            Diagnostic::new(
+                Code::OrphanPage,
+                &page.source,
+                None,
+                format!(
+                    "no page links to `{}` and no list shows it: link to it, or add an `_index.md` to `content/{}/`",
+                    page.rel,
+                    page.folder()
+                ),
+            )
+        })
+        .collect()
+}
+
+pub(super) fn check_systems_without_runbook(
+    site: &Site,
+    opts: &super::CheckOptions,
+) -> Vec<Diagnostic> {
+    if site.failed.pages {
+        return Vec::new();
+    }
+    let named: std::collections::HashSet<&str> = site
+        .pages
+        .iter()
+        .filter(|p| !p.is_section && p.audience.visible_in(opts.audience))
+        .flat_map(|p| p.front.systems.iter().map(|s| s.as_str()))
+        .collect();
+    site.systems
+        .iter()
+        .filter(|e| {
+            // A system whose id disagrees with its file name is already an error.
+            !named.contains(e.system.id.as_str()) && e.file.ends_with(&format!("/{}.yaml", e.system.id))
+        })
+        .map(|e| {
+            Diagnostic::new(
+                Code::SystemWithoutRunbook,
+                &e.file,
+                None,
+                format!(
+                    "no {} runbook names system `{}`: add `systems: [{}]` to the front matter of its runbooks",
+                    opts.audience.as_str(),
+                    e.system.id,
+                    e.system.id
+                ),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::TestSite;
+    use super::super::{CheckOptions, check_site};
+    use crate::diag::Code;
+    use crate::model::Audience;
+
+    fn orphans(t: &TestSite) -> Vec<String> {
+        let site = t.load();
+        let opts = CheckOptions {
+            audience: Audience::Internal,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        };
+        check_site(&site, &opts)
+            .into_iter()
+            .filter(|d| d.code == Code::OrphanPage)
+            .map(|d| d.file)
+            .collect()
+    }
+
+    #[test]
+    fn unlinked_page_outside_a_section_is_an_orphan() {
+        let t = TestSite::new();
+        t.write("content/_index.md", "---\ntitle: Home\n---\n");
+        t.write("content/guides/a.md", "---\ntitle: A\n---\nbody\n");
+        assert_eq!(orphans(&t), ["content/guides/a.md"]);
+
+        t.write(
+            "content/_index.md",
+            "---\ntitle: Home\n---\n[a](guides/a.md)\n",
+        );
+        assert!(orphans(&t).is_empty());
+    }
+
+    #[test]
+    fn section_pages_and_linked_folders_are_reachable() {
+        let t = TestSite::new();
+        t.write("content/_index.md", "---\ntitle: Home\n---\n[g](guides/)\n");
+        t.write("content/guides/a.md", "---\ntitle: A\n---\nbody\n");
+        t.write("content/docs/_index.md", "---\ntitle: Docs\n---\n");
+        t.write("content/docs/b.md", "---\ntitle: B\n---\nbody\n");
+        assert!(orphans(&t).is_empty());
+    }
+}
