@@ -150,6 +150,10 @@ mod tests {
         assert_eq!(inode("same.html"), same);
         assert_ne!(inode("changed.html"), changed);
         assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "two");
-        assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1, "the old tree is gone");
+        assert_eq!(
+            fs::metadata(out.join("same.html")).unwrap().nlink(),
+            1,
+            "the old tree is gone"
+        );
     }
 }

@@ -13,17 +13,39 @@ fn site_with_internal_markers() -> Site {
         "---\ntitle: Night restart QUOKKATITLE\nsystems: [m365]\naudience: internal\nlast_reviewed: 2026-11-01\ntags: [quokkatag]\n---\nRestart the QUOKKABODY service.\n",
     );
     // An internal section: its index and a page marked client inside it.
-    site.write("content/internal/_index.md", "---\ntitle: MSP only ZEBRASECTION\naudience: internal\n---\nZEBRAINTRO\n");
-    site.write("content/internal/handover.md", "---\ntitle: Handover ZEBRAPAGE\naudience: client\n---\nZEBRABODY notes.\n");
-    site.write("content/internal/diagram.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>ZEBRAASSET</title></svg>");
+    site.write(
+        "content/internal/_index.md",
+        "---\ntitle: MSP only ZEBRASECTION\naudience: internal\n---\nZEBRAINTRO\n",
+    );
+    site.write(
+        "content/internal/handover.md",
+        "---\ntitle: Handover ZEBRAPAGE\naudience: client\n---\nZEBRABODY notes.\n",
+    );
+    site.write(
+        "content/internal/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>ZEBRAASSET</title></svg>",
+    );
     // An internal contact named on a ladder.
     site.edit("data/parties.yaml", "    - name: Night pager\n      phone: \"+1 555 0199\"", "    - name: Night pager MARMOSET\n      phone: \"+1 555 0199\"\n      email: marmoset@acme.example");
-    site.edit("data/systems/m365.yaml", "contact: Dana Ruiz", "contact: Night pager MARMOSET");
+    site.edit(
+        "data/systems/m365.yaml",
+        "contact: Dana Ruiz",
+        "contact: Night pager MARMOSET",
+    );
     site
 }
 
-const MARKERS: [&str; 9] =
-    ["QUOKKATITLE", "quokkatag", "QUOKKABODY", "ZEBRASECTION", "ZEBRAINTRO", "ZEBRAPAGE", "ZEBRABODY", "MARMOSET", "5550199"];
+const MARKERS: [&str; 9] = [
+    "QUOKKATITLE",
+    "quokkatag",
+    "QUOKKABODY",
+    "ZEBRASECTION",
+    "ZEBRAINTRO",
+    "ZEBRAPAGE",
+    "ZEBRABODY",
+    "MARMOSET",
+    "5550199",
+];
 
 fn grep_output(site: &Site, out: &str) -> Vec<String> {
     let dir = site.path().join(out);
@@ -45,12 +67,19 @@ fn a_client_build_contains_nothing_internal_anywhere() {
     let run = site.build(&["--audience", "client"]);
     assert_eq!(run.code, 0, "{run:?}");
     let found = grep_output(&site, "public");
-    assert!(found.is_empty(), "internal content leaked into the client build:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "internal content leaked into the client build:\n{}",
+        found.join("\n")
+    );
     assert!(!site.path().join("public/internal").exists());
     // The ladder keeps its level: the party's client-visible contacts stand in.
     let html = site.out("systems/m365/index.html");
     assert!(html.contains("Acme Internal IT"));
-    assert!(html.contains("tel:+15550100"), "Dana (client-visible) replaces the internal pager");
+    assert!(
+        html.contains("tel:+15550100"),
+        "Dana (client-visible) replaces the internal pager"
+    );
 }
 
 #[test]
@@ -60,36 +89,62 @@ fn an_internal_build_has_everything() {
     assert_eq!(run.code, 0, "{run:?}");
     let found = grep_output(&site, "internal-out");
     for m in MARKERS {
-        assert!(found.iter().any(|f| f.starts_with(&format!("{m} in "))), "{m} missing from the internal build: {found:?}");
+        assert!(
+            found.iter().any(|f| f.starts_with(&format!("{m} in "))),
+            "{m} missing from the internal build: {found:?}"
+        );
     }
 }
 
 #[test]
 fn a_client_page_linking_to_an_internal_page_is_a_broken_link_in_client_builds() {
     let site = site_with_internal_markers();
-    site.edit("content/guides/escalate.md", "Call level 1 first.", "Call level 1 first. See [handover](../internal/handover.md).");
-    let json = site.cairn(&["check", ".", "--format", "json", "--audience", "client"]).json();
+    site.edit(
+        "content/guides/escalate.md",
+        "Call level 1 first.",
+        "Call level 1 first. See [handover](../internal/handover.md).",
+    );
+    let json = site
+        .cairn(&["check", ".", "--format", "json", "--audience", "client"])
+        .json();
     let errors = json["errors"].as_array().unwrap();
     assert!(
-        errors.iter().any(|e| e["code"] == "broken-link" && e["file"] == "content/guides/escalate.md" && e["line"] == 4),
+        errors.iter().any(|e| e["code"] == "broken-link"
+            && e["file"] == "content/guides/escalate.md"
+            && e["line"] == 4),
         "{json:#}"
     );
     assert_eq!(site.build(&["--audience", "client"]).code, 1);
-    let json = site.cairn(&["check", ".", "--format", "json", "--audience", "internal"]).json();
+    let json = site
+        .cairn(&["check", ".", "--format", "json", "--audience", "internal"])
+        .json();
     assert!(json["errors"].as_array().unwrap().is_empty(), "{json:#}");
 }
 
 #[test]
 fn a_secret_fails_a_client_build_but_only_warns_in_check_and_internal_builds() {
     let site = Site::fixture("base");
-    site.edit("content/runbooks/firewall-reboot.md", "2. Reboot.", "2. Reboot with AKIAIOSFODNN7EXAMPLE.");
-    let check = site.cairn(&["check", ".", "--format", "json", "--audience", "client"]).json();
+    site.edit(
+        "content/runbooks/firewall-reboot.md",
+        "2. Reboot.",
+        "2. Reboot with AKIAIOSFODNN7EXAMPLE.",
+    );
+    let check = site
+        .cairn(&["check", ".", "--format", "json", "--audience", "client"])
+        .json();
     assert_eq!(check["warnings"][0]["code"], "possible-secret", "{check:#}");
     let run = site.build(&["--audience", "client"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("error[possible-secret]: content/runbooks/firewall-reboot.md:10"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("error[possible-secret]: content/runbooks/firewall-reboot.md:10"),
+        "{run:?}"
+    );
     assert!(!site.path().join("public").exists(), "nothing written");
-    assert!(!run.stderr.contains("AKIAIOSFODNN7EXAMPLE"), "the message must not echo the secret");
+    assert!(
+        !run.stderr.contains("AKIAIOSFODNN7EXAMPLE"),
+        "the message must not echo the secret"
+    );
     let run = site.build(&["--audience", "internal"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("warning[possible-secret]"), "{run:?}");
@@ -98,13 +153,28 @@ fn a_secret_fails_a_client_build_but_only_warns_in_check_and_internal_builds() {
 #[test]
 fn the_allow_comment_and_front_matter_flag_let_a_known_false_positive_through() {
     let site = Site::fixture("base");
-    site.edit("content/runbooks/firewall-reboot.md", "2. Reboot.", "2. Reboot with AKIAIOSFODNN7EXAMPLE. <!-- cairn: allow-secret -->");
+    site.edit(
+        "content/runbooks/firewall-reboot.md",
+        "2. Reboot.",
+        "2. Reboot with AKIAIOSFODNN7EXAMPLE. <!-- cairn: allow-secret -->",
+    );
     assert_eq!(site.build(&["--audience", "client", "--strict"]).code, 0);
     let html = site.out("runbooks/firewall-reboot/index.html");
-    assert!(!html.contains("cairn: allow-secret"), "the annotation is not shown");
+    assert!(
+        !html.contains("cairn: allow-secret"),
+        "the annotation is not shown"
+    );
     let site = Site::fixture("base");
-    site.edit("content/runbooks/firewall-reboot.md", "2. Reboot.", "2. Reboot with AKIAIOSFODNN7EXAMPLE.");
-    site.edit("content/runbooks/firewall-reboot.md", "systems: [firewall]", "systems: [firewall]\nallow_secrets: true");
+    site.edit(
+        "content/runbooks/firewall-reboot.md",
+        "2. Reboot.",
+        "2. Reboot with AKIAIOSFODNN7EXAMPLE.",
+    );
+    site.edit(
+        "content/runbooks/firewall-reboot.md",
+        "systems: [firewall]",
+        "systems: [firewall]\nallow_secrets: true",
+    );
     assert_eq!(site.build(&["--audience", "client", "--strict"]).code, 0);
 }
 
@@ -115,17 +185,61 @@ const ATTR: &str = "\\\" onmouseover=\\\"alert(2)";
 fn every_rendered_yaml_and_front_matter_value_is_escaped() {
     let site = Site::fixture("base");
     let hostile = format!("{SCRIPT}{ATTR}");
-    site.edit("cairn.yaml", "title: Test Dental — IT runbooks", &format!("title: \"T {hostile}\""));
-    site.edit("data/parties.yaml", "name: Acme Internal IT", &format!("name: \"Acme {hostile}\""));
-    site.edit("data/parties.yaml", "role: IT Manager", &format!("role: \"Mgr {hostile}\""));
-    site.edit("data/parties.yaml", "email: dana@acme.example", &format!("email: \"dana{hostile}@acme.example\""));
-    site.edit("data/parties.yaml", "phone: \"+1 555 0100\"", &format!("phone: \"+1 555 0100 {hostile}\""));
-    site.edit("data/systems/m365.yaml", "name: Microsoft 365", &format!("name: \"M365 {hostile}\""));
-    site.edit("data/systems/m365.yaml", "description: Email, Teams and SharePoint for all staff.", &format!("description: \"D {hostile}\""));
-    site.edit("data/systems/m365.yaml", "  User onboarding:", &format!("  \"Onboard {hostile}\":"));
-    site.edit("data/systems/m365.yaml", "  P2:", &format!("  \"P2 {hostile}\":"));
-    site.edit("content/runbooks/reset-mfa.md", "title: Reset a user's MFA", &format!("title: \"Reset {hostile}\"\ndescription: \"Desc {hostile}\""));
-    site.edit("content/runbooks/reset-mfa.md", "tags: [identity, mfa]", &format!("tags: [\"tag {hostile}\"]"));
+    site.edit(
+        "cairn.yaml",
+        "title: Test Dental — IT runbooks",
+        &format!("title: \"T {hostile}\""),
+    );
+    site.edit(
+        "data/parties.yaml",
+        "name: Acme Internal IT",
+        &format!("name: \"Acme {hostile}\""),
+    );
+    site.edit(
+        "data/parties.yaml",
+        "role: IT Manager",
+        &format!("role: \"Mgr {hostile}\""),
+    );
+    site.edit(
+        "data/parties.yaml",
+        "email: dana@acme.example",
+        &format!("email: \"dana{hostile}@acme.example\""),
+    );
+    site.edit(
+        "data/parties.yaml",
+        "phone: \"+1 555 0100\"",
+        &format!("phone: \"+1 555 0100 {hostile}\""),
+    );
+    site.edit(
+        "data/systems/m365.yaml",
+        "name: Microsoft 365",
+        &format!("name: \"M365 {hostile}\""),
+    );
+    site.edit(
+        "data/systems/m365.yaml",
+        "description: Email, Teams and SharePoint for all staff.",
+        &format!("description: \"D {hostile}\""),
+    );
+    site.edit(
+        "data/systems/m365.yaml",
+        "  User onboarding:",
+        &format!("  \"Onboard {hostile}\":"),
+    );
+    site.edit(
+        "data/systems/m365.yaml",
+        "  P2:",
+        &format!("  \"P2 {hostile}\":"),
+    );
+    site.edit(
+        "content/runbooks/reset-mfa.md",
+        "title: Reset a user's MFA",
+        &format!("title: \"Reset {hostile}\"\ndescription: \"Desc {hostile}\""),
+    );
+    site.edit(
+        "content/runbooks/reset-mfa.md",
+        "tags: [identity, mfa]",
+        &format!("tags: [\"tag {hostile}\"]"),
+    );
     site.edit(
         "content/runbooks/reset-mfa.md",
         "Confirm the caller's identity.",
@@ -137,15 +251,28 @@ fn every_rendered_yaml_and_front_matter_value_is_escaped() {
     for rel in files(&out) {
         let text = String::from_utf8_lossy(&fs::read(out.join(&rel)).unwrap()).into_owned();
         let lower = text.to_lowercase();
-        assert!(!lower.contains("javascript:"), "{rel}: javascript: URL emitted");
+        assert!(
+            !lower.contains("javascript:"),
+            "{rel}: javascript: URL emitted"
+        );
         // Script files may carry the text in string literals; markup must not.
         if rel.ends_with(".html") || rel.ends_with(".xml") {
             assert!(!text.contains("<script>alert"), "{rel}: unescaped <script>");
-            assert!(!text.contains("\" onmouseover="), "{rel}: attribute injection");
-            assert!(!lower.contains("<img src=x onerror"), "{rel}: raw HTML passed through");
+            assert!(
+                !text.contains("\" onmouseover="),
+                "{rel}: attribute injection"
+            );
+            assert!(
+                !lower.contains("<img src=x onerror"),
+                "{rel}: raw HTML passed through"
+            );
         }
     }
-    assert!(site.out("systems/m365/index.html").contains("&lt;script&gt;"), "escaped text is still shown");
+    assert!(
+        site.out("systems/m365/index.html")
+            .contains("&lt;script&gt;"),
+        "escaped text is still shown"
+    );
 }
 
 #[test]
@@ -156,10 +283,19 @@ fn pages_carry_a_csp_without_inline_script() {
     let inline = regex::Regex::new(r"<script(?:\s[^>]*)?>\s*[^<\s]").unwrap();
     for rel in files(&out).into_iter().filter(|f| f.ends_with(".html")) {
         let html = fs::read_to_string(out.join(&rel)).unwrap();
-        assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "{rel}: no CSP");
-        assert!(!html.contains("unsafe-inline"), "{rel}: CSP allows inline code");
+        assert!(
+            html.contains("http-equiv=\"Content-Security-Policy\""),
+            "{rel}: no CSP"
+        );
+        assert!(
+            !html.contains("unsafe-inline"),
+            "{rel}: CSP allows inline code"
+        );
         assert!(!inline.is_match(&html), "{rel}: inline script body");
         assert!(!html.contains(" style=\""), "{rel}: inline style attribute");
-        assert!(!html.contains("livereload"), "{rel}: live reload belongs to serve only");
+        assert!(
+            !html.contains("livereload"),
+            "{rel}: live reload belongs to serve only"
+        );
     }
 }
