@@ -1,0 +1,330 @@
+//! Browser tests: the built `content-example` opened in headless Chromium from
+//! `file://` and over HTTP from `cairn serve`, as a technician would. The site is
+//! built once and shared. Without Chromium the tests are skipped, unless
+//! `CAIRN_REQUIRE_BROWSER=1` (CI), where a missing browser fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Browser {
+    exe: PathBuf,
+}
+
+/// What Chromium printed: the DOM after scripts ran, and console/CSP messages.
+struct Page {
+    dom: String,
+    console: String,
+}
+
+impl Browser {
+    fn find() -> Option<Browser> {
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .find_map(|name| {
+                let out = Command::new("which").arg(name).output().ok()?;
+                out.status.success().then(|| Browser {
+                    exe: PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+                })
+            })
+    }
+
+    /// Load `url`, let scripts run for a few seconds of virtual time, dump the DOM.
+    fn open(&self, url: &str, extra: &[&str]) -> Page {
+        let profile = tempfile::tempdir().unwrap();
+        let out = Command::new(&self.exe)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=5000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(extra)
+            .arg("--dump-dom")
+            .arg(url)
+            .output()
+            .unwrap();
+        Page {
+            dom: String::from_utf8_lossy(&out.stdout).into_owned(),
+            console: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    site: PathBuf,
+}
+
+fn build_example() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example"),
+        &site,
+    );
+    let out = dir.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args([
+            "build",
+            site.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1795564800")
+        .status()
+        .unwrap();
+    assert!(status.success(), "building content-example failed");
+    Fixture {
+        _dir: dir,
+        out,
+        site,
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else if !entry.path().components().any(|c| c.as_os_str() == "public") {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn file_url(out: &Path, rel: &str) -> String {
+    format!("file://{}/{rel}", out.display())
+}
+
+/// `cairn serve` on a free loopback port, killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(site: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(["serve", site.to_str().unwrap(), "--port", "0"])
+            .env("SOURCE_DATE_EPOCH", "1795564800")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(i) = line.find("http://127.0.0.1:") {
+                    let url: String = line[i..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace())
+                        .collect();
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("cairn serve printed no URL");
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+type TestFn = fn(&Browser, &Fixture) -> Result<(), String>;
+
+fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
+    if cond { Ok(()) } else { Err(msg()) }
+}
+
+/// The `href`s of search results, in order.
+fn result_links(dom: &str) -> Vec<String> {
+    let Some(start) = dom.find("id=\"search-results\"") else {
+        return Vec::new();
+    };
+    let re = regex::Regex::new(r#"<a [^>]*href="([^"]+)""#).unwrap();
+    re.captures_iter(&dom[start..])
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+fn no_csp_violation(page: &Page, what: &str) -> Result<(), String> {
+    let refused: Vec<&str> = page
+        .console
+        .lines()
+        .filter(|l| l.contains("Refused to") || l.contains("Content Security Policy"))
+        .collect();
+    ensure(refused.is_empty(), || {
+        format!("{what}: CSP violations:\n{}", refused.join("\n"))
+    })
+}
+
+fn search_from_file_finds_a_word_only_one_runbook_has(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let page = b.open(
+        &(file_url(&f.out, "search/index.html") + "?q=selectors"),
+        &[],
+    );
+    no_csp_violation(&page, "search page")?;
+    let links = result_links(&page.dom);
+    ensure(
+        links
+            .first()
+            .is_some_and(|l| l.ends_with("runbooks/network/vpn-down/index.html")),
+        || format!("searching a word of one runbook's body should find it first; got {links:?}"),
+    )
+}
+
+fn search_for_a_system_id_puts_its_page_first(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let page = b.open(
+        &(file_url(&f.out, "search/index.html") + "?q=entra-id"),
+        &[],
+    );
+    let links = result_links(&page.dom);
+    ensure(
+        links
+            .first()
+            .is_some_and(|l| l.ends_with("systems/entra-id/index.html")),
+        || format!("the system page should rank first; got {links:?}"),
+    )
+}
+
+fn search_is_accent_and_case_insensitive_and_prefix_matching(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let page = b.open(
+        &(file_url(&f.out, "search/index.html") + "?q=ESCAL%C3%80"),
+        &[],
+    );
+    let links = result_links(&page.dom);
+    ensure(!links.is_empty(), || {
+        "`ESCALÀ` should find escalation pages".into()
+    })
+}
+
+fn pages_load_without_csp_violations_from_file(b: &Browser, f: &Fixture) -> Result<(), String> {
+    for rel in [
+        "index.html",
+        "systems/m365/index.html",
+        "runbooks/accounts/reset-mfa/index.html",
+        "matrix/index.html",
+    ] {
+        let page = b.open(&file_url(&f.out, rel), &[]);
+        ensure(page.dom.contains("</html>"), || {
+            format!("{rel} did not load")
+        })?;
+        no_csp_violation(&page, rel)?;
+    }
+    Ok(())
+}
+
+fn system_page_marks_the_level_answering_now(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let page = b.open(&file_url(&f.out, "systems/m365/index.html"), &[]);
+    ensure(page.dom.contains("data-now=\"true\""), || {
+        "no ladder level marked as answering now".into()
+    })
+}
+
+fn search_works_over_http_from_serve(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let server = Server::start(&f.site);
+    let page = b.open(&format!("{}/search/index.html?q=entra-id", server.url), &[]);
+    no_csp_violation(&page, "served search page")?;
+    let links = result_links(&page.dom);
+    ensure(
+        links
+            .first()
+            .is_some_and(|l| l.ends_with("systems/entra-id/index.html")),
+        || format!("over HTTP the system page should rank first; got {links:?}"),
+    )
+}
+
+fn main() {
+    let tests: &[(&str, TestFn)] = &[
+        (
+            "search_from_file_finds_a_word_only_one_runbook_has",
+            search_from_file_finds_a_word_only_one_runbook_has,
+        ),
+        (
+            "search_for_a_system_id_puts_its_page_first",
+            search_for_a_system_id_puts_its_page_first,
+        ),
+        (
+            "search_is_accent_and_case_insensitive_and_prefix_matching",
+            search_is_accent_and_case_insensitive_and_prefix_matching,
+        ),
+        (
+            "pages_load_without_csp_violations_from_file",
+            pages_load_without_csp_violations_from_file,
+        ),
+        (
+            "system_page_marks_the_level_answering_now",
+            system_page_marks_the_level_answering_now,
+        ),
+        (
+            "search_works_over_http_from_serve",
+            search_works_over_http_from_serve,
+        ),
+    ];
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let Some(browser) = Browser::find() else {
+        if std::env::var_os("CAIRN_REQUIRE_BROWSER").is_some() {
+            eprintln!("Chromium not found and CAIRN_REQUIRE_BROWSER is set");
+            std::process::exit(1);
+        }
+        println!("browser tests skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let fixture = build_example();
+    let (mut passed, mut failed) = (0, 0);
+    for (name, test) in tests {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let started = Instant::now();
+        match test(&browser, &fixture) {
+            Ok(()) => {
+                passed += 1;
+                println!(
+                    "test {name} ... ok ({:.1}s)",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                println!("test {name} ... FAILED\n{e}");
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
