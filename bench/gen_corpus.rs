@@ -833,10 +833,7 @@ fn rel_path(from_dir: &[String], to: &[String]) -> String {
         .zip(to.iter())
         .take_while(|(a, b)| a == b)
         .count();
-    let mut parts: Vec<&str> = Vec::new();
-    for _ in common..from_dir.len() {
-        parts.push("..");
-    }
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     for p in &to[common..] {
         parts.push(p);
     }
@@ -1091,15 +1088,14 @@ fn sentence(r: &mut Rng, o: &mut String, ctx: &[&str]) {
             r.pick(REASONS)
         ),
         6 => format!(
-            "A {} {} usually means the {} was not {} after the last {}.",
-            r.pick(ADJECTIVES),
-            noun(r),
+            "{} usually means the {} was not {} after the last {}.",
+            capitalize(&with_article(r.pick(ADJECTIVES), noun(r))),
             noun(r),
             past(r.pick(VERBS)),
             noun(r)
         ),
         7 => format!(
-            "{} {} the {} {} and {} the {} {}.",
+            "{} {} {} the {} and {} the {} {}.",
             capitalize(r.pick(ACTORS)),
             r.pick(ADVERBS),
             verb_s(r.pick(VERBS)),
@@ -1118,6 +1114,12 @@ fn sentence(r: &mut Rng, o: &mut String, ctx: &[&str]) {
         ),
     };
     o.push_str(&s);
+}
+
+/// "a stale ticket", "an expired certificate".
+fn with_article(adj: &str, noun: &str) -> String {
+    let an = adj.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {adj} {noun}", if an { "an" } else { "a" })
 }
 
 /// Third person singular of a (possibly two-word) verb.
@@ -1167,6 +1169,16 @@ fn past(v: &str) -> String {
 /// A paragraph of 3-6 sentences; occasionally a word in `code` or **bold**.
 fn paragraph(r: &mut Rng, o: &mut String, ctx: &[&str]) {
     let n = r.range(3, 6);
+    paragraph_of(r, o, ctx, n);
+}
+
+/// A short paragraph (2-3 sentences), for the fixed parts of a runbook.
+fn short_paragraph(r: &mut Rng, o: &mut String, ctx: &[&str]) {
+    let n = r.range(2, 3);
+    paragraph_of(r, o, ctx, n);
+}
+
+fn paragraph_of(r: &mut Rng, o: &mut String, ctx: &[&str], n: usize) {
     for k in 0..n {
         if k > 0 {
             o.push(' ');
@@ -1317,11 +1329,12 @@ fn code_block(r: &mut Rng, o: &mut String, lang_idx: usize, sys_id: &str) {
                 o,
                 "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates"
             );
-            let _ = writeln!(o, "COPY {name}.conf /etc/{name}/{name}.conf");
+            let _ = writeln!(o, "WORKDIR /srv/{name}");
+            let _ = writeln!(o, "COPY {name}.conf /etc/{name}.d/main.conf");
             let _ = writeln!(o, "EXPOSE {}", [80, 443, 8080, 8443][r.below(4)]);
             let _ = writeln!(
                 o,
-                "CMD [\"/usr/local/bin/{name}\", \"--config\", \"/etc/{name}/{name}.conf\"]"
+                "CMD [\"{name}\", \"--config\", \"/etc/{name}.d/main.conf\"]"
             );
         }
     }
@@ -1398,65 +1411,90 @@ fn render_runbook(c: &Corpus, i: usize) -> String {
         }
     }
 
-    let target_words = r.range(400, 900);
-    // Word budget: intro + one share per `##` section.
+    // Word budget (prose only: code and tables are not counted). The body is
+    // filled to a cumulative share of the target after the intro and after
+    // each `##` section; the last paragraph may overshoot by < 100 words.
+    let target_words = r.range(400, 760);
     let n_h2 = p.headings.iter().filter(|(l, _)| *l == 2).count();
-    let share = target_words / (n_h2 + 1);
-
-    let start = o.len();
-    let emit_prose = |r: &mut Rng, o: &mut String, from: usize, budget: usize| {
-        while word_count(&o[from..]) < budget {
-            paragraph(r, o, &ctx);
-        }
-    };
+    let mut words = 0usize;
+    macro_rules! counted {
+        ($e:expr) => {{
+            let before = o.len();
+            $e;
+            words += word_count(&o[before..]);
+        }};
+    }
+    macro_rules! fill_to {
+        ($k:expr) => {{
+            let budget = target_words * ($k + 1) / (n_h2 + 1);
+            while words < budget {
+                counted!(paragraph(&mut r, &mut o, &ctx));
+            }
+        }};
+    }
 
     // Intro.
-    let from = o.len();
-    paragraph(&mut r, &mut o, &ctx);
+    counted!(paragraph(&mut r, &mut o, &ctx));
     if let Some(l) = links.first() {
         o.pop();
         o.pop();
         o.push(' ');
-        o.push_str(l);
+        counted!(o.push_str(l));
         o.push_str("\n\n");
     }
-    emit_prose(&mut r, &mut o, from, share);
+    fill_to!(0);
 
     let table_at = r.below(n_h2);
     let code_at = (table_at + 1) % n_h2;
     let list_at = r.below(n_h2);
     let second_link_at = r.below(n_h2);
     let mut h2_index = 0;
+    let mut pending_fill = false;
     for (level, text) in &p.headings {
         if *level == 2 {
-            let from = o.len();
-            let _ = writeln!(o, "## {text}\n");
-            paragraph(&mut r, &mut o, &ctx);
-            if h2_index == list_at {
-                list(&mut r, &mut o, &ctx);
+            if pending_fill {
+                fill_to!(h2_index);
             }
-            if h2_index == table_at {
+            h2_index += 1;
+            counted!({
+                let _ = writeln!(o, "## {text}\n");
+            });
+            counted!(short_paragraph(&mut r, &mut o, &ctx));
+            if h2_index - 1 == list_at {
+                counted!(list(&mut r, &mut o, &ctx));
+            }
+            if h2_index - 1 == table_at {
                 table(&mut r, &mut o);
             }
-            if h2_index == code_at {
+            if h2_index - 1 == code_at {
                 code_block(&mut r, &mut o, i, first_sys);
             }
-            if h2_index == second_link_at
+            if h2_index - 1 == second_link_at
                 && let Some(l) = links.get(1)
             {
-                let _ = writeln!(o, "{l}\n");
+                counted!({
+                    let _ = writeln!(o, "{l}\n");
+                });
             }
-            emit_prose(&mut r, &mut o, from, share);
-            h2_index += 1;
+            pending_fill = true;
         } else {
-            let _ = writeln!(o, "### {text}\n");
-            paragraph(&mut r, &mut o, &ctx);
+            // A `###` subsection closes its `##` section's filler first.
+            if pending_fill {
+                fill_to!(h2_index);
+                pending_fill = false;
+            }
+            counted!({
+                let _ = writeln!(o, "### {text}\n");
+            });
+            counted!(short_paragraph(&mut r, &mut o, &ctx));
         }
+    }
+    if pending_fill {
+        fill_to!(h2_index);
     }
     if r.chance(1, 5) {
         o.push_str("Vendor documentation: <https://learn.microsoft.com/en-us/troubleshoot/>.\n\n");
     }
-    let _ = start;
     // Exactly one trailing newline.
     while o.ends_with("\n\n") {
         o.pop();
@@ -1511,6 +1549,17 @@ fn render_activities() -> String {
         }
     }
     o
+}
+
+/// Give party `p` letter `l` in a RACI row (each letter at most once per party).
+fn add_letter(p: usize, l: char, row: &mut Vec<(usize, Vec<char>)>) {
+    if let Some(e) = row.iter_mut().find(|e| e.0 == p) {
+        if !e.1.contains(&l) {
+            e.1.push(l);
+        }
+    } else {
+        row.push((p, vec![l]));
+    }
 }
 
 fn letters_string(r: &mut Rng, set: &[char]) -> String {
@@ -1578,33 +1627,24 @@ fn render_system(c: &Corpus, i: usize) -> String {
     for a in acts {
         // party index -> letters
         let mut row: Vec<(usize, Vec<char>)> = Vec::new();
-        let mut add = |p: usize, l: char, row: &mut Vec<(usize, Vec<char>)>| {
-            if let Some(e) = row.iter_mut().find(|e| e.0 == p) {
-                if !e.1.contains(&l) {
-                    e.1.push(l);
-                }
-            } else {
-                row.push((p, vec![l]));
-            }
-        };
         let accountable = if r.chance(3, 4) { owner } else { r.below(2) };
-        add(accountable, 'A', &mut row);
+        add_letter(accountable, 'A', &mut row);
         let responsible = if r.chance(1, 3) {
             accountable
         } else {
             r.below(PARTIES.len())
         };
-        add(responsible, 'R', &mut row);
+        add_letter(responsible, 'R', &mut row);
         if r.chance(1, 3) {
             let p = r.below(PARTIES.len());
             if !row.iter().any(|e| e.0 == p) {
-                add(p, 'R', &mut row);
+                add_letter(p, 'R', &mut row);
             }
         }
         for l in ['C', 'I'] {
             if r.chance(1, 2) {
                 let p = r.below(PARTIES.len());
-                add(p, l, &mut row);
+                add_letter(p, l, &mut row);
             }
         }
         let cells: Vec<String> = row

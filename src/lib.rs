@@ -178,6 +178,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
         today: opts.today,
+        only: None,
     };
     let pages = render::render_site(&view, &theme, &render_opts, &|file| {
         staging.write(&file.path, &file.bytes)

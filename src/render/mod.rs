@@ -7,6 +7,9 @@ pub struct RenderOptions {
     /// Injected only by `cairn serve`: the URL path of the live-reload script.
     pub live_reload: bool,
     pub today: chrono::NaiveDate,
+    /// Render only these output paths (`runbooks/x/index.html`); `None` renders all.
+    /// `cairn serve` uses it to re-render what an edit touched.
+    pub only: Option<std::collections::HashSet<String>>,
 }
 pub struct Theme;
 pub struct OutputFile {
