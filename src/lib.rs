@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod init;
+pub mod links;
 pub mod markdown;
 pub mod model;
 pub mod render;

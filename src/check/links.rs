@@ -5,12 +5,11 @@
 
 use super::SiteIndex;
 use crate::diag::{Code, Diagnostic};
-use crate::markdown::LinkRef;
+use crate::links::{Resolver, Target};
 use crate::model::Audience;
 use crate::site::{Page, Site};
-use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Who links to what, counting only links from pages of the check's audience.
 #[derive(Debug, Default)]
@@ -26,7 +25,13 @@ pub(super) fn check_links(
     index: &SiteIndex,
     opts: &super::CheckOptions,
 ) -> (Vec<Diagnostic>, LinkGraph) {
-    let resolver = Resolver::new(site, index);
+    let resolver = Resolver::new(
+        site.pages.iter().collect(),
+        &site.assets,
+        &site.static_files,
+        index.systems.keys().copied(),
+        index.parties.keys().copied(),
+    );
     let per_page: Vec<(Vec<Diagnostic>, Vec<Target>)> = site
         .pages
         .par_iter()
@@ -66,7 +71,7 @@ fn check_page(
     for link in &page.scan.links {
         let line = Some(page.body_line + link.line.max(1) - 1);
         let what = if link.is_image { "image" } else { "link" };
-        match resolver.resolve(page, link) {
+        match resolver.resolve(page, &link.dest) {
             None => {}
             Some(Err(why)) => diags.push(Diagnostic::new(
                 Code::BrokenLink,
@@ -97,279 +102,12 @@ fn check_page(
     (diags, targets)
 }
 
-/// What a link resolved to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
-    Page(usize),
-    /// A folder without `_index.md` whose pages get a generated list (or the home page).
-    Folder(String),
-    /// A file under `content/`, by `rel`.
-    Asset(String),
-    /// A file under `static/`.
-    Static(String),
-    /// A page cairn generates: `systems/ID/`, `parties/ID/`, `matrix/`, `review/`, `search/`.
-    Generated(String),
-}
-
-struct Resolver<'a> {
-    site: &'a Site,
-    index: &'a SiteIndex<'a>,
-    /// Every folder holding pages (at any depth), with the most visible audience among them.
-    folders: HashMap<String, Audience>,
-    assets: HashMap<&'a str, Audience>,
-    statics: HashSet<&'a str>,
-}
-
-impl<'a> Resolver<'a> {
-    fn new(site: &'a Site, index: &'a SiteIndex<'a>) -> Self {
-        let mut folders: HashMap<String, Audience> = HashMap::new();
-        for page in &site.pages {
-            let mut folder = page.folder();
-            loop {
-                let a = folders
-                    .entry(folder.to_string())
-                    .or_insert(Audience::Internal);
-                *a = (*a).min(page.audience);
-                if folder.is_empty() {
-                    break;
-                }
-                folder = crate::site::parent_folder(folder);
-            }
-        }
-        Resolver {
-            site,
-            index,
-            folders,
-            assets: site
-                .assets
-                .iter()
-                .map(|a| (a.rel.as_str(), a.audience))
-                .collect(),
-            statics: site.static_files.iter().map(String::as_str).collect(),
-        }
-    }
-
-    fn audience_of(&self, target: &Target) -> Audience {
-        match target {
-            Target::Page(i) => self
-                .site
-                .pages
-                .get(*i)
-                .map_or(Audience::Client, |p| p.audience),
-            Target::Folder(f) => self.folders.get(f).copied().unwrap_or(Audience::Client),
-            Target::Asset(rel) => self.assets.get(rel.as_str()).copied().unwrap_or_default(),
-            Target::Static(_) | Target::Generated(_) => Audience::Client,
-        }
-    }
-
-    fn describe(&self, target: &Target) -> String {
-        match target {
-            Target::Page(i) => self
-                .site
-                .pages
-                .get(*i)
-                .map_or_else(String::new, |p| p.source.clone()),
-            Target::Folder(f) => format!("content/{f}/"),
-            Target::Asset(rel) => format!("content/{rel}"),
-            Target::Static(rel) => format!("static/{rel}"),
-            Target::Generated(path) => format!("the generated page {path}/"),
-        }
-    }
-
-    /// `None` for links cairn does not check (other schemes, empty, bare `#`).
-    fn resolve(&self, page: &Page, link: &LinkRef) -> Option<Result<Target, String>> {
-        let dest = link.dest.trim();
-        let (path, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path = path.split_once('?').map_or(path, |(p, _)| p);
-        let fragment = fragment.map(decode).filter(|f| !f.is_empty());
-        if path.is_empty() {
-            // `#heading` on this very page; `` and `#` alone go nowhere and are fine.
-            let anchor = fragment?;
-            return Some(if has_anchor(page, &anchor) {
-                Ok(Target::Page(
-                    self.index.pages.get(page.rel.as_str()).copied()?,
-                ))
-            } else {
-                Err(format!(
-                    "this page has no heading `#{anchor}`{}",
-                    heading_hint(page)
-                ))
-            });
-        }
-        if has_scheme(path) || path.starts_with("//") {
-            return None;
-        }
-        let decoded = decode(path);
-        let (base, rest) = match decoded.strip_prefix('/') {
-            Some(rest) => ("", rest),
-            None => (page.folder(), decoded.as_str()),
-        };
-        let Some((norm, folder_like)) = normalize(base, rest) else {
-            return Some(Err("it points outside content/".into()));
-        };
-        let target = if folder_like {
-            self.folder(&norm)
-        } else if norm.ends_with(".md") {
-            self.index
-                .pages
-                .get(norm.as_str())
-                .map(|&i| Target::Page(i))
-                .ok_or_else(|| format!("no page content/{norm}"))
-        } else {
-            // Images and other files: next to the page first, then from static/.
-            let from_static = if base.is_empty() {
-                None
-            } else {
-                normalize("", rest).map(|(p, _)| p)
-            };
-            self.file(&norm, from_static.as_deref())
-                .or_else(|missing| self.folder(&norm).map_err(|_| missing))
-        };
-        Some(target.and_then(|t| match (&t, fragment) {
-            (Target::Page(i), Some(anchor)) => {
-                let target_page = self.site.pages.get(*i).ok_or_else(String::new)?;
-                if has_anchor(target_page, &anchor) {
-                    Ok(t)
-                } else {
-                    Err(format!(
-                        "{} has no heading `#{anchor}`{}",
-                        target_page.source,
-                        heading_hint(target_page)
-                    ))
-                }
-            }
-            _ => Ok(t),
-        }))
-    }
-
-    /// A folder link: its `_index.md`, a folder whose pages get a list, or a generated page.
-    fn folder(&self, folder: &str) -> Result<Target, String> {
-        let folder = folder
-            .strip_suffix("index.html")
-            .unwrap_or(folder)
-            .trim_end_matches('/');
-        let index_rel = if folder.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{folder}/_index.md")
-        };
-        if let Some(&i) = self.index.pages.get(index_rel.as_str()) {
-            return Ok(Target::Page(i));
-        }
-        if folder.is_empty() || self.folders.contains_key(folder) {
-            return Ok(Target::Folder(folder.to_string()));
-        }
-        if self.generated(folder) {
-            return Ok(Target::Generated(folder.to_string()));
-        }
-        Err(format!("no page or folder content/{folder}/"))
-    }
-
-    fn file(&self, rel: &str, from_static: Option<&str>) -> Result<Target, String> {
-        if self.assets.contains_key(rel) {
-            return Ok(Target::Asset(rel.to_string()));
-        }
-        if self.statics.contains(rel) {
-            return Ok(Target::Static(rel.to_string()));
-        }
-        if let Some(s) = from_static
-            && self.statics.contains(s)
-        {
-            return Ok(Target::Static(s.to_string()));
-        }
-        let tried = match from_static {
-            Some(s) if s != rel => format!("content/{rel}, static/{rel} or static/{s}"),
-            _ => format!("content/{rel} or static/{rel}"),
-        };
-        Err(format!("no file {tried}"))
-    }
-
-    /// `systems/ID`, `parties/ID`, `matrix`, `review`, `search`.
-    fn generated(&self, folder: &str) -> bool {
-        match folder.split_once('/') {
-            None => matches!(folder, "matrix" | "review" | "search"),
-            Some(("systems", id)) => self.index.systems.contains_key(id),
-            Some(("parties", id)) => self.index.parties.contains_key(id),
-            Some(_) => false,
-        }
-    }
-}
-
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// `http:`, `mailto:`, `tel:`, `ftp:` … : an ASCII letter, then letters, digits, `+.-`, then `:`.
-fn has_scheme(s: &str) -> bool {
-    let Some((scheme, _)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-}
-
-/// Join `rest` onto `base` (both relative to `content/`), resolving `.` and `..`.
-/// Returns the path and whether it names a folder (trailing `/`, `.` or `..`);
-/// `None` when it climbs out of `content/`.
-fn normalize(base: &str, rest: &str) -> Option<(String, bool)> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    let mut folder_like = rest.is_empty() || rest.ends_with('/');
-    for seg in rest.split('/') {
-        match seg {
-            "" => {}
-            "." => folder_like = true,
-            ".." => {
-                parts.pop()?;
-                folder_like = true;
-            }
-            s => {
-                parts.push(s);
-                folder_like = false;
-            }
-        }
-    }
-    if rest.ends_with('/') {
-        folder_like = true;
-    }
-    Some((parts.join("/"), folder_like))
-}
-
-/// A heading id from the scan, or an explicit id written in the page (`{#id}`,
-/// `<a id="id">`, `<a name="id">`). `#top` always exists.
-fn has_anchor(page: &Page, anchor: &str) -> bool {
-    if anchor == "top" || page.scan.headings.iter().any(|h| h.id == anchor) {
-        return true;
-    }
-    let body = page.body();
-    [
-        format!("{{#{anchor}}}"),
-        format!("id=\"{anchor}\""),
-        format!("id='{anchor}'"),
-        format!("name=\"{anchor}\""),
-        format!("name='{anchor}'"),
-    ]
-    .iter()
-    .any(|needle| body.contains(needle.as_str()))
-}
-
-fn heading_hint(page: &Page) -> String {
-    let ids: Vec<&str> = page.scan.headings.iter().map(|h| h.id.as_str()).collect();
-    match ids.len() {
-        0 => " (it has no headings)".into(),
-        1..=12 => format!(" (its headings: {})", super::name_list(&ids)),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::TestSite;
     use super::super::{CheckOptions, SiteIndex};
     use super::*;
+    use crate::links::{has_scheme, normalize};
     use crate::markdown::{Heading, LinkRef};
 
     #[test]

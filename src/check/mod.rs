@@ -58,8 +58,6 @@ pub(crate) struct SiteIndex<'a> {
     pub parties: HashMap<&'a str, usize>,
     /// System id → index of its first definition.
     pub systems: HashMap<&'a str, usize>,
-    /// Page `rel` → index in `site.pages`.
-    pub pages: HashMap<&'a str, usize>,
 }
 
 impl<'a> SiteIndex<'a> {
@@ -72,17 +70,7 @@ impl<'a> SiteIndex<'a> {
         for (i, s) in site.systems.iter().enumerate() {
             systems.entry(s.system.id.as_str()).or_insert(i);
         }
-        let pages = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.rel.as_str(), i))
-            .collect();
-        SiteIndex {
-            parties,
-            systems,
-            pages,
-        }
+        SiteIndex { parties, systems }
     }
 
     /// A party reference is fine when it names a party, or when parties.yaml
