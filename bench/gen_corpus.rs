@@ -1414,7 +1414,7 @@ fn render_runbook(c: &Corpus, i: usize) -> String {
     // Word budget (prose only: code and tables are not counted). The body is
     // filled to a cumulative share of the target after the intro and after
     // each `##` section; the last paragraph may overshoot by < 100 words.
-    let target_words = r.range(400, 760);
+    let target_words = r.range(360, 660);
     let n_h2 = p.headings.iter().filter(|(l, _)| *l == 2).count();
     let mut words = 0usize;
     macro_rules! counted {
