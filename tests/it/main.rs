@@ -5,3 +5,4 @@ mod audience;
 mod build;
 mod check;
 mod common;
+mod corpus;
