@@ -1,0 +1,346 @@
+//! The index: documents, weighted postings, shards by term prefix, and the
+//! query rules `search.js` applies in the browser.
+//!
+//! Ranking, in integers so Rust and JS agree exactly:
+//! - a posting's weight is the sum over the fields of a document that hold the
+//!   term ([`weights`]): a system's or party's own id, a tag, the title, a named
+//!   system, a heading, a description, the owner, body text (per occurrence,
+//!   capped), code (capped);
+//! - a query term that equals an indexed term scores twice the weight; one
+//!   that is only a prefix of it (typing "escal" for "escalation") scores the
+//!   weight once; per document the best matching term counts;
+//! - a chain (`entra-id`) scores the best of the chain itself and the sum of its
+//!   words when all of them match;
+//! - all clauses must match; a document's score is their sum; ties go to the
+//!   lower document number (systems, then pages by path, then parties).
+//!
+//! Shards: terms are grouped by prefix; a group larger than [`SHARD_TARGET`]
+//! bytes splits by the next character. A query word expands as a prefix only
+//! when the shards that could hold its extensions weigh at most
+//! [`PREFIX_BUDGET`] bytes; otherwise (a one- or two-letter word at 10,000
+//! runbooks) it matches exactly, so a first query never loads much.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::text::{Clause, query_clauses};
+
+/// Field weights of a posting.
+pub mod weights {
+    /// A system's or party's own id, as a whole.
+    pub const OWN_ID: u32 = 1000;
+    /// A tag, as a whole.
+    pub const TAG: u32 = 300;
+    pub const TITLE: u32 = 100;
+    /// A system a runbook names (id or name).
+    pub const SYSTEM_REF: u32 = 50;
+    pub const HEADING: u32 = 30;
+    pub const DESCRIPTION: u32 = 20;
+    pub const OWNER: u32 = 10;
+    /// Per occurrence in body text, up to this cap.
+    pub const BODY_CAP: u32 = 10;
+    /// Per occurrence in code blocks, up to this cap.
+    pub const CODE_CAP: u32 = 5;
+}
+
+/// A shard holding more than this many bytes splits by one more character.
+pub const SHARD_TARGET: usize = 40 * 1024;
+/// Longest shard key, in characters.
+pub const MAX_KEY_CHARS: usize = 8;
+/// Most bytes of shards a query word may load to expand as a prefix.
+pub const PREFIX_BUDGET: usize = 128 * 1024;
+
+/// One search result target as `search.js` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// Relative to the site root, naming `index.html`.
+    pub url: String,
+    pub title: String,
+    /// `system`, `runbook`, `page` or `party`.
+    pub kind: &'static str,
+    /// Names of its systems.
+    pub systems: Vec<String>,
+    pub owner: Option<String>,
+    /// Text the snippet is cut from.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shard {
+    /// Every term of the shard starts with it; `exact_only`: the shard holds
+    /// just the term equal to the key (the longer ones live in deeper shards).
+    pub key: String,
+    pub exact_only: bool,
+    /// Size of its file, the figure the prefix budget counts.
+    pub bytes: usize,
+    /// Terms, sorted.
+    pub terms: Vec<String>,
+}
+
+pub struct Index {
+    pub docs: Vec<Doc>,
+    /// Term → (document, weight), by document.
+    pub postings: BTreeMap<String, Vec<(u32, u32)>>,
+    pub shards: Vec<Shard>,
+}
+
+/// The JSON text of one shard entry: `"term":[doc,w,Δdoc,w,…]`.
+pub fn entry_json(term: &str, postings: &[(u32, u32)]) -> String {
+    let mut s = serde_json::to_string(term).unwrap_or_else(|_| "\"\"".into());
+    s.push_str(":[");
+    let mut prev = 0;
+    for (i, (d, w)) in postings.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&(d - prev).to_string());
+        s.push(',');
+        s.push_str(&w.to_string());
+        prev = *d;
+    }
+    s.push(']');
+    s
+}
+
+/// The file text of shard `n` from its entries.
+pub fn shard_file(n: usize, entries: &[&str]) -> String {
+    let mut s = format!("cairnSearch.shard({n},{{");
+    s.push_str(&entries.join(","));
+    s.push_str("});\n");
+    s
+}
+
+/// Group sorted `(term, entry size)` into shards.
+pub fn plan_shards(terms: &[(&str, usize)]) -> Vec<Shard> {
+    fn emit(out: &mut Vec<Shard>, key: String, exact_only: bool, terms: &[(&str, usize)]) {
+        let n = out.len();
+        let header = format!("cairnSearch.shard({n},{{").len() + "});\n".len();
+        let bytes =
+            header + terms.iter().map(|t| t.1).sum::<usize>() + terms.len().saturating_sub(1);
+        out.push(Shard {
+            key,
+            exact_only,
+            bytes,
+            terms: terms.iter().map(|t| t.0.to_string()).collect(),
+        });
+    }
+    fn node(out: &mut Vec<Shard>, key: String, terms: &[(&str, usize)]) {
+        let size: usize = terms.iter().map(|t| t.1 + 1).sum();
+        let depth = key.chars().count();
+        if size <= SHARD_TARGET || depth >= MAX_KEY_CHARS || terms.len() == 1 {
+            emit(out, key, false, terms);
+            return;
+        }
+        let mut rest = terms;
+        if rest.first().is_some_and(|t| t.0 == key) {
+            emit(out, key.clone(), true, &rest[..1]);
+            rest = &rest[1..];
+        }
+        for (k, group) in group_by_char(rest, depth) {
+            node(out, k, group);
+        }
+    }
+    let mut out = Vec::new();
+    for (k, group) in group_by_char(terms, 0) {
+        node(&mut out, k, group);
+    }
+    out
+}
+
+/// Split sorted terms (all longer than `depth` chars) into runs sharing their first `depth + 1` chars.
+fn group_by_char<'a, 'b>(
+    terms: &'a [(&'b str, usize)],
+    depth: usize,
+) -> Vec<(String, &'a [(&'b str, usize)])> {
+    let key_of = |t: &str| -> String { t.chars().take(depth + 1).collect() };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < terms.len() {
+        let k = key_of(terms[start].0);
+        let mut end = start + 1;
+        while end < terms.len() && key_of(terms[end].0) == k {
+            end += 1;
+        }
+        out.push((k, &terms[start..end]));
+        start = end;
+    }
+    out
+}
+
+/// How one query word is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// Indexes into `shards` to load.
+    pub shards: Vec<usize>,
+    /// Whether longer terms starting with the word match too.
+    pub prefix: bool,
+}
+
+impl Index {
+    /// The shards a word needs, and whether it may expand as a prefix.
+    pub fn lookup(&self, word: &str) -> Lookup {
+        let candidates: Vec<usize> = self
+            .shards
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.key.starts_with(word) || (!s.exact_only && word.starts_with(s.key.as_str()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let bytes: usize = candidates.iter().map(|&i| self.shards[i].bytes).sum();
+        if bytes <= PREFIX_BUDGET {
+            return Lookup {
+                shards: candidates,
+                prefix: true,
+            };
+        }
+        let home = self.shards.iter().position(|s| {
+            if s.exact_only {
+                s.key == word
+            } else {
+                word.starts_with(s.key.as_str())
+            }
+        });
+        Lookup {
+            shards: home.into_iter().collect(),
+            prefix: false,
+        }
+    }
+
+    /// Document → best score of `word` in it.
+    fn match_word(&self, word: &str) -> HashMap<u32, u32> {
+        let prefix = self.lookup(word).prefix;
+        let mut scores: HashMap<u32, u32> = HashMap::new();
+        let mut add = |term: &str, list: &[(u32, u32)]| {
+            let exact = term == word;
+            for &(d, w) in list {
+                let s = if exact { 2 * w } else { w };
+                let e = scores.entry(d).or_insert(0);
+                *e = (*e).max(s);
+            }
+        };
+        if prefix {
+            for (term, list) in self.postings.range(word.to_string()..) {
+                if !term.starts_with(word) {
+                    break;
+                }
+                add(term, list);
+            }
+        } else if let Some(list) = self.postings.get(word) {
+            add(word, list);
+        }
+        scores
+    }
+
+    fn match_clause(&self, clause: &Clause) -> HashMap<u32, u32> {
+        let mut scores = self.match_word(&clause.term);
+        if let Some(parts) = and_sum(clause.parts.iter().map(|p| self.match_word(p))) {
+            for (d, s) in parts {
+                let e = scores.entry(d).or_insert(0);
+                *e = (*e).max(s);
+            }
+        }
+        scores
+    }
+
+    /// Documents matching every word of `q`, best first, with their scores.
+    pub fn query(&self, q: &str) -> Vec<(u32, u32)> {
+        let clauses = query_clauses(q);
+        let Some(scores) = and_sum(clauses.iter().map(|c| self.match_clause(c))) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<(u32, u32)> = scores.into_iter().collect();
+        hits.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        hits
+    }
+
+    /// The URLs of [`Index::query`]'s results, best first.
+    pub fn query_urls(&self, q: &str) -> Vec<&str> {
+        self.query(q)
+            .into_iter()
+            .filter_map(|(d, _)| self.docs.get(d as usize).map(|doc| doc.url.as_str()))
+            .collect()
+    }
+}
+
+/// Documents in every map, scores summed; `None` for no maps at all.
+fn and_sum(mut maps: impl Iterator<Item = HashMap<u32, u32>>) -> Option<HashMap<u32, u32>> {
+    let mut acc = maps.next()?;
+    for m in maps {
+        acc.retain(|d, _| m.contains_key(d));
+        for (d, s) in acc.iter_mut() {
+            *s += m.get(d).copied().unwrap_or(0);
+        }
+    }
+    Some(acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx(postings: &[(&str, &[(u32, u32)])]) -> Index {
+        let postings: BTreeMap<String, Vec<(u32, u32)>> = postings
+            .iter()
+            .map(|(t, l)| (t.to_string(), l.to_vec()))
+            .collect();
+        let sizes: Vec<(&str, usize)> = postings
+            .iter()
+            .map(|(t, l)| (t.as_str(), entry_json(t, l).len()))
+            .collect();
+        let shards = plan_shards(&sizes);
+        Index {
+            docs: Vec::new(),
+            postings,
+            shards,
+        }
+    }
+
+    #[test]
+    fn exact_beats_prefix_and_words_narrow() {
+        let i = idx(&[
+            ("escalate", &[(0, 100)]),
+            ("escalation", &[(1, 30), (2, 1)]),
+            ("vpn", &[(2, 5)]),
+        ]);
+        assert_eq!(i.query("escal"), vec![(0, 100), (1, 30), (2, 1)]);
+        assert_eq!(i.query("escalation"), vec![(1, 60), (2, 2)]);
+        assert_eq!(i.query("escal vpn"), vec![(2, 11)]);
+        assert!(i.query("escal nothing").is_empty());
+    }
+
+    #[test]
+    fn chains_match_whole_or_by_parts() {
+        let i = idx(&[
+            ("entra-id", &[(0, 1000)]),
+            ("entra", &[(0, 100), (1, 1)]),
+            ("id", &[(0, 100), (1, 1)]),
+        ]);
+        assert_eq!(i.query("entra-id"), vec![(0, 2000), (1, 4)]);
+    }
+
+    #[test]
+    fn big_groups_split_and_short_words_stay_exact() {
+        // 3,000 terms starting with "co", each in many documents.
+        let list: Vec<(u32, u32)> = (0..40).map(|d| (d * 7, 1)).collect();
+        let terms: Vec<String> = (0..3000).map(|n| format!("co{n:04}")).collect();
+        let mut all: Vec<(&str, &[(u32, u32)])> =
+            terms.iter().map(|t| (t.as_str(), &list[..])).collect();
+        all.push(("co", &list[..2]));
+        let i = idx(&all);
+        assert!(i.shards.len() > 10);
+        assert!(i.shards.iter().all(|s| s.bytes <= SHARD_TARGET + 1024));
+        // Every term is in exactly one shard.
+        let n: usize = i.shards.iter().map(|s| s.terms.len()).sum();
+        assert_eq!(n, 3001);
+        let short = i.lookup("co");
+        assert!(!short.prefix);
+        assert_eq!(short.shards.len(), 1);
+        assert_eq!(i.query("co"), vec![(0, 2), (7, 2)]);
+        let long = i.lookup("co12");
+        assert!(long.prefix);
+        let bytes: usize = long.shards.iter().map(|&s| i.shards[s].bytes).sum();
+        assert!(bytes <= PREFIX_BUDGET);
+        assert_eq!(i.query("co123").len(), 40);
+    }
+}

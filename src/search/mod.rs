@@ -1,0 +1,377 @@
+//! Build-time search index, loaded by `themes/default/static/search.js` with
+//! `<script>` tags so it works from `file://` (no `fetch`).
+//!
+//! Output, under `search/`:
+//! - `meta.js`: `cairnSearch.meta({...})`: the document count, stop words, the
+//!   prefix budget and the shard table `[key, file, bytes, exactOnly]`;
+//! - `t/N.js`: `cairnSearch.shard(N, {"term": [doc, weight, Δdoc, weight, …]})`,
+//!   terms grouped by prefix (see [`index`]);
+//! - `d/N.js`: `cairnSearch.doc(N, {u, t, k, s, o, x})`: one document's URL,
+//!   title, kind, system names, owner and snippet text, loaded only for the
+//!   results on screen.
+//!
+//! Only the [`SiteView`] is read, so a client build's index holds nothing internal.
+
+pub mod index;
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::audience::SiteView;
+use crate::render::OutputFile;
+use index::{Doc, Index, weights as w};
+
+/// Snippet text kept per document (characters): bounds the index at 10,000 runbooks.
+pub const SNIPPET_CHARS: usize = 1200;
+
+/// Term → summed field weight within one document.
+#[derive(Default)]
+struct Weights(HashMap<String, u32>);
+
+impl Weights {
+    /// Each term of `text` gets `per` per occurrence, at most `cap` for this field.
+    fn field(&mut self, text: &str, per: u32, cap: u32) {
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        text::terms(text, |t| {
+            if let Some(c) = counts.get_mut(t) {
+                *c += 1;
+            } else {
+                counts.insert(t.to_string(), 1);
+            }
+        });
+        for (t, c) in counts {
+            *self.0.entry(t).or_insert(0) += (c * per).min(cap);
+        }
+    }
+
+    /// An id or tag: the whole of it gets `whole`, its words `parts`.
+    fn key(&mut self, id: &str, whole: u32, parts: u32) {
+        let norm = text::normalize(id);
+        let mut seen: Vec<String> = Vec::new();
+        text::terms(id, |t| {
+            if t != norm && !seen.iter().any(|s| s == t) {
+                seen.push(t.to_string());
+            }
+        });
+        for t in seen {
+            *self.0.entry(t).or_insert(0) += parts;
+        }
+        if !norm.is_empty() {
+            *self.0.entry(norm).or_insert(0) += whole;
+        }
+    }
+}
+
+fn truncate(s: &str, chars: usize) -> String {
+    match s.char_indices().nth(chars) {
+        Some((i, _)) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every document of the view with its weighted terms, in document order.
+fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
+    let systems = view.systems.par_iter().map(|s| {
+        let mut wt = Weights::default();
+        wt.key(s.id, w::OWN_ID, w::TITLE);
+        wt.field(s.name, w::TITLE, w::TITLE);
+        wt.field(s.owner.name, w::OWNER, w::OWNER);
+        wt.key(s.owner.id, w::OWNER, w::OWNER);
+        let description = s.description.unwrap_or("");
+        wt.field(description, w::DESCRIPTION, w::DESCRIPTION);
+        let mut body = String::new();
+        for d in s.depends_on.iter().chain(&s.dependents) {
+            body.push_str(d.name);
+            body.push('\n');
+        }
+        for row in &s.raci {
+            body.push_str(row.activity);
+            body.push('\n');
+        }
+        wt.field(&body, 1, w::BODY_CAP);
+        let doc = Doc {
+            url: format!("systems/{}/index.html", s.id),
+            title: s.name.to_string(),
+            kind: "system",
+            systems: vec![s.name.to_string()],
+            owner: Some(s.owner.name.to_string()),
+            text: truncate(&collapse_ws(description), SNIPPET_CHARS),
+        };
+        (doc, wt)
+    });
+    let pages = view.pages.par_iter().map(|p| {
+        let mut wt = Weights::default();
+        wt.field(&p.title, w::TITLE, w::TITLE);
+        for tag in &p.front.tags {
+            wt.key(tag, w::TAG, w::TITLE);
+        }
+        let mut names = Vec::new();
+        for id in &p.front.systems {
+            wt.key(id, w::SYSTEM_REF, w::SYSTEM_REF);
+            if let Some(s) = view.system(id) {
+                wt.field(s.name, w::SYSTEM_REF, w::SYSTEM_REF);
+                names.push(s.name.to_string());
+            }
+        }
+        for h in &p.scan.headings {
+            wt.field(&h.text, w::HEADING, w::HEADING);
+        }
+        let description = p.front.description.as_deref().unwrap_or("");
+        wt.field(description, w::DESCRIPTION, w::DESCRIPTION);
+        let owner = view.page_owner(p);
+        if let Some(o) = owner {
+            wt.field(o.name, w::OWNER, w::OWNER);
+            wt.key(o.id, w::OWNER, w::OWNER);
+        }
+        wt.field(&p.scan.text, 1, w::BODY_CAP);
+        wt.field(&p.scan.code, 1, w::CODE_CAP);
+        let mut snippet = collapse_ws(description);
+        if !snippet.is_empty() {
+            snippet.push_str(" — ");
+        }
+        snippet.push_str(&collapse_ws(&p.scan.text));
+        if !p.scan.code.is_empty() {
+            snippet.push_str(" — ");
+            snippet.push_str(&collapse_ws(&p.scan.code));
+        }
+        let doc = Doc {
+            url: format!("{}index.html", p.url),
+            title: p.title.clone(),
+            kind: if p.is_runbook() { "runbook" } else { "page" },
+            systems: names,
+            owner: owner.map(|o| o.name.to_string()),
+            text: truncate(&snippet, SNIPPET_CHARS),
+        };
+        (doc, wt)
+    });
+    let parties = view.parties.par_iter().map(|p| {
+        let mut wt = Weights::default();
+        wt.key(p.id, w::OWN_ID, w::TITLE);
+        wt.field(p.name, w::TITLE, w::TITLE);
+        let description = p.description.unwrap_or("");
+        wt.field(description, w::DESCRIPTION, w::DESCRIPTION);
+        let mut body = String::from(p.kind.as_str());
+        for c in &p.contacts {
+            for part in [
+                Some(&c.name),
+                c.role.as_ref(),
+                c.email.as_ref(),
+                c.phone.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                body.push(' ');
+                body.push_str(part);
+            }
+            body.push('.');
+        }
+        wt.field(&body, w::HEADING, w::HEADING);
+        let doc = Doc {
+            url: format!("parties/{}/index.html", p.id),
+            title: p.name.to_string(),
+            kind: "party",
+            systems: Vec::new(),
+            owner: None,
+            text: truncate(
+                &collapse_ws(&format!("{description} {body}")),
+                SNIPPET_CHARS,
+            ),
+        };
+        (doc, wt)
+    });
+    let mut all: Vec<(Doc, Weights)> = systems.collect();
+    all.extend(pages.collect::<Vec<_>>());
+    all.extend(parties.collect::<Vec<_>>());
+    all
+}
+
+/// The index of a view, with shards planned.
+pub fn index(view: &SiteView) -> Index {
+    let docs = documents(view);
+    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut out_docs = Vec::with_capacity(docs.len());
+    for (n, (doc, wt)) in docs.into_iter().enumerate() {
+        for (term, weight) in wt.0 {
+            postings.entry(term).or_default().push((n as u32, weight));
+        }
+        out_docs.push(doc);
+    }
+    let postings: BTreeMap<String, Vec<(u32, u32)>> = postings.into_iter().collect();
+    let sizes: Vec<(&str, usize)> = postings
+        .par_iter()
+        .map(|(t, list)| (t.as_str(), index::entry_json(t, list).len()))
+        .collect();
+    let shards = index::plan_shards(&sizes);
+    Index {
+        docs: out_docs,
+        postings,
+        shards,
+    }
+}
+
+fn js_string(s: &str) -> String {
+    // JSON is valid JS; `</` is escaped so the text could never end a script element.
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace("</", "<\\/")
+}
+
+/// The files of the index, under `search/`.
+pub fn files(index: &Index) -> Vec<OutputFile> {
+    let mut out: Vec<OutputFile> = index
+        .shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, shard)| {
+            let entries: Vec<String> = shard
+                .terms
+                .iter()
+                .map(|t| index::entry_json(t, index.postings.get(t).map_or(&[][..], |v| v)))
+                .collect();
+            let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+            OutputFile {
+                path: format!("search/t/{n}.js"),
+                bytes: index::shard_file(n, &refs).into_bytes(),
+            }
+        })
+        .collect();
+    out.par_extend(index.docs.par_iter().enumerate().map(|(n, d)| {
+        let systems: Vec<String> = d.systems.iter().map(|s| js_string(s)).collect();
+        let owner = d.owner.as_deref().map_or("null".to_string(), js_string);
+        let body = format!(
+            "cairnSearch.doc({n},{{\"u\":{},\"t\":{},\"k\":{},\"s\":[{}],\"o\":{},\"x\":{}}});\n",
+            js_string(&d.url),
+            js_string(&d.title),
+            js_string(d.kind),
+            systems.join(","),
+            owner,
+            js_string(&d.text),
+        );
+        OutputFile {
+            path: format!("search/d/{n}.js"),
+            bytes: body.into_bytes(),
+        }
+    }));
+    let shards: Vec<String> = index
+        .shards
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            format!(
+                "[{},{n},{},{}]",
+                js_string(&s.key),
+                s.bytes,
+                u8::from(s.exact_only)
+            )
+        })
+        .collect();
+    let stop: Vec<String> = text::STOP_WORDS.iter().map(|s| js_string(s)).collect();
+    let meta = format!(
+        "cairnSearch.meta({{\"v\":1,\"docs\":{},\"budget\":{},\"maxTerm\":{},\"stop\":[{}],\"shards\":[{}]}});\n",
+        index.docs.len(),
+        index::PREFIX_BUDGET,
+        text::MAX_TERM_CHARS,
+        stop.join(","),
+        shards.join(",")
+    );
+    out.push(OutputFile {
+        path: "search/meta.js".into(),
+        bytes: meta.into_bytes(),
+    });
+    out
+}
+
+/// Called by [`crate::build`]: the index files of the view.
+pub fn build_index(view: &SiteView) -> Vec<OutputFile> {
+    files(&index(view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Audience;
+
+    fn example() -> crate::site::Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+        crate::site::load_site(&root).unwrap().0
+    }
+
+    /// The vectors `search.js` is checked against in `tests/it/search.rs`.
+    #[test]
+    fn test_vectors_hold_in_rust() {
+        let site = example();
+        let view = crate::audience::view(&site, Audience::Client);
+        let idx = index(&view);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/search-vectors.json");
+        let vectors: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for v in vectors["vectors"].as_array().unwrap() {
+            let q = v["q"].as_str().unwrap();
+            let urls = idx.query_urls(q);
+            if let Some(first) = v["first"].as_str() {
+                assert_eq!(urls.first().copied(), Some(first), "query {q:?}: {urls:?}");
+            }
+            if v["some"].as_bool() == Some(true) {
+                assert!(!urls.is_empty(), "query {q:?} found nothing");
+            }
+            if v["none"].as_bool() == Some(true) {
+                assert!(urls.is_empty(), "query {q:?} should find nothing: {urls:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn client_index_has_no_internal_words() {
+        let site = example();
+        let client = index(&crate::audience::view(&site, Audience::Client));
+        let internal = index(&crate::audience::view(&site, Audience::Internal));
+        // The internal shift-handover page and the internal night pager.
+        assert!(!internal.query("handover").is_empty());
+        assert!(client.query("handover").is_empty());
+        let all: String = files(&client)
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .collect();
+        assert!(!all.contains("handover"));
+        assert!(!all.contains("internal/"));
+    }
+
+    #[test]
+    fn titles_outrank_headings_outrank_body() {
+        let mut a = Weights::default();
+        a.field("VPN down", w::TITLE, w::TITLE);
+        let mut b = Weights::default();
+        b.field("Check the VPN", w::HEADING, w::HEADING);
+        let mut c = Weights::default();
+        c.field(&"vpn ".repeat(50), 1, w::BODY_CAP);
+        assert!(a.0["vpn"] > b.0["vpn"] && b.0["vpn"] > c.0["vpn"]);
+    }
+
+    #[test]
+    fn files_are_registration_calls() {
+        let site = example();
+        let idx = index(&crate::audience::view(&site, Audience::Client));
+        let out = files(&idx);
+        assert!(out.iter().any(|f| f.path == "search/meta.js"));
+        for f in &out {
+            assert!(f.path.starts_with("search/") && f.path.ends_with(".js"));
+            assert!(f.bytes.starts_with(b"cairnSearch."), "{}", f.path);
+        }
+        // Shard sizes in the table are the real file sizes (the prefix budget counts them).
+        for (n, s) in idx.shards.iter().enumerate() {
+            let f = out
+                .iter()
+                .find(|f| f.path == format!("search/t/{n}.js"))
+                .unwrap();
+            assert_eq!(f.bytes.len(), s.bytes, "shard {n}");
+        }
+    }
+}
