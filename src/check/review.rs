@@ -23,9 +23,7 @@ fn overdue(page: &Page, today: chrono::NaiveDate) -> Option<Diagnostic> {
         ));
     };
     let every = page.review_every?;
-    let due = last
-        .0
-        .checked_add_signed(chrono::TimeDelta::try_days(every.days())?)?;
+    let due = page.review_due()?;
     if due >= today {
         return None;
     }

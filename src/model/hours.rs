@@ -221,6 +221,14 @@ impl HoursSpec {
         mask
     }
 
+    /// Half-open minute spans of the week (Monday 00:00 = 0) when this answers.
+    pub fn week_spans(&self) -> Vec<(usize, usize)> {
+        match self {
+            HoursSpec::Always => vec![(0, MINUTES_PER_WEEK)],
+            HoursSpec::Windows(ws) => ws.iter().flat_map(CoverageWindow::spans).collect(),
+        }
+    }
+
     /// Human text for pages: `24x7` or `mon-fri 08:00–18:00`.
     pub fn describe(&self) -> String {
         match self {

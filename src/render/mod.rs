@@ -1,7 +1,20 @@
-//! STUB (being written by the render helper): tera templates over a SiteView.
+//! Render: a [`SiteView`] through tera templates into HTML files, handed one
+//! by one to a sink (so rendered HTML is never all held at once).
+//!
+//! Every page gets only its own data in its template context: no page carries
+//! every page, which is what makes a generator quadratic. Links are relative
+//! and name `index.html`, computed here per page, so templates only print them.
+
+mod context;
+mod theme;
+
 use crate::audience::SiteView;
+use crate::links::Resolver;
 use anyhow::Result;
-use std::path::Path;
+use rayon::prelude::*;
+use std::collections::HashSet;
+
+pub use theme::{Theme, load_theme};
 
 pub struct RenderOptions {
     /// Injected only by `cairn serve`: the URL path of the live-reload script.
@@ -9,21 +22,174 @@ pub struct RenderOptions {
     pub today: chrono::NaiveDate,
     /// Render only these output paths (`runbooks/x/index.html`); `None` renders all.
     /// `cairn serve` uses it to re-render what an edit touched.
-    pub only: Option<std::collections::HashSet<String>>,
+    pub only: Option<HashSet<String>>,
 }
-pub struct Theme;
+
+/// One file of the output, relative to the output root with `/` separators.
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
-pub fn load_theme(_site_root: &Path, _config: &crate::model::Config) -> Result<Theme> {
-    Ok(Theme)
+
+/// What one output page is made from.
+#[derive(Clone, Copy)]
+enum Job<'v, 'a> {
+    Home,
+    /// A folder's list page (with its `_index.md` when there is one).
+    Section(&'v crate::audience::SectionView<'a>),
+    Page(&'a crate::site::Page),
+    System(&'v crate::audience::SystemView<'a>),
+    Party(&'v crate::audience::PartyView<'a>),
+    Matrix,
+    Review,
+    Search,
+    NotFound,
 }
+
+impl Job<'_, '_> {
+    /// The output file, relative to the output root.
+    fn path(&self) -> String {
+        match self {
+            Job::Home => "index.html".into(),
+            Job::Section(s) => format!("{}/index.html", s.folder),
+            Job::Page(p) => format!("{}index.html", p.url),
+            Job::System(s) => format!("systems/{}/index.html", s.id),
+            Job::Party(p) => format!("parties/{}/index.html", p.id),
+            Job::Matrix => "matrix/index.html".into(),
+            Job::Review => "review/index.html".into(),
+            Job::Search => "search/index.html".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+}
+
+/// Every output path `render_site` writes for `view`, pages first; `cairn
+/// serve` uses it to tell a page that vanished from one it did not re-render.
+pub fn page_paths(view: &SiteView) -> Vec<String> {
+    jobs(view).iter().map(Job::path).collect()
+}
+
+fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Matrix,
+        Job::Review,
+        Job::Search,
+        Job::NotFound,
+    ];
+    jobs.extend(
+        view.sections
+            .values()
+            .filter(|s| !s.folder.is_empty())
+            .map(Job::Section),
+    );
+    jobs.extend(
+        view.pages
+            .iter()
+            .filter(|p| !p.is_section)
+            .map(|p| Job::Page(p)),
+    );
+    jobs.extend(view.systems.iter().map(Job::System));
+    jobs.extend(view.parties.iter().map(Job::Party));
+    jobs
+}
+
+/// Render every page (or those in `opts.only`) and the theme's assets; returns
+/// the number of HTML pages written.
 pub fn render_site(
-    _view: &SiteView,
-    _theme: &Theme,
-    _opts: &RenderOptions,
-    _sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+    view: &SiteView,
+    theme: &Theme,
+    opts: &RenderOptions,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    Ok(0)
+    let resolver = Resolver::new(
+        view.pages.clone(),
+        view.assets.iter().copied(),
+        view.static_files,
+        view.systems.iter().map(|s| s.id),
+        view.parties.iter().map(|p| p.id),
+    );
+    let shared = context::Shared::new(view, opts, &resolver);
+    let jobs: Vec<Job> = jobs(view)
+        .into_iter()
+        .filter(|j| {
+            opts.only
+                .as_ref()
+                .is_none_or(|only| only.contains(&j.path()))
+        })
+        .collect();
+    let count = jobs.len();
+    jobs.par_iter().try_for_each(|job| {
+        let path = job.path();
+        let (template, ctx) = shared.context(job, &path);
+        let html = theme
+            .render(template, &ctx)
+            .map_err(|e| anyhow::anyhow!("rendering {path} with template {template}: {e}"))?;
+        sink(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+        })
+    })?;
+    for file in theme.assets() {
+        sink(file)?;
+    }
+    if let Some(sitemap) = shared.sitemap() {
+        sink(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap.into_bytes(),
+        })?;
+    }
+    Ok(count)
+}
+
+/// The link from the page at `from` (an output file path) to the output file
+/// `to`, relative, so it works from a domain, a sub-path and `file://`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = match from.rsplit_once('/') {
+        Some((dir, _)) => dir.split('/').collect(),
+        None => Vec::new(),
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let (to_dir, file) = to_parts.split_at(to_parts.len().saturating_sub(1));
+    let common = from_dir
+        .iter()
+        .zip(to_dir)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(from_dir.len() - common);
+    for part in &to_dir[common..] {
+        url.push_str(part);
+        url.push('/');
+    }
+    url.push_str(file.first().copied().unwrap_or(""));
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_url;
+
+    #[test]
+    fn relative_urls_climb_only_as_far_as_needed() {
+        assert_eq!(
+            relative_url("systems/a/index.html", "systems/b/index.html"),
+            "../b/index.html"
+        );
+        assert_eq!(
+            relative_url("index.html", "systems/b/index.html"),
+            "systems/b/index.html"
+        );
+        assert_eq!(
+            relative_url("runbooks/x/y/index.html", "index.html"),
+            "../../../index.html"
+        );
+        assert_eq!(
+            relative_url("runbooks/x/index.html", "img/net.svg"),
+            "../../img/net.svg"
+        );
+        assert_eq!(
+            relative_url("runbooks/x/index.html", "runbooks/x/index.html"),
+            "index.html"
+        );
+    }
 }

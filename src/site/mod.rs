@@ -117,6 +117,14 @@ impl Page {
     pub fn is_runbook(&self) -> bool {
         !self.is_section && !self.front.systems.is_empty()
     }
+
+    /// When the next review is due: `last_reviewed` + `review_every`. None when
+    /// never reviewed, or when no interval applies.
+    pub fn review_due(&self) -> Option<chrono::NaiveDate> {
+        let last = self.front.last_reviewed?.0;
+        let every = self.review_every?;
+        last.checked_add_signed(chrono::TimeDelta::try_days(every.days())?)
+    }
 }
 
 pub fn parent_folder(folder: &str) -> &str {

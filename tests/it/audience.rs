@@ -127,7 +127,7 @@ fn a_secret_fails_a_client_build_but_only_warns_in_check_and_internal_builds() {
     site.edit(
         "content/runbooks/firewall-reboot.md",
         "2. Reboot.",
-        "2. Reboot with AKIAIOSFODNN7EXAMPLE.",
+        "2. Reboot with AKIAZ7QW3KXLMN4PQ2RT.",
     );
     let check = site
         .cairn(&["check", ".", "--format", "json", "--audience", "client"])
@@ -137,12 +137,12 @@ fn a_secret_fails_a_client_build_but_only_warns_in_check_and_internal_builds() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr
-            .contains("error[possible-secret]: content/runbooks/firewall-reboot.md:10"),
+            .contains("error[possible-secret]: content/runbooks/firewall-reboot.md:9"),
         "{run:?}"
     );
     assert!(!site.path().join("public").exists(), "nothing written");
     assert!(
-        !run.stderr.contains("AKIAIOSFODNN7EXAMPLE"),
+        !run.stderr.contains("AKIAZ7QW3KXLMN4PQ2RT"),
         "the message must not echo the secret"
     );
     let run = site.build(&["--audience", "internal"]);
@@ -156,7 +156,7 @@ fn the_allow_comment_and_front_matter_flag_let_a_known_false_positive_through() 
     site.edit(
         "content/runbooks/firewall-reboot.md",
         "2. Reboot.",
-        "2. Reboot with AKIAIOSFODNN7EXAMPLE. <!-- cairn: allow-secret -->",
+        "2. Reboot with AKIAZ7QW3KXLMN4PQ2RT. <!-- cairn: allow-secret -->",
     );
     assert_eq!(site.build(&["--audience", "client", "--strict"]).code, 0);
     let html = site.out("runbooks/firewall-reboot/index.html");
@@ -168,7 +168,7 @@ fn the_allow_comment_and_front_matter_flag_let_a_known_false_positive_through() 
     site.edit(
         "content/runbooks/firewall-reboot.md",
         "2. Reboot.",
-        "2. Reboot with AKIAIOSFODNN7EXAMPLE.",
+        "2. Reboot with AKIAZ7QW3KXLMN4PQ2RT.",
     );
     site.edit(
         "content/runbooks/firewall-reboot.md",
