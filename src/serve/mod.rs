@@ -1,10 +1,339 @@
-//! STUB (being written by the serve helper): preview server with live reload.
-use anyhow::Result;
+//! `cairn serve`: build into memory, serve it over HTTP from a pool of worker
+//! threads, watch SITE and rebuild on change, reload open pages.
+//!
+//! - [`paths`]: request path → key of the in-memory site, traversal refused.
+//! - [`http`]: responses, content types, the 404 page, the error overlay.
+//! - [`reload`]: the long-poll endpoint pages wait on.
+//! - [`watch`]: which file events matter, one rebuild per burst.
+//! - [`rebuild`]: full and incremental builds into memory.
+//!
+//! The user's `public/` is never touched: the site lives in a map.
+
+pub mod http;
+pub mod paths;
+pub mod rebuild;
+pub mod reload;
+pub mod watch;
+
+use anyhow::{Context, Result};
+use http::Shared;
+use rebuild::{Builder, Outcome};
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
 pub struct ServeOptions {
     pub build: crate::Options,
     pub bind: String,
     pub port: u16,
 }
-pub fn serve(_opts: ServeOptions) -> Result<()> {
-    anyhow::bail!("cairn serve is not implemented yet")
+
+/// Worker threads answering requests (long-polls do not hold one).
+const WORKERS: usize = 8;
+/// How many ports after a busy one are tried.
+const PORT_TRIES: u16 = 20;
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Bind `bind:port`, or when the port is taken the next free one (said so).
+fn bind(bind: &str, port: u16) -> Result<TcpListener> {
+    let ip: IpAddr = match bind {
+        "localhost" => IpAddr::from([127, 0, 0, 1]),
+        other => other.trim_matches(['[', ']']).parse().map_err(|_| {
+            crate::UsageError(format!(
+                "--bind {other}: not an IP address (use e.g. 127.0.0.1 or 0.0.0.0)"
+            ))
+        })?,
+    };
+    let first = TcpListener::bind(SocketAddr::new(ip, port));
+    match first {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
+            for next in (1..=PORT_TRIES).filter_map(|i| port.checked_add(i)) {
+                if let Ok(l) = TcpListener::bind(SocketAddr::new(ip, next)) {
+                    println!(
+                        "Port {port} is in use; serving on the next free port, {next}, instead."
+                    );
+                    return Ok(l);
+                }
+            }
+            anyhow::bail!(
+                "port {port} on {ip} is already in use (and so are the next {PORT_TRIES}): \
+                 stop the other server, or pass --port 0 for any free port"
+            )
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot listen on {ip} port {port}")),
+    }
+}
+
+/// The URL to print: loopback when listening on loopback or on every address.
+fn url_of(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    if ip.is_loopback() || ip.is_unspecified() {
+        format!("http://127.0.0.1:{}/", addr.port())
+    } else if ip.is_ipv6() {
+        format!("http://[{ip}]:{}/", addr.port())
+    } else {
+        format!("http://{ip}:{}/", addr.port())
+    }
+}
+
+fn report(outcome: &Outcome, took: Duration, first: bool) {
+    let mut err = std::io::stderr().lock();
+    match outcome {
+        Outcome::Built {
+            pages,
+            incremental,
+            diagnostics,
+            ..
+        } => {
+            if first {
+                let _ = write!(err, "{}", crate::diag::to_text(diagnostics, color()));
+            }
+            let what = if first {
+                "Built"
+            } else if *incremental {
+                "Rebuilt (incremental)"
+            } else {
+                "Rebuilt"
+            };
+            let _ = writeln!(err, "{what} {pages} pages in {}", ms(took));
+            // stdout too: tools (and the benchmark) read it there.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{what} {pages} pages in {}", ms(took));
+            let _ = out.flush();
+        }
+        Outcome::Failed { text, .. } => {
+            let _ = write!(err, "{text}");
+            let _ = writeln!(
+                err,
+                "Rebuild failed in {}: still serving the last good site; the error shows on every page until it is fixed",
+                ms(took)
+            );
+        }
+    }
+}
+
+fn publish(shared: &Shared, outcome: Outcome) {
+    match outcome {
+        Outcome::Built { files, .. } => shared.publish(Some(files), None),
+        Outcome::Failed { text, .. } => shared.publish(None, Some(text)),
+    }
+}
+
+/// Build, serve, watch, rebuild; returns on Ctrl-C.
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    crate::site::ensure_site(&opts.build.site)?;
+    let root = opts
+        .build
+        .site
+        .canonicalize()
+        .with_context(|| format!("reading {}", opts.build.site.display()))?;
+    let mut build_opts = opts.build.clone();
+    build_opts.site = root.clone();
+    build_opts.live_reload = true;
+    let out_dir = {
+        let out = build_opts.out_dir();
+        out.canonicalize().unwrap_or(out)
+    };
+
+    let listener = bind(&opts.bind, opts.port)?;
+    let addr = listener.local_addr()?;
+    let loopback_only = addr.ip().is_loopback();
+    let server = Arc::new(
+        tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
+    );
+    let shared = Arc::new(Shared::new(loopback_only));
+
+    // Watch before the first build so no save made during it is missed.
+    let (tx, rx) = mpsc::channel::<watch::Change>();
+    let watcher = start_watcher(&root, tx);
+
+    let started = Instant::now();
+    let mut builder = Builder::new(build_opts);
+    let outcome = match builder.full() {
+        Ok(o) => o,
+        Err(e) if e.downcast_ref::<crate::UsageError>().is_some() => return Err(e),
+        Err(e) => Outcome::Failed {
+            text: format!("error: {e:#}\n"),
+            diagnostics: Vec::new(),
+        },
+    };
+    report(&outcome, started.elapsed(), true);
+    publish(&shared, outcome);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for i in 0..WORKERS {
+        let server = server.clone();
+        let shared = shared.clone();
+        workers.push(
+            std::thread::Builder::new()
+                .name(format!("cairn-http-{i}"))
+                .spawn(move || {
+                    while let Ok(request) = server.recv() {
+                        http::handle(request, &shared);
+                    }
+                })?,
+        );
+    }
+    {
+        let shared = shared.clone();
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("cairn-poll-timeout".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(500));
+                    shared.hub.expire(reload::POLL_TIMEOUT);
+                }
+            })?;
+    }
+    let rebuilder = {
+        let shared = shared.clone();
+        let stop = stop.clone();
+        let root = root.clone();
+        std::thread::Builder::new()
+            .name("cairn-watch".into())
+            .spawn(move || watch_loop(builder, &rx, &root, &out_dir, &shared, &stop))?
+    };
+
+    let url = url_of(addr);
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "Serving {} at {url} (watching for changes; Ctrl-C to stop)",
+            opts.build.site.display()
+        )?;
+        if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
+            writeln!(out, "Listening on {addr}")?;
+        }
+        out.flush()?;
+    }
+    if watcher.is_none() {
+        eprintln!(
+            "warning: cannot watch {} for changes; restart to see edits",
+            root.display()
+        );
+    }
+
+    // Wait for Ctrl-C (or SIGTERM), then stop cleanly.
+    let (stop_tx, stop_rx) = mpsc::channel::<()>();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        eprintln!("warning: cannot handle Ctrl-C: {e}");
+    }
+    let _ = stop_rx.recv();
+    eprintln!("Stopping…");
+    stop.store(true, Ordering::Relaxed);
+    drop(watcher);
+    shared.hub.close();
+    for _ in 0..WORKERS {
+        server.unblock();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    let _ = rebuilder.join();
+    eprintln!("Stopped.");
+    Ok(())
+}
+
+fn start_watcher(
+    root: &Path,
+    tx: mpsc::Sender<watch::Change>,
+) -> Option<notify::RecommendedWatcher> {
+    use notify::{RecursiveMode, Watcher};
+    let handler = move |res: notify::Result<notify::Event>| {
+        let change = match res {
+            Ok(event) if event.need_rescan() => watch::Change::Rescan,
+            Ok(event) => {
+                if matches!(event.kind, notify::EventKind::Access(_)) {
+                    return;
+                }
+                watch::Change::Paths(event.paths)
+            }
+            Err(_) => watch::Change::Rescan,
+        };
+        let _ = tx.send(change);
+    };
+    let mut watcher = notify::recommended_watcher(handler).ok()?;
+    watcher.watch(root, RecursiveMode::Recursive).ok()?;
+    Some(watcher)
+}
+
+fn watch_loop(
+    mut builder: Builder,
+    rx: &mpsc::Receiver<watch::Change>,
+    root: &Path,
+    out: &Path,
+    shared: &Shared,
+    stop: &AtomicBool,
+) {
+    let keep = |p: &Path| watch::relevant(root, out, p);
+    let stopped = || stop.load(Ordering::Relaxed);
+    while let Some(burst) = watch::next_burst(rx, watch::QUIET, watch::MAX_BURST, &keep, &stopped) {
+        let started = Instant::now();
+        let shown: Vec<&str> = burst.paths.iter().take(3).map(String::as_str).collect();
+        let more = burst.paths.len().saturating_sub(shown.len());
+        eprintln!(
+            "Changed: {}{}",
+            if burst.rescan && shown.is_empty() {
+                "(many files)".to_string()
+            } else {
+                shown.join(", ")
+            },
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+        let outcome = builder.rebuild(&burst.paths, burst.rescan);
+        report(&outcome, started.elapsed(), false);
+        publish(shared, outcome);
+    }
+    let _ = builder.options();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_loopback_for_loopback_and_any() {
+        assert_eq!(
+            url_of("127.0.0.1:8080".parse().unwrap()),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(
+            url_of("0.0.0.0:81".parse().unwrap()),
+            "http://127.0.0.1:81/"
+        );
+        assert_eq!(
+            url_of("192.168.1.2:81".parse().unwrap()),
+            "http://192.168.1.2:81/"
+        );
+    }
+
+    #[test]
+    fn a_busy_port_moves_to_the_next_free_one() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let l = bind("127.0.0.1", port).unwrap();
+        assert_ne!(l.local_addr().unwrap().port(), port);
+        assert!(bind("not-an-ip", 0).is_err());
+    }
 }

@@ -1,0 +1,529 @@
+//! Building into memory, in full or for an edited page only.
+//!
+//! A full build is `crate::build` with a map for a sink. The incremental path
+//! is taken only when every change is an edit of an existing markdown page
+//! (not a section's `_index.md`) whose front matter still parses, keeps its
+//! title and audience: that page is re-read into the cached [`Site`], every
+//! check runs again over the whole site (a broken link elsewhere must still
+//! be caught), and only the outputs that can show the page are re-rendered:
+//! the page itself, every list page (home, sections, matrix, review, search,
+//! parties, 404), the pages of the systems it names before and after the edit,
+//! plus the search index, the theme's assets and the sitemap. Anything else
+//! (YAML, templates, static files, a new or deleted page) is a full rebuild.
+
+use super::http::Files;
+use crate::diag::{self, Diagnostic};
+use crate::model::Audience;
+use crate::render::{self, OutputFile, RenderOptions, Theme};
+use crate::site::{self, Page, Site};
+use crate::{Options, audience, check, markdown, search};
+use anyhow::{Context, Result};
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// The result of one (re)build.
+pub enum Outcome {
+    Built {
+        files: Arc<Files>,
+        /// Pages rendered this time.
+        pages: usize,
+        incremental: bool,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Errors: the previous site stays; `text` is what the overlay shows.
+    Failed {
+        text: String,
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// What the last good build left, for the next incremental one.
+struct Cache {
+    site: Site,
+    /// Diagnostics of loading (per file), kept to merge with a re-read page's.
+    load_diags: Vec<Diagnostic>,
+    theme: Theme,
+    audience: Audience,
+    files: Files,
+    /// Output files written by the renderer (not static files or the index).
+    render_keys: HashSet<String>,
+    search_keys: HashSet<String>,
+    /// Pages edited since the last good build (re-rendered once it succeeds).
+    pending: BTreeSet<String>,
+}
+
+pub struct Builder {
+    opts: Options,
+    cache: Option<Cache>,
+}
+
+type Collected = Mutex<Vec<(String, Arc<[u8]>)>>;
+
+fn sink_into(collected: &Collected) -> impl Fn(OutputFile) -> Result<()> + Sync + '_ {
+    move |file: OutputFile| {
+        collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((file.path, Arc::from(file.bytes)));
+        Ok(())
+    }
+}
+
+fn failed_text(diags: &[Diagnostic]) -> String {
+    let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+    diag::to_text(&errors, false)
+}
+
+impl Builder {
+    pub fn new(opts: Options) -> Builder {
+        Builder { opts, cache: None }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    fn render_options(&self, only: Option<HashSet<String>>) -> RenderOptions {
+        RenderOptions {
+            live_reload: true,
+            today: self.opts.today,
+            only,
+        }
+    }
+
+    fn check(&self, site: &Site, load_diags: &[Diagnostic]) -> (Audience, Vec<Diagnostic>) {
+        let audience = self.opts.audience.unwrap_or(site.config.audience);
+        let mut diagnostics = load_diags.to_vec();
+        diagnostics.extend(check::check_site(
+            site,
+            &check::CheckOptions {
+                audience,
+                today: self.opts.today,
+            },
+        ));
+        if audience == Audience::Client {
+            check::promote_for_client_build(&mut diagnostics);
+        }
+        diag::sort(&mut diagnostics);
+        (audience, diagnostics)
+    }
+
+    fn failed(&self, diagnostics: &[Diagnostic]) -> bool {
+        diagnostics.iter().any(|d| d.is_error() || self.opts.strict)
+    }
+
+    /// Load, check and render everything. `Err` only when SITE cannot be
+    /// read at all (not a site, IO): the caller decides whether that is fatal.
+    pub fn full(&mut self) -> Result<Outcome> {
+        self.cache = None;
+        let (site, load_diags) = site::load_site(&self.opts.site)?;
+        let (audience, diagnostics) = self.check(&site, &load_diags);
+        if self.failed(&diagnostics) {
+            return Ok(Outcome::Failed {
+                text: failed_text(&diagnostics),
+                diagnostics,
+            });
+        }
+        let theme = render::load_theme(&site.root, &site.config)?;
+        let view = audience::view(&site, audience);
+        let collected = Collected::default();
+        let pages = render::render_site(
+            &view,
+            &theme,
+            &self.render_options(None),
+            &sink_into(&collected),
+        )?;
+        let rendered = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+        let render_keys: HashSet<String> = rendered.iter().map(|(k, _)| k.clone()).collect();
+        let mut files: Files = rendered.into_iter().collect();
+
+        let root = site
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| site.root.clone());
+        let sources = view
+            .static_files
+            .iter()
+            .map(|rel| (site.root.join("static").join(rel), rel.clone()))
+            .chain(
+                view.assets
+                    .iter()
+                    .map(|a| (site.root.join("content").join(&a.rel), a.rel.clone())),
+            );
+        for (path, rel) in sources {
+            if let Some(bytes) = read_inside(&root, &path)? {
+                files.insert(rel, Arc::from(bytes));
+            }
+        }
+        let mut search_keys = HashSet::new();
+        for file in search::build_index(&view) {
+            search_keys.insert(file.path.clone());
+            files.insert(file.path, Arc::from(file.bytes));
+        }
+        drop(view);
+        let published = Arc::new(files.clone());
+        self.cache = Some(Cache {
+            site,
+            load_diags,
+            theme,
+            audience,
+            files,
+            render_keys,
+            search_keys,
+            pending: BTreeSet::new(),
+        });
+        Ok(Outcome::Built {
+            files: published,
+            pages,
+            incremental: false,
+            diagnostics,
+        })
+    }
+
+    /// Rebuild after `changed` (site-relative paths): incremental when sound,
+    /// else full. Never `Err`: a failure is an [`Outcome::Failed`].
+    pub fn rebuild(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Outcome {
+        if !rescan && let Some(outcome) = self.incremental(changed) {
+            return outcome;
+        }
+        match self.full() {
+            Ok(outcome) => outcome,
+            Err(e) => Outcome::Failed {
+                text: format!("error: {e:#}\n"),
+                diagnostics: Vec::new(),
+            },
+        }
+    }
+
+    /// `None`: not sound here, do a full rebuild.
+    fn incremental(&mut self, changed: &BTreeSet<String>) -> Option<Outcome> {
+        let mut rels = Vec::new();
+        let known = |rel: &str| {
+            self.cache.as_ref().is_some_and(|c| {
+                c.site.pages.iter().any(|p| p.rel == rel)
+                    || c.site.assets.iter().any(|a| a.rel == rel)
+            })
+        };
+        for path in changed {
+            let rel = path.strip_prefix("content/")?;
+            // An editor's temporary file, written and renamed away in the burst.
+            if !self.opts.site.join(path).exists() && !known(rel) && !rel.ends_with(".md") {
+                continue;
+            }
+            if !rel.ends_with(".md") || rel == "_index.md" || rel.ends_with("/_index.md") {
+                return None;
+            }
+            rels.push(rel.to_string());
+        }
+        if rels.is_empty() {
+            return None;
+        }
+        let opts_site = self.opts.site.clone();
+        let cache = self.cache.as_mut()?;
+        let mut systems: BTreeSet<String> = BTreeSet::new();
+        let mut replaced = Vec::new();
+        for rel in &rels {
+            let index = cache.site.pages.iter().position(|p| &p.rel == rel)?;
+            let old = &cache.site.pages[index];
+            let page = reread_page(&opts_site, &cache.site, old)?;
+            systems.extend(old.front.systems.iter().cloned());
+            systems.extend(page.front.systems.iter().cloned());
+            replaced.push((index, page));
+        }
+        for (index, page) in replaced {
+            cache.load_diags.retain(|d| d.file != page.source);
+            cache.site.pages[index] = page;
+        }
+        cache.site.failed.pages = cache
+            .load_diags
+            .iter()
+            .any(|d| d.file.starts_with("content/"));
+        cache.pending.extend(rels);
+
+        let audience = self.opts.audience.unwrap_or(cache.site.config.audience);
+        let (_, diagnostics) = {
+            let mut d = cache.load_diags.clone();
+            d.extend(check::check_site(
+                &cache.site,
+                &check::CheckOptions {
+                    audience,
+                    today: self.opts.today,
+                },
+            ));
+            if audience == Audience::Client {
+                check::promote_for_client_build(&mut d);
+            }
+            diag::sort(&mut d);
+            (audience, d)
+        };
+        if diagnostics.iter().any(|d| d.is_error() || self.opts.strict) {
+            return Some(Outcome::Failed {
+                text: failed_text(&diagnostics),
+                diagnostics,
+            });
+        }
+        if audience != cache.audience {
+            return None;
+        }
+        let view = audience::view(&cache.site, audience);
+        // Pages named in `pending` that left the view cannot be handled here.
+        let content_keys: HashSet<String> = view
+            .pages
+            .iter()
+            .filter(|p| !p.is_section)
+            .map(|p| format!("{}index.html", p.url))
+            .collect();
+        let mut edited = HashSet::new();
+        for rel in &cache.pending {
+            let key = format!("{}index.html", site::url_for(rel));
+            if !content_keys.contains(&key) {
+                return None;
+            }
+            edited.insert(key);
+        }
+        let only: HashSet<String> = cache
+            .render_keys
+            .iter()
+            .filter(|key| {
+                if edited.contains(*key) {
+                    return true;
+                }
+                if content_keys.contains(*key) {
+                    return false;
+                }
+                if let Some(id) = key
+                    .strip_prefix("systems/")
+                    .and_then(|k| k.strip_suffix("/index.html"))
+                    && !id.contains('/')
+                {
+                    return systems.contains(id);
+                }
+                true
+            })
+            .cloned()
+            .collect();
+        let collected = Collected::default();
+        let render = render::render_site(
+            &view,
+            &cache.theme,
+            &RenderOptions {
+                live_reload: true,
+                today: self.opts.today,
+                only: Some(only),
+            },
+            &sink_into(&collected),
+        );
+        let pages = match render {
+            Ok(n) => n,
+            Err(e) => {
+                return Some(Outcome::Failed {
+                    text: format!("error: {e:#}\n"),
+                    diagnostics,
+                });
+            }
+        };
+        for (key, bytes) in collected.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            cache.render_keys.insert(key.clone());
+            cache.files.insert(key, bytes);
+        }
+        let index = search::build_index(&view);
+        let new_keys: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
+        for gone in cache.search_keys.difference(&new_keys) {
+            cache.files.remove(gone);
+        }
+        for file in index {
+            cache.files.insert(file.path, Arc::from(file.bytes));
+        }
+        cache.search_keys = new_keys;
+        drop(view);
+        cache.pending.clear();
+        Some(Outcome::Built {
+            files: Arc::new(cache.files.clone()),
+            pages,
+            incremental: true,
+            diagnostics,
+        })
+    }
+}
+
+/// Read a static file or asset unless it resolves (through a symlink) outside
+/// the site: the server never hands out a file from elsewhere.
+fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>> {
+    let real = match path.canonicalize() {
+        Ok(p) => p,
+        Err(_) => return Ok(None),
+    };
+    if !real.starts_with(root) {
+        eprintln!(
+            "warning: not serving {}: it links outside the site",
+            path.display()
+        );
+        return Ok(None);
+    }
+    std::fs::read(&real)
+        .map(Some)
+        .with_context(|| format!("reading {}", path.display()))
+}
+
+/// `a/b` → ``, `a`, `a/b`.
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    std::iter::once("").chain(
+        folder
+            .match_indices('/')
+            .map(move |(i, _)| &folder[..i])
+            .chain((!folder.is_empty()).then_some(folder)),
+    )
+}
+
+/// Re-read one content page the way `site::load_site` does; `None` when the
+/// result could differ from a full load in ways only a full load handles
+/// (unreadable, front matter that fails, no title, a changed audience).
+fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
+    let bytes = std::fs::read(root.join(&old.source)).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (front, body_start, body_line) = match site::split_front_matter(&text) {
+        Ok(Some((fm, fm_line, start, line))) => {
+            if site::yaml::is_blank(fm) {
+                return None;
+            }
+            let parsed = site::yaml::parse::<crate::model::FrontMatter>(
+                fm,
+                &old.source,
+                fm_line,
+                crate::diag::Code::FrontMatter,
+            )
+            .ok()?;
+            (parsed.value, start, line)
+        }
+        _ => return None,
+    };
+    let title = front.title.clone()?;
+    if front.audience != old.front.audience {
+        return None;
+    }
+    let review_every = front.review_every.or_else(|| {
+        let mut review = None;
+        for folder in ancestors(old.folder()) {
+            let index = if folder.is_empty() {
+                "_index.md".to_string()
+            } else {
+                format!("{folder}/_index.md")
+            };
+            if let Some(section) = site.page_by_rel(&index) {
+                review = section.front.review_every.or(review);
+            }
+        }
+        review.or(site.config.review_every)
+    });
+    let scan = markdown::scan(&text[body_start..]);
+    Some(Page {
+        source: old.source.clone(),
+        rel: old.rel.clone(),
+        is_section: false,
+        title,
+        front,
+        body_start,
+        body_line,
+        audience: old.audience,
+        review_every,
+        url: old.url.clone(),
+        scan,
+        text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_reread_page_equals_a_fresh_load() {
+        let dir = fixture();
+        let (site, _) = site::load_site(dir.path()).unwrap();
+        let rel = "runbooks/reset-mfa.md";
+        let path = dir.path().join("content").join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            format!("{text}\n## Added heading\n\nMore [text](../guides/escalate.md).\n"),
+        )
+        .unwrap();
+        let old = site.page_by_rel(rel).unwrap();
+        let page = reread_page(dir.path(), &site, old).unwrap();
+        let (fresh, _) = site::load_site(dir.path()).unwrap();
+        assert_eq!(
+            format!("{page:?}"),
+            format!("{:?}", fresh.page_by_rel(rel).unwrap())
+        );
+    }
+
+    #[test]
+    fn an_edit_that_changes_the_audience_is_left_to_a_full_load() {
+        let dir = fixture();
+        let (site, _) = site::load_site(dir.path()).unwrap();
+        let rel = "runbooks/reset-mfa.md";
+        let path = dir.path().join("content").join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("---\n", "---\naudience: internal\n", 1),
+        )
+        .unwrap();
+        assert!(reread_page(dir.path(), &site, site.page_by_rel(rel).unwrap()).is_none());
+        std::fs::write(&path, "---\ntitle: [unclosed\n---\nx\n").unwrap();
+        assert!(reread_page(dir.path(), &site, site.page_by_rel(rel).unwrap()).is_none());
+    }
+
+    #[test]
+    fn incremental_and_full_builds_serve_the_same_bytes() {
+        let dir = fixture();
+        let mut opts = Options::new(dir.path());
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let mut builder = Builder::new(opts.clone());
+        assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
+        let rel = "content/runbooks/reset-mfa.md";
+        let path = dir.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}\nAn edited line.\n")).unwrap();
+        let changed: BTreeSet<String> = [rel.to_string()].into();
+        let Outcome::Built {
+            files: inc,
+            incremental,
+            ..
+        } = builder.rebuild(&changed, false)
+        else {
+            panic!("incremental rebuild failed");
+        };
+        assert!(incremental);
+        let Outcome::Built { files: full, .. } = Builder::new(opts).full().unwrap() else {
+            panic!("full build failed");
+        };
+        let mut a: Vec<&String> = inc.keys().collect();
+        let mut b: Vec<&String> = full.keys().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        for key in a {
+            assert!(
+                inc[key] == full[key],
+                "{key} differs between incremental and full builds"
+            );
+        }
+    }
+}
