@@ -6,3 +6,4 @@ mod build;
 mod check;
 mod common;
 mod corpus;
+mod serve;

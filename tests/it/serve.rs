@@ -1,0 +1,441 @@
+//! `cairn serve` over real HTTP on a free loopback port: pages and types,
+//! traversal refused, edits and errors showing up, the reload endpoint.
+
+use crate::common::{Site, TODAY_EPOCH};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+    lines: mpsc::Receiver<String>,
+    /// Stdout up to and including the URL line.
+    printed: Vec<String>,
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", site.path().to_str().unwrap()];
+        args.extend_from_slice(extra);
+        if !extra.contains(&"--port") {
+            args.extend_from_slice(&["--port", "0"]);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(&args)
+            .env("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // Owned by a `Server` from here on, so a failed start still kills it.
+        let mut server = Server {
+            child,
+            port: 0,
+            lines: rx,
+            printed: Vec::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = server.lines.recv_timeout(left).unwrap_or_else(|_| {
+                panic!(
+                    "cairn serve printed no URL; stdout so far: {:?}",
+                    server.printed
+                )
+            });
+            server.printed.push(line.clone());
+            if let Some(i) = line.find("http://127.0.0.1:") {
+                let port: String = line[i + "http://127.0.0.1:".len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                assert!(
+                    line[i..].starts_with(&format!("http://127.0.0.1:{port}/")),
+                    "{line}"
+                );
+                server.port = port.parse().unwrap();
+                return server;
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(self.port, "GET", path)
+    }
+
+    /// Poll `path` until `pred` holds, for at most `secs`.
+    fn poll(&self, path: &str, secs: u64, pred: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let r = self.get(path);
+            if pred(&r) {
+                return r;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path}: condition not met within {secs} s; last response:\n{}",
+                r.body
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        let r = self.get("/__cairn/status");
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        v["generation"].as_u64().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection, the path sent byte for byte.
+fn request(port: u16, method: &str, path: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn serves_pages_and_assets_with_their_types_from_memory() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200, "{home:?}");
+    assert_eq!(home.content_type(), "text/html; charset=utf-8");
+    assert!(home.body.contains("__cairn/livereload.js"), "{}", home.body);
+    assert!(!home.body.contains("cairn-overlay"));
+
+    let page = server.get("/runbooks/reset-mfa/");
+    assert_eq!(page.status, 200);
+    let same = server.get("/runbooks/reset-mfa/index.html");
+    assert_eq!(same.status, 200);
+    let redirect = server.get("/runbooks/reset-mfa?x=1");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(
+        redirect.header("location"),
+        Some("/runbooks/reset-mfa/?x=1")
+    );
+
+    // Every stylesheet and script the home page links is served with its type.
+    let re = regex::Regex::new(r#"(?:href|src)="([^"]+\.(css|js))""#).unwrap();
+    let mut checked = 0;
+    for c in re.captures_iter(&home.body) {
+        let url = c[1].trim_start_matches("./");
+        let url = if url.starts_with('/') {
+            url.to_string()
+        } else {
+            format!("/{url}")
+        };
+        let r = server.get(&url);
+        let want = if &c[2] == "css" {
+            // Stylesheets come with the theme: they must be there.
+            assert_eq!(r.status, 200, "{url}");
+            "text/css; charset=utf-8"
+        } else {
+            "text/javascript; charset=utf-8"
+        };
+        if r.status == 200 {
+            assert_eq!(r.content_type(), want, "{url}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "no assets linked from the home page");
+
+    let js = server.get("/__cairn/livereload.js");
+    assert_eq!(js.status, 200);
+    assert!(!js.body.contains("eval(") && !js.body.contains(".style"));
+    let css = server.get("/__cairn/overlay.css");
+    assert_eq!(css.content_type(), "text/css; charset=utf-8");
+
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.content_type().starts_with("text/html"));
+    assert_eq!(request(server.port, "POST", "/").status, 405);
+    assert_eq!(request(server.port, "HEAD", "/").status, 200);
+
+    // A page fetched with a foreign Host (DNS rebinding) is refused.
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(raw.starts_with("HTTP/1.1 403"), "{raw}");
+
+    assert!(
+        !site.path().join("public").exists(),
+        "serve must not write SITE/public"
+    );
+
+    // Many requests at once: the pool answers them all.
+    let port = server.port;
+    let handles: Vec<_> = (0..32)
+        .map(|_| std::thread::spawn(move || request(port, "GET", "/").status))
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), 200);
+    }
+}
+
+#[test]
+fn traversal_is_refused_in_every_encoding_and_directories_are_not_listed() {
+    let site = Site::fixture("base");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOPSECRET-OUTSIDE").unwrap();
+    site.write("secret.txt", "TOPSECRET-ROOT");
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("static/leak.txt"),
+    )
+    .unwrap();
+    site.write("static/fine.txt", "just fine");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/fine.txt").body, "just fine");
+    assert_eq!(
+        server.get("/fine.txt").content_type(),
+        "text/plain; charset=utf-8"
+    );
+
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/runbooks/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/%252e%252e/secret.txt",
+        "/.%2e/secret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/etc/passwd",
+        "/secret.txt",
+        "/cairn.yaml",
+        "/static/fine.txt/../../secret.txt",
+        "/%00secret.txt",
+        "/C:/Windows/win.ini",
+        "http://127.0.0.1/../secret.txt",
+        "/leak.txt",
+        "/static/leak.txt",
+    ] {
+        let r = server.get(path);
+        assert_ne!(r.status, 200, "{path} was served");
+        assert!(
+            !r.body.contains("TOPSECRET") && !r.body.contains("root:"),
+            "{path} leaked"
+        );
+    }
+
+    // A directory is its index.html or a 404, never a listing.
+    let dir = server.get("/assets/");
+    assert_eq!(dir.status, 404);
+    assert_eq!(dir.body, server.get("/no-such-page/").body);
+}
+
+#[test]
+fn an_edit_shows_up_and_the_waiting_page_is_told() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/runbooks/reset-mfa/").status, 200);
+
+    // A page waits on the reload endpoint with the generation it was served at.
+    let generation = server.generation();
+    let page = server.get("/");
+    assert!(page.body.contains(&format!(
+        "<meta name=\"cairn-generation\" content=\"{generation}\">"
+    )));
+    let port = server.port;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let r = request(port, "GET", &format!("/__cairn/wait?since={generation}"));
+        let _ = tx.send(r);
+    });
+    // Still waiting while nothing changed.
+    assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+
+    site.edit(
+        "content/runbooks/reset-mfa.md",
+        "## Before you start\n",
+        "## Before you start\n\nFreshly edited marker QX7Z.\n",
+    );
+    let woken = rx
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the waiting client was not told of the rebuild");
+    assert_eq!(woken.status, 200);
+    assert_eq!(woken.content_type(), "application/json");
+    let v: serde_json::Value = serde_json::from_str(&woken.body).unwrap();
+    assert!(v["generation"].as_u64().unwrap() > generation, "{v}");
+
+    server.poll("/runbooks/reset-mfa/", 10, |r| {
+        r.status == 200 && r.body.contains("QX7Z")
+    });
+    // An outdated generation is answered at once.
+    let r = server.get("/__cairn/wait?since=0");
+    assert_eq!(r.status, 200);
+    // The rebuild time is printed.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let line = server
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("no rebuild line printed");
+        if line.contains("Rebuilt") && line.contains(" ms") {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_yaml_error_shows_the_overlay_over_the_last_good_site_until_fixed() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    let good = server.get("/runbooks/reset-mfa/");
+    assert_eq!(good.status, 200);
+    assert!(!good.body.contains("cairn-overlay"));
+
+    let parties = site.read("data/parties.yaml");
+    site.write("data/parties.yaml", &format!("{parties}\n- id: [broken\n"));
+    let broken = server.poll("/runbooks/reset-mfa/", 15, |r| {
+        r.body.contains("class=\"cairn-overlay\"")
+    });
+    assert_eq!(broken.status, 200, "the last good page is still served");
+    let body = &broken.body;
+    assert!(body.contains("yaml-syntax"), "{body}");
+    assert!(body.contains("data/parties.yaml:"), "{body}");
+    assert!(body.contains("/__cairn/overlay.css"));
+    // Right after <body ...>, and the rest of the good page is still there.
+    let at = body.find("<body").unwrap();
+    let open_end = at + body[at..].find('>').unwrap() + 1;
+    assert!(body[open_end..].starts_with(
+        "<link rel=\"stylesheet\" href=\"/__cairn/overlay.css\"><div id=\"cairn-overlay\""
+    ));
+    let without: String = {
+        let start = body
+            .find("<link rel=\"stylesheet\" href=\"/__cairn/overlay.css\">")
+            .unwrap();
+        let end = body[start..].find("</div>").unwrap() + start + "</div>".len();
+        format!("{}{}", &body[..start], &body[end..])
+    };
+    let strip_meta = |s: &str| {
+        regex::Regex::new(r#"<meta name="cairn-generation" content="\d+">"#)
+            .unwrap()
+            .replace(s, "")
+            .into_owned()
+    };
+    assert_eq!(strip_meta(&without), strip_meta(&good.body));
+    // Every HTML page carries it, the 404 page too.
+    assert!(server.get("/").body.contains("cairn-overlay"));
+    assert!(server.get("/nope/").body.contains("cairn-overlay"));
+    assert!(
+        !server
+            .get("/__cairn/livereload.js")
+            .body
+            .contains("cairn-overlay\"")
+    );
+
+    site.write("data/parties.yaml", &parties);
+    let fixed = server.poll("/runbooks/reset-mfa/", 15, |r| {
+        !r.body.contains("cairn-overlay")
+    });
+    assert_eq!(fixed.status, 200);
+}
+
+#[test]
+fn a_busy_port_moves_on_and_says_so_and_ctrl_c_stops_cleanly() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().port();
+    let site = Site::fixture("base");
+    let busy_s = busy.to_string();
+    let mut server = Server::start(&site, &["--port", &busy_s]);
+    assert_ne!(server.port, busy);
+    assert_eq!(server.get("/").status, 200);
+
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "cairn serve ignored Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(code.success(), "{code:?}");
+    let said = server.printed.join("\n");
+    assert!(
+        said.contains(&format!("Port {busy} is in use")) && said.contains(&server.port.to_string()),
+        "{said}"
+    );
+}
