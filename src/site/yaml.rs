@@ -42,6 +42,9 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
     syntax_code: Code,
 ) -> Result<Parsed<T>, Diagnostic> {
+    // A byte-order mark (Windows editors write one) is not content; libyaml
+    // would read what follows as a second document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
         return Err(Diagnostic::new(
@@ -97,6 +100,10 @@ fn clean_message(e: &serde_yaml::Error) -> String {
     )
 }
 
+/// Path segment for a key that is itself a mapping, sequence or alias; no schema
+/// key looks like it.
+const COMPLEX_KEY: &str = "\u{0}key";
+
 enum Frame {
     Map {
         path: Vec<String>,
@@ -134,6 +141,16 @@ impl Recorder {
         }
     }
 
+    /// The path of a mapping or sequence used as a key.
+    fn key_node_path(&self) -> Vec<String> {
+        let mut p = match self.stack.last() {
+            Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) => path.clone(),
+            None => Vec::new(),
+        };
+        p.push(COMPLEX_KEY.to_string());
+        p
+    }
+
     fn record(&mut self, path: &[String], mark: &Marker) {
         let key = path.join("\u{1f}");
         self.lines
@@ -165,7 +182,11 @@ impl MarkedEventReceiver for Recorder {
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let path = self.next_path().unwrap_or_default();
+                // A complex key (`? [a, b]`) gets a path no lookup asks for.
+                let path = match self.next_path() {
+                    Some(p) => p,
+                    None => self.key_node_path(),
+                };
                 self.record(&path, &mark);
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
                     Frame::Map { path, key: None }
@@ -174,10 +195,25 @@ impl MarkedEventReceiver for Recorder {
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
+                let ended = self.stack.pop();
+                // After a complex key, its value comes next.
+                let was_key = match &ended {
+                    Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) => {
+                        path.last().is_some_and(|k| k == COMPLEX_KEY)
+                    }
+                    None => false,
+                };
+                if was_key && let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+                    *key = Some(COMPLEX_KEY.to_string());
+                }
             }
             Event::Alias(_) => {
-                self.next_path();
+                // An alias as a key (`*a : v`) is a key too: its value comes next.
+                if self.next_path().is_none()
+                    && let Some(Frame::Map { key, .. }) = self.stack.last_mut()
+                {
+                    *key = Some(COMPLEX_KEY.to_string());
+                }
             }
             _ => {}
         }
@@ -195,20 +231,32 @@ fn looks_like_time(s: &str) -> bool {
         })
 }
 
-/// Lines of every key and item; unquoted `HH:MM` scalars. A text the event parser
-/// rejects yields an empty map (serde_yaml has already accepted its syntax).
+/// Lines of every key and item; unquoted `HH:MM` scalars. serde_yaml has already
+/// accepted the syntax. Where yaml-rust2 is stricter (it refuses a tab right
+/// after `key:`, which libyaml reads as a space) the text is read again with
+/// tabs as spaces, which moves no line; if that fails too, the keys read before
+/// the error keep their lines and the rest fall back to their parents'.
 fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
+    let (rec, ok) = record(text, first_line);
+    if !ok && text.contains('\t') {
+        let (again, ok) = record(&text.replace('\t', " "), first_line);
+        if ok {
+            return (LineMap { lines: again.lines }, again.unquoted_times);
+        }
+    }
+    (LineMap { lines: rec.lines }, rec.unquoted_times)
+}
+
+/// One event pass; whether it reached the end.
+fn record(text: &str, first_line: usize) -> (Recorder, bool) {
     let mut rec = Recorder {
         first_line,
         stack: Vec::new(),
         lines: HashMap::new(),
         unquoted_times: Vec::new(),
     };
-    let mut parser = Parser::new_from_str(text);
-    if parser.load(&mut rec, false).is_err() {
-        return (LineMap::default(), Vec::new());
-    }
-    (LineMap { lines: rec.lines }, rec.unquoted_times)
+    let ok = Parser::new_from_str(text).load(&mut rec, false).is_ok();
+    (rec, ok)
 }
 
 #[cfg(test)]
@@ -304,6 +352,142 @@ mod tests {
         assert_eq!(err.code, Code::InvalidValue);
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("\"08:00\""), "{}", err.message);
+    }
+
+    /// Lines of `paths` in `text` (a `serde_yaml::Value`, so any shape parses).
+    fn lines_of(text: &str, paths: &[&[&str]]) -> Vec<Option<usize>> {
+        let p: Parsed<serde_yaml::Value> = parse(text, "f.yaml", 1, Code::YamlSyntax).unwrap();
+        paths.iter().map(|path| p.lines.line(path)).collect()
+    }
+
+    #[test]
+    fn flow_mappings_spread_over_lines_keep_each_keys_line() {
+        let text = "raci:\n  Patch management: {\n    bright: RA,\n    acme-it: C }\n  Help desk: { acme-it: RA, bright: I }\n";
+        assert_eq!(
+            lines_of(
+                text,
+                &[
+                    &["raci", "Patch management"],
+                    &["raci", "Patch management", "bright"],
+                    &["raci", "Patch management", "acme-it"],
+                    &["raci", "Help desk", "bright"],
+                ]
+            ),
+            vec![Some(2), Some(3), Some(4), Some(5)]
+        );
+    }
+
+    #[test]
+    fn flow_sequences_of_flow_mappings_count_items() {
+        let text = "escalation: [ { party: a },\n  { party: b,\n    hours: always } ]\ndepends_on: [x,\n  y]\n";
+        assert_eq!(
+            lines_of(
+                text,
+                &[
+                    &["escalation", "0", "party"],
+                    &["escalation", "1", "party"],
+                    &["escalation", "1", "hours"],
+                    &["depends_on", "1"],
+                ]
+            ),
+            vec![Some(1), Some(2), Some(3), Some(5)]
+        );
+    }
+
+    #[test]
+    fn explicit_document_markers_and_directives_keep_lines() {
+        let paths: &[&[&str]] = &[&["raci", "A", "p"], &["id"]];
+        // An explicit start, an end marker, a directive, a comment header.
+        assert_eq!(
+            lines_of("---\nid: x\nraci:\n  A: { p: R }\n...\n", paths),
+            vec![Some(4), Some(2)]
+        );
+        assert_eq!(
+            lines_of("%YAML 1.2\n---\nid: x\nraci:\n  A: { p: R }\n", paths),
+            vec![Some(5), Some(3)]
+        );
+        assert_eq!(
+            lines_of(
+                "# header\n\n--- # start\nid: x\nraci:\n  A: { p: R }\n",
+                paths
+            ),
+            vec![Some(6), Some(4)]
+        );
+        // Content on the `---` line itself.
+        assert_eq!(
+            lines_of("--- { id: x,\n  raci: { A: { p: R } } }\n", paths),
+            vec![Some(2), Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_second_document_does_not_overwrite_the_first_documents_lines() {
+        // serde_yaml refuses it, but the map must not point into the second one.
+        let (lines, _) = map_lines("id: a\nraci: {}\n---\nid: b\nescalation: []\n", 1);
+        assert_eq!(lines.line(&["id"]), Some(1));
+        assert_eq!(
+            lines.line(&["escalation"]),
+            Some(1),
+            "falls back to the root"
+        );
+    }
+
+    #[test]
+    fn crlf_bom_and_tabs_in_values_keep_lines() {
+        let paths: &[&[&str]] = &[&["raci", "A", "p"], &["owner"]];
+        let text = "id: x\r\nraci:\r\n  A: { p: R }\r\nowner: a\r\n";
+        assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
+        let text = "\u{feff}id: x\nraci:\n  A: { p: R }\nowner: a\n";
+        assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
+        // yaml-rust2 refuses a tab right after `:`; libyaml (and so cairn) reads it.
+        let text = "id: x\nraci:\n  A: { p:\tR }\nowner:\ta\n";
+        assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
+    }
+
+    #[test]
+    fn keys_before_a_parse_the_line_mapper_refuses_keep_their_lines() {
+        // Whatever yaml-rust2 refuses, what it read before stays mapped.
+        let (rec, ok) = record("id: x\nraci:\n  A: { p: R }\nbad: [\n", 1);
+        assert!(!ok);
+        assert_eq!(
+            LineMap { lines: rec.lines }.line(&["raci", "A", "p"]),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn block_scalars_quoted_keys_and_aliases_keep_lines() {
+        let text = concat!(
+            "description: |\n  two\n  lines\n",
+            "\"Patch management\": { 'bright': RA }\n",
+            "base: &b { acme-it: RA }\n",
+            "raci:\n  Help desk: *b\n  \"a\\\"b\": { x: R }\n",
+            "owner: >-\n  folded\n  text\nlast: 1\n",
+        );
+        assert_eq!(
+            lines_of(
+                text,
+                &[
+                    &["Patch management", "bright"],
+                    &["base", "acme-it"],
+                    &["raci", "Help desk"],
+                    // An alias has no keys of its own: its line stands for them.
+                    &["raci", "Help desk", "acme-it"],
+                    &["raci", "a\"b", "x"],
+                    &["last"],
+                ]
+            ),
+            vec![Some(4), Some(5), Some(7), Some(7), Some(8), Some(12)]
+        );
+    }
+
+    #[test]
+    fn complex_keys_do_not_shift_the_keys_after_them() {
+        let text = "? [a, b]\n: 1\n? { c: d }\n: 2\nafter: { x: 1 }\n";
+        let (lines, _) = map_lines(text, 1);
+        assert_eq!(lines.line(&["after", "x"]), Some(5));
+        let (lines, _) = map_lines("a: &k x\n*k : 1\nafter: { x: 1 }\n", 1);
+        assert_eq!(lines.line(&["after", "x"]), Some(3));
     }
 
     #[test]

@@ -6,4 +6,5 @@ mod build;
 mod check;
 mod common;
 mod corpus;
+mod no_panic;
 mod serve;

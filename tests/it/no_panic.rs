@@ -1,0 +1,1059 @@
+//! No input whatever makes cairn panic (issue 4): bounded property tests over
+//! arbitrary and mutated YAML, front matter and markdown, run through the
+//! library's `cairn::check` (no process spawn, so hundreds of sites a second).
+//! Every diagnostic must name a file and a line ≥ 1 when it gives one.
+//!
+//! Inputs that once found a bug live under `tests/fixtures/regressions/NAME/`:
+//! each folder is laid over `tests/fixtures/base` and checked the same way, and an
+//! optional `EXPECT` file lists codes the run must report (one a line, as
+//! `code` or `code file[:line]`) or, as `!code`, must not.
+//!
+//! The seed is fixed so CI is reproducible; explore with
+//! `PROPTEST_RNG_SEED=$RANDOM PROPTEST_CASES=5000 cargo test --test it no_panic`.
+
+use crate::common::{copy_dir, fixtures};
+use cairn::diag::Diagnostic;
+use cairn::model::Audience;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+use std::fs;
+use std::path::Path;
+
+/// Files of the base fixture a case may replace or mutate, plus new ones.
+const TARGETS: &[&str] = &[
+    "cairn.yaml",
+    "data/parties.yaml",
+    "data/activities.yaml",
+    "data/systems/m365.yaml",
+    "data/systems/firewall.yaml",
+    "data/systems/new.yaml",
+    "content/_index.md",
+    "content/runbooks/_index.md",
+    "content/runbooks/reset-mfa.md",
+    "content/runbooks/firewall-reboot.md",
+    "content/guides/escalate.md",
+    "content/guides/new.md",
+];
+
+fn config(default_cases: u32) -> Config {
+    let from_env = Config::default();
+    Config {
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+            from_env.cases
+        } else {
+            default_cases
+        },
+        rng_seed: match from_env.rng_seed {
+            RngSeed::Random => RngSeed::Fixed(0x0ca1_4e57),
+            seed => seed,
+        },
+        failure_persistence: None,
+        max_shrink_iters: 2_000,
+        ..from_env
+    }
+}
+
+/// The base fixture with `files` written over it, checked for both audiences.
+fn check_with(files: &[(String, Vec<u8>)]) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("base"), dir.path());
+    for (rel, bytes) in files {
+        let p = dir.path().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    }
+    check_dir(dir.path())
+}
+
+fn check_dir(site: &Path) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for audience in [Audience::Client, Audience::Internal] {
+        let mut opts = cairn::Options::new(site);
+        opts.audience = Some(audience);
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let report = cairn::check(&opts).expect("a folder with cairn.yaml is a site");
+        for d in &report.diagnostics {
+            assert!(!d.file.is_empty(), "diagnostic without a file: {d:?}");
+            assert!(
+                !d.file.starts_with('/') && !d.file.contains('\\'),
+                "file not relative with `/`: {d:?}"
+            );
+            assert_ne!(d.line, Some(0), "lines count from 1: {d:?}");
+            assert!(!d.message.trim().is_empty(), "empty message: {d:?}");
+        }
+        all.extend(report.diagnostics);
+    }
+    all
+}
+
+fn base_text(rel: &str) -> Vec<u8> {
+    fs::read(fixtures().join("base").join(rel)).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- generators
+
+/// Fragments that have broken, or could break, a YAML or markdown reader.
+const NASTY: &[&str] = &[
+    "---\n",
+    "--- \n",
+    "...\n",
+    "---",
+    "\n---\n---\n",
+    "\r\n",
+    "\r",
+    "\u{feff}",
+    "\t",
+    "  ",
+    "\n  ",
+    "&a ",
+    "*a",
+    "*nope",
+    "<<: *a\n",
+    "!!binary ",
+    "!!str ",
+    "!!int ",
+    "!!map ",
+    "!custom ",
+    "%YAML 1.2\n",
+    "%TAG ! tag:x,2000:\n",
+    "? ",
+    ": ",
+    ":",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "#",
+    "'",
+    "\"",
+    "\\",
+    "|\n",
+    ">-\n",
+    "|+2\n",
+    "~",
+    "null",
+    "18:00",
+    "24:00",
+    "23:60",
+    "99:99",
+    "0:0",
+    "99999999999999999999999999",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "1e999",
+    "-0",
+    ".nan",
+    ".inf",
+    "0x7fffffff",
+    "0o777",
+    "2026-02-30",
+    "2026-13-01",
+    "9999-12-31",
+    "0000-01-01",
+    "-262144-01-01",
+    "262143-12-31",
+    "99999999999999999999d",
+    "9223372036854775807d",
+    "4294967296w",
+    "0m",
+    "1w",
+    "mon-sun",
+    "sun-mon",
+    "fri-mon",
+    "mon-",
+    "-",
+    "sat,,sun",
+    "24x7",
+    "RA",
+    "AR",
+    "ra",
+    "RRAA",
+    "\"\"",
+    "é",
+    "日本語",
+    "\u{0}",
+    "\u{7f}",
+    "\u{85}",
+    "\u{2028}",
+    "💥",
+    "\u{200b}",
+    "\u{301}",
+    "İ",
+    "ß",
+    "[x](../../../../a.md#b)",
+    "[x](#)",
+    "[x](/)",
+    "[x](./)",
+    "[x](%)",
+    "[x](%ff%fe)",
+    "[x](<>)",
+    "[x](..)",
+    "[x](_index.md#)",
+    "[x]: ../guides/escalate.md#z\n",
+    "![i](/)",
+    "![i](img/../../../etc/passwd)",
+    "<a href=\"../x.md\">",
+    "<!-- cairn: allow-secret -->",
+    "<!--",
+    "-->",
+    "-----BEGIN RSA PRIVATE KEY-----\n",
+    "-----BEGIN",
+    "AKIA",
+    "password: ",
+    "pwd=",
+    "Q~",
+    "eyJ",
+    "`",
+    "```",
+    "```powershell\n",
+    "~~~\n",
+    "    ",
+    "# ",
+    "## ",
+    "Setext\n===\n",
+    "| a | b |\n|---|---|\n",
+    "[^1]\n\n[^1]: note\n",
+    "- [ ] ",
+    "> ",
+    "* ",
+    "1. ",
+    "$$x$$",
+    "{#id}",
+    "{ .class }",
+];
+
+/// Words of the schema, so structured YAML reaches past the unknown-key check.
+const KEYS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "tier",
+    "owner",
+    "depends_on",
+    "raci",
+    "escalation",
+    "party",
+    "contact",
+    "hours",
+    "after",
+    "respond_within",
+    "sla",
+    "P1",
+    "respond",
+    "resolve",
+    "days",
+    "from",
+    "to",
+    "contacts",
+    "role",
+    "email",
+    "phone",
+    "audience",
+    "title",
+    "systems",
+    "tags",
+    "last_reviewed",
+    "review_every",
+    "allow_secrets",
+    "base_url",
+    "timezone",
+    "markdown",
+    "raw_html",
+    "theme",
+    "required",
+    "description",
+    "business",
+    "after-hours",
+    "always",
+    "User onboarding",
+    "Patch management",
+    "acme-it",
+    "bright",
+    "m365",
+    "firewall",
+    "new",
+    "<<",
+    "",
+    "? complex",
+];
+
+const VALUES: &[&str] = &[
+    "acme-it",
+    "bright",
+    "m365",
+    "firewall",
+    "new",
+    "Dana Ruiz",
+    "NOC",
+    "internal",
+    "client",
+    "provider",
+    "vendor",
+    "business",
+    "always",
+    "after-hours",
+    "24x7",
+    "mon-fri",
+    "sat,sun",
+    "\"08:00\"",
+    "\"18:00\"",
+    "\"24:00\"",
+    "08:00",
+    "15m",
+    "4h",
+    "1d",
+    "13w",
+    "0d",
+    "180d",
+    "99999999999999999999d",
+    "9223372036854775807m",
+    "1",
+    "2",
+    "4",
+    "0",
+    "-1",
+    "5",
+    "255",
+    "256",
+    "99999999999999999999",
+    "1.5",
+    "true",
+    "false",
+    "yes",
+    "null",
+    "~",
+    "2026-11-01",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "+262142-12-31",
+    "America/New_York",
+    "Not/AZone",
+    "UTC",
+    "RA",
+    "R",
+    "A",
+    "C",
+    "I",
+    "ra",
+    "RR",
+    "X",
+    "\"\"",
+    "/",
+    "https://docs.example.com/acme/",
+    "javascript:alert(1)",
+    "escape",
+    "allow",
+    "default",
+    "../../etc",
+    "password: hunter2",
+    "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "é",
+    "'quoted'",
+    "\"dq\\n\"",
+    "*a",
+    "&a x",
+    "!!binary aGk=",
+];
+
+#[derive(Debug, Clone)]
+enum Node {
+    Scalar(String),
+    Map {
+        flow: bool,
+        entries: Vec<(String, Node)>,
+    },
+    Seq {
+        flow: bool,
+        items: Vec<Node>,
+    },
+    Anchored(String, Box<Node>),
+}
+
+fn scalar() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(VALUES).prop_map(str::to_string),
+        2 => prop::sample::select(NASTY).prop_map(str::to_string),
+        1 => "[^\n]{0,12}",
+        1 => any::<i64>().prop_map(|n| n.to_string()),
+        1 => "[a-z0-9-]{0,8}",
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => prop::sample::select(KEYS).prop_map(str::to_string),
+        1 => prop::sample::select(NASTY).prop_map(str::to_string),
+        1 => "[a-zA-Z_ -]{0,8}",
+    ]
+}
+
+fn node() -> impl Strategy<Value = Node> {
+    scalar()
+        .prop_map(Node::Scalar)
+        .prop_recursive(8, 64, 6, |inner| {
+            prop_oneof![
+                3 => (any::<bool>(), prop::collection::vec((key(), inner.clone()), 0..6))
+                    .prop_map(|(flow, entries)| Node::Map { flow, entries }),
+                2 => (any::<bool>(), prop::collection::vec(inner.clone(), 0..5))
+                    .prop_map(|(flow, items)| Node::Seq { flow, items }),
+                1 => ("[ab]", inner).prop_map(|(name, n)| Node::Anchored(name, Box::new(n))),
+            ]
+        })
+}
+
+/// YAML text for a node: block style by default, flow where asked (and always
+/// inside flow, as YAML requires).
+fn render(node: &Node, indent: usize, in_flow: bool, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match node {
+        Node::Scalar(s) => out.push_str(s),
+        Node::Anchored(name, inner) => {
+            out.push('&');
+            out.push_str(name);
+            out.push(' ');
+            render(inner, indent, in_flow, out);
+        }
+        Node::Map { flow, entries } if *flow || in_flow || entries.is_empty() => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(": ");
+                render(v, indent, true, out);
+            }
+            out.push('}');
+        }
+        Node::Map { entries, .. } => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 || indent > 0 {
+                    out.push('\n');
+                    out.push_str(&pad);
+                }
+                out.push_str(k);
+                out.push(':');
+                if matches!(v, Node::Scalar(_)) {
+                    out.push(' ');
+                }
+                render(v, indent + 2, false, out);
+            }
+        }
+        Node::Seq { flow, items } if *flow || in_flow || items.is_empty() => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render(v, indent, true, out);
+            }
+            out.push(']');
+        }
+        Node::Seq { items, .. } => {
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 || indent > 0 {
+                    out.push('\n');
+                    out.push_str(&pad);
+                }
+                out.push_str("- ");
+                render(v, indent + 2, false, out);
+            }
+        }
+    }
+}
+
+fn yaml_text() -> impl Strategy<Value = String> {
+    (node(), prop::collection::vec(node(), 0..2), any::<bool>()).prop_map(|(first, more, start)| {
+        let mut out = String::new();
+        if start {
+            out.push_str("---\n");
+        }
+        render(&first, 0, false, &mut out);
+        out.push('\n');
+        for n in &more {
+            out.push_str("---\n");
+            render(n, 0, false, &mut out);
+            out.push('\n');
+        }
+        out
+    })
+}
+
+fn markdown_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(NASTY).prop_map(str::to_string),
+            2 => "[^\u{0}]{0,20}",
+            1 => "[a-z ]{0,20}\n",
+            1 => "(#{1,6} [A-Za-z!?., -]{0,12}\n)",
+            1 => "\\[[a-z]{0,5}\\]\\((\\.\\./|/)?([a-z-]{0,8}/)?[a-z_-]{0,8}(\\.md)?(#[a-z-]{0,6})?\\)",
+        ],
+        0..24,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Small edits of a file: insert a fragment, delete or repeat a span, flip a byte.
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, &'static str),
+    Delete(usize, usize),
+    Repeat(usize, usize),
+    Byte(usize, u8),
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => (any::<usize>(), prop::sample::select(NASTY)).prop_map(|(a, s)| Edit::Insert(a, s)),
+            2 => (any::<usize>(), 0usize..40).prop_map(|(a, n)| Edit::Delete(a, n)),
+            1 => (any::<usize>(), 0usize..80).prop_map(|(a, n)| Edit::Repeat(a, n)),
+            1 => (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Edit::Byte(a, b)),
+        ],
+        1..8,
+    )
+}
+
+fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+    for e in edits {
+        let at = |a: usize| {
+            if bytes.is_empty() {
+                0
+            } else {
+                a % (bytes.len() + 1)
+            }
+        };
+        match *e {
+            Edit::Insert(a, s) => {
+                let i = at(a);
+                bytes.splice(i..i, s.bytes());
+            }
+            Edit::Delete(a, n) => {
+                let i = at(a);
+                let j = (i + n).min(bytes.len());
+                bytes.drain(i..j);
+            }
+            Edit::Repeat(a, n) => {
+                let i = at(a);
+                let j = (i + n).min(bytes.len());
+                let span = bytes[i..j].to_vec();
+                bytes.splice(j..j, span);
+            }
+            Edit::Byte(a, b) => {
+                if !bytes.is_empty() {
+                    let i = a % bytes.len();
+                    bytes[i] = b;
+                }
+            }
+        }
+    }
+    bytes
+}
+
+/// Whole-file transforms: CRLF line ends, a BOM, tabs for indentation.
+fn finish(mut bytes: Vec<u8>, crlf: bool, bom: bool, tabs: bool) -> Vec<u8> {
+    if crlf {
+        let mut out = Vec::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            if b == b'\n' {
+                out.push(b'\r');
+            }
+            out.push(b);
+        }
+        bytes = out;
+    }
+    if tabs {
+        let text = String::from_utf8_lossy(&bytes).replace("  ", "\t");
+        bytes = text.into_bytes();
+    }
+    if bom {
+        bytes.splice(0..0, "\u{feff}".bytes());
+    }
+    bytes
+}
+
+fn target() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(TARGETS)
+}
+
+// ---------------------------------------------------------------- properties
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Arbitrary bytes, valid UTF-8 or not, in place of any one file.
+    #[test]
+    fn arbitrary_bytes_in_any_file(rel in target(), bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        check_with(&[(rel.to_string(), bytes)]);
+    }
+
+    /// Small edits of the real fixture files, up to three files at once.
+    #[test]
+    fn mutated_fixture_files(
+        changes in prop::collection::vec((target(), edits()), 1..4),
+        crlf in any::<bool>(), bom in any::<bool>(), tabs in prop::bool::weighted(0.1),
+    ) {
+        let files: Vec<(String, Vec<u8>)> = changes
+            .iter()
+            .map(|(rel, e)| (rel.to_string(), finish(apply(base_text(rel), e), crlf, bom, tabs)))
+            .collect();
+        check_with(&files);
+    }
+
+    /// Structured-ish YAML with the schema's keys, anchors, aliases, merge keys,
+    /// extra documents and deep nesting, as data files.
+    #[test]
+    fn structured_yaml_data(
+        rel in prop::sample::select(&TARGETS[..6]),
+        text in yaml_text(),
+        crlf in any::<bool>(), bom in prop::bool::weighted(0.1),
+    ) {
+        check_with(&[(rel.to_string(), finish(text.into_bytes(), crlf, bom, false))]);
+    }
+
+    /// Pages with structured-ish front matter and markdown bodies full of links,
+    /// fences and `---` in odd places.
+    #[test]
+    fn pages_with_odd_front_matter_and_markdown(
+        rel in prop::sample::select(&TARGETS[6..]),
+        front in yaml_text(),
+        fence in prop::sample::select(&["---\n", "---\r\n", "--- \n", "---", "", "\u{feff}---\n"][..]),
+        close in prop::sample::select(&["---\n", "...\n", "---", "", "--- x\n"][..]),
+        body in markdown_text(),
+        crlf in any::<bool>(),
+    ) {
+        let text = format!("{fence}{front}{close}{body}");
+        check_with(&[(rel.to_string(), finish(text.into_bytes(), crlf, false, false))]);
+    }
+}
+
+/// Deep nesting and alias fan-out stay errors, not stack overflows or hangs.
+#[test]
+fn deep_nesting_and_alias_bombs_are_errors() {
+    let deep = format!("{}{}", "[".repeat(1_000), "]".repeat(1_000));
+    let deep_map = (0..300).fold(String::new(), |acc, i| {
+        format!("{acc}{}k{i}:\n", " ".repeat(i))
+    });
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        bomb.push_str(&format!(
+            "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        ));
+    }
+    for text in [&deep, &deep_map, &bomb] {
+        for rel in ["cairn.yaml", "data/parties.yaml", "data/systems/m365.yaml"] {
+            let diags = check_with(&[(rel.to_string(), text.clone().into_bytes())]);
+            assert!(
+                diags.iter().any(|d| d.file == rel && d.is_error()),
+                "{rel}: {diags:?}"
+            );
+        }
+        let page = format!("---\n{text}---\n# Body\n");
+        let diags = check_with(&[("content/guides/new.md".into(), page.into_bytes())]);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.file == "content/guides/new.md" && d.is_error()),
+            "{diags:?}"
+        );
+    }
+}
+
+/// Every folder under `tests/fixtures/regressions/` is an input that once broke
+/// something: lay it over the base fixture, check it, compare with `EXPECT`.
+#[test]
+fn regression_corpus_replays() {
+    let root = fixtures().join("regressions");
+    let Ok(entries) = fs::read_dir(&root) else {
+        return;
+    };
+    let mut cases: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    cases.sort();
+    for case in cases.iter().filter(|p| p.is_dir()) {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join("base"), dir.path());
+        copy_dir(case, dir.path());
+        let expect = fs::read_to_string(dir.path().join("EXPECT")).unwrap_or_default();
+        let _ = fs::remove_file(dir.path().join("EXPECT"));
+        let diags = check_dir(dir.path());
+        for want in expect
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            if let Some(code) = want.strip_prefix('!') {
+                let bad: Vec<_> = diags.iter().filter(|d| d.code.as_str() == code).collect();
+                assert!(bad.is_empty(), "{}: unexpected {bad:#?}", case.display());
+                continue;
+            }
+            let mut parts = want.split_whitespace();
+            let code = parts.next().unwrap_or_default();
+            let at = parts.next();
+            let found = diags.iter().any(|d| {
+                d.code.as_str() == code
+                    && at.is_none_or(|at| {
+                        let (file, line) = match at.split_once(':') {
+                            Some((f, l)) => (f, l.parse().ok()),
+                            None => (at, None),
+                        };
+                        d.file == file && (line.is_none() || d.line == line)
+                    })
+            });
+            assert!(
+                found,
+                "{}: expected `{want}`, got {diags:#?}",
+                case.display()
+            );
+        }
+    }
+}
+
+// ------------------------------------------------- well-formed, odd values
+
+/// Sites that parse, so every check runs, with values at the edges: hours that
+/// cross midnight or have equal ends, huge durations, far dates, cycles,
+/// unknown ids, duplicate ids, odd letters and links into and out of anything.
+mod semantic {
+    use super::*;
+
+    const IDS: &[&str] = &[
+        "acme-it", "bright", "m365", "firewall", "x", "nobody", "a-b",
+    ];
+    const TIMES: &[&str] = &[
+        "00:00", "00:01", "08:00", "12:30", "18:00", "23:59", "24:00", "8:00",
+    ];
+    const DAYS: &[&str] = &[
+        "mon-fri",
+        "mon-sun",
+        "sun-mon",
+        "fri-mon",
+        "sat,sun",
+        "[sat, sun]",
+        "mon",
+        "sun",
+        "wed-wed",
+    ];
+    const DURATIONS: &[&str] = &[
+        "0m",
+        "1m",
+        "15m",
+        "30m",
+        "4h",
+        "1d",
+        "7d",
+        "13w",
+        "10079m",
+        "10080m",
+        "10081m",
+        "99999999d",
+        "307445734561825860w",
+        "18446744073709551615m",
+    ];
+    const HOURS: &[&str] = &[
+        "business",
+        "after-hours",
+        "always",
+        "24x7",
+        "nights",
+        "h0",
+        "h1",
+        "h2",
+    ];
+    const LETTERS: &[&str] = &[
+        "R", "A", "C", "I", "RA", "AR", "RACI", "", "ra", "RR", "X", "AA", "CI",
+    ];
+    const DATES: &[&str] = &[
+        "2026-11-01",
+        "2026-11-25",
+        "1970-01-01",
+        "0001-01-01",
+        "9999-12-31",
+        "2020-02-29",
+        "+262142-12-31",
+        "-262143-01-01",
+    ];
+    const LINKS: &[&str] = &[
+        "escalate.md",
+        "../guides/escalate.md",
+        "/guides/escalate.md",
+        "../runbooks/_index.md",
+        "reset-mfa.md#before-you-start",
+        "reset-mfa.md#nope",
+        "firewall-reboot.md#verify",
+        "_index.md",
+        "../_index.md",
+        "../../../x.md",
+        "#",
+        "#top",
+        "new.md",
+        "./",
+        "../",
+        "/img/net.svg",
+        "img/net.svg",
+        "/",
+        "..",
+        "%2e%2e/x.md",
+        "new.md#h-1",
+        "../guides/",
+    ];
+
+    fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        prop::sample::select(xs)
+    }
+
+    fn window() -> impl Strategy<Value = String> {
+        prop_oneof![
+            1 => Just("24x7".to_string()),
+            4 => (pick(DAYS), pick(TIMES), pick(TIMES))
+                .prop_map(|(d, f, t)| format!("{{ days: {d}, from: \"{f}\", to: \"{t}\" }}")),
+            1 => prop::collection::vec((pick(DAYS), pick(TIMES), pick(TIMES)), 0..3).prop_map(|ws| {
+                let items: Vec<String> = ws
+                    .iter()
+                    .map(|(d, f, t)| format!("{{ days: {d}, from: \"{f}\", to: \"{t}\" }}"))
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }),
+        ]
+    }
+
+    fn config() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec((pick(HOURS), window()), 0..5),
+            pick(&[
+                "America/New_York",
+                "UTC",
+                "Pacific/Chatham",
+                "Australia/Lord_Howe",
+                "Europe/Dublin",
+            ]),
+            prop::option::of(pick(DURATIONS)),
+            pick(&["client", "internal"]),
+        )
+            .prop_map(|(hours, tz, review, audience)| {
+                let mut s = format!("title: T\ntimezone: {tz}\naudience: {audience}\n");
+                if let Some(r) = review {
+                    s.push_str(&format!("review_every: {r}\n"));
+                }
+                s.push_str("hours:\n");
+                for (name, w) in hours {
+                    s.push_str(&format!("  {name}: {w}\n"));
+                }
+                s
+            })
+    }
+
+    fn parties() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                pick(IDS),
+                pick(&["internal", "provider", "vendor"]),
+                prop::option::of(pick(HOURS)),
+                prop::collection::vec(
+                    (
+                        pick(&["Dana Ruiz", "NOC", "Night pager", ""]),
+                        any::<bool>(),
+                    ),
+                    0..3,
+                ),
+            ),
+            0..5,
+        )
+        .prop_map(|ps| {
+            let mut s = String::from("[]\n");
+            if !ps.is_empty() {
+                s.clear();
+            }
+            for (id, kind, hours, contacts) in ps {
+                s.push_str(&format!("- id: {id}\n  name: P {id}\n  kind: {kind}\n"));
+                if let Some(h) = hours {
+                    s.push_str(&format!("  hours: {h}\n"));
+                }
+                s.push_str("  contacts:\n");
+                if contacts.is_empty() {
+                    s.push_str("    []\n");
+                }
+                for (name, internal) in contacts {
+                    let aud = if internal { "internal" } else { "client" };
+                    s.push_str(&format!(
+                        "    - {{ name: \"{name}\", phone: \"+1 555\", audience: {aud} }}\n"
+                    ));
+                }
+            }
+            s
+        })
+    }
+
+    fn level() -> impl Strategy<Value = String> {
+        (
+            pick(IDS),
+            prop::option::of(pick(&["Dana Ruiz", "NOC", "Night pager", "Nobody"])),
+            prop::option::of(pick(HOURS)),
+            prop::option::of(pick(DURATIONS)),
+            prop::option::of(pick(DURATIONS)),
+        )
+            .prop_map(|(party, contact, hours, after, within)| {
+                let mut s = format!("  - party: {party}\n");
+                if let Some(c) = contact {
+                    s.push_str(&format!("    contact: {c}\n"));
+                }
+                if let Some(h) = hours {
+                    s.push_str(&format!("    hours: {h}\n"));
+                }
+                if let Some(a) = after {
+                    s.push_str(&format!("    after: {a}\n"));
+                }
+                if let Some(w) = within {
+                    s.push_str(&format!("    respond_within: {w}\n"));
+                }
+                s
+            })
+    }
+
+    fn system(id: &'static str) -> impl Strategy<Value = String> {
+        (
+            prop_oneof![4 => Just(id), 1 => pick(IDS)],
+            0u8..=5,
+            pick(IDS),
+            prop::collection::vec(pick(IDS), 0..4),
+            prop::collection::vec(
+                (
+                    pick(&["Patch management", "patch MANAGEMENT", "Help desk", "User onboarding", "", "x"]),
+                    prop::collection::vec((pick(IDS), pick(LETTERS)), 0..4),
+                    any::<bool>(),
+                ),
+                0..4,
+            ),
+            prop::collection::vec(level(), 0..4),
+            prop::option::of((pick(DURATIONS), pick(DURATIONS))),
+        )
+            .prop_map(|(sid, tier, owner, deps, raci, levels, sla)| {
+                let mut s = format!(
+                    "id: {sid}\nname: S {sid}\ntier: {tier}\nowner: {owner}\ndepends_on: [{}]\nraci:\n",
+                    deps.join(", ")
+                );
+                if raci.is_empty() {
+                    s.push_str("  {}\n");
+                }
+                for (activity, cells, flow) in raci {
+                    if flow || cells.is_empty() {
+                        let cells: Vec<String> =
+                            cells.iter().map(|(p, l)| format!("{p}: \"{l}\"")).collect();
+                        s.push_str(&format!("  \"{activity}\": {{ {} }}\n", cells.join(", ")));
+                    } else {
+                        s.push_str(&format!("  \"{activity}\":\n"));
+                        for (p, l) in cells {
+                            s.push_str(&format!("    {p}: \"{l}\"\n"));
+                        }
+                    }
+                }
+                s.push_str("escalation:\n");
+                if levels.is_empty() {
+                    s.push_str("  []\n");
+                }
+                for l in levels {
+                    s.push_str(&l);
+                }
+                if let Some((r, v)) = sla {
+                    s.push_str(&format!("sla:\n  P1: {{ respond: {r}, resolve: {v} }}\n"));
+                }
+                s
+            })
+    }
+
+    fn page() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(pick(IDS), 0..3),
+            prop::option::of(pick(DATES)),
+            prop::option::of(pick(DURATIONS)),
+            prop::option::of(pick(&["client", "internal"])),
+            any::<bool>(),
+            prop::collection::vec(
+                prop_oneof![
+                    2 => pick(LINKS).prop_map(|l| format!("See [it]({l}).\n\n")),
+                    1 => pick(LINKS).prop_map(|l| format!("![img]({l})\n\n")),
+                    1 => "[A-Za-z ?!-]{0,10}".prop_map(|h| format!("## {h}\n\n")),
+                    1 => Just("```\npassword: hunter2\n```\n".to_string()),
+                    1 => Just("Text <!-- cairn: allow-secret --> ghp_0123456789abcdefghijABCDEFGHIJ012345\n".to_string()),
+                ],
+                0..6,
+            ),
+        )
+            .prop_map(|(systems, reviewed, every, audience, allow, body)| {
+                let mut s = format!("---\ntitle: Page\nsystems: [{}]\n", systems.join(", "));
+                if let Some(d) = reviewed {
+                    s.push_str(&format!("last_reviewed: {d}\n"));
+                }
+                if let Some(e) = every {
+                    s.push_str(&format!("review_every: {e}\n"));
+                }
+                if let Some(a) = audience {
+                    s.push_str(&format!("audience: {a}\n"));
+                }
+                if allow {
+                    s.push_str("allow_secrets: true\n");
+                }
+                s.push_str("---\n");
+                s.push_str(&body.concat());
+                s
+            })
+    }
+
+    fn site() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
+        (
+            config(),
+            parties(),
+            system("m365"),
+            system("firewall"),
+            prop::option::of(system("x")),
+            prop::collection::vec(
+                (
+                    pick(&[
+                        "content/_index.md",
+                        "content/runbooks/_index.md",
+                        "content/runbooks/reset-mfa.md",
+                        "content/runbooks/new.md",
+                        "content/guides/escalate.md",
+                        "content/guides/_index.md",
+                        "content/guides/deep/new.md",
+                        "content/new.md",
+                    ]),
+                    page(),
+                ),
+                0..5,
+            ),
+        )
+            .prop_map(|(config, parties, m365, firewall, x, pages)| {
+                let mut files = vec![
+                    ("cairn.yaml".to_string(), config.into_bytes()),
+                    ("data/parties.yaml".to_string(), parties.into_bytes()),
+                    ("data/systems/m365.yaml".to_string(), m365.into_bytes()),
+                    (
+                        "data/systems/firewall.yaml".to_string(),
+                        firewall.into_bytes(),
+                    ),
+                ];
+                if let Some(x) = x {
+                    files.push(("data/systems/x.yaml".to_string(), x.into_bytes()));
+                }
+                for (rel, text) in pages {
+                    files.push((rel.to_string(), text.into_bytes()));
+                }
+                files
+            })
+    }
+
+    proptest! {
+        #![proptest_config(super::config(48))]
+
+        #[test]
+        fn well_formed_sites_with_edge_values(files in site()) {
+            check_with(&files);
+        }
+    }
+}
