@@ -85,6 +85,7 @@ ratio() {
 }
 
 dir_bytes() { if [ -e "$1" ]; then du -sb "$1" | cut -f1; else echo 0; fi; }
+count_files() { if [ -d "$1" ]; then find "$1" -type f | wc -l | tr -d ' '; else echo 0; fi; }
 count_pages() { if [ -d "$1" ]; then find "$1" -name index.html -type f | wc -l | tr -d ' '; else echo 0; fi; }
 
 # measure NAME OK_CODES PRE -- CMD...
@@ -136,6 +137,15 @@ add_row() {
     ROWS+=("| $1 | \`$2\` | $3 | $wall | $cpu | $rss | $7 | $bytes | $9 | ${10} | ${11} |")
 }
 
+# --- machine ------------------------------------------------------------------
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+DISK=$(findmnt -no SOURCE,FSTYPE -T "$OUT" 2>/dev/null | awk '{print $1 " (" $2 ")"}' || true)
+dev=$(basename "$(findmnt -no SOURCE -T "$OUT" 2>/dev/null || echo none)")
+if [ -r "/sys/block/$dev/queue/rotational" ]; then
+    if [ "$(cat "/sys/block/$dev/queue/rotational")" = 0 ]; then DISK="$DISK, non-rotational"; else DISK="$DISK, rotational"; fi
+fi
+DISK=${DISK:-unknown}
+
 # --- runs ---------------------------------------------------------------------
 for N in $SIZES; do
     SITE=$OUT/site-$N
@@ -177,6 +187,7 @@ PY
         pages=$(count_pages "$PUB")
         bytes=$(dir_bytes "$PUB")
         search=$(dir_bytes "$PUB/search")
+        search="$(awk -v b="$search" 'BEGIN{printf "%.2f MiB", b/1048576}') ($(count_files "$PUB/search") files)"
         if [ -f "$PUB/search/first-query-bytes.txt" ]; then
             firstq=$(tr -d ' \n' <"$PUB/search/first-query-bytes.txt")
         else
@@ -187,6 +198,15 @@ PY
         pages=- bytes=- search=- firstq=- note="exit $M_RC"
     fi
     add_row cairn "cairn build" "$N" "$M_WALL" "$M_CPU" "$M_RSS" "$pages" "$bytes" "$search" "$firstq" "$note"
+
+    # Rebuild over an up-to-date output (what CI with a cache and `serve` see):
+    # the writer should skip files whose bytes are already there.
+    if [ "$M_WALL" != FAIL ]; then
+        log "== cairn build over unchanged output ($N)"
+        measure "cairn-rebuild-$N" "0" ':' -- "$CAIRN" build "$SITE" --out "$PUB"
+        add_row cairn "cairn build (output up to date)" "$N" "$M_WALL" "$M_CPU" "$M_RSS" - - - - ""
+        WALL[rebuild-$N]=$M_WALL
+    fi
 
     # cairn check
     log "== cairn check ($N)"
@@ -266,13 +286,14 @@ mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/d
 {
     echo "## cairn benchmark"
     echo
-    echo "Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $mem_total RAM, $(uname -sr)."
+    echo "Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $mem_total RAM, $(uname -sr); disk: $DISK."
+    echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (above $(nproc), other work competed for the CPUs)."
     echo "Toolchain: $(rustc --version 2>/dev/null || echo 'rustc ?')$( [ -n "$HAVE_HUGO" ] && echo "; $(hugo version 2>/dev/null | awk '{print $1, $2}')" )$( [ -n "$HAVE_MDBOOK" ] && echo "; $(mdbook --version 2>/dev/null)" )."
     echo "Corpus: \`cairn-gen-corpus --runbooks N --systems $SYSTEMS --seed $SEED\`; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH."
     echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the output directory is removed before each run."
     echo "Search index bytes: \`du -sb OUT/search\` (includes the search page itself); first-query bytes: OUT/search/first-query-bytes.txt when cairn writes it, else n/a."
     echo
-    echo "| Tool | Command | Runbooks | Wall s | CPU s | Peak RSS MiB | Pages (index.html) | Output MiB | Search index bytes | First-query bytes | Notes |"
+    echo "| Tool | Command | Runbooks | Wall s | CPU s | Peak RSS MiB | Pages (index.html) | Output MiB | Search index (OUT/search/) | First query | Notes |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
