@@ -188,10 +188,12 @@ PY
         bytes=$(dir_bytes "$PUB")
         search=$(dir_bytes "$PUB/search")
         search="$(awk -v b="$search" 'BEGIN{printf "%.2f MiB", b/1048576}') ($(count_files "$PUB/search") files)"
-        if [ -f "$PUB/search/first-query-bytes.txt" ]; then
-            firstq=$(tr -d ' \n' <"$PUB/search/first-query-bytes.txt")
-        else
-            firstq=n/a
+        # Bytes loaded before the first results of a one-word query (median
+        # over a few words; bench/first_query.py replays search.js's lookup).
+        firstq=n/a
+        if command -v python3 >/dev/null 2>&1 &&
+            python3 "$ROOT/bench/first_query.py" "$PUB" >"$OUT/first-query-$N.txt" 2>&1; then
+            firstq=$(awk '/^median/ {printf "%.0f KiB (max %.0f)", $2/1024, $4/1024}' "$OUT/first-query-$N.txt")
         fi
         note=""
     else
@@ -291,7 +293,7 @@ mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/d
     echo "Toolchain: $(rustc --version 2>/dev/null || echo 'rustc ?')$( [ -n "$HAVE_HUGO" ] && echo "; $(hugo version 2>/dev/null | awk '{print $1, $2}')" )$( [ -n "$HAVE_MDBOOK" ] && echo "; $(mdbook --version 2>/dev/null)" )."
     echo "Corpus: \`cairn-gen-corpus --runbooks N --systems $SYSTEMS --seed $SEED\`; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH."
     echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the output directory is removed before each run."
-    echo "Search index bytes: \`du -sb OUT/search\` (includes the search page itself); first-query bytes: OUT/search/first-query-bytes.txt when cairn writes it, else n/a."
+    echo "Search index bytes: \`du -sb OUT/search\` (includes the search page itself); first query: bytes a browser loads (search page, its CSS/JS, meta.js, the shards and the first 20 result docs) before the first results of a one-word query, median (max) over the words in bench/first_query.py; details in bench/out/first-query-N.txt."
     echo
     echo "| Tool | Command | Runbooks | Wall s | CPU s | Peak RSS MiB | Pages (index.html) | Output MiB | Search index (OUT/search/) | First query | Notes |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
