@@ -94,10 +94,26 @@ fn clean_message(e: &serde_yaml::Error) -> String {
         Some(re) => re.replace_all(&msg, "").into_owned(),
         None => msg,
     };
-    msg.replace(
-        "deserializing from YAML containing more than one document is not supported",
-        "a data file holds one YAML document; remove the extra `---`",
-    )
+    let msg = [
+        (
+            "deserializing from YAML containing more than one document is not supported",
+            "a data file holds one YAML document; remove the extra `---`",
+        ),
+        ("invalid type: unit value", "invalid type: an empty value"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map,", "invalid type: a mapping,"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+    ]
+    .iter()
+    .fold(msg, |m, (from, to)| m.replace(from, to));
+    // serde speaks of Rust types (`expected struct Config`); say it in YAML's words.
+    static RUST_TYPE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\bstruct [A-Za-z]+").ok());
+    match RUST_TYPE.as_ref() {
+        Some(re) => re.replace_all(&msg, "a mapping of keys").into_owned(),
+        None => msg,
+    }
 }
 
 /// Path segment for a key that is itself a mapping, sequence or alias; no schema
@@ -488,6 +504,27 @@ mod tests {
         assert_eq!(lines.line(&["after", "x"]), Some(5));
         let (lines, _) = map_lines("a: &k x\n*k : 1\nafter: { x: 1 }\n", 1);
         assert_eq!(lines.line(&["after", "x"]), Some(3));
+    }
+
+    #[test]
+    fn messages_name_yaml_shapes_not_rust_types() {
+        for (text, want) in [
+            (
+                "~\n",
+                "invalid type: an empty value, expected a mapping of keys",
+            ),
+            ("[]\n", "invalid type: a list, expected a mapping of keys"),
+            (
+                "id: x\nescalation: {}\n",
+                "invalid type: a mapping, expected a list",
+            ),
+        ] {
+            let err = parse::<Doc>(text, "f.yaml", 1, Code::YamlSyntax)
+                .err()
+                .unwrap();
+            assert!(err.message.contains(want), "{text:?}: {}", err.message);
+            assert!(!err.message.contains("struct"), "{}", err.message);
+        }
     }
 
     #[test]
