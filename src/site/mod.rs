@@ -432,23 +432,21 @@ fn load_content(
     let mut raw = Vec::with_capacity(parsed.len());
     for (page, mut d) in parsed {
         diags.append(&mut d);
-        if let Some(top) = page
-            .rel
-            .split('/')
-            .next()
-            .filter(|_| page.rel.contains('/'))
-            && GENERATED_SECTIONS.contains(&top)
-        {
-            diags.push(Diagnostic::new(
-                Code::InvalidValue,
-                format!("content/{}", page.rel),
-                None,
-                format!("content/{top}/ clashes with the `{top}/` pages cairn generates; rename the folder"),
-            ));
+        if let Some(d) = generated_clash(&page.rel, true) {
+            diags.push(d);
             continue;
         }
         raw.push(page);
     }
+    drop_duplicate_urls(&mut raw, diags);
+    let (other, clashing): (Vec<String>, Vec<String>) = other
+        .into_iter()
+        .partition(|rel| generated_clash(rel, false).is_none());
+    diags.extend(
+        clashing
+            .iter()
+            .filter_map(|rel| generated_clash(rel, false)),
+    );
 
     // Section front matter cascades audience and review_every to everything below.
     let sections: BTreeMap<String, (Option<Audience>, Option<Duration>)> = raw
@@ -513,6 +511,73 @@ fn load_content(
         })
         .collect();
     Ok((pages, assets))
+}
+
+/// A page or file whose output would land in a folder cairn generates
+/// (`content/search.md` → `search/index.html`, `content/systems/x.md`), which
+/// would overwrite a generated page or be overwritten by one. Compared without
+/// case: a site copied to a case-insensitive disk must not change.
+fn generated_clash(rel: &str, is_page: bool) -> Option<Diagnostic> {
+    let out = if is_page {
+        url_for(rel)
+    } else {
+        rel.to_string()
+    };
+    let (top, _) = out.split_once('/')?;
+    let generated = GENERATED_SECTIONS
+        .iter()
+        .find(|g| g.eq_ignore_ascii_case(top))?;
+    let message = if rel.contains('/') {
+        format!(
+            "content/{top}/ clashes with the `{generated}/` pages cairn generates; rename the folder"
+        )
+    } else {
+        format!(
+            "content/{rel} would be built as `{top}/index.html`, which clashes with the `{generated}/` pages cairn generates; rename the file"
+        )
+    };
+    Some(Diagnostic::new(
+        Code::InvalidValue,
+        format!("content/{rel}"),
+        None,
+        message,
+    ))
+}
+
+/// Two sources that build the same page (`content/runbooks.md` and
+/// `content/runbooks/_index.md`, or names differing only in case): the section
+/// index keeps the URL, and the other file is an error.
+fn drop_duplicate_urls(raw: &mut Vec<RawPage>, diags: &mut Vec<Diagnostic>) {
+    let is_section = |rel: &str| rel == "_index.md" || rel.ends_with("/_index.md");
+    let mut owner: HashMap<String, String> = HashMap::new();
+    for p in raw.iter().filter(|p| is_section(&p.rel)) {
+        owner
+            .entry(url_for(&p.rel).to_lowercase())
+            .or_insert_with(|| p.rel.clone());
+    }
+    raw.retain(|p| {
+        let url = url_for(&p.rel).to_lowercase();
+        match owner.get(&url) {
+            Some(first) if *first != p.rel => {
+                diags.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("content/{}", p.rel),
+                    None,
+                    format!(
+                        "content/{} and content/{first} would both be built as `{}index.html`; rename or merge one",
+                        p.rel,
+                        url_for(first)
+                    ),
+                ));
+                false
+            }
+            Some(_) => true,
+            None => {
+                owner.insert(url, p.rel.clone());
+                true
+            }
+        }
+    });
 }
 
 fn folder_of(rel: &str) -> &str {
@@ -638,6 +703,50 @@ mod tests {
     fn ancestors_run_from_the_root_down() {
         assert_eq!(ancestors("a/b").collect::<Vec<_>>(), vec!["", "a", "a/b"]);
         assert_eq!(ancestors("").collect::<Vec<_>>(), vec![""]);
+    }
+
+    #[test]
+    fn pages_and_files_may_not_land_in_generated_folders() {
+        for rel in ["search.md", "Systems.md", "matrix/_index.md", "review/x.md"] {
+            let d = generated_clash(rel, true).unwrap();
+            assert_eq!(d.code, Code::InvalidValue);
+            assert_eq!(d.file, format!("content/{rel}"));
+        }
+        assert!(generated_clash("search/meta.js", false).is_some());
+        for rel in ["_index.md", "searching.md", "runbooks/search.md", "404.md"] {
+            assert!(generated_clash(rel, true).is_none(), "{rel}");
+        }
+        assert!(generated_clash("img/search.png", false).is_none());
+        assert!(generated_clash("search.png", false).is_none());
+    }
+
+    #[test]
+    fn two_sources_of_one_page_are_an_error_at_the_non_section() {
+        let page = |rel: &str| RawPage {
+            rel: rel.to_string(),
+            text: String::new(),
+            front: FrontMatter::default(),
+            body_start: 0,
+            body_line: 1,
+        };
+        let mut raw = vec![
+            page("guides/a.md"),
+            page("guides/A.md"),
+            page("runbooks.md"),
+            page("runbooks/_index.md"),
+            page("runbooks/x.md"),
+        ];
+        let mut diags = Vec::new();
+        drop_duplicate_urls(&mut raw, &mut diags);
+        let kept: Vec<&str> = raw.iter().map(|p| p.rel.as_str()).collect();
+        assert_eq!(kept, ["guides/a.md", "runbooks/_index.md", "runbooks/x.md"]);
+        let files: Vec<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(files, ["content/guides/A.md", "content/runbooks.md"]);
+        assert!(
+            diags[1].message.contains("runbooks/index.html"),
+            "{}",
+            diags[1].message
+        );
     }
 
     #[test]
