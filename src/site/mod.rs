@@ -200,7 +200,7 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let before = diags.len();
     let (pages, assets) = load_content(root, &config, &mut diags)?;
     failed.pages = diags.len() > before;
-    let static_files = list_files(&root.join("static"))?;
+    let static_files = list_site_files(root, "static", &mut diags)?;
 
     let site = Site {
         root: root.to_path_buf(),
@@ -290,8 +290,7 @@ fn load_systems(
     lines: &mut HashMap<String, LineMap>,
     failed: &mut Failed,
 ) -> Result<Vec<SystemEntry>> {
-    let dir = root.join("data/systems");
-    let mut files: Vec<String> = list_files(&dir)?
+    let mut files: Vec<String> = list_site_files(root, "data/systems", diags)?
         .into_iter()
         .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
         .collect();
@@ -342,35 +341,111 @@ fn load_systems(
 }
 
 /// Files below `dir`, relative to it with `/` separators, sorted; none if it is absent.
+/// Any entry that cannot be listed is an error.
 pub fn list_files(dir: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let files = walk(dir, "", &mut problems)?;
+    match problems.into_iter().next() {
+        Some(d) => Err(anyhow::anyhow!("{}: {}", d.file, d.message)),
+        None => Ok(files),
+    }
+}
+
+/// [`list_files`] of `root/sub` for loading: an entry that cannot be listed (a
+/// symlink to nothing, a symlink loop, a name that is not UTF-8) is a diagnostic
+/// naming it, and the rest of the site still loads.
+fn list_site_files(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+    walk(&root.join(sub), sub, diags)
+}
+
+fn walk(dir: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+    let rel_of = |path: &Path| -> (String, bool) {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let utf8 = rel.to_str().is_some();
         let rel = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        // Editor droppings and dotfiles are never content.
-        if rel
-            .split('/')
+        (rel, utf8)
+    };
+    let shown = |rel: &str| {
+        if sub.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{sub}/{rel}")
+        }
+    };
+    // Editor droppings and dotfiles are never content.
+    let ignored = |rel: &str| {
+        rel.split('/')
             .any(|seg| seg.starts_with('.') || seg.ends_with('~'))
-        {
+    };
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let Some(path) = e.path().filter(|p| *p != dir) else {
+                    return Err(e).with_context(|| format!("reading {}", dir.display()));
+                };
+                let (rel, _) = rel_of(path);
+                if ignored(&rel) {
+                    continue;
+                }
+                let why = if e.loop_ancestor().is_some() {
+                    "a symlink loop: it points to a folder above itself".to_string()
+                } else if path.is_symlink() && !path.exists() {
+                    "a symlink to nothing".to_string()
+                } else {
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string)
+                };
+                diags.push(Diagnostic::new(
+                    code_for_unreadable(&rel),
+                    shown(&rel),
+                    None,
+                    format!("cannot read: {why}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let (rel, utf8) = rel_of(entry.path());
+        if ignored(&rel) {
+            continue;
+        }
+        if !utf8 {
+            diags.push(Diagnostic::new(
+                code_for_unreadable(&rel),
+                shown(&rel),
+                None,
+                "the file name is not valid UTF-8: rename it",
+            ));
             continue;
         }
         out.push(rel);
     }
     Ok(out)
+}
+
+/// The code a file that cannot be read gets: as a page, as a data file, or else.
+fn code_for_unreadable(rel: &str) -> Code {
+    if rel.ends_with(".md") {
+        Code::FrontMatter
+    } else if rel.ends_with(".yaml") || rel.ends_with(".yml") {
+        Code::YamlSyntax
+    } else {
+        Code::InvalidValue
+    }
 }
 
 /// Split `---\n…\n---\n` off the top: (front matter text, its first line, body byte offset, body line).
@@ -423,7 +498,7 @@ fn load_content(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Page>, Vec<Asset>)> {
-    let files = list_files(&root.join("content"))?;
+    let files = list_site_files(root, "content", diags)?;
     let (md, other): (Vec<String>, Vec<String>) =
         files.into_iter().partition(|f| f.ends_with(".md"));
 

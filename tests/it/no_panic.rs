@@ -1057,3 +1057,54 @@ mod semantic {
         }
     }
 }
+
+/// Found by hand: a symlink to nothing or a symlink loop under `content/`
+/// aborted the whole run with an IO error and no JSON; a file name that is
+/// not UTF-8 was reported under a name that does not exist. Each is now a
+/// diagnostic naming the entry, and the rest of the site is checked.
+#[cfg(unix)]
+#[test]
+fn unlistable_entries_are_diagnostics_not_aborts() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    copy_dir(&fixtures().join("base"), site);
+    symlink("/nonexistent/cairn", site.join("content/dangling.md")).unwrap();
+    symlink("..", site.join("content/guides/loop")).unwrap();
+    symlink("/nonexistent/cairn", site.join("data/systems/gone.yaml")).unwrap();
+    symlink("/nonexistent/cairn", site.join("static/gone.png")).unwrap();
+    let bad_name = OsStr::from_bytes(b"bad\xff.md");
+    fs::write(
+        site.join("content/guides").join(bad_name),
+        "---\ntitle: X\n---\n",
+    )
+    .unwrap();
+    // A planted problem elsewhere is still found: the run went on.
+    fs::write(
+        site.join("content/guides/escalate.md"),
+        "---\ntitle: How to escalate\n---\nSee [nothing](nothing.md).\n",
+    )
+    .unwrap();
+    let diags = check_dir(site);
+    let has = |code: &str, file: &str| {
+        diags
+            .iter()
+            .any(|d| d.code.as_str() == code && d.file == file && d.is_error())
+    };
+    assert!(has("front-matter", "content/dangling.md"), "{diags:#?}");
+    assert!(has("invalid-value", "content/guides/loop"), "{diags:#?}");
+    assert!(has("yaml-syntax", "data/systems/gone.yaml"), "{diags:#?}");
+    assert!(has("invalid-value", "static/gone.png"), "{diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.file.starts_with("content/guides/bad") && d.message.contains("UTF-8")),
+        "{diags:#?}"
+    );
+    assert!(
+        has("broken-link", "content/guides/escalate.md"),
+        "{diags:#?}"
+    );
+}
