@@ -47,6 +47,13 @@ impl Shared {
             .clone()
     }
 
+    /// Serve new files without waking the pages (the search index catching up).
+    pub fn publish_quiet(&self, files: Arc<Files>) {
+        let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        let error = slot.error.clone();
+        *slot = Arc::new(Snapshot { files, error });
+    }
+
     /// Serve a new site, or keep the last one with an error; wake the pages.
     pub fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
         {

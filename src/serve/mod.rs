@@ -284,7 +284,15 @@ fn watch_loop(
 ) {
     let keep = |p: &Path| watch::relevant(root, out, p);
     let stopped = || stop.load(Ordering::Relaxed);
-    while let Some(burst) = watch::next_burst(rx, watch::QUIET, watch::MAX_BURST, &keep, &stopped) {
+    let mut carry = None;
+    while let Some(burst) = watch::next_burst_from(
+        carry.take(),
+        rx,
+        watch::QUIET,
+        watch::MAX_BURST,
+        &keep,
+        &stopped,
+    ) {
         let started = Instant::now();
         let shown: Vec<&str> = burst.paths.iter().take(3).map(String::as_str).collect();
         let more = burst.paths.len().saturating_sub(shown.len());
@@ -303,9 +311,28 @@ fn watch_loop(
         );
         let outcome = builder.rebuild(&burst.paths, burst.rescan);
         report(&outcome, started.elapsed(), false);
+        let ok = matches!(outcome, Outcome::Built { .. });
         publish(shared, outcome);
+        // The search index follows, unless the author is already saving again
+        // (then the next rebuild comes first).
+        while let Ok(change) = rx.try_recv() {
+            let relevant = match &change {
+                watch::Change::Rescan => true,
+                watch::Change::Paths(paths) => paths.iter().any(|p| keep(p).is_some()),
+            };
+            if relevant {
+                carry = Some(change);
+                break;
+            }
+        }
+        if ok && carry.is_none() {
+            let started = Instant::now();
+            if let Some(files) = builder.refresh_search() {
+                shared.publish_quiet(files);
+                eprintln!("Search index updated in {}", ms(started.elapsed()));
+            }
+        }
     }
-    let _ = builder.options();
 }
 
 #[cfg(test)]

@@ -51,6 +51,12 @@ struct Cache {
     search_keys: HashSet<String>,
     /// Pages edited since the last good build (re-rendered once it succeeds).
     pending: BTreeSet<String>,
+    /// Systems the pending pages named, before or after their edits.
+    pending_systems: BTreeSet<String>,
+    /// A pending page's title or front matter changed: its lists re-render.
+    pending_lists: bool,
+    /// The search index lags behind the pages (see [`Builder::refresh_search`]).
+    search_stale: bool,
 }
 
 pub struct Builder {
@@ -172,6 +178,9 @@ impl Builder {
             render_keys,
             search_keys,
             pending: BTreeSet::new(),
+            pending_systems: BTreeSet::new(),
+            pending_lists: false,
+            search_stale: false,
         });
         Ok(Outcome::Built {
             files: published,
@@ -198,6 +207,17 @@ impl Builder {
 
     /// `None`: not sound here, do a full rebuild.
     fn incremental(&mut self, changed: &BTreeSet<String>) -> Option<Outcome> {
+        let timings = std::env::var_os("CAIRN_SERVE_TIMINGS").is_some();
+        let mut last = std::time::Instant::now();
+        let mut lap = |stage: &str| {
+            if timings {
+                eprintln!(
+                    "  {stage:<14} {:>8.1} ms",
+                    last.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            last = std::time::Instant::now();
+        };
         let mut rels = Vec::new();
         let known = |rel: &str| {
             self.cache.as_ref().is_some_and(|c| {
@@ -221,14 +241,22 @@ impl Builder {
         }
         let opts_site = self.opts.site.clone();
         let cache = self.cache.as_mut()?;
-        let mut systems: BTreeSet<String> = BTreeSet::new();
         let mut replaced = Vec::new();
         for rel in &rels {
             let index = cache.site.pages.iter().position(|p| &p.rel == rel)?;
             let old = &cache.site.pages[index];
             let page = reread_page(&opts_site, &cache.site, old)?;
-            systems.extend(old.front.systems.iter().cloned());
-            systems.extend(page.front.systems.iter().cloned());
+            if page.title != old.title || format!("{:?}", page.front) != format!("{:?}", old.front)
+            {
+                // What lists show of the page changed, not only its body.
+                cache.pending_lists = true;
+            }
+            cache
+                .pending_systems
+                .extend(old.front.systems.iter().cloned());
+            cache
+                .pending_systems
+                .extend(page.front.systems.iter().cloned());
             replaced.push((index, page));
         }
         for (index, page) in replaced {
@@ -240,82 +268,39 @@ impl Builder {
             .iter()
             .any(|d| d.file.starts_with("content/"));
         cache.pending.extend(rels);
+        lap("reread");
 
         let audience = self.opts.audience.unwrap_or(cache.site.config.audience);
-        let (_, diagnostics) = {
-            let mut d = cache.load_diags.clone();
-            d.extend(check::check_site(
-                &cache.site,
-                &check::CheckOptions {
-                    audience,
-                    today: self.opts.today,
-                },
-            ));
-            if audience == Audience::Client {
-                check::promote_for_client_build(&mut d);
-            }
-            diag::sort(&mut d);
-            (audience, d)
-        };
-        if diagnostics.iter().any(|d| d.is_error() || self.opts.strict) {
+        if audience != cache.audience {
+            return None;
+        }
+        let (today, strict) = (self.opts.today, self.opts.strict);
+        let cache_ref: &Cache = cache;
+        // Every check runs over the whole site while the touched pages render.
+        let (diagnostics, rendered) = rayon::join(
+            || {
+                let mut d = cache_ref.load_diags.clone();
+                d.extend(check::check_site(
+                    &cache_ref.site,
+                    &check::CheckOptions { audience, today },
+                ));
+                if audience == Audience::Client {
+                    check::promote_for_client_build(&mut d);
+                }
+                diag::sort(&mut d);
+                d
+            },
+            || render_touched(cache_ref, audience, today),
+        );
+        lap("check+render");
+        if diagnostics.iter().any(|d| d.is_error() || strict) {
             return Some(Outcome::Failed {
                 text: failed_text(&diagnostics),
                 diagnostics,
             });
         }
-        if audience != cache.audience {
-            return None;
-        }
-        let view = audience::view(&cache.site, audience);
-        // Pages named in `pending` that left the view cannot be handled here.
-        let content_keys: HashSet<String> = view
-            .pages
-            .iter()
-            .filter(|p| !p.is_section)
-            .map(|p| format!("{}index.html", p.url))
-            .collect();
-        let mut edited = HashSet::new();
-        for rel in &cache.pending {
-            let key = format!("{}index.html", site::url_for(rel));
-            if !content_keys.contains(&key) {
-                return None;
-            }
-            edited.insert(key);
-        }
-        let only: HashSet<String> = cache
-            .render_keys
-            .iter()
-            .filter(|key| {
-                if edited.contains(*key) {
-                    return true;
-                }
-                if content_keys.contains(*key) {
-                    return false;
-                }
-                if let Some(id) = key
-                    .strip_prefix("systems/")
-                    .and_then(|k| k.strip_suffix("/index.html"))
-                    && !id.contains('/')
-                {
-                    return systems.contains(id);
-                }
-                true
-            })
-            .cloned()
-            .collect();
-        let collected = Collected::default();
-        let render = render::render_site(
-            &view,
-            &cache.theme,
-            &RenderOptions {
-                live_reload: true,
-                today: self.opts.today,
-                only: Some(only),
-            },
-            &sink_into(&collected),
-        );
-        let pages = match render {
-            Ok(n) => n,
+        let (pages, files) = match rendered? {
+            Ok(r) => r,
             Err(e) => {
                 return Some(Outcome::Failed {
                     text: format!("error: {e:#}\n"),
@@ -323,11 +308,32 @@ impl Builder {
                 });
             }
         };
-        for (key, bytes) in collected.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        for (key, bytes) in files {
             cache.render_keys.insert(key.clone());
             cache.files.insert(key, bytes);
         }
+        cache.pending.clear();
+        cache.pending_systems.clear();
+        cache.pending_lists = false;
+        cache.search_stale = true;
+        let published = Arc::new(cache.files.clone());
+        lap("merge");
+        Some(Outcome::Built {
+            files: published,
+            pages,
+            incremental: true,
+            diagnostics,
+        })
+    }
+
+    /// After an incremental rebuild the pages are served at once and the
+    /// search index follows: rebuilt here, it is served without reloading
+    /// open pages. `None` when it is up to date.
+    pub fn refresh_search(&mut self) -> Option<Arc<Files>> {
+        let cache = self.cache.as_mut().filter(|c| c.search_stale)?;
+        let view = audience::view(&cache.site, cache.audience);
         let index = search::build_index(&view);
+        drop(view);
         let new_keys: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
         for gone in cache.search_keys.difference(&new_keys) {
             cache.files.remove(gone);
@@ -336,15 +342,53 @@ impl Builder {
             cache.files.insert(file.path, Arc::from(file.bytes));
         }
         cache.search_keys = new_keys;
-        drop(view);
-        cache.pending.clear();
-        Some(Outcome::Built {
-            files: Arc::new(cache.files.clone()),
-            pages,
-            incremental: true,
-            diagnostics,
-        })
+        cache.search_stale = false;
+        Some(Arc::new(cache.files.clone()))
     }
+}
+
+/// The outputs that can show the pending pages: each page and the sections
+/// listing it; when its title or front matter changed, also the home page,
+/// the review queue and the pages of the systems it names (before and after).
+/// `None` when a pending page is not in the view any more (full rebuild).
+type Rendered = Result<(usize, Vec<(String, Arc<[u8]>)>)>;
+
+fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -> Option<Rendered> {
+    let view = audience::view(&cache.site, audience);
+    let mut only = HashSet::new();
+    for rel in &cache.pending {
+        let page = view.page_by_rel(rel)?;
+        only.insert(format!("{}index.html", page.url));
+        let mut folder = page.folder();
+        while !folder.is_empty() {
+            only.insert(format!("{folder}/index.html"));
+            folder = site::parent_folder(folder);
+        }
+    }
+    if cache.pending_lists {
+        only.insert("index.html".into());
+        only.insert("review/index.html".into());
+        for id in &cache.pending_systems {
+            only.insert(format!("systems/{id}/index.html"));
+        }
+    }
+    let collected = Collected::default();
+    let result = render::render_site(
+        &view,
+        &cache.theme,
+        &RenderOptions {
+            live_reload: true,
+            today,
+            only: Some(only),
+        },
+        &sink_into(&collected),
+    );
+    Some(result.map(|pages| {
+        (
+            pages,
+            collected.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
+    }))
 }
 
 /// Read a static file or asset unless it resolves (through a symlink) outside
@@ -490,27 +534,24 @@ mod tests {
         assert!(reread_page(dir.path(), &site, site.page_by_rel(rel).unwrap()).is_none());
     }
 
-    #[test]
-    fn incremental_and_full_builds_serve_the_same_bytes() {
-        let dir = fixture();
-        let mut opts = Options::new(dir.path());
+    /// Edit `rel` in a copy of `site`, rebuild incrementally, and compare every
+    /// served byte with a fresh full build.
+    fn assert_incremental_equals_full(site: &Path, rel: &str, edit: &dyn Fn(&str) -> String) {
+        let mut opts = Options::new(site);
         opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let mut builder = Builder::new(opts.clone());
         assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
-        let rel = "content/runbooks/reset-mfa.md";
-        let path = dir.path().join(rel);
+        let path = site.join(rel);
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, format!("{text}\nAn edited line.\n")).unwrap();
+        std::fs::write(&path, edit(&text)).unwrap();
         let changed: BTreeSet<String> = [rel.to_string()].into();
-        let Outcome::Built {
-            files: inc,
-            incremental,
-            ..
-        } = builder.rebuild(&changed, false)
-        else {
-            panic!("incremental rebuild failed");
+        let Outcome::Built { incremental, .. } = builder.rebuild(&changed, false) else {
+            panic!("incremental rebuild of {rel} failed");
         };
-        assert!(incremental);
+        assert!(incremental, "{rel}: not incremental");
+        let inc = builder
+            .refresh_search()
+            .unwrap_or_else(|| Arc::new(builder.cache.as_ref().unwrap().files.clone()));
         let Outcome::Built { files: full, .. } = Builder::new(opts).full().unwrap() else {
             panic!("full build failed");
         };
@@ -522,8 +563,55 @@ mod tests {
         for key in a {
             assert!(
                 inc[key] == full[key],
-                "{key} differs between incremental and full builds"
+                "{key} differs between incremental and full builds after editing {rel}"
             );
+        }
+        std::fs::write(&path, text).unwrap();
+    }
+
+    #[test]
+    fn incremental_and_full_builds_serve_the_same_bytes() {
+        let dir = fixture();
+        let rel = "content/runbooks/reset-mfa.md";
+        // The body only.
+        assert_incremental_equals_full(dir.path(), rel, &|t| {
+            format!("{t}\nAn edited line.\n\n## A new heading\n")
+        });
+        // The title, the systems and the review date: every list showing it.
+        assert_incremental_equals_full(dir.path(), rel, &|t| {
+            t.replacen("title: Reset a user's MFA", "title: Reset MFA (renamed)", 1)
+                .replacen("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01", 1)
+        });
+    }
+
+    #[test]
+    fn incremental_equals_full_on_the_bundled_example() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        let _ = std::fs::remove_dir_all(dir.path().join("public"));
+        let (site, _) = site::load_site(dir.path()).unwrap();
+        let runbooks: Vec<String> = site
+            .pages
+            .iter()
+            .filter(|p| p.is_runbook() && p.audience == Audience::Client)
+            .map(|p| p.source.clone())
+            .take(2)
+            .collect();
+        assert!(!runbooks.is_empty());
+        for rel in &runbooks {
+            assert_incremental_equals_full(dir.path(), rel, &|t| {
+                let t = t.replacen("title: ", "title: Edited ", 1);
+                format!("{t}\nOne more paragraph.\n")
+            });
         }
     }
 }

@@ -81,13 +81,28 @@ pub fn next_burst(
     keep: &dyn Fn(&Path) -> Option<String>,
     stop: &dyn Fn() -> bool,
 ) -> Option<Burst> {
+    next_burst_from(None, rx, quiet, max, keep, stop)
+}
+
+/// [`next_burst`], starting with a change already taken off the channel.
+pub fn next_burst_from(
+    carry: Option<Change>,
+    rx: &Receiver<Change>,
+    quiet: Duration,
+    max: Duration,
+    keep: &dyn Fn(&Path) -> Option<String>,
+    stop: &dyn Fn() -> bool,
+) -> Option<Burst> {
     let mut burst = Burst::default();
     let add = |change: Change, burst: &mut Burst| match change {
         Change::Rescan => burst.rescan = true,
         Change::Paths(paths) => burst.paths.extend(paths.iter().filter_map(|p| keep(p))),
     };
+    if let Some(change) = carry {
+        add(change, &mut burst);
+    }
     // Idle: wait for something that matters.
-    loop {
+    while !burst.rescan && burst.paths.is_empty() {
         if stop() {
             return None;
         }
