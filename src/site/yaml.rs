@@ -47,12 +47,16 @@ pub fn parse<T: DeserializeOwned>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        return Err(Diagnostic::new(
-            syntax_code,
-            file,
-            at(e.location()),
-            clean_message(&e),
-        ));
+        let mut message = clean_message(&e);
+        let mut line = at(e.location());
+        if message.starts_with(MORE_THAN_ONE) {
+            line = line.or_else(|| second_document_line(text).map(|l| l + first_line - 1));
+            if syntax_code == Code::FrontMatter {
+                message =
+                    "front matter holds one YAML document; remove the extra `---` or `...`".into();
+            }
+        }
+        return Err(Diagnostic::new(syntax_code, file, line, message));
     }
     let (lines, unquoted_times) = map_lines(text, first_line);
     if let Some((line, time)) = unquoted_times.first() {
@@ -76,6 +80,48 @@ pub fn parse<T: DeserializeOwned>(
     }
 }
 
+const MORE_THAN_ONE: &str = "a data file holds one YAML document; remove the extra `---`";
+
+/// The line where a second document starts (its `---`, or its first node),
+/// when yaml-rust2 can tell.
+fn second_document_line(text: &str) -> Option<usize> {
+    struct Docs {
+        starts: Vec<usize>,
+    }
+    impl MarkedEventReceiver for Docs {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if matches!(ev, Event::DocumentStart) {
+                self.starts.push(mark.line());
+            }
+        }
+    }
+    let mut docs = Docs { starts: Vec::new() };
+    // An error after the second start still leaves its line recorded.
+    let _ = Parser::new_from_str(text).load(&mut docs, true);
+    docs.starts
+        .get(1)
+        .copied()
+        .filter(|&l| l >= 1)
+        .or_else(|| document_marker_after_content(text))
+}
+
+/// The first `---` or `...` line after some content: where yaml-rust2 gave up
+/// before the second document, the marker is still plain to see.
+fn document_marker_after_content(text: &str) -> Option<usize> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim_end();
+        let marker = l == "---" || l.starts_with("--- ") || l == "...";
+        if marker && content {
+            return Some(i + 1);
+        }
+        if !marker && !l.trim_start().is_empty() && !l.starts_with(['#', '%']) {
+            content = true;
+        }
+    }
+    None
+}
+
 /// Whether the text holds nothing but comments and blank lines.
 pub fn is_blank(text: &str) -> bool {
     text.lines().all(|l| {
@@ -97,7 +143,15 @@ fn clean_message(e: &serde_yaml::Error) -> String {
     let msg = [
         (
             "deserializing from YAML containing more than one document is not supported",
-            "a data file holds one YAML document; remove the extra `---`",
+            MORE_THAN_ONE,
+        ),
+        (
+            "repetition limit exceeded",
+            "aliases (`*name`) expand to too much data; write the values out instead",
+        ),
+        (
+            "recursion limit exceeded",
+            "nesting is too deep (over 128 levels)",
         ),
         ("invalid type: unit value", "invalid type: an empty value"),
         ("invalid type: sequence", "invalid type: a list"),
@@ -533,5 +587,53 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.message.contains("one YAML document"), "{}", err.message);
+        assert_eq!(err.line, Some(2), "the second `---`");
+        let err = parse::<Doc>(
+            "# c\n---\nid: a\n...\n\n--- {id: b}\n",
+            "f.yaml",
+            1,
+            Code::YamlSyntax,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.line, Some(6));
+        assert_eq!(
+            document_marker_after_content("%YAML 1.2\n---\n# c\na: 1\n--- \n"),
+            Some(5)
+        );
+        assert_eq!(document_marker_after_content("---\n...\n"), None);
+        // In front matter (from line 2 of the page) it says so.
+        let err = parse::<Doc>("id: a\n...\nid: b\n", "a.md", 2, Code::FrontMatter)
+            .err()
+            .unwrap();
+        assert_eq!(err.code, Code::FrontMatter);
+        assert!(
+            err.message.starts_with("front matter holds one"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, Some(4));
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_explained() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (p, n) in ["a", "b", "c", "d", "e", "f", "g"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h"])
+        {
+            bomb.push_str(&format!(
+                "{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            ));
+        }
+        let err = parse::<serde_yaml::Value>(&bomb, "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
+        assert!(err.message.contains("aliases"), "{}", err.message);
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse::<serde_yaml::Value>(&deep, "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .unwrap();
+        assert!(err.message.contains("too deep"), "{}", err.message);
     }
 }

@@ -58,9 +58,11 @@ fn check_with(files: &[(String, Vec<u8>)]) -> Vec<Diagnostic> {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("base"), dir.path());
     for (rel, bytes) in files {
+        // A generated tree may ask for `a/b.md` and `a/b.md/c.md`: the later one is skipped.
         let p = dir.path().join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, bytes).unwrap();
+        if fs::create_dir_all(p.parent().unwrap()).is_ok() {
+            let _ = fs::write(p, bytes);
+        }
     }
     check_dir(dir.path())
 }
@@ -1107,4 +1109,141 @@ fn unlistable_entries_are_diagnostics_not_aborts() {
         has("broken-link", "content/guides/escalate.md"),
         "{diags:#?}"
     );
+}
+
+/// Random content trees: odd file and folder names, sections that are internal
+/// or not, and links between pages written every way SPEC allows (relative,
+/// from the root, to folders and `_index.md`, with anchors, percent-encoded).
+mod trees {
+    use super::*;
+
+    const SEGMENTS: &[&str] = &[
+        "runbooks",
+        "guides",
+        "a",
+        "b",
+        "m365",
+        "Über",
+        "with space",
+        "100%",
+        "x#y",
+        "q?r",
+        "ünï",
+        "日本",
+        "-",
+        "_",
+        "a.b",
+        "search",
+        "systems",
+        "index",
+        "_index.md",
+        "..",
+    ];
+    const FILES: &[&str] = &[
+        "_index.md",
+        "page.md",
+        "Page.md",
+        "a b.md",
+        "ü.md",
+        "%41.md",
+        "x#.md",
+        "index.md",
+        "page.md.md",
+        ".md",
+        "README.md",
+        "img.png",
+        "notes.txt",
+    ];
+    const HEADINGS: &[&str] = &[
+        "Verify",
+        "verify",
+        "Before you start",
+        "Step 1: call",
+        "Ünïcode héading",
+        "💥 Boom",
+        "C++ & C#",
+        "",
+        "   ",
+        "a-b--c",
+        "Verify",
+    ];
+
+    fn path() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(prop::sample::select(SEGMENTS), 0..3),
+            prop::sample::select(FILES),
+        )
+            .prop_map(|(dirs, file)| {
+                let mut p = dirs.join("/");
+                if !p.is_empty() {
+                    p.push('/');
+                }
+                p.push_str(file);
+                p
+            })
+    }
+
+    fn link_to(target: String) -> impl Strategy<Value = String> {
+        (
+            0usize..4,
+            any::<bool>(),
+            prop::option::of(prop::sample::select(HEADINGS)),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(move |(ups, rooted, anchor, encode, image)| {
+                let mut dest = if rooted {
+                    format!("/{target}")
+                } else {
+                    format!("{}{target}", "../".repeat(ups))
+                };
+                if encode {
+                    dest = dest.replace(' ', "%20").replace('%', "%25");
+                }
+                if let Some(h) = anchor {
+                    dest.push('#');
+                    dest.push_str(&h.to_lowercase().replace(' ', "-"));
+                }
+                let bang = if image { "!" } else { "" };
+                format!("{bang}[to]({dest})")
+            })
+    }
+
+    fn page() -> impl Strategy<Value = (String, String)> {
+        (
+            path(),
+            prop::option::of(prop::sample::select(&["client", "internal"][..])),
+            prop::collection::vec(prop::sample::select(HEADINGS), 0..4),
+            prop::collection::vec(path().prop_flat_map(link_to), 0..4),
+        )
+            .prop_map(|(rel, audience, headings, links)| {
+                let mut text = String::from("---\ntitle: T\n");
+                if let Some(a) = audience {
+                    text.push_str(&format!("audience: {a}\n"));
+                }
+                text.push_str("---\n");
+                for h in headings {
+                    text.push_str(&format!("## {h}\n\n"));
+                }
+                for l in links {
+                    text.push_str(&format!("{l}\n\n"));
+                }
+                (format!("content/{rel}"), text)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(super::config(32))]
+
+        #[test]
+        fn random_content_trees_and_links(pages in prop::collection::vec(page(), 1..10)) {
+            let files: Vec<(String, Vec<u8>)> = pages
+                .into_iter()
+                // `..` as a name would write outside content/.
+                .filter(|(rel, _)| !rel.split('/').any(|s| s == ".."))
+                .map(|(rel, text)| (rel, text.into_bytes()))
+                .collect();
+            check_with(&files);
+        }
+    }
 }
