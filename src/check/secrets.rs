@@ -862,6 +862,19 @@ mod tests {
             ("password: \"\"", &[Code, Data]),
             ("password: null", &[Code, Data]),
             ("password_policy: strict", &[Code, Data]),
+            // Data files about passwords and tokens.
+            (
+                "description: Password resets, MFA and token revocation.",
+                &[Data],
+            ),
+            ("Password reset: { acme-it: RA, bright: I }", &[Data]),
+            (
+                "token_endpoint: https://login.microsoftonline.com/acme/oauth2/v2.0/token",
+                &[Data, Code],
+            ),
+            ("password_last_set: 2026-01-01", &[Data]),
+            ("pwd: /home/dana", &[Data, Code]),
+            ("| Password | in Bitwarden, entry `m365-admin` |", &[Prose]),
             // Identifiers that are long but not random.
             (
                 "Get-MgUserAuthenticationMicrosoftAuthenticatorMethod -UserId x",
@@ -905,6 +918,8 @@ mod tests {
             ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", &[Prose, Code, Data]),
             ("rk_live_4eC39HqLyjWDarjtT1zdp7dc", &[Code]),
             ("password: hunter2", &[Prose, Code, Data]),
+            ("password: letmein", &[Code, Data]),
+            ("  - { name: NOC, password: \"Tr0ub4dor&3\" }", &[Data]),
             ("passwd=hunter22", &[Code, Data]),
             ("pwd=Hunter22x", &[Code, Data]),
             ("PWD=Sup3rS3cret", &[Code]),
