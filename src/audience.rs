@@ -253,7 +253,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
 
 /// A level is never dropped: its order must stay true in every build.
 fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec<LadderLevel<'a>> {
-    let mut total = 0;
+    let mut total: u64 = 0;
     entry
         .system
         .escalation
@@ -278,7 +278,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 .or_else(|| party.hours.clone())
                 .unwrap_or_else(|| "24x7".into());
             let after = level.after.unwrap_or_default();
-            total += after.minutes();
+            total = total.saturating_add(after.minutes());
             Some(LadderLevel {
                 level: i + 1,
                 party: PartyRef {

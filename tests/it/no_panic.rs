@@ -1247,3 +1247,203 @@ mod trees {
         }
     }
 }
+
+/// Sites that pass every check, with values at their edges, go through the
+/// whole build (view, render, search index, write) without a panic. Found this
+/// way: two levels with `after: 18446744073709551615m` overflowed the ladder's
+/// running total.
+mod builds {
+    use super::*;
+
+    const DURATIONS: &[&str] = &[
+        "0m",
+        "1m",
+        "59m",
+        "60m",
+        "1d",
+        "13w",
+        "10080m",
+        "99999999d",
+        "18446744073709551615m",
+        "1000000000000w",
+    ];
+    const TIMES: &[&str] = &["00:00", "00:01", "08:00", "18:00", "23:59"];
+    const DAYS: &[&str] = &[
+        "mon-fri",
+        "mon-sun",
+        "sun-mon",
+        "fri-mon",
+        "[sat, sun]",
+        "wed",
+    ];
+    const TEXT: &[&str] = &[
+        "plain",
+        "<script>alert(1)</script>",
+        "\" onmouseover=\"x",
+        "javascript:alert(1)",
+        "{{ tera }}",
+        "{% raw %}",
+        "Ünïcödé 日本語 💥",
+        "a\\b",
+        "&amp; &lt;",
+        "''",
+        "`code`",
+        "line\\nbreak",
+        "#",
+        "*",
+        "---",
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(TEXT), 1..4).prop_map(|v| {
+            // Double-quoted YAML: escape what YAML would read.
+            v.join(" ").replace('\\', "\\\\").replace('"', "\\\"")
+        })
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        let fragments: Vec<&'static str> = NASTY
+            .iter()
+            .copied()
+            .filter(|s| !s.contains("](") && !s.contains("]:") && !s.contains("BEGIN"))
+            .collect();
+        prop::collection::vec(
+            prop_oneof![
+                3 => prop::sample::select(fragments).prop_map(str::to_string),
+                1 => "[^\u{0}\\[\\]]{0,30}",
+                1 => prop::sample::select(&[
+                    "```powershell\nGet-MgUser -All | Where-Object { $_.x -eq 1 }\n```\n",
+                    "```rust,ignore\nfn main() {}\n```\n",
+                    "```nosuchlang\n<b>x</b>\n```\n",
+                    "<div onclick=\"x\">raw</div>\n",
+                    "[ext](https://example.com/a?b=c&d=<e>)\n",
+                    "[mail](mailto:a@b.example) [tel](tel:+15550100)\n",
+                    "[js](javascript:alert(1))\n",
+                    "| a | b |\n|---|---|\n| <x> | `y` |\n",
+                ][..]).prop_map(str::to_string),
+            ],
+            0..16,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    fn site() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
+        (
+            (text(), prop::sample::select(&["/", "https://docs.example.com/acme/", "https://x.example", "/sub/path/"][..]),
+             prop::sample::select(&["America/New_York", "UTC", "Pacific/Chatham", "Asia/Kolkata"][..]),
+             prop::collection::vec((prop::sample::select(DAYS), prop::sample::select(TIMES), prop::sample::select(TIMES)), 0..3)),
+            (text(), text(), 1u8..=4),
+            prop::collection::vec(
+                (
+                    prop::sample::select(&["acme-it", "bright"][..]),
+                    any::<bool>(),
+                    prop::option::of(prop::sample::select(&["business", "after-hours", "always", "24x7", "h0"][..])),
+                    prop::option::of(prop::sample::select(DURATIONS)),
+                    prop::option::of(prop::sample::select(DURATIONS)),
+                ),
+                0..5,
+            ),
+            (prop::option::of(prop::sample::select(DURATIONS)), prop::option::of(prop::sample::select(&["2026-11-01", "1970-01-01", "9999-12-31", "2020-02-29"][..]))),
+            body(),
+            text(),
+        )
+            .prop_map(|((title, base, tz, windows), (desc, contact_role, tier), levels, (every, reviewed), body, page_title)| {
+                let mut config = format!(
+                    "title: \"{title}\"\nbase_url: \"{base}\"\ntimezone: {tz}\naudience: internal\nhours:\n  business: {{ days: mon-fri, from: \"08:00\", to: \"18:00\" }}\n  after-hours: {{ days: mon-sun, from: \"18:00\", to: \"08:00\" }}\n  always: 24x7\n  h0: ["
+                );
+                let ws: Vec<String> = windows
+                    .iter()
+                    .map(|(d, f, t)| format!("{{ days: {d}, from: \"{f}\", to: \"{t}\" }}"))
+                    .collect();
+                config.push_str(&ws.join(", "));
+                config.push_str("]\n");
+                let parties = base_text("data/parties.yaml");
+                let parties = String::from_utf8_lossy(&parties)
+                    .replace("role: IT Manager", &format!("role: \"{contact_role}\""));
+                let mut m365 = format!(
+                    "id: m365\nname: \"{desc}\"\ntier: {tier}\ndescription: \"{desc}\"\nowner: acme-it\ndepends_on: [firewall]\nraci:\n  User onboarding: {{ acme-it: RA, bright: I }}\n  Patch management: {{ bright: RA, acme-it: C }}\nescalation:\n"
+                );
+                if levels.is_empty() {
+                    m365.push_str("  []\n");
+                }
+                for (party, contact, hours, after, within) in levels {
+                    m365.push_str(&format!("  - party: {party}\n"));
+                    if contact {
+                        let name = if party == "bright" { "NOC" } else { "Night pager" };
+                        m365.push_str(&format!("    contact: {name}\n"));
+                    }
+                    if let Some(h) = hours {
+                        m365.push_str(&format!("    hours: {h}\n"));
+                    }
+                    if let Some(a) = after {
+                        m365.push_str(&format!("    after: {a}\n"));
+                    }
+                    if let Some(w) = within {
+                        m365.push_str(&format!("    respond_within: {w}\n"));
+                    }
+                }
+                let mut page = format!("---\ntitle: \"{page_title}\"\nsystems: [m365]\ntags: [\"{page_title}\"]\nallow_secrets: true\n");
+                if let Some(e) = every {
+                    page.push_str(&format!("review_every: {e}\n"));
+                }
+                if let Some(r) = reviewed {
+                    page.push_str(&format!("last_reviewed: {r}\n"));
+                }
+                page.push_str("---\n");
+                page.push_str(&body);
+                vec![
+                    ("cairn.yaml".into(), config.into_bytes()),
+                    ("data/parties.yaml".into(), parties.into_bytes()),
+                    ("data/systems/m365.yaml".into(), m365.into_bytes()),
+                    ("content/runbooks/reset-mfa.md".into(), page.into_bytes()),
+                ]
+            })
+    }
+
+    /// The input that found the overflow, kept as it was.
+    #[test]
+    fn huge_after_on_two_levels_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join("base"), dir.path());
+        let m365 = String::from_utf8(base_text("data/systems/m365.yaml"))
+            .unwrap()
+            .replace("after: 30m", "after: 18446744073709551615m")
+            .replace(
+                "sla:",
+                "  - party: acme-it\n    after: 18446744073709551615m\nsla:",
+            );
+        fs::write(dir.path().join("data/systems/m365.yaml"), m365).unwrap();
+        let mut opts = cairn::Options::new(dir.path());
+        opts.out = Some(dir.path().join("out"));
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let report = cairn::build(&opts).unwrap();
+        assert!(report.written, "{:#?}", report.diagnostics);
+    }
+
+    proptest! {
+        #![proptest_config(super::config(12))]
+
+        #[test]
+        fn valid_sites_with_edge_values_build(files in site()) {
+            let dir = tempfile::tempdir().unwrap();
+            copy_dir(&fixtures().join("base"), dir.path());
+            for (rel, bytes) in &files {
+                fs::write(dir.path().join(rel), bytes).unwrap();
+            }
+            for audience in [Audience::Internal, Audience::Client] {
+                let mut opts = cairn::Options::new(dir.path());
+                opts.audience = Some(audience);
+                opts.out = Some(dir.path().join(format!("out-{}", audience.as_str())));
+                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+                let report = cairn::build(&opts).expect("builds or reports");
+                let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+                prop_assert!(errors.iter().all(|d| !d.file.is_empty()));
+                // Only the client build may refuse (an internal contact is fine in both).
+                if audience == Audience::Internal {
+                    prop_assert!(errors.is_empty(), "{errors:#?}");
+                    prop_assert!(report.written);
+                }
+            }
+        }
+    }
+}
