@@ -28,7 +28,7 @@
 
 mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -292,6 +292,9 @@ impl HeadingText {
 #[derive(Default)]
 struct HeadingIds {
     used: HashSet<String>,
+    /// Per base id, the number to try next: those below it are taken, so a
+    /// page of many equal headings is not quadratic.
+    next: HashMap<String, usize>,
 }
 
 impl HeadingIds {
@@ -306,13 +309,13 @@ impl HeadingIds {
         }
         // GitHub numbers repeats `-1`, `-2`; unlike GitHub, skip numbers a
         // heading already took ("A", "A", "A 1") so ids stay unique.
-        let mut n = 1usize;
+        let n = self.next.entry(base.clone()).or_insert(1);
         loop {
             let candidate = format!("{base}-{n}");
+            *n += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
             }
-            n += 1;
         }
     }
 }
@@ -661,6 +664,22 @@ mod tests {
             ["steps-1", "steps", "steps-2"]
         );
         assert_eq!(ids("# !!!\n# ???\n"), ["section", "section-1"]);
+        // A later "Steps 3" after the counter passed it still gets its own id.
+        assert_eq!(
+            ids("# Steps\n# Steps\n# Steps\n# Steps 2\n# Steps\n"),
+            ["steps", "steps-1", "steps-2", "steps-2-1", "steps-3"]
+        );
+    }
+
+    #[test]
+    fn many_equal_headings_are_not_quadratic() {
+        let page = "## Step\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let ids = ids(&page);
+        assert_eq!(ids.len(), 20_000);
+        assert_eq!(ids[19_999], "step-19999");
+        // Was a minute in a debug build; well under a second now.
+        assert!(started.elapsed().as_secs_f64() < 10.0);
     }
 
     #[test]
