@@ -15,6 +15,8 @@
 #   SKIP_BUILD=1         do not run `cargo build --release --bins`
 #   NO_HUGO=1 / NO_MDBOOK=1   skip the reference tools even when installed
 #   CAIRN=path GEN=path  binaries to use (default target/release/...)
+#   BENCH_OUT=dir        where corpora and outputs go (default bench/out; e.g.
+#                        /dev/shm/cairn-bench to take the disk out of the figures)
 #
 # Needs GNU time (/usr/bin/time, Debian package `time`) for CPU and peak RSS.
 # Everything is written under bench/out/ (gitignored); the final markdown
@@ -23,7 +25,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
-OUT=$ROOT/bench/out
+OUT=${BENCH_OUT:-$ROOT/bench/out}
 if [ -n "${QUICK:-}" ]; then
     SIZES=${SIZES:-1000}
     RUNS=${RUNS:-1}
@@ -139,6 +141,9 @@ add_row() {
 
 # --- machine ------------------------------------------------------------------
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
+# CPU pressure (Linux PSI): the share of time some runnable task waited for a CPU.
+psi_cpu() { awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null || echo "?"; }
+PSI_BEFORE=$(psi_cpu)
 DISK=$(findmnt -no SOURCE,FSTYPE -T "$OUT" 2>/dev/null | awk '{print $1 " (" $2 ")"}' || true)
 dev=$(basename "$(findmnt -no SOURCE -T "$OUT" 2>/dev/null || echo none)")
 if [ -r "/sys/block/$dev/queue/rotational" ]; then
@@ -289,7 +294,7 @@ mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/d
     echo "## cairn benchmark"
     echo
     echo "Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $mem_total RAM, $(uname -sr); disk: $DISK."
-    echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (above $(nproc), other work competed for the CPUs)."
+    echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (a load above $(nproc) means other work competed for the CPUs); CPU pressure (PSI some avg60) before $PSI_BEFORE, after $(psi_cpu)."
     echo "Toolchain: $(rustc --version 2>/dev/null || echo 'rustc ?')$( [ -n "$HAVE_HUGO" ] && echo "; $(hugo version 2>/dev/null | awk '{print $1, $2}')" )$( [ -n "$HAVE_MDBOOK" ] && echo "; $(mdbook --version 2>/dev/null)" )."
     echo "Corpus: \`cairn-gen-corpus --runbooks N --systems $SYSTEMS --seed $SEED\`; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH."
     echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the output directory is removed before each run."

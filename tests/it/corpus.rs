@@ -73,6 +73,18 @@ fn generated_corpus_builds() {
         &["build", &dir, "--strict", "--out", out.to_str().unwrap()],
     );
     assert_eq!(run.code, 0, "{run:?}");
+
+    // One page per runbook, at the SPEC's URL, and every link in the output resolves.
+    let pages = files(&out);
+    let runbook_pages = pages
+        .iter()
+        .filter(|p| p.starts_with("runbooks/") && p.contains("/rb-") && p.ends_with("/index.html"))
+        .count();
+    assert_eq!(runbook_pages.to_string(), RUNBOOKS, "runbook pages written");
+    assert!(out.join("systems/sys-0001/index.html").is_file());
+    assert!(out.join("runbooks/area-01/rb-00001/index.html").is_file());
+    let dangling = crate::build::dangling_links(&out);
+    assert!(dangling.is_empty(), "dangling links: {dangling:#?}");
 }
 
 #[test]
