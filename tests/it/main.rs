@@ -8,3 +8,4 @@ mod common;
 mod corpus;
 mod no_panic;
 mod serve;
+mod search;
