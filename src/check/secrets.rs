@@ -29,7 +29,43 @@ pub(super) fn check_secrets(site: &Site) -> Vec<Diagnostic> {
         let text = std::fs::read_to_string(site.root.join(file)).unwrap_or_default();
         scan_file(&text, file, Syntax::Yaml)
     });
-    pages.chain(data).collect()
+    // Files published as they are: scripts and configs next to pages or under static/.
+    let published = site
+        .assets
+        .iter()
+        .map(|a| format!("content/{}", a.rel))
+        .chain(site.static_files.iter().map(|f| format!("static/{f}")))
+        .filter_map(|file| published_syntax(&file).map(|syntax| (file, syntax)))
+        .collect::<Vec<_>>();
+    let published = published.into_par_iter().flat_map_iter(|(file, syntax)| {
+        let path = site.root.join(&file);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_PUBLISHED_BYTES);
+        // Not UTF-8 (an image named .txt, a UTF-16 export): nothing to read as text.
+        let text = if small {
+            std::fs::read_to_string(&path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        scan_file(&text, &file, syntax)
+    });
+    pages.chain(data).chain(published).collect()
+}
+
+/// Larger published files are data dumps or binaries, not pasted credentials.
+const MAX_PUBLISHED_BYTES: u64 = 1024 * 1024;
+
+/// How a published file is read, by extension: YAML as data, scripts and
+/// configs as code. Web assets (JS, CSS, HTML, SVG) are not scanned: minified
+/// code is full of long random-looking strings.
+fn published_syntax(file: &str) -> Option<Syntax> {
+    let ext = file.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "yaml" | "yml" => Some(Syntax::Yaml),
+        "ps1" | "psm1" | "psd1" | "sh" | "bash" | "zsh" | "bat" | "cmd" | "txt" | "conf"
+        | "cfg" | "ini" | "env" | "json" | "xml" | "toml" | "properties" | "reg" | "rdp"
+        | "ovpn" | "csv" | "tf" | "tfvars" | "py" | "sql" | "key" | "pem" => Some(Syntax::Text),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +73,8 @@ enum Syntax {
     /// A page whose markdown body starts at this 1-based line.
     Markdown(usize),
     Yaml,
+    /// A script or config file published as it is: every line is code.
+    Text,
 }
 
 /// How a line is read: a literal after `password:` counts anywhere in data and
@@ -177,8 +215,9 @@ fn scan_file(text: &str, file: &str, syntax: Syntax) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let marker = match syntax {
-        Syntax::Markdown(_) => "<!-- cairn: allow-secret -->",
-        Syntax::Yaml => "# cairn: allow-secret",
+        Syntax::Markdown(_) => "`<!-- cairn: allow-secret -->`",
+        Syntax::Yaml => "`# cairn: allow-secret`",
+        Syntax::Text => "a comment holding `cairn: allow-secret`",
     };
     let mut out = Vec::new();
     let mut fence: Option<(u8, usize)> = None;
@@ -191,6 +230,7 @@ fn scan_file(text: &str, file: &str, syntax: Syntax) -> Vec<Diagnostic> {
         let line = line.trim_end_matches(['\n', '\r']);
         let kind = match syntax {
             Syntax::Yaml => LineKind::Data,
+            Syntax::Text => LineKind::Code,
             Syntax::Markdown(body) if number < body => LineKind::Data,
             Syntax::Markdown(_) => {
                 let was_code = fence.is_some();
@@ -222,7 +262,7 @@ fn scan_file(text: &str, file: &str, syntax: Syntax) -> Vec<Diagnostic> {
                 file,
                 Some(number),
                 format!(
-                    "possible secret: looks like {what} ({shown}); if it is not a secret, add `{marker}` to the line"
+                    "possible secret: looks like {what} ({shown}); if it is not a secret, add {marker} to the line"
                 ),
             ));
         }
@@ -956,6 +996,44 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn published_scripts_and_configs_are_scanned_as_code() {
+        assert_eq!(
+            published_syntax("content/runbooks/reset.ps1"),
+            Some(Syntax::Text)
+        );
+        assert_eq!(published_syntax("static/vpn/ACME.OVPN"), Some(Syntax::Text));
+        assert_eq!(published_syntax("static/cfg/app.yml"), Some(Syntax::Yaml));
+        for web in [
+            "static/js/app.min.js",
+            "static/site.css",
+            "content/a/b.svg",
+            "static/x.png",
+            "static/noext",
+        ] {
+            assert_eq!(published_syntax(web), None, "{web}");
+        }
+        let d = scan_file(
+            "$user = \"svc-backup\"\n$password = \"Winter2024!\"\n",
+            "static/scripts/backup.ps1",
+            Syntax::Text,
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(2));
+        assert!(
+            d[0].message
+                .contains("a comment holding `cairn: allow-secret`"),
+            "{}",
+            d[0].message
+        );
+        let quiet = scan_file(
+            "# Reset a password\n$password = Read-Host -AsSecureString\n$pw = \"Winter2024!\" # cairn: allow-secret\n",
+            "static/scripts/reset.ps1",
+            Syntax::Text,
+        );
+        assert!(quiet.is_empty(), "{quiet:?}");
     }
 
     #[test]
