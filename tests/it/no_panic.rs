@@ -83,6 +83,15 @@ fn check_dir(site: &Path) -> Vec<Diagnostic> {
             assert_ne!(d.line, Some(0), "lines count from 1: {d:?}");
             assert!(!d.message.trim().is_empty(), "empty message: {d:?}");
         }
+        // Both printers take whatever the messages hold; JSON stays JSON.
+        let text = cairn::diag::to_text(&report.diagnostics, true);
+        assert!(report.diagnostics.is_empty() || !text.is_empty());
+        let json: serde_json::Value =
+            serde_json::from_str(&cairn::diag::to_json(&report.diagnostics))
+                .expect("to_json prints JSON");
+        let listed = json["errors"].as_array().map_or(0, Vec::len)
+            + json["warnings"].as_array().map_or(0, Vec::len);
+        assert_eq!(listed, report.diagnostics.len());
         all.extend(report.diagnostics);
     }
     all
