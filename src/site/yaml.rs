@@ -637,3 +637,230 @@ mod tests {
         assert!(err.message.contains("too deep"), "{}", err.message);
     }
 }
+
+/// The line map against YAML whose every key's line is known because the test
+/// wrote it: block and flow mappings and sequences nested in any order, comments,
+/// blank lines, block scalars, quoted keys, CRLF, an explicit `---`.
+#[cfg(test)]
+mod line_map_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Node {
+        Word(String),
+        Quoted(String),
+        Literal(Vec<String>),
+        Map {
+            flow: bool,
+            entries: Vec<(String, bool, Node)>,
+        },
+        Seq {
+            flow: bool,
+            items: Vec<Node>,
+        },
+    }
+
+    fn node() -> impl Strategy<Value = Node> {
+        let leaf = prop_oneof![
+            "[a-z][a-z0-9 -]{0,8}[a-z]".prop_map(Node::Word),
+            "[a-zA-Z0-9 :#,\\[\\]{}-]{0,10}".prop_map(Node::Quoted),
+            prop::collection::vec("[a-z ]{1,10}", 1..4).prop_map(Node::Literal),
+        ];
+        leaf.prop_recursive(5, 48, 5, |inner| {
+            prop_oneof![
+                (
+                    any::<bool>(),
+                    prop::collection::btree_map("[a-z]{1,6}", (any::<bool>(), inner.clone()), 0..5)
+                )
+                    .prop_map(|(flow, m)| Node::Map {
+                        flow,
+                        entries: m.into_iter().map(|(k, (q, v))| (k, q, v)).collect(),
+                    }),
+                (any::<bool>(), prop::collection::vec(inner, 0..4))
+                    .prop_map(|(flow, items)| Node::Seq { flow, items }),
+            ]
+        })
+    }
+
+    struct Writer {
+        out: String,
+        expected: Vec<(Vec<String>, usize)>,
+        noise: std::vec::IntoIter<u8>,
+    }
+
+    impl Writer {
+        fn line(&self) -> usize {
+            self.out.matches('\n').count() + 1
+        }
+
+        /// Sometimes a comment or a blank line between block entries.
+        fn noise(&mut self, pad: &str) {
+            match self.noise.next().unwrap_or(0) % 6 {
+                0 => self.out.push_str(&format!("{pad}# note: x\n")),
+                1 => self.out.push('\n'),
+                _ => {}
+            }
+        }
+
+        fn key(&mut self, path: &[String], key: &str, quoted: bool) {
+            self.expected.push((path.to_vec(), self.line()));
+            if quoted {
+                self.out.push_str(&format!("\"{key}\""));
+            } else {
+                self.out.push_str(key);
+            }
+        }
+
+        fn flow(&mut self, node: &Node, path: &mut Vec<String>) {
+            match node {
+                Node::Word(w) => self.out.push_str(w),
+                Node::Quoted(q) => self.out.push_str(&format!("\"{q}\"")),
+                Node::Literal(lines) => self.out.push_str(&format!("\"{}\"", lines.join(" "))),
+                Node::Map { entries, .. } => {
+                    self.out.push('{');
+                    for (i, (k, q, v)) in entries.iter().enumerate() {
+                        if i > 0 {
+                            self.out.push_str(", ");
+                        }
+                        path.push(k.clone());
+                        self.key(path, k, *q);
+                        self.out.push_str(": ");
+                        self.flow(v, path);
+                        path.pop();
+                    }
+                    self.out.push('}');
+                }
+                Node::Seq { items, .. } => {
+                    self.out.push('[');
+                    for (i, v) in items.iter().enumerate() {
+                        if i > 0 {
+                            self.out.push_str(", ");
+                        }
+                        path.push(i.to_string());
+                        self.flow(v, path);
+                        path.pop();
+                    }
+                    self.out.push(']');
+                }
+            }
+        }
+
+        /// A value after `key:` or `- ` in block context, at `indent`.
+        fn block_value(&mut self, node: &Node, indent: usize, path: &mut Vec<String>) {
+            match node {
+                Node::Map {
+                    flow: false,
+                    entries,
+                } if !entries.is_empty() => {
+                    self.out.push('\n');
+                    self.block_map(entries, indent, path);
+                }
+                Node::Seq { flow: false, items } if !items.is_empty() => {
+                    self.out.push('\n');
+                    self.block_seq(items, indent, path);
+                }
+                Node::Literal(lines) => {
+                    self.out.push_str(" |\n");
+                    for l in lines {
+                        self.out.push_str(&format!("{}{l}\n", " ".repeat(indent)));
+                    }
+                    // The caller adds a newline after each value; a literal ends with one.
+                    self.out.pop();
+                }
+                other => {
+                    self.out.push(' ');
+                    self.flow(other, path);
+                }
+            }
+        }
+
+        fn block_map(
+            &mut self,
+            entries: &[(String, bool, Node)],
+            indent: usize,
+            path: &mut Vec<String>,
+        ) {
+            let pad = " ".repeat(indent);
+            for (k, q, v) in entries {
+                self.noise(&pad);
+                self.out.push_str(&pad);
+                path.push(k.clone());
+                self.key(path, k, *q);
+                self.out.push(':');
+                self.block_value(v, indent + 2, path);
+                self.out.push('\n');
+                path.pop();
+            }
+        }
+
+        fn block_seq(&mut self, items: &[Node], indent: usize, path: &mut Vec<String>) {
+            let pad = " ".repeat(indent);
+            for (i, v) in items.iter().enumerate() {
+                self.noise(&pad);
+                self.out.push_str(&pad);
+                self.out.push('-');
+                path.push(i.to_string());
+                // An item whose value is a block collection or block scalar on
+                // the next lines maps to where that starts (yaml-rust2 marks the
+                // content, not the `-`); the keys inside are checked one by one.
+                let nested = matches!(v, Node::Map { flow: false, entries } if !entries.is_empty())
+                    || matches!(v, Node::Seq { flow: false, items } if !items.is_empty())
+                    || matches!(v, Node::Literal(_));
+                if !nested {
+                    self.expected.push((path.clone(), self.line()));
+                }
+                self.block_value(v, indent + 2, path);
+                self.out.push('\n');
+                path.pop();
+            }
+        }
+    }
+
+    proptest! {
+        // A fixed seed keeps CI reproducible; PROPTEST_RNG_SEED explores.
+        #![proptest_config({
+            let env = ProptestConfig::default();
+            ProptestConfig {
+                cases: if std::env::var_os("PROPTEST_CASES").is_some() { env.cases } else { 256 },
+                rng_seed: match env.rng_seed {
+                    proptest::test_runner::RngSeed::Random => proptest::test_runner::RngSeed::Fixed(0x11e5),
+                    seed => seed,
+                },
+                failure_persistence: None,
+                ..env
+            }
+        })]
+
+        #[test]
+        fn every_key_maps_to_the_line_it_was_written_on(
+            root in prop::collection::btree_map("[a-z]{1,6}", (any::<bool>(), node()), 1..6),
+            noise in prop::collection::vec(any::<u8>(), 64),
+            start in any::<bool>(),
+            crlf in any::<bool>(),
+            first_line in 1usize..4,
+        ) {
+            let entries: Vec<(String, bool, Node)> =
+                root.into_iter().map(|(k, (q, v))| (k, q, v)).collect();
+            let mut w = Writer { out: String::new(), expected: Vec::new(), noise: noise.into_iter() };
+            if start {
+                w.out.push_str("--- # the document\n");
+            }
+            w.block_map(&entries, 0, &mut Vec::new());
+            let text = if crlf { w.out.replace('\n', "\r\n") } else { w.out.clone() };
+            // What libyaml refuses is not this property's business.
+            prop_assume!(serde_yaml::from_str::<serde_yaml::Value>(&text).is_ok());
+            let (lines, _) = map_lines(&text, first_line);
+            for (path, line) in &w.expected {
+                let p: Vec<&str> = path.iter().map(String::as_str).collect();
+                prop_assert_eq!(
+                    lines.line(&p),
+                    Some(line + first_line - 1),
+                    "{:?} in\n{}",
+                    path,
+                    w.out
+                );
+            }
+        }
+    }
+}
