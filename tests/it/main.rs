@@ -7,5 +7,5 @@ mod check;
 mod common;
 mod corpus;
 mod no_panic;
-mod serve;
 mod search;
+mod serve;

@@ -1,7 +1,19 @@
 //! No input whatever makes cairn panic (issue 4): bounded property tests over
 //! arbitrary and mutated YAML, front matter and markdown, run through the
 //! library's `cairn::check` (no process spawn, so hundreds of sites a second).
-//! Every diagnostic must name a file and a line ≥ 1 when it gives one.
+//! Every diagnostic must name a file (relative, `/`) and a line ≥ 1 when it
+//! gives one, and both printers must take it.
+//!
+//! - `arbitrary_bytes_in_any_file`: any bytes, UTF-8 or not, as any one file;
+//! - `mutated_fixture_files`: the base fixture with fragments inserted, spans
+//!   deleted or repeated, bytes flipped, CRLF, a BOM, tabs;
+//! - `structured_yaml_data`, `pages_with_odd_front_matter_and_markdown`: YAML
+//!   shaped like the schema (its keys, anchors, aliases, merge keys, extra
+//!   documents, deep nesting), as data files and as front matter over markdown;
+//! - `semantic::`: sites that parse, with edge values (hours across midnight,
+//!   huge durations, far dates, cycles, unknown and duplicate ids);
+//! - `trees::`: random content trees and links between them;
+//! - `builds::`: valid sites with edge values through the whole build.
 //!
 //! Inputs that once found a bug live under `tests/fixtures/regressions/NAME/`:
 //! each folder is laid over `tests/fixtures/base` and checked the same way, and an
