@@ -720,6 +720,15 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             "front matter opened with `---` is never closed by a `---` line",
         )),
     }
+    if text.trim_start_matches('\u{feff}').starts_with("+++") && body_start == 0 {
+        // Hugo's TOML front matter would otherwise be read as the page's text.
+        diags.push(Diagnostic::new(
+            Code::FrontMatter,
+            &source,
+            Some(1),
+            "TOML front matter (`+++`) is not read: write YAML between `---` lines",
+        ));
+    }
     if front.title.is_none() && !is_section && diags.is_empty() {
         diags.push(Diagnostic::new(
             Code::InvalidValue,
@@ -757,6 +766,21 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error_at_line_one() {
         assert_eq!(split_front_matter("---\ntitle: A\n# Body\n"), Err(1));
+    }
+
+    #[test]
+    fn toml_front_matter_is_named_not_read_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "+++\ntitle = \"A\"\n+++\nBody\n",
+        )
+        .unwrap();
+        let (_, diags) = parse_page(dir.path(), "a.md");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::FrontMatter);
+        assert!(diags[0].message.contains("TOML"), "{}", diags[0].message);
     }
 
     #[test]
