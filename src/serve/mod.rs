@@ -78,7 +78,7 @@ fn bind(bind: &str, port: u16) -> Result<TcpListener> {
 /// The URL to print: loopback when listening on loopback or on every address.
 fn url_of(addr: SocketAddr) -> String {
     let ip = addr.ip();
-    if ip.is_loopback() || ip.is_unspecified() {
+    if (ip.is_loopback() && ip.is_ipv4()) || ip.is_unspecified() {
         format!("http://127.0.0.1:{}/", addr.port())
     } else if ip.is_ipv6() {
         format!("http://[{ip}]:{}/", addr.port())
@@ -353,6 +353,7 @@ mod tests {
             url_of("192.168.1.2:81".parse().unwrap()),
             "http://192.168.1.2:81/"
         );
+        assert_eq!(url_of("[::1]:81".parse().unwrap()), "http://[::1]:81/");
     }
 
     #[test]

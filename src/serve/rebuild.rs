@@ -1,15 +1,22 @@
-//! Building into memory, in full or for an edited page only.
+//! Building into memory, in full or for edited pages only.
 //!
 //! A full build is `crate::build` with a map for a sink. The incremental path
 //! is taken only when every change is an edit of an existing markdown page
-//! (not a section's `_index.md`) whose front matter still parses, keeps its
-//! title and audience: that page is re-read into the cached [`Site`], every
-//! check runs again over the whole site (a broken link elsewhere must still
-//! be caught), and only the outputs that can show the page are re-rendered:
-//! the page itself, every list page (home, sections, matrix, review, search,
-//! parties, 404), the pages of the systems it names before and after the edit,
-//! plus the search index, the theme's assets and the sitemap. Anything else
-//! (YAML, templates, static files, a new or deleted page) is a full rebuild.
+//! (not a section's `_index.md`) whose front matter still parses and keeps
+//! its title field and audience: the page is re-read into the cached [`Site`]
+//! exactly as `load_site` would (a unit test compares the two), every check
+//! runs again over the whole site (a link elsewhere to a heading that is gone
+//! must still fail) while the touched outputs render in parallel:
+//!
+//! - a body-only edit: the page and the section pages above it;
+//! - a title or front-matter edit: also the home page, the review queue and
+//!   the pages of the systems it names, before and after the edit.
+//!
+//! Theme assets and the sitemap are rendered every time. The search index is
+//! rebuilt right after the pages are served ([`Builder::refresh_search`]).
+//! Anything else (YAML, templates, static files, a new, deleted or moved
+//! page, an audience change, a rescan) is a full rebuild. Unit tests check
+//! that an incremental rebuild serves byte-for-byte what a full one does.
 
 use super::http::Files;
 use crate::diag::{self, Diagnostic};
@@ -279,6 +286,7 @@ impl Builder {
         // Every check runs over the whole site while the touched pages render.
         let (diagnostics, rendered) = rayon::join(
             || {
+                let t = std::time::Instant::now();
                 let mut d = cache_ref.load_diags.clone();
                 d.extend(check::check_site(
                     &cache_ref.site,
@@ -288,9 +296,25 @@ impl Builder {
                     check::promote_for_client_build(&mut d);
                 }
                 diag::sort(&mut d);
+                if timings {
+                    eprintln!(
+                        "    check        {:>8.1} ms",
+                        t.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
                 d
             },
-            || render_touched(cache_ref, audience, today),
+            || {
+                let t = std::time::Instant::now();
+                let r = render_touched(cache_ref, audience, today);
+                if timings {
+                    eprintln!(
+                        "    view+render  {:>8.1} ms",
+                        t.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                r
+            },
         );
         lap("check+render");
         if diagnostics.iter().any(|d| d.is_error() || strict) {
