@@ -46,6 +46,27 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// For readers: whole days, hours and minutes, largest first (`4h 30m`, `1d 2h`).
+    pub fn human(self) -> String {
+        let (d, h, m) = (
+            self.minutes / (24 * 60),
+            self.minutes / 60 % 24,
+            self.minutes % 60,
+        );
+        let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, unit)| format!("{n}{unit}"))
+            .collect();
+        if parts.is_empty() {
+            "0m".into()
+        } else {
+            parts.join(" ")
+        }
+    }
+}
+
 /// The largest whole unit that divides the value, so `90m` shows as `90m`, `120m` as `2h`.
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,6 +121,14 @@ impl Serialize for Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn human_form_splits_into_units() {
+        assert_eq!(Duration::from_minutes(270).human(), "4h 30m");
+        assert_eq!(Duration::from_minutes(26 * 60).human(), "1d 2h");
+        assert_eq!(Duration::from_minutes(15).human(), "15m");
+        assert_eq!(Duration::from_minutes(0).human(), "0m");
+    }
 
     #[test]
     fn parses_each_unit() {

@@ -143,7 +143,7 @@ fn level<'a>(l: &'a LadderLevel<'a>) -> LevelCtx<'a> {
             .collect::<Vec<_>>()
             .join(" "),
         after: (l.level > 1).then(|| l.after.to_string()),
-        after_total: (l.level > 1).then(|| l.after_total.to_string()),
+        after_total: (l.level > 1).then(|| l.after_total.human()),
         respond_within: l.respond_within.map(|d| d.to_string()),
     }
 }

@@ -32,7 +32,14 @@ impl Browser {
     /// Load `url`, let scripts run for a few seconds of virtual time, dump the DOM.
     fn open(&self, url: &str, extra: &[&str]) -> Page {
         let profile = tempfile::tempdir().unwrap();
-        let out = Command::new(&self.exe)
+        // A page served by `cairn serve` keeps a live-reload request open, and
+        // virtual time only advances when the network is idle: wait real time there.
+        let wait = if url.starts_with("http") {
+            "--timeout=6000"
+        } else {
+            "--virtual-time-budget=5000"
+        };
+        let mut child = Command::new(&self.exe)
             .args([
                 "--headless",
                 "--no-sandbox",
@@ -44,17 +51,38 @@ impl Browser {
                 "--no-first-run",
                 "--enable-logging=stderr",
                 "--v=0",
-                "--virtual-time-budget=5000",
+                wait,
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args(extra)
             .arg("--dump-dom")
             .arg(url)
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        let read = |mut r: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let stdout = read(Box::new(child.stdout.take().unwrap()));
+        let stderr = read(Box::new(child.stderr.take().unwrap()));
+        // Never let a stuck browser hang CI: a page gets a minute at most.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.wait();
         Page {
-            dom: String::from_utf8_lossy(&out.stdout).into_owned(),
-            console: String::from_utf8_lossy(&out.stderr).into_owned(),
+            dom: stdout.join().unwrap_or_default(),
+            console: stderr.join().unwrap_or_default(),
         }
     }
 }
