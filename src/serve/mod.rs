@@ -309,7 +309,19 @@ fn watch_loop(
                 String::new()
             }
         );
-        let outcome = builder.rebuild(&burst.paths, burst.rescan);
+        // A bug in a stage must not end the watching: report it, start afresh.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            builder.rebuild(&burst.paths, burst.rescan)
+        }))
+        .unwrap_or_else(|_| {
+            builder.forget();
+            Outcome::Failed {
+                text:
+                    "error: internal error while rebuilding (a bug in cairn); save again to retry\n"
+                        .into(),
+                diagnostics: Vec::new(),
+            }
+        });
         report(&outcome, started.elapsed(), false);
         let ok = matches!(outcome, Outcome::Built { .. });
         publish(shared, outcome);
@@ -327,7 +339,13 @@ fn watch_loop(
         }
         if ok && carry.is_none() {
             let started = Instant::now();
-            if let Some(files) = builder.refresh_search() {
+            let refreshed =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.refresh_search()))
+                    .unwrap_or_else(|_| {
+                        builder.forget();
+                        None
+                    });
+            if let Some(files) = refreshed {
                 shared.publish_quiet(files);
                 eprintln!("Search index updated in {}", ms(started.elapsed()));
             }

@@ -93,8 +93,9 @@ impl Builder {
         Builder { opts, cache: None }
     }
 
-    pub fn options(&self) -> &Options {
-        &self.opts
+    /// Drop the cached site: the next rebuild is a full one.
+    pub fn forget(&mut self) {
+        self.cache = None;
     }
 
     fn render_options(&self, only: Option<HashSet<String>>) -> RenderOptions {
