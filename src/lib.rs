@@ -123,18 +123,7 @@ impl Stopwatch {
 /// Load and check, nothing written.
 pub fn check(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
-    let (site, mut diagnostics) = site::load_site(&opts.site)?;
-    clock.lap("load");
-    let audience = opts.audience.unwrap_or(site.config.audience);
-    diagnostics.extend(check::check_site(
-        &site,
-        &check::CheckOptions {
-            audience,
-            today: opts.today,
-        },
-    ));
-    diag::sort(&mut diagnostics);
-    clock.lap("check");
+    let (_site, audience, diagnostics) = load_and_check(opts, &mut clock)?;
     Ok(Report {
         diagnostics,
         audience: Some(audience),
@@ -143,9 +132,12 @@ pub fn check(opts: &Options) -> Result<Report> {
     })
 }
 
-/// Load, check, and when clean render and write the site for one audience.
-pub fn build(opts: &Options) -> Result<Report> {
-    let mut clock = Stopwatch::new();
+/// The first two stages every run shares: load the site and check it for the
+/// run's audience (sorted diagnostics; load problems included).
+fn load_and_check(
+    opts: &Options,
+    clock: &mut Stopwatch,
+) -> Result<(site::Site, Audience, Vec<Diagnostic>)> {
     let (site, mut diagnostics) = site::load_site(&opts.site)?;
     clock.lap("load");
     let audience = opts.audience.unwrap_or(site.config.audience);
@@ -156,12 +148,20 @@ pub fn build(opts: &Options) -> Result<Report> {
             today: opts.today,
         },
     ));
+    diag::sort(&mut diagnostics);
+    clock.lap("check");
+    Ok((site, audience, diagnostics))
+}
+
+/// Load, check, and when clean render and write the site for one audience.
+pub fn build(opts: &Options) -> Result<Report> {
+    let mut clock = Stopwatch::new();
+    let (site, audience, mut diagnostics) = load_and_check(opts, &mut clock)?;
     if audience == Audience::Client {
         // A secret must never reach a client, whatever `check` tolerates.
         check::promote_for_client_build(&mut diagnostics);
+        diag::sort(&mut diagnostics);
     }
-    diag::sort(&mut diagnostics);
-    clock.lap("check");
     let mut report = Report {
         diagnostics,
         audience: Some(audience),
