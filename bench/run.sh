@@ -86,7 +86,8 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'
 }
 
-dir_bytes() { if [ -e "$1" ]; then du -sb "$1" | cut -f1; else echo 0; fi; }
+# total size of the regular files below $1 (folders not counted, so ext4 and tmpfs agree)
+dir_bytes() { if [ -e "$1" ]; then find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; else echo 0; fi; }
 count_files() { if [ -d "$1" ]; then find "$1" -type f | wc -l | tr -d ' '; else echo 0; fi; }
 count_pages() { if [ -d "$1" ]; then find "$1" -name index.html -type f | wc -l | tr -d ' '; else echo 0; fi; }
 
@@ -127,7 +128,7 @@ measure() {
 
 ROWS=()  # markdown table rows
 NOTES=() # extra lines printed under the table
-declare -A WALL RSS
+declare -A WALL RSS CPU
 
 # add_row TOOL COMMAND N WALL CPU RSS PAGES BYTES SEARCH FIRSTQ NOTE
 add_row() {
@@ -187,7 +188,7 @@ PY
     log "== cairn build ($N)"
     # shellcheck disable=SC2016 # expanded later by eval in measure
     measure "cairn-build-$N" "0" 'rm -rf "$PUB"' -- "$CAIRN" build "$SITE" --out "$PUB"
-    WALL[cairn-$N]=$M_WALL RSS[cairn-$N]=$M_RSS
+    WALL[cairn-$N]=$M_WALL RSS[cairn-$N]=$M_RSS CPU[cairn-$N]=$M_CPU
     if [ "$M_WALL" != FAIL ]; then
         pages=$(count_pages "$PUB")
         bytes=$(dir_bytes "$PUB")
@@ -221,7 +222,7 @@ PY
     note=""
     [ -n "$M_RC" ] && [ "$M_RC" != 0 ] && note="exit $M_RC"
     add_row cairn "cairn check" "$N" "$M_WALL" "$M_CPU" "$M_RSS" - - - - "$note"
-    WALL[check-$N]=$M_WALL
+    WALL[check-$N]=$M_WALL CPU[check-$N]=$M_CPU
 
     # One extra build with --timings, for the phase breakdown (not measured).
     if "$CAIRN" build "$SITE" --out "$OUT/timings-public-$N" --timings >"$OUT/timings-$N.txt" 2>&1; then
@@ -238,7 +239,7 @@ PY
         # shellcheck disable=SC2016 # expanded later by eval in measure
         measure "hugo-$N" "0" 'rm -rf "$HS/public" "$HS/resources"' -- \
             hugo --source "$HS" --contentDir "$SITE/content" --destination "$HS/public" --quiet
-        WALL[hugo-$N]=$M_WALL RSS[hugo-$N]=$M_RSS
+        WALL[hugo-$N]=$M_WALL RSS[hugo-$N]=$M_RSS CPU[hugo-$N]=$M_CPU
         if [ "$M_WALL" != FAIL ]; then
             add_row hugo "hugo" "$N" "$M_WALL" "$M_CPU" "$M_RSS" "$(count_pages "$HS/public")" \
                 "$(dir_bytes "$HS/public")" "-" "-" "no search"
@@ -298,19 +299,19 @@ mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/d
     echo "Toolchain: $(rustc --version 2>/dev/null || echo 'rustc ?')$( [ -n "$HAVE_HUGO" ] && echo "; $(hugo version 2>/dev/null | awk '{print $1, $2}')" )$( [ -n "$HAVE_MDBOOK" ] && echo "; $(mdbook --version 2>/dev/null)" )."
     echo "Corpus: \`cairn-gen-corpus --runbooks N --systems $SYSTEMS --seed $SEED\`; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH."
     echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the output directory is removed before each run."
-    echo "Search index bytes: \`du -sb OUT/search\` (includes the search page itself); first query: bytes a browser loads (search page, its CSS/JS, meta.js, the shards and the first 20 result docs) before the first results of a one-word query, median (max) over the words in bench/first_query.py; details in bench/out/first-query-N.txt."
+    echo "Output and search index: bytes of the files under OUT/ and OUT/search/ (the search page included); first query: bytes a browser loads (search page, its CSS/JS, meta.js, the shards and the first 20 result docs) before the first results of a one-word query, median (max) over the words in bench/first_query.py; details in bench/out/first-query-N.txt."
     echo
     echo "| Tool | Command | Runbooks | Wall s | CPU s | Peak RSS MiB | Pages (index.html) | Output MiB | Search index (OUT/search/) | First query | Notes |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
     if [ "$FIRST" != "$LAST" ]; then
-        echo "- cairn build wall, ${LAST}/${FIRST} runbooks: $(ratio "${WALL[cairn-$LAST]:-}" "${WALL[cairn-$FIRST]:-}")x (input grows $(ratio "$LAST" "$FIRST")x)"
-        echo "- cairn check wall, ${LAST}/${FIRST} runbooks: $(ratio "${WALL[check-$LAST]:-}" "${WALL[check-$FIRST]:-}")x"
+        echo "- cairn build, ${LAST}/${FIRST} runbooks: wall $(ratio "${WALL[cairn-$LAST]:-}" "${WALL[cairn-$FIRST]:-}")x, CPU $(ratio "${CPU[cairn-$LAST]:-}" "${CPU[cairn-$FIRST]:-}")x (input grows $(ratio "$LAST" "$FIRST")x)"
+        echo "- cairn check, ${LAST}/${FIRST} runbooks: wall $(ratio "${WALL[check-$LAST]:-}" "${WALL[check-$FIRST]:-}")x, CPU $(ratio "${CPU[check-$LAST]:-}" "${CPU[check-$FIRST]:-}")x"
     fi
     for N in $SIZES; do
         if [ -n "$HAVE_HUGO" ]; then
-            echo "- $N runbooks: cairn/hugo wall $(ratio "${WALL[cairn-$N]:-}" "${WALL[hugo-$N]:-}"), peak RSS $(ratio "${RSS[cairn-$N]:-}" "${RSS[hugo-$N]:-}")"
+            echo "- $N runbooks: cairn/hugo wall $(ratio "${WALL[cairn-$N]:-}" "${WALL[hugo-$N]:-}"), CPU $(ratio "${CPU[cairn-$N]:-}" "${CPU[hugo-$N]:-}"), peak RSS $(ratio "${RSS[cairn-$N]:-}" "${RSS[hugo-$N]:-}")"
         fi
         if [ -n "$HAVE_MDBOOK" ]; then
             echo "- $N runbooks: cairn/mdbook wall $(ratio "${WALL[cairn-$N]:-}" "${WALL[mdbook-$N]:-}"), peak RSS $(ratio "${RSS[cairn-$N]:-}" "${RSS[mdbook-$N]:-}")"
