@@ -26,23 +26,64 @@ use index::{Doc, Index, weights as w};
 /// Snippet text kept per document (characters): bounds the index at 10,000 runbooks.
 pub const SNIPPET_CHARS: usize = 1200;
 
+/// FxHash (as rustc's): the index hashes every word of every page, and
+/// SipHash's flooding resistance buys nothing on a site's own content.
+#[derive(Default, Clone, Copy)]
+pub struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+
 /// Term → summed field weight within one document.
 #[derive(Default)]
-struct Weights(HashMap<String, u32>);
+struct Weights(FxMap<String, u32>);
 
 impl Weights {
     /// Each term of `text` gets `per` per occurrence, at most `cap` for this field.
     fn field(&mut self, text: &str, per: u32, cap: u32) {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        text::terms(text, |t| {
-            if let Some(c) = counts.get_mut(t) {
-                *c += 1;
-            } else {
-                counts.insert(t.to_string(), 1);
-            }
-        });
+        let norm = text::normalize(text);
+        let mut counts: FxMap<&str, u32> =
+            FxMap::with_capacity_and_hasher(norm.len() / 24, Default::default());
+        text::terms_of(&norm, |t| *counts.entry(t).or_insert(0) += 1);
         for (t, c) in counts {
-            *self.0.entry(t).or_insert(0) += (c * per).min(cap);
+            let add = c.saturating_mul(per).min(cap);
+            match self.0.get_mut(t) {
+                Some(w) => *w += add,
+                None => {
+                    self.0.insert(t.to_string(), add);
+                }
+            }
         }
     }
 
@@ -71,8 +112,19 @@ fn truncate(s: &str, chars: usize) -> String {
     }
 }
 
+/// Whitespace runs to one space, of about the first [`SNIPPET_CHARS`] characters.
 fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    for (n, w) in s.split_whitespace().enumerate() {
+        if out.len() > 2 * SNIPPET_CHARS {
+            break;
+        }
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Every document of the view with its weighted terms, in document order.
@@ -105,6 +157,11 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
         };
         (doc, wt)
     });
+    // Lookups by id, once: `view.system` scans, and this runs for every page.
+    let by_id: FxMap<&str, &crate::audience::SystemView> =
+        view.systems.iter().map(|s| (s.id, s)).collect();
+    let party_by_id: FxMap<&str, &crate::audience::PartyView> =
+        view.parties.iter().map(|p| (p.id, p)).collect();
     let pages = view.pages.par_iter().map(|p| {
         let mut wt = Weights::default();
         wt.field(&p.title, w::TITLE, w::TITLE);
@@ -114,7 +171,7 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
         let mut names = Vec::new();
         for id in &p.front.systems {
             wt.key(id, w::SYSTEM_REF, w::SYSTEM_REF);
-            if let Some(s) = view.system(id) {
+            if let Some(s) = by_id.get(id.as_str()) {
                 wt.field(s.name, w::SYSTEM_REF, w::SYSTEM_REF);
                 names.push(s.name.to_string());
             }
@@ -124,7 +181,17 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
         }
         let description = p.front.description.as_deref().unwrap_or("");
         wt.field(description, w::DESCRIPTION, w::DESCRIPTION);
-        let owner = view.page_owner(p);
+        // As `SiteView::page_owner`: its own owner, else its first system's.
+        let owner_id = match &p.front.owner {
+            Some(o) => Some(o.as_str()),
+            None => p
+                .front
+                .systems
+                .first()
+                .and_then(|id| by_id.get(id.as_str()))
+                .map(|s| s.owner.id),
+        };
+        let owner = owner_id.and_then(|id| party_by_id.get(id));
         if let Some(o) = owner {
             wt.field(o.name, w::OWNER, w::OWNER);
             wt.key(o.id, w::OWNER, w::OWNER);
@@ -195,15 +262,25 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
 /// The index of a view, with shards planned.
 pub fn index(view: &SiteView) -> Index {
     let docs = documents(view);
-    let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-    let mut out_docs = Vec::with_capacity(docs.len());
-    for (n, (doc, wt)) in docs.into_iter().enumerate() {
-        for (term, weight) in wt.0 {
-            postings.entry(term).or_default().push((n as u32, weight));
+    // Terms borrowed from the documents' maps: one allocation per distinct term.
+    let mut ids: FxMap<&str, usize> = FxMap::default();
+    let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
+    for (n, (_, wt)) in docs.iter().enumerate() {
+        for (term, &weight) in &wt.0 {
+            let id = *ids.entry(term.as_str()).or_insert_with(|| {
+                lists.push(Vec::new());
+                lists.len() - 1
+            });
+            lists[id].push((n as u32, weight));
         }
-        out_docs.push(doc);
     }
-    let postings: BTreeMap<String, Vec<(u32, u32)>> = postings.into_iter().collect();
+    let mut terms: Vec<(&str, usize)> = ids.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let postings: BTreeMap<String, Vec<(u32, u32)>> = terms
+        .into_iter()
+        .map(|(t, id)| (t.to_string(), std::mem::take(&mut lists[id])))
+        .collect();
+    let out_docs: Vec<Doc> = docs.into_iter().map(|(d, _)| d).collect();
     let sizes: Vec<(&str, usize)> = postings
         .par_iter()
         .map(|(t, list)| (t.as_str(), index::entry_json(t, list).len()))

@@ -22,11 +22,43 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 pub fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.binary_search(&w).is_ok()
+    // A `match` (the compiler switches on length first): this runs for every word indexed.
+    matches!(
+        w,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "for"
+            | "from"
+            | "has"
+            | "have"
+            | "in"
+            | "is"
+            | "it"
+            | "its"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "this"
+            | "to"
+            | "was"
+            | "were"
+            | "will"
+            | "with"
+    )
 }
 
 /// NFKD, lowercase, combining marks dropped.
 pub fn normalize(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let decomposed: String = s.nfkd().collect();
     decomposed
         .to_lowercase()
@@ -36,81 +68,89 @@ pub fn normalize(s: &str) -> String {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || c.is_numeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphabetic() || c.is_numeric()
+    }
 }
 
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '_' | '.')
 }
 
-/// Chains of an already normalized string: each is its words in order.
-/// A chain of one word is a plain word.
-pub fn chains(norm: &str) -> Vec<Vec<&str>> {
-    let mut out: Vec<Vec<&str>> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    let bytes: Vec<(usize, char)> = norm.char_indices().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (start, c) = bytes[i];
+/// Calls `f(words, whole)` for each chain of an already normalized string, in
+/// order: its words, and the chain as written (`entra-id`). A chain of one
+/// word is a plain word (`whole` is that word).
+pub fn for_each_chain<'a>(norm: &'a str, mut f: impl FnMut(&[&'a str], &'a str)) {
+    let mut words: Vec<&'a str> = Vec::new();
+    let mut chain_start = 0;
+    let mut word_start: Option<usize> = None;
+    let mut after_joiner = false;
+    let mut flush = |words: &mut Vec<&'a str>, chain_start: usize| {
+        if let Some(last) = words.last() {
+            let end = last.as_ptr() as usize - norm.as_ptr() as usize + last.len();
+            f(words, &norm[chain_start..end]);
+            words.clear();
+        }
+    };
+    for (i, c) in norm.char_indices() {
         if is_word_char(c) {
-            let mut j = i;
-            while j < bytes.len() && is_word_char(bytes[j].1) {
-                j += 1;
+            if word_start.is_none() {
+                if !after_joiner {
+                    chain_start = i;
+                }
+                word_start = Some(i);
+                after_joiner = false;
             }
-            let end = bytes.get(j).map_or(norm.len(), |b| b.0);
-            current.push(&norm[start..end]);
-            // A single joiner followed by a word char continues the chain.
-            let continues =
-                j + 1 < bytes.len() && is_joiner(bytes[j].1) && is_word_char(bytes[j + 1].1);
-            if continues {
-                i = j + 1;
+        } else if let Some(ws) = word_start.take() {
+            words.push(&norm[ws..i]);
+            if is_joiner(c) {
+                after_joiner = true;
             } else {
-                out.push(std::mem::take(&mut current));
-                i = j;
+                flush(&mut words, chain_start);
             }
-        } else {
-            i += 1;
+        } else if after_joiner {
+            after_joiner = false;
+            flush(&mut words, chain_start);
         }
     }
-    if !current.is_empty() {
-        out.push(current);
+    if let Some(ws) = word_start {
+        words.push(&norm[ws..]);
     }
-    out
+    flush(&mut words, chain_start);
 }
 
-/// The text of a chain as one term: `entra-id` (joiners as written).
-pub fn chain_term<'a>(norm: &'a str, chain: &[&'a str]) -> &'a str {
-    match (chain.first(), chain.last()) {
-        (Some(first), Some(last)) => {
-            let start = first.as_ptr() as usize - norm.as_ptr() as usize;
-            let end = last.as_ptr() as usize - norm.as_ptr() as usize + last.len();
-            &norm[start..end]
-        }
-        _ => "",
-    }
+/// Chains of an already normalized string: each is its words in order.
+pub fn chains(norm: &str) -> Vec<Vec<&str>> {
+    let mut out = Vec::new();
+    for_each_chain(norm, |words, _| out.push(words.to_vec()));
+    out
 }
 
 fn indexable(t: &str) -> bool {
     !t.is_empty() && t.chars().count() <= MAX_TERM_CHARS
 }
 
-/// Every term of a text, in order, with repeats: each non-stop word, and each
-/// chain of two or more words as a whole.
-pub fn terms(text: &str, mut each: impl FnMut(&str)) {
-    let norm = normalize(text);
-    for chain in chains(&norm) {
-        for w in &chain {
+/// Every term of an already normalized text, in order, with repeats: each
+/// non-stop word, and each chain of two or more words as a whole.
+pub fn terms_of<'a>(norm: &'a str, mut each: impl FnMut(&'a str)) {
+    for_each_chain(norm, |words, whole| {
+        for w in words {
             if indexable(w) && !is_stop_word(w) {
                 each(w);
             }
         }
-        if chain.len() > 1 {
-            let whole = chain_term(&norm, &chain);
-            if indexable(whole) {
-                each(whole);
-            }
+        if words.len() > 1 && indexable(whole) {
+            each(whole);
         }
-    }
+    });
+}
+
+/// [`terms_of`] a text not yet normalized.
+pub fn terms(text: &str, each: impl FnMut(&str)) {
+    let norm = normalize(text);
+    terms_of(&norm, each);
 }
 
 /// One part of a query: all clauses must match (AND).
@@ -125,28 +165,27 @@ pub struct Clause {
 /// Parse a query into clauses. Stop words alone are dropped.
 pub fn query_clauses(q: &str) -> Vec<Clause> {
     let norm = normalize(q);
-    chains(&norm)
-        .into_iter()
-        .filter_map(|chain| {
-            if chain.len() == 1 {
-                let w = chain[0];
-                (indexable(w) && !is_stop_word(w)).then(|| Clause {
-                    term: w.to_string(),
-                    parts: Vec::new(),
-                })
-            } else {
-                let whole = chain_term(&norm, &chain);
-                Some(Clause {
+    let mut out = Vec::new();
+    for_each_chain(&norm, |words, whole| {
+        if words.len() == 1 {
+            if indexable(whole) && !is_stop_word(whole) {
+                out.push(Clause {
                     term: whole.to_string(),
-                    parts: chain
-                        .iter()
-                        .filter(|w| indexable(w) && !is_stop_word(w))
-                        .map(|w| w.to_string())
-                        .collect(),
-                })
+                    parts: Vec::new(),
+                });
             }
-        })
-        .collect()
+        } else {
+            out.push(Clause {
+                term: whole.to_string(),
+                parts: words
+                    .iter()
+                    .filter(|w| indexable(w) && !is_stop_word(w))
+                    .map(|w| w.to_string())
+                    .collect(),
+            });
+        }
+    });
+    out
 }
 
 #[cfg(test)]
@@ -160,10 +199,12 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted() {
+    fn stop_words_are_sorted_and_matched() {
         let mut s = STOP_WORDS.to_vec();
         s.sort_unstable();
         assert_eq!(s, STOP_WORDS);
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("vpn") && !is_stop_word("then"));
     }
 
     #[test]
@@ -190,6 +231,8 @@ mod tests {
             ]
         );
         assert_eq!(all("trailing- dash"), ["trailing", "dash"]);
+        assert_eq!(all("a--b .c d."), ["b", "c", "d"]);
+        assert_eq!(chains("x-y.z w"), [vec!["x", "y", "z"], vec!["w"]]);
     }
 
     #[test]
