@@ -11,7 +11,8 @@ pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
 pub const OVERLAY_CSS: &str = include_str!("overlay.css");
 
 /// Output path (`runbooks/x/index.html`) → bytes.
-pub type Files = HashMap<String, Arc<[u8]>>;
+/// Keys are shared strings so publishing a copy of a 20,000-file site is cheap.
+pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
 
 /// What is served right now: the last good site, and the error of the last
 /// rebuild when it failed.
@@ -147,11 +148,11 @@ pub fn handle(request: Request, shared: &Shared) {
         Target::Internal(name) => internal(request, shared, &name, &url),
         Target::File { key, dir } => {
             let snap = shared.snapshot();
-            if let Some(bytes) = snap.files.get(&key) {
+            if let Some(bytes) = snap.files.get(key.as_str()) {
                 return serve_file(request, shared, &snap, &key, bytes, 200);
             }
             let index = format!("{key}/index.html");
-            if !dir && snap.files.contains_key(&index) {
+            if !dir && snap.files.contains_key(index.as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
                 let path = url.split(['?', '#']).next().unwrap_or("/");
                 let query = url.find('?').map_or("", |i| &url[i..]);

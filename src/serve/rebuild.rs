@@ -150,7 +150,10 @@ impl Builder {
         )?;
         let rendered = collected.into_inner().unwrap_or_else(|e| e.into_inner());
         let render_keys: HashSet<String> = rendered.iter().map(|(k, _)| k.clone()).collect();
-        let mut files: Files = rendered.into_iter().collect();
+        let mut files: Files = rendered
+            .into_iter()
+            .map(|(k, v)| (Arc::from(k), v))
+            .collect();
 
         let root = site
             .root
@@ -167,13 +170,13 @@ impl Builder {
             );
         for (path, rel) in sources {
             if let Some(bytes) = read_inside(&root, &path)? {
-                files.insert(rel, Arc::from(bytes));
+                files.insert(Arc::from(rel), Arc::from(bytes));
             }
         }
         let mut search_keys = HashSet::new();
         for file in search::build_index(&view) {
             search_keys.insert(file.path.clone());
-            files.insert(file.path, Arc::from(file.bytes));
+            files.insert(Arc::from(file.path), Arc::from(file.bytes));
         }
         drop(view);
         let published = Arc::new(files.clone());
@@ -335,7 +338,7 @@ impl Builder {
         };
         for (key, bytes) in files {
             cache.render_keys.insert(key.clone());
-            cache.files.insert(key, bytes);
+            cache.files.insert(Arc::from(key), bytes);
         }
         cache.pending.clear();
         cache.pending_systems.clear();
@@ -361,10 +364,12 @@ impl Builder {
         drop(view);
         let new_keys: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
         for gone in cache.search_keys.difference(&new_keys) {
-            cache.files.remove(gone);
+            cache.files.remove(gone.as_str());
         }
         for file in index {
-            cache.files.insert(file.path, Arc::from(file.bytes));
+            cache
+                .files
+                .insert(Arc::from(file.path), Arc::from(file.bytes));
         }
         cache.search_keys = new_keys;
         cache.search_stale = false;
@@ -580,8 +585,8 @@ mod tests {
         let Outcome::Built { files: full, .. } = Builder::new(opts).full().unwrap() else {
             panic!("full build failed");
         };
-        let mut a: Vec<&String> = inc.keys().collect();
-        let mut b: Vec<&String> = full.keys().collect();
+        let mut a: Vec<&Arc<str>> = inc.keys().collect();
+        let mut b: Vec<&Arc<str>> = full.keys().collect();
         a.sort();
         b.sort();
         assert_eq!(a, b);
