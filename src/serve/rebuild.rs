@@ -9,8 +9,9 @@
 //! must still fail) while the touched outputs render in parallel:
 //!
 //! - a body-only edit: the page and the section pages above it;
-//! - a title or front-matter edit: also the home page, the review queue and
-//!   the pages of the systems it names, before and after the edit.
+//! - a title or front-matter edit: also the review queue, the pages of the
+//!   systems it names before and after the edit, and the home page when the
+//!   page sits in the top folder (the home page lists those).
 //!
 //! Theme assets and the sitemap are rendered every time. The search index is
 //! rebuilt right after the pages are served ([`Builder::refresh_search`]).
@@ -378,8 +379,9 @@ impl Builder {
 }
 
 /// The outputs that can show the pending pages: each page and the sections
-/// listing it; when its title or front matter changed, also the home page,
-/// the review queue and the pages of the systems it names (before and after).
+/// listing it; when its title or front matter changed, also the review queue,
+/// the pages of the systems it names (before and after) and, for a page of
+/// the top folder, the home page.
 /// `None` when a pending page is not in the view any more (full rebuild).
 type Rendered = Result<(usize, Vec<(String, Arc<[u8]>)>)>;
 
@@ -396,7 +398,10 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
         }
     }
     if cache.pending_lists {
-        only.insert("index.html".into());
+        // The home page lists the pages of the top folder only.
+        if cache.pending.iter().any(|rel| !rel.contains('/')) {
+            only.insert("index.html".into());
+        }
         only.insert("review/index.html".into());
         for id in &cache.pending_systems {
             only.insert(format!("systems/{id}/index.html"));
@@ -606,6 +611,15 @@ mod tests {
         // The body only.
         assert_incremental_equals_full(dir.path(), rel, &|t| {
             format!("{t}\nAn edited line.\n\n## A new heading\n")
+        });
+        // A page of the top folder, which the home page lists.
+        std::fs::write(
+            dir.path().join("content/about.md"),
+            "---\ntitle: About\n---\nAbout this site.\n",
+        )
+        .unwrap();
+        assert_incremental_equals_full(dir.path(), "content/about.md", &|t| {
+            t.replacen("title: About", "title: About us", 1)
         });
         // The title, the systems and the review date: every list showing it.
         assert_incremental_equals_full(dir.path(), rel, &|t| {
