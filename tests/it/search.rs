@@ -180,3 +180,32 @@ fn search_js_agrees_with_the_rust_query_on_the_test_vectors() {
     });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn slash_focuses_search_and_arrow_enter_opens_a_result() {
+    let Some(exe) = chromium() else {
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let site = Site::example();
+    assert_eq!(site.build(&[]).code, 0);
+    let out = site.path().join("public");
+    crate::common::copy_dir(
+        &crate::common::fixtures().join("search-keys"),
+        &out.join("keys-test"),
+    );
+    let (dom, log) = dump_dom(
+        &exe,
+        &format!("file://{}/keys-test/index.html", out.display()),
+    );
+    assert!(
+        !dom.contains("FAIL:"),
+        "{}",
+        &dom[dom.find("FAIL:").unwrap_or(0)..]
+    );
+    assert!(
+        dom.contains("Site VPN tunnel down") && !dom.contains("keys-out"),
+        "Enter on the selected result should open the VPN runbook; got:\n{}\n{log}",
+        &dom[..dom.len().min(2000)]
+    );
+}

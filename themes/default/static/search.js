@@ -338,8 +338,7 @@
       return search(q).then(function (r) {
         if (my !== seq) return;
         var list = document.createDocumentFragment();
-        var holder = { appendChild: function (n) { list.appendChild(n); } };
-        return renderList(holder, r.hits, r.words, 0, PAGE, 'search-r').then(function (shown) {
+        return renderList(list, r.hits, r.words, 0, PAGE, 'search-r').then(function (shown) {
           if (my !== seq) return;
           results.textContent = '';
           results.appendChild(list);
@@ -349,6 +348,7 @@
           var ms = performance.now() - started;
           results.setAttribute('data-ms', ms.toFixed(1));
           results.setAttribute('data-count', String(r.hits.length));
+          results.setAttribute('data-q', q);
           say(r.hits.length === 0
             ? 'Nothing matches “' + q.trim() + '”. Try fewer or shorter words, or pick a system below.'
             : r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + ' for “' + q.trim() + '”');
@@ -452,8 +452,11 @@
     else dropdown(input);
   }
 
-  // Exposed for tests and the benchmark script.
+  // Exposed for tests and bench/search_figures.
   api.query = search;
+  api.loadedFiles = function () {
+    return Object.keys(loaded).map(function (u) { return u.slice(indexBase.length); });
+  };
   api.normalize = normalize;
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
