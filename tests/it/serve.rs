@@ -439,3 +439,27 @@ fn a_busy_port_moves_on_and_says_so_and_ctrl_c_stops_cleanly() {
         "{said}"
     );
 }
+
+#[test]
+fn a_folder_that_is_not_a_site_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = crate::common::cairn_in(
+        dir.path(),
+        &["serve", dir.path().to_str().unwrap(), "--port", "0"],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("cairn.yaml"), "{run:?}");
+    let bad_bind = crate::common::cairn_in(
+        dir.path(),
+        &[
+            "serve",
+            crate::common::fixtures().join("base").to_str().unwrap(),
+            "--bind",
+            "nowhere",
+            "--port",
+            "0",
+        ],
+    );
+    assert_eq!(bad_bind.code, 2, "{bad_bind:?}");
+    assert!(bad_bind.stderr.contains("--bind nowhere"), "{bad_bind:?}");
+}
