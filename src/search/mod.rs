@@ -128,8 +128,13 @@ fn collapse_ws(s: &str) -> String {
 }
 
 /// Every document of the view with its weighted terms, in document order.
-fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
-    let systems = view.systems.par_iter().map(|s| {
+/// Documents tokenized at once, in parallel: bounds the memory the per-document maps hold.
+const CHUNK: usize = 1024;
+
+/// Every document of the view with its weighted terms, in document order
+/// (systems, pages, parties), handed to `each` a chunk at a time.
+fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
+    let system_doc = |s: &crate::audience::SystemView| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.key(s.id, w::OWN_ID, w::TITLE);
         wt.field(s.name, w::TITLE, w::TITLE);
@@ -156,13 +161,13 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
             text: truncate(&collapse_ws(description), SNIPPET_CHARS),
         };
         (doc, wt)
-    });
+    };
     // Lookups by id, once: `view.system` scans, and this runs for every page.
     let by_id: FxMap<&str, &crate::audience::SystemView> =
         view.systems.iter().map(|s| (s.id, s)).collect();
     let party_by_id: FxMap<&str, &crate::audience::PartyView> =
         view.parties.iter().map(|p| (p.id, p)).collect();
-    let pages = view.pages.par_iter().map(|p| {
+    let page_doc = |p: &crate::site::Page| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.field(&p.title, w::TITLE, w::TITLE);
         for tag in &p.front.tags {
@@ -216,8 +221,8 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
             text: truncate(&snippet, SNIPPET_CHARS),
         };
         (doc, wt)
-    });
-    let parties = view.parties.par_iter().map(|p| {
+    };
+    let party_doc = |p: &crate::audience::PartyView| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.key(p.id, w::OWN_ID, w::TITLE);
         wt.field(p.name, w::TITLE, w::TITLE);
@@ -252,35 +257,58 @@ fn documents(view: &SiteView) -> Vec<(Doc, Weights)> {
             ),
         };
         (doc, wt)
-    });
-    let mut all: Vec<(Doc, Weights)> = systems.collect();
-    all.extend(pages.collect::<Vec<_>>());
-    all.extend(parties.collect::<Vec<_>>());
-    all
+    };
+    enum Source<'v, 'a> {
+        System(&'v crate::audience::SystemView<'a>),
+        Page(&'a crate::site::Page),
+        Party(&'v crate::audience::PartyView<'a>),
+    }
+    let sources: Vec<Source> = (view.systems.iter().map(Source::System))
+        .chain(view.pages.iter().map(|p| Source::Page(p)))
+        .chain(view.parties.iter().map(Source::Party))
+        .collect();
+    for chunk in sources.chunks(CHUNK) {
+        each(
+            chunk
+                .par_iter()
+                .map(|s| match s {
+                    Source::System(s) => system_doc(s),
+                    Source::Page(p) => page_doc(p),
+                    Source::Party(p) => party_doc(p),
+                })
+                .collect(),
+        );
+    }
 }
 
 /// The index of a view, with shards planned.
 pub fn index(view: &SiteView) -> Index {
-    let docs = documents(view);
-    // Terms borrowed from the documents' maps: one allocation per distinct term.
-    let mut ids: FxMap<&str, usize> = FxMap::default();
+    // Term → its postings' slot; a term's String is kept from the first
+    // document that has it, the others' are dropped chunk by chunk.
+    let mut ids: FxMap<String, usize> = FxMap::default();
     let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
-    for (n, (_, wt)) in docs.iter().enumerate() {
-        for (term, &weight) in &wt.0 {
-            let id = *ids.entry(term.as_str()).or_insert_with(|| {
-                lists.push(Vec::new());
-                lists.len() - 1
-            });
-            lists[id].push((n as u32, weight));
+    let mut out_docs: Vec<Doc> = Vec::new();
+    documents(view, |part| {
+        for (doc, wt) in part {
+            let n = out_docs.len() as u32;
+            for (term, weight) in wt.0 {
+                let id = match ids.get(&term) {
+                    Some(&id) => id,
+                    None => {
+                        ids.insert(term, lists.len());
+                        lists.push(Vec::new());
+                        lists.len() - 1
+                    }
+                };
+                lists[id].push((n, weight));
+            }
+            out_docs.push(doc);
         }
-    }
-    let mut terms: Vec<(&str, usize)> = ids.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let postings: BTreeMap<String, Vec<(u32, u32)>> = terms
+    });
+    let postings: BTreeMap<String, Vec<(u32, u32)>> = ids
         .into_iter()
-        .map(|(t, id)| (t.to_string(), std::mem::take(&mut lists[id])))
+        .map(|(t, id)| (t, std::mem::take(&mut lists[id])))
         .collect();
-    let out_docs: Vec<Doc> = docs.into_iter().map(|(d, _)| d).collect();
     let sizes: Vec<(&str, usize)> = postings
         .par_iter()
         .map(|(t, list)| (t.as_str(), index::entry_json(t, list).len()))
