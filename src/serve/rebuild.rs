@@ -15,8 +15,9 @@
 //!
 //! Theme assets and the sitemap are rendered every time. The search index is
 //! rebuilt right after the pages are served ([`Builder::refresh_search`]).
-//! Anything else (YAML, templates, static files, a new, deleted or moved
-//! page, an audience change, a rescan) is a full rebuild. Unit tests check
+//! An edited file copied verbatim (`static/`, an image next to a page) is
+//! re-read alone. Anything else (YAML, templates, a new, deleted or moved
+//! file, an audience change, a rescan) is a full rebuild. Unit tests check
 //! that an incremental rebuild serves byte-for-byte what a full one does.
 
 use super::http::Files;
@@ -205,6 +206,9 @@ impl Builder {
     /// Rebuild after `changed` (site-relative paths): incremental when sound,
     /// else full. Never `Err`: a failure is an [`Outcome::Failed`].
     pub fn rebuild(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Outcome {
+        if !rescan && let Some(outcome) = self.copied_files(changed) {
+            return outcome;
+        }
         if !rescan && let Some(outcome) = self.incremental(changed) {
             return outcome;
         }
@@ -215,6 +219,55 @@ impl Builder {
                 diagnostics: Vec::new(),
             },
         }
+    }
+
+    /// Edits of files copied verbatim (under `static/`, or non-markdown files
+    /// next to pages) that existed before and still do: their new bytes are
+    /// served; nothing else can change. `None` for anything else.
+    fn copied_files(&mut self, changed: &BTreeSet<String>) -> Option<Outcome> {
+        let cache = self.cache.as_mut()?;
+        if !cache.pending.is_empty() || changed.is_empty() {
+            return None;
+        }
+        let root = cache
+            .site
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| cache.site.root.clone());
+        let mut updates = Vec::new();
+        for path in changed {
+            let key = if let Some(rel) = path.strip_prefix("static/") {
+                cache
+                    .site
+                    .static_files
+                    .iter()
+                    .any(|f| f == rel)
+                    .then_some(rel)?
+            } else if let Some(rel) = path.strip_prefix("content/") {
+                (!rel.ends_with(".md") && cache.site.assets.iter().any(|a| a.rel == rel))
+                    .then_some(rel)?
+            } else {
+                return None;
+            };
+            // A copied file that shadows a rendered one: leave it to a full build.
+            if cache.render_keys.contains(key) {
+                return None;
+            }
+            let bytes = read_inside(&root, &root.join(path)).ok()??;
+            updates.push((key.to_string(), bytes));
+        }
+        for (key, bytes) in updates {
+            // An asset a client build hides was never served; keep it that way.
+            if cache.files.contains_key(key.as_str()) {
+                cache.files.insert(Arc::from(key), Arc::from(bytes));
+            }
+        }
+        Some(Outcome::Built {
+            files: Arc::new(cache.files.clone()),
+            pages: 0,
+            incremental: true,
+            diagnostics: Vec::new(),
+        })
     }
 
     /// `None`: not sound here, do a full rebuild.
@@ -611,6 +664,10 @@ mod tests {
         // The body only.
         assert_incremental_equals_full(dir.path(), rel, &|t| {
             format!("{t}\nAn edited line.\n\n## A new heading\n")
+        });
+        // A file copied verbatim.
+        assert_incremental_equals_full(dir.path(), "static/img/net.svg", &|t| {
+            t.replacen("<svg", "<svg data-edited=\"1\"", 1)
         });
         // A page of the top folder, which the home page lists.
         std::fs::write(
