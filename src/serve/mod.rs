@@ -112,6 +112,7 @@ fn report(outcome: &Outcome, took: Duration, first: bool) {
             let _ = writeln!(out, "{what} {pages} pages in {}", ms(took));
             let _ = out.flush();
         }
+        Outcome::Unchanged => {}
         Outcome::Failed { text, .. } => {
             let _ = write!(err, "{text}");
             let _ = writeln!(
@@ -127,6 +128,7 @@ fn publish(shared: &Shared, outcome: Outcome) {
     match outcome {
         Outcome::Built { files, .. } => shared.publish(Some(files), None),
         Outcome::Failed { text, .. } => shared.publish(None, Some(text)),
+        Outcome::Unchanged => {}
     }
 }
 

@@ -40,6 +40,8 @@ pub enum Outcome {
         incremental: bool,
         diagnostics: Vec<Diagnostic>,
     },
+    /// Only transient files came and went (an editor's temporaries).
+    Unchanged,
     /// Errors: the previous site stays; `text` is what the overlay shows.
     Failed {
         text: String,
@@ -236,6 +238,18 @@ impl Builder {
             .unwrap_or_else(|_| cache.site.root.clone());
         let mut updates = Vec::new();
         for path in changed {
+            let known = |rel: &str| {
+                cache.site.static_files.iter().any(|f| f == rel)
+                    || cache.site.assets.iter().any(|a| a.rel == rel)
+            };
+            let rel = path
+                .strip_prefix("static/")
+                .or_else(|| path.strip_prefix("content/"))
+                .unwrap_or(path);
+            if !root.join(path).exists() && !known(rel) && !rel.ends_with(".md") {
+                // An editor's temporary file, written and renamed away in the burst.
+                continue;
+            }
             let key = if let Some(rel) = path.strip_prefix("static/") {
                 cache
                     .site
@@ -255,6 +269,9 @@ impl Builder {
             }
             let bytes = read_inside(&root, &root.join(path)).ok()??;
             updates.push((key.to_string(), bytes));
+        }
+        if updates.is_empty() {
+            return Some(Outcome::Unchanged);
         }
         for (key, bytes) in updates {
             // An asset a client build hides was never served; keep it that way.
