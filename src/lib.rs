@@ -23,6 +23,7 @@ pub mod site;
 pub mod write;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use diag::Diagnostic;
 use model::Audience;
 use std::path::PathBuf;
@@ -181,20 +182,28 @@ pub fn build(opts: &Options) -> Result<Report> {
         today: opts.today,
         only: None,
     };
-    let pages = render::render_site(&view, &theme, &render_opts, &|file| {
-        staging.write(&file.path, &file.bytes)
-    })?;
+    // The search index needs only the view, so it is built while pages render:
+    // its tokenizing would otherwise run alone after the parallel render.
+    let (pages, index_files) = rayon::join(
+        || {
+            render::render_site(&view, &theme, &render_opts, &|file| {
+                staging.write(&file.path, &file.bytes)
+            })
+        },
+        || search::build_index(&view),
+    );
+    let pages = pages?;
+    clock.lap("render+search");
+    index_files
+        .par_iter()
+        .try_for_each(|file| staging.write(&file.path, &file.bytes))?;
     for rel in view.static_files {
         staging.copy(&site.root.join("static").join(rel), rel)?;
     }
     for asset in &view.assets {
         staging.copy(&site.root.join("content").join(&asset.rel), &asset.rel)?;
     }
-    clock.lap("render");
-    for file in search::build_index(&view) {
-        staging.write(&file.path, &file.bytes)?;
-    }
-    clock.lap("search");
+    clock.lap("copy");
     staging.commit()?;
     clock.lap("write");
     report.written = true;
