@@ -146,18 +146,24 @@ impl Builder {
         let theme = render::load_theme(&site.root, &site.config)?;
         let view = audience::view(&site, audience);
         let collected = Collected::default();
-        let pages = render::render_site(
-            &view,
-            &theme,
-            &self.render_options(None),
-            &sink_into(&collected),
-        )?;
+        let render_opts = self.render_options(None);
+        // As `crate::build`: the search index is built while the pages render.
+        let (pages, index) = rayon::join(
+            || render::render_site(&view, &theme, &render_opts, &sink_into(&collected)),
+            || search::build_index(&view),
+        );
+        let pages = pages?;
         let rendered = collected.into_inner().unwrap_or_else(|e| e.into_inner());
         let render_keys: HashSet<String> = rendered.iter().map(|(k, _)| k.clone()).collect();
         let mut files: Files = rendered
             .into_iter()
             .map(|(k, v)| (Arc::from(k), v))
             .collect();
+        let mut search_keys = HashSet::new();
+        for file in index {
+            search_keys.insert(file.path.clone());
+            files.insert(Arc::from(file.path), Arc::from(file.bytes));
+        }
 
         let root = site
             .root
@@ -176,11 +182,6 @@ impl Builder {
             if let Some(bytes) = read_inside(&root, &path)? {
                 files.insert(Arc::from(rel), Arc::from(bytes));
             }
-        }
-        let mut search_keys = HashSet::new();
-        for file in search::build_index(&view) {
-            search_keys.insert(file.path.clone());
-            files.insert(Arc::from(file.path), Arc::from(file.bytes));
         }
         drop(view);
         let published = Arc::new(files.clone());
