@@ -71,7 +71,7 @@ for n in $SIZES; do
             # Let the search index catch up (it follows each rebuild) before the next edit.
             want=$(($(grep -c 'Rebuilt' "$log" || true)))
             for _ in $(seq 1 300); do
-                [ "$(grep -c 'Search index updated' "$err" || true)" -ge "$want" ] && break
+                [ "$(grep -c 'Search index updated' "$log" || true)" -ge "$want" ] && break
                 sleep 0.1
             done
             sleep 0.2

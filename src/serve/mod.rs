@@ -87,6 +87,13 @@ fn url_of(addr: SocketAddr) -> String {
     }
 }
 
+/// A line of progress on stdout, flushed at once (stdout may be a pipe).
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 fn report(outcome: &Outcome, took: Duration, first: bool) {
     let mut err = std::io::stderr().lock();
     match outcome {
@@ -106,11 +113,14 @@ fn report(outcome: &Outcome, took: Duration, first: bool) {
             } else {
                 "Rebuilt"
             };
-            let _ = writeln!(err, "{what} {pages} pages in {}", ms(took));
-            // stdout too: tools (and the benchmark) read it there.
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{what} {pages} pages in {}", ms(took));
-            let _ = out.flush();
+            let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
+            let note = match (first, warnings) {
+                (false, 1) => " (1 warning; `cairn check` lists it)".to_string(),
+                (false, n) if n > 1 => format!(" ({n} warnings; `cairn check` lists them)"),
+                _ => String::new(),
+            };
+            // Progress on stdout (tools and the benchmark read it), problems on stderr.
+            say(&format!("{what} {pages} pages in {}{note}", ms(took)));
         }
         Outcome::Unchanged => {}
         Outcome::Failed { text, .. } => {
@@ -298,7 +308,7 @@ fn watch_loop(
         let started = Instant::now();
         let shown: Vec<&str> = burst.paths.iter().take(3).map(String::as_str).collect();
         let more = burst.paths.len().saturating_sub(shown.len());
-        eprintln!(
+        say(&format!(
             "Changed: {}{}",
             if burst.rescan && shown.is_empty() {
                 "(many files)".to_string()
@@ -310,7 +320,7 @@ fn watch_loop(
             } else {
                 String::new()
             }
-        );
+        ));
         // A bug in a stage must not end the watching: report it, start afresh.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             builder.rebuild(&burst.paths, burst.rescan)
@@ -349,7 +359,10 @@ fn watch_loop(
                     });
             if let Some(files) = refreshed {
                 shared.publish_quiet(files);
-                eprintln!("Search index updated in {}", ms(started.elapsed()));
+                say(&format!(
+                    "Search index updated in {}",
+                    ms(started.elapsed())
+                ));
             }
         }
     }
