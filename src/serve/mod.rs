@@ -240,14 +240,20 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         );
     }
 
-    // Wait for Ctrl-C (or SIGTERM), then stop cleanly.
+    // Wait for Ctrl-C (or SIGTERM), then stop cleanly; a second one exits at once.
     let (stop_tx, stop_rx) = mpsc::channel::<()>();
+    let handler_tx = stop_tx.clone();
+    let asked = AtomicBool::new(false);
     if let Err(e) = ctrlc::set_handler(move || {
-        let _ = stop_tx.send(());
+        if asked.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        let _ = handler_tx.send(());
     }) {
         eprintln!("warning: cannot handle Ctrl-C: {e}");
     }
     let _ = stop_rx.recv();
+    drop(stop_tx);
     eprintln!("Stopping…");
     stop.store(true, Ordering::Relaxed);
     drop(watcher);
