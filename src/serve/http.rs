@@ -139,7 +139,12 @@ pub fn handle(request: Request, shared: &Shared) {
         if let Some(host) = host
             && !loopback_host(&host)
         {
-            return plain(request, 403, "403 forbidden: unexpected Host header\n");
+            let text = format!(
+                "403 forbidden: Host `{host}` is not this machine's loopback. cairn serve bound to \
+                 loopback answers only localhost and 127.0.0.1 (a guard against DNS rebinding); \
+                 start it with --bind 0.0.0.0 to be reached under other names.\n"
+            );
+            return plain(request, 403, &text);
         }
     }
     let url = request.url().to_string();
