@@ -23,9 +23,9 @@ pub mod site;
 pub mod write;
 
 use anyhow::Result;
-use rayon::prelude::*;
 use diag::Diagnostic;
 use model::Audience;
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
