@@ -1,4 +1,4 @@
-//! Building into memory, in full or for edited pages only.
+//! Building into memory, in full or for edited pages and systems only.
 //!
 //! A full build is `crate::build` with a map for a sink. The incremental path
 //! is taken only when every change is an edit of an existing markdown page
@@ -15,9 +15,16 @@
 //!
 //! Theme assets and the sitemap are rendered every time. The search index is
 //! rebuilt right after the pages are served ([`Builder::refresh_search`]).
+//! An edited system file (`data/systems/ID.yaml`) that still parses is
+//! re-read alone too; it re-renders its page, the pages of the systems it
+//! depends on or that depend on it (before and after), every page naming it
+//! with the sections above them and their other systems' pages, the parties,
+//! home, matrix, review, search and 404 pages.
+//!
 //! An edited file copied verbatim (`static/`, an image next to a page) is
-//! re-read alone. Anything else (YAML, templates, a new, deleted or moved
-//! file, an audience change, a rescan) is a full rebuild. Unit tests check
+//! re-read alone. Anything else (`cairn.yaml`, parties, activities,
+//! templates, a new, deleted or moved file, an audience change, a rescan) is
+//! a full rebuild. Unit tests check
 //! that an incremental rebuild serves byte-for-byte what a full one does.
 
 use super::http::Files;
@@ -68,6 +75,10 @@ struct Cache {
     pending_lists: bool,
     /// The search index lags behind the pages (see [`Builder::refresh_search`]).
     search_stale: bool,
+    /// Systems whose file was edited since the last good build.
+    edited_systems: BTreeSet<String>,
+    /// What those systems depended on before their edits.
+    system_neighbours: BTreeSet<String>,
 }
 
 pub struct Builder {
@@ -197,6 +208,8 @@ impl Builder {
             pending_systems: BTreeSet::new(),
             pending_lists: false,
             search_stale: false,
+            edited_systems: BTreeSet::new(),
+            system_neighbours: BTreeSet::new(),
         });
         Ok(Outcome::Built {
             files: published,
@@ -302,28 +315,57 @@ impl Builder {
             last = std::time::Instant::now();
         };
         let mut rels = Vec::new();
-        let known = |rel: &str| {
+        let mut system_files = Vec::new();
+        let known = |path: &str| {
             self.cache.as_ref().is_some_and(|c| {
+                let rel = path.strip_prefix("content/").unwrap_or(path);
                 c.site.pages.iter().any(|p| p.rel == rel)
                     || c.site.assets.iter().any(|a| a.rel == rel)
+                    || c.site.systems.iter().any(|e| e.file == path)
             })
         };
         for path in changed {
-            let rel = path.strip_prefix("content/")?;
             // An editor's temporary file, written and renamed away in the burst.
-            if !self.opts.site.join(path).exists() && !known(rel) && !rel.ends_with(".md") {
+            if !self.opts.site.join(path).exists()
+                && !known(path)
+                && !path.ends_with(".md")
+                && !path.ends_with(".yaml")
+                && !path.ends_with(".yml")
+            {
                 continue;
             }
-            if !rel.ends_with(".md") || rel == "_index.md" || rel.ends_with("/_index.md") {
+            if let Some(rel) = path.strip_prefix("content/") {
+                if !rel.ends_with(".md") || rel == "_index.md" || rel.ends_with("/_index.md") {
+                    return None;
+                }
+                rels.push(rel.to_string());
+            } else if path.starts_with("data/systems/") && known(path) {
+                system_files.push(path.clone());
+            } else {
                 return None;
             }
-            rels.push(rel.to_string());
         }
-        if rels.is_empty() {
+        if rels.is_empty() && system_files.is_empty() {
             return None;
         }
         let opts_site = self.opts.site.clone();
         let cache = self.cache.as_mut()?;
+        // Systems first: nothing is changed unless every file re-reads cleanly.
+        let mut systems = Vec::new();
+        for file in &system_files {
+            let index = cache.site.systems.iter().position(|e| &e.file == file)?;
+            let (system, lines) = reread_system(&opts_site, file)?;
+            systems.push((index, system, lines));
+        }
+        for (index, system, lines) in systems {
+            let entry = &mut cache.site.systems[index];
+            cache
+                .system_neighbours
+                .extend(entry.system.depends_on.iter().cloned());
+            cache.edited_systems.insert(system.id.as_str().to_string());
+            cache.site.lines.insert(entry.file.clone(), lines);
+            entry.system = system;
+        }
         let mut replaced = Vec::new();
         for rel in &rels {
             let index = cache.site.pages.iter().position(|p| &p.rel == rel)?;
@@ -415,6 +457,8 @@ impl Builder {
         cache.pending.clear();
         cache.pending_systems.clear();
         cache.pending_lists = false;
+        cache.edited_systems.clear();
+        cache.system_neighbours.clear();
         cache.search_stale = true;
         let published = Arc::new(cache.files.clone());
         lap("merge");
@@ -478,6 +522,47 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
             only.insert(format!("systems/{id}/index.html"));
         }
     }
+    if !cache.edited_systems.is_empty() {
+        let edited = &cache.edited_systems;
+        let mut related: BTreeSet<&str> = edited.iter().map(String::as_str).collect();
+        related.extend(cache.system_neighbours.iter().map(String::as_str));
+        for s in &view.systems {
+            if edited.contains(s.id) {
+                related.extend(s.depends_on.iter().map(|d| d.id));
+            }
+            if s.depends_on.iter().any(|d| edited.contains(d.id)) {
+                related.insert(s.id);
+            }
+        }
+        // Pages naming an edited system show its ladder, and their cards its name
+        // on every list, the pages of their other systems included.
+        for page in view.pages.iter().filter(|p| !p.is_section) {
+            if page.front.systems.iter().any(|id| edited.contains(id)) {
+                only.insert(format!("{}index.html", page.url));
+                let mut folder = page.folder();
+                while !folder.is_empty() {
+                    only.insert(format!("{folder}/index.html"));
+                    folder = site::parent_folder(folder);
+                }
+                related.extend(page.front.systems.iter().map(String::as_str));
+            }
+        }
+        for id in related {
+            only.insert(format!("systems/{id}/index.html"));
+        }
+        for party in &view.parties {
+            only.insert(format!("parties/{}/index.html", party.id));
+        }
+        for key in [
+            "index.html",
+            "matrix/index.html",
+            "review/index.html",
+            "search/index.html",
+            "404.html",
+        ] {
+            only.insert(key.to_string());
+        }
+    }
     let collected = Collected::default();
     let result = render::render_site(
         &view,
@@ -514,6 +599,19 @@ fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>> {
     std::fs::read(&real)
         .map(Some)
         .with_context(|| format!("reading {}", path.display()))
+}
+
+/// Re-read `data/systems/ID.yaml` the way `site::load_site` does; `None` when
+/// it no longer parses or its id differs from its file name (a full load
+/// reports those).
+fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site::LineMap)> {
+    let text = String::from_utf8(std::fs::read(root.join(file)).ok()?).ok()?;
+    let parsed =
+        site::yaml::parse::<crate::model::System>(&text, file, 1, crate::diag::Code::YamlSyntax)
+            .ok()?;
+    let name = file.rsplit('/').next()?;
+    let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+    (parsed.value.id.as_str() == stem).then_some((parsed.value, parsed.lines))
 }
 
 /// `a/b` → ``, `a`, `a/b`.
@@ -687,6 +785,18 @@ mod tests {
         assert_incremental_equals_full(dir.path(), "static/img/net.svg", &|t| {
             t.replacen("<svg", "<svg data-edited=\"1\"", 1)
         });
+        // A system: its name, tier, ladder and dependencies show on many pages.
+        assert_incremental_equals_full(dir.path(), "data/systems/m365.yaml", &|t| {
+            t.replacen("name: Microsoft 365", "name: Microsoft 365 (renamed)", 1)
+                .replacen("tier: 1", "tier: 2", 1)
+                .replacen("respond_within: 15m", "respond_within: 20m", 1)
+        });
+        assert_incremental_equals_full(dir.path(), "data/systems/m365.yaml", &|t| {
+            t.replacen("depends_on: [firewall]", "depends_on: []", 1)
+        });
+        assert_incremental_equals_full(dir.path(), "data/systems/firewall.yaml", &|t| {
+            t.replacen("name: ", "name: Edge ", 1)
+        });
         // A page of the top folder, which the home page lists.
         std::fs::write(
             dir.path().join("content/about.md"),
@@ -730,6 +840,16 @@ mod tests {
             assert_incremental_equals_full(dir.path(), rel, &|t| {
                 let t = t.replacen("title: ", "title: Edited ", 1);
                 format!("{t}\nOne more paragraph.\n")
+            });
+        }
+        for system in ["m365", "firewall", "entra-id"] {
+            let rel = format!("data/systems/{system}.yaml");
+            assert_incremental_equals_full(dir.path(), &rel, &|t| {
+                t.replacen("\nname: ", "\nname: Edited ", 1).replacen(
+                    "respond_within: 15m",
+                    "respond_within: 25m",
+                    1,
+                )
             });
         }
     }
