@@ -63,8 +63,21 @@ fi
 [ -x "$GEN" ] || die "$GEN not found (cargo build --release --bins)"
 
 mkdir -p "$OUT"
+# Outputs of earlier runs are moved here and deleted only at the end: deleting
+# thousands of files just before a build makes ext4 step over the freshly freed
+# inodes (recently_deleted()) and would charge that to the tool being timed.
+TRASH=$OUT/.trash
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+# set_aside DIR...: move each existing DIR into the trash (a rename, nothing freed)
+set_aside() {
+    local d
+    for d in "$@"; do
+        if [ -e "$d" ]; then mv "$d" "$(mktemp -d "$TRASH/XXXXXX")/"; fi
+    done
+}
 TF=$(mktemp "$OUT/.time.XXXXXX")
-trap 'rm -f "$TF"' EXIT
+trap 'rm -f "$TF"; rm -rf "$TRASH"' EXIT
 
 HAVE_HUGO=
 if [ -z "${NO_HUGO:-}" ] && command -v hugo >/dev/null 2>&1; then HAVE_HUGO=1; fi
@@ -156,7 +169,7 @@ DISK=${DISK:-unknown}
 for N in $SIZES; do
     SITE=$OUT/site-$N
     log "== corpus: $N runbooks, $SYSTEMS systems -> $SITE"
-    rm -rf "$SITE"
+    set_aside "$SITE"
     t0=$(now_ns)
     "$GEN" --runbooks "$N" --systems "$SYSTEMS" --seed "$SEED" "$SITE" 2>/dev/null
     t1=$(now_ns)
@@ -187,7 +200,7 @@ PY
     PUB=$OUT/public-$N
     log "== cairn build ($N)"
     # shellcheck disable=SC2016 # expanded later by eval in measure
-    measure "cairn-build-$N" "0" 'rm -rf "$PUB"' -- "$CAIRN" build "$SITE" --out "$PUB"
+    measure "cairn-build-$N" "0" 'set_aside "$PUB"' -- "$CAIRN" build "$SITE" --out "$PUB"
     WALL[cairn-$N]=$M_WALL RSS[cairn-$N]=$M_RSS CPU[cairn-$N]=$M_CPU
     if [ "$M_WALL" != FAIL ]; then
         pages=$(count_pages "$PUB")
@@ -228,16 +241,16 @@ PY
     if "$CAIRN" build "$SITE" --out "$OUT/timings-public-$N" --timings >"$OUT/timings-$N.txt" 2>&1; then
         NOTES+=("- corpus $N: phase timings of one \`cairn build --timings\` run in bench/out/timings-$N.txt")
     fi
-    rm -rf "$OUT/timings-public-$N"
+    set_aside "$OUT/timings-public-$N"
 
     # Hugo on the same markdown.
     if [ -n "$HAVE_HUGO" ]; then
         HS=$OUT/hugo-$N
-        rm -rf "$HS"
+        set_aside "$HS"
         cp -r "$ROOT/bench/hugo" "$HS"
         log "== hugo ($N)"
         # shellcheck disable=SC2016 # expanded later by eval in measure
-        measure "hugo-$N" "0" 'rm -rf "$HS/public" "$HS/resources"' -- \
+        measure "hugo-$N" "0" 'set_aside "$HS/public" "$HS/resources"' -- \
             hugo --source "$HS" --contentDir "$SITE/content" --destination "$HS/public" --quiet
         WALL[hugo-$N]=$M_WALL RSS[hugo-$N]=$M_RSS CPU[hugo-$N]=$M_CPU
         if [ "$M_WALL" != FAIL ]; then
@@ -252,7 +265,7 @@ PY
     # built-in search index, so its size is reported).
     if [ -n "$HAVE_MDBOOK" ]; then
         MB=$OUT/mdbook-$N
-        rm -rf "$MB"
+        set_aside "$MB"
         mkdir -p "$MB/src"
         ln -s "$SITE/content" "$MB/src/content"
         printf '[book]\ntitle = "cairn benchmark (mdBook reference)"\nsrc = "src"\n\n[output.html]\n' >"$MB/book.toml"
@@ -268,7 +281,7 @@ PY
         } >"$MB/src/SUMMARY.md"
         log "== mdbook ($N)"
         # shellcheck disable=SC2016 # expanded later by eval in measure
-        measure "mdbook-$N" "0" 'rm -rf "$MB/book"' -- mdbook build "$MB" --dest-dir "$MB/book"
+        measure "mdbook-$N" "0" 'set_aside "$MB/book"' -- mdbook build "$MB" --dest-dir "$MB/book"
         WALL[mdbook-$N]=$M_WALL RSS[mdbook-$N]=$M_RSS
         if [ "$M_WALL" != FAIL ]; then
             mb_search=0
@@ -298,7 +311,7 @@ mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/d
     echo "Load average before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) (a load above $(nproc) means other work competed for the CPUs); CPU pressure (PSI some avg60) before $PSI_BEFORE, after $(psi_cpu)."
     echo "Toolchain: $(rustc --version 2>/dev/null || echo 'rustc ?')$( [ -n "$HAVE_HUGO" ] && echo "; $(hugo version 2>/dev/null | awk '{print $1, $2}')" )$( [ -n "$HAVE_MDBOOK" ] && echo "; $(mdbook --version 2>/dev/null)" )."
     echo "Corpus: \`cairn-gen-corpus --runbooks N --systems $SYSTEMS --seed $SEED\`; SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH."
-    echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the output directory is removed before each run."
+    echo "Wall, CPU (user+sys) and peak RSS are medians of $RUNS run(s) after one warm-up; the previous output is moved aside (not deleted) before each run, so each build writes a fresh tree."
     echo "Output and search index: bytes of the files under OUT/ and OUT/search/ (the search page included); first query: bytes a browser loads (search page, its CSS/JS, meta.js, the shards and the first 20 result docs) before the first results of a one-word query, median (max) over the words in bench/first_query.py; details in bench/out/first-query-N.txt."
     echo
     echo "| Tool | Command | Runbooks | Wall s | CPU s | Peak RSS MiB | Pages (index.html) | Output MiB | Search index (OUT/search/) | First query | Notes |"
