@@ -169,15 +169,13 @@ mod tests {
             "/s/content/a.md",
             "/s/content/a.md",
             "/s/public/x.html",
+            "/s/data/parties.yaml",
         ] {
             tx.send(Change::Paths(vec![PathBuf::from(p)])).unwrap();
         }
         let sender = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(5));
-            tx.send(Change::Paths(vec![PathBuf::from("/s/data/parties.yaml")]))
-                .unwrap();
-            // Then silence, then a second burst.
-            std::thread::sleep(Duration::from_millis(300));
+            // Silence, then a second burst.
+            std::thread::sleep(Duration::from_millis(600));
             tx.send(Change::Paths(vec![PathBuf::from("/s/content/b.md")]))
                 .unwrap();
         });
@@ -237,8 +235,8 @@ mod tests {
             &|| false,
         )
         .unwrap();
-        assert!(start.elapsed() < Duration::from_millis(800));
-        assert!(burst.paths.len() > 5);
+        assert!(start.elapsed() < Duration::from_secs(3));
+        assert!(burst.paths.len() >= 2);
         drop(rx);
         sender.join().unwrap();
     }
