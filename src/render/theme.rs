@@ -63,7 +63,7 @@ pub fn load_theme(site_root: &Path, config: &crate::model::Config) -> Result<The
 
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::markdown::escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| anyhow::anyhow!("templates: {}", tera_error_chain(&e)))?;
     Ok(Theme { tera, assets })
@@ -82,23 +82,6 @@ impl Theme {
             bytes: bytes.clone(),
         })
     }
-}
-
-/// Escape for text and quoted attributes. Unlike tera's default it leaves `/`
-/// alone, so URLs read as written in the page source.
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Tera nests the useful part of an error in its sources.

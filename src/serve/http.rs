@@ -256,22 +256,6 @@ fn internal(request: Request, shared: &Shared, name: &str, url: &str) {
     }
 }
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Byte offset just after the opening `<tag ...>` (ASCII case-insensitive).
 fn after_open_tag(html: &[u8], tag: &str) -> Option<usize> {
     let needle = format!("<{tag}");
@@ -300,7 +284,7 @@ pub fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec<u8> {
              <div id=\"cairn-overlay\" class=\"cairn-overlay\" role=\"alert\">\
              <p class=\"cairn-overlay-title\">cairn serve: the last rebuild failed; this is the last good site. Fix the problem and save: the page reloads.</p>\
              <pre class=\"cairn-overlay-errors\">{}</pre></div>",
-            escape(text)
+            crate::markdown::escape_html(text)
         )
     });
     let mut out =

@@ -614,16 +614,6 @@ fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site:
     (parsed.value.id.as_str() == stem).then_some((parsed.value, parsed.lines))
 }
 
-/// `a/b` → ``, `a`, `a/b`.
-fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
-    std::iter::once("").chain(
-        folder
-            .match_indices('/')
-            .map(move |(i, _)| &folder[..i])
-            .chain((!folder.is_empty()).then_some(folder)),
-    )
-}
-
 /// Re-read one content page the way `site::load_site` does; `None` when the
 /// result could differ from a full load in ways only a full load handles
 /// (unreadable, front matter that fails, no title, a changed audience).
@@ -652,7 +642,7 @@ fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
     }
     let review_every = front.review_every.or_else(|| {
         let mut review = None;
-        for folder in ancestors(old.folder()) {
+        for folder in crate::site::ancestors(old.folder()) {
             let index = if folder.is_empty() {
                 "_index.md".to_string()
             } else {

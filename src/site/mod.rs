@@ -660,7 +660,7 @@ fn folder_of(rel: &str) -> &str {
 }
 
 /// `a/b` → ``, `a`, `a/b`.
-fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
     std::iter::once("").chain(
         folder
             .match_indices('/')
