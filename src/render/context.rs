@@ -550,30 +550,38 @@ impl<'v, 'a> Shared<'v, 'a> {
             .map(system_card)
             .collect();
         ctx.insert("owns", &owns);
-        // (system, activity, letters) for each RACI cell naming this party.
+        // Per system, the activities where this party holds A, R, or C/I.
         let mut accountable = Vec::new();
         let mut responsible = Vec::new();
         let mut consulted = Vec::new();
         for s in &view.systems {
+            let (mut a, mut r, mut c) = (Vec::new(), Vec::new(), Vec::new());
             for row in &s.raci {
                 for (party, letters) in &row.cells {
                     if party.id != p.id {
                         continue;
                     }
-                    let item = serde_json::json!({
-                        "system": s.name, "url": format!("systems/{}/index.html", s.id),
-                        "activity": row.activity, "letters": letters,
-                    });
                     if letters.contains('A') {
-                        accountable.push(item.clone());
+                        a.push(row.activity);
                     }
                     if letters.contains('R') {
-                        responsible.push(item.clone());
+                        r.push(row.activity);
                     }
                     if letters.contains('C') || letters.contains('I') {
-                        consulted.push(item);
+                        c.push(format!("{} ({letters})", row.activity));
                     }
                 }
+            }
+            let url = format!("systems/{}/index.html", s.id);
+            let group = |activities: serde_json::Value| serde_json::json!({ "system": s.name, "url": url, "activities": activities });
+            if !a.is_empty() {
+                accountable.push(group(a.into()));
+            }
+            if !r.is_empty() {
+                responsible.push(group(r.into()));
+            }
+            if !c.is_empty() {
+                consulted.push(group(c.into()));
             }
         }
         ctx.insert("accountable", &accountable);
