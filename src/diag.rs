@@ -137,9 +137,25 @@ pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
 }
 
 /// Compiler-style text: `error[code]: file:line: message`, errors first, with a count.
+/// Control characters (escape sequences, carriage returns) shown as `\u{..}`.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diags {
+        // File names and messages quote site content: never let it drive the terminal.
+        let message = printable(&d.message);
+        let location = printable(&d.location());
         let (label, paint) = match d.severity {
             Severity::Error => ("error", "\x1b[1;31m"),
             Severity::Warning => ("warning", "\x1b[1;33m"),
@@ -147,19 +163,11 @@ pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
         if color {
             let _ = writeln!(
                 out,
-                "{paint}{label}[{}]\x1b[0m: \x1b[1m{}\x1b[0m: {}",
+                "{paint}{label}[{}]\x1b[0m: \x1b[1m{location}\x1b[0m: {message}",
                 d.code.as_str(),
-                d.location(),
-                d.message
             );
         } else {
-            let _ = writeln!(
-                out,
-                "{label}[{}]: {}: {}",
-                d.code.as_str(),
-                d.location(),
-                d.message
-            );
+            let _ = writeln!(out, "{label}[{}]: {location}: {message}", d.code.as_str(),);
         }
     }
     let (errors, warnings) = count(diags);
@@ -199,6 +207,19 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_output_never_passes_terminal_escapes_through() {
+        let d = Diagnostic::new(
+            Code::BrokenLink,
+            "a\x1b[2J.md",
+            Some(3),
+            "bad \x1b]0;x\x07 link",
+        );
+        let text = to_text(&[d], false);
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        assert!(text.contains("a\\u{1b}[2J.md:3"), "{text:?}");
+    }
 
     #[test]
     fn json_splits_errors_from_warnings_and_keeps_null_lines() {
