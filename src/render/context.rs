@@ -458,11 +458,13 @@ impl<'v, 'a> Shared<'v, 'a> {
     /// A page's markdown as HTML, its links rewritten relative to `path`.
     fn body_html(&self, page: &Page, path: &str) -> String {
         let resolve = |dest: &str, _is_image: bool| -> Option<String> {
-            let target = self.resolver.resolve(page, dest)?.ok()?;
-            let fragment = dest.split_once('#').map(|(_, f)| f);
+            // `#heading` stays as written; so does anything that does not resolve
+            // (other schemes; broken links stopped the build before rendering).
             if dest.trim().starts_with('#') {
                 return None;
             }
+            let target = self.resolver.resolve(page, dest)?.ok()?;
+            let fragment = dest.split_once('#').map(|(_, f)| f);
             let mut url = super::relative_url(path, &self.resolver.output_path(&target));
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 url.push('#');
