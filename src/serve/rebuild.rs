@@ -676,8 +676,13 @@ mod tests {
     use super::*;
 
     fn fixture() -> tempfile::TempDir {
+        copy_site("tests/fixtures/base")
+    }
+
+    /// A copy of a site of the repository (`rel` to the crate root) in a temp dir.
+    fn copy_site(rel: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
         for entry in walkdir::WalkDir::new(&from) {
             let entry = entry.unwrap();
             let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
@@ -805,17 +810,7 @@ mod tests {
 
     #[test]
     fn incremental_equals_full_on_the_bundled_example() {
-        let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("content-example");
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
+        let dir = copy_site("content-example");
         let _ = std::fs::remove_dir_all(dir.path().join("public"));
         let (site, _) = site::load_site(dir.path()).unwrap();
         let runbooks: Vec<String> = site
