@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod common;
 mod corpus;
+mod golden;
 mod no_panic;
 mod search;
 mod serve;
