@@ -13,7 +13,8 @@ use std::time::Instant;
 #[derive(Parser, Debug)]
 #[command(
     name = "cairn",
-    version,
+    // "0.1.0 (3f2a9c1e0 2026-11-29)": the commit comes from build.rs.
+    version = env!("CAIRN_LONG_VERSION"),
     about = "Runbooks and responsibility data for co-managed IT, as a searchable static site"
 )]
 pub struct Cli {
