@@ -10,3 +10,4 @@ mod golden;
 mod no_panic;
 mod search;
 mod serve;
+mod version;
