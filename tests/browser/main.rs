@@ -3,12 +3,20 @@
 //! built once and shared. Without Chromium the tests are skipped, unless
 //! `CAIRN_REQUIRE_BROWSER=1` (CI), where a missing browser fails.
 
+mod cdp;
+
+use cdp::{Chrome, TabOptions};
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Browser {
+/// Chromium, used two ways: `open` runs it once per page with `--dump-dom`;
+/// `chrome()` is one long-lived instance driven over DevTools (see `cdp.rs`) for
+/// what needs a faked clock, a viewport, element positions or offline mode.
+pub struct Browser {
     exe: PathBuf,
+    chrome: OnceCell<Chrome>,
 }
 
 /// What Chromium printed: the DOM after scripts ran, and console/CSP messages.
@@ -25,8 +33,16 @@ impl Browser {
                 let out = Command::new("which").arg(name).output().ok()?;
                 out.status.success().then(|| Browser {
                     exe: PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+                    chrome: OnceCell::new(),
                 })
             })
+    }
+
+    /// The shared DevTools-driven Chromium, started on first use.
+    pub fn chrome(&self) -> &Chrome {
+        self.chrome.get_or_init(|| {
+            Chrome::launch(&self.exe).unwrap_or_else(|e| panic!("starting Chromium: {e}"))
+        })
     }
 
     /// Load `url`, let scripts run for a few seconds of virtual time, dump the DOM.
@@ -87,10 +103,39 @@ impl Browser {
     }
 }
 
-struct Fixture {
+/// `content-example` built once for its default (client) audience; the internal
+/// build is made on first use.
+pub struct Fixture {
     _dir: tempfile::TempDir,
     out: PathBuf,
     site: PathBuf,
+    internal_out: OnceCell<PathBuf>,
+}
+
+impl Fixture {
+    /// The same site built with `--audience internal`.
+    pub fn internal(&self) -> &Path {
+        self.internal_out.get_or_init(|| {
+            let out = self._dir.path().join("out-internal");
+            let status = Command::new(env!("CARGO_BIN_EXE_cairn"))
+                .args([
+                    "build",
+                    self.site.to_str().unwrap(),
+                    "--audience",
+                    "internal",
+                ])
+                .arg("--out")
+                .arg(&out)
+                .env("SOURCE_DATE_EPOCH", "1795564800")
+                .status()
+                .unwrap();
+            assert!(
+                status.success(),
+                "building content-example for internal failed"
+            );
+            out
+        })
+    }
 }
 
 fn build_example() -> Fixture {
@@ -116,6 +161,7 @@ fn build_example() -> Fixture {
         _dir: dir,
         out,
         site,
+        internal_out: OnceCell::new(),
     }
 }
 
@@ -131,7 +177,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn file_url(out: &Path, rel: &str) -> String {
+pub fn file_url(out: &Path, rel: &str) -> String {
     format!("file://{}/{rel}", out.display())
 }
 
@@ -181,9 +227,9 @@ impl Drop for Server {
     }
 }
 
-type TestFn = fn(&Browser, &Fixture) -> Result<(), String>;
+pub type TestFn = fn(&Browser, &Fixture) -> Result<(), String>;
 
-fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
+pub fn ensure(cond: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
     if cond { Ok(()) } else { Err(msg()) }
 }
 
@@ -291,8 +337,36 @@ fn search_works_over_http_from_serve(b: &Browser, f: &Fixture) -> Result<(), Str
     )
 }
 
+/// Over DevTools with a faked clock: Monday 10:00 in New York is business hours,
+/// so m365's level 1 (Acme, business hours) answers; Sunday 03:00 only the NOC.
+fn faked_clock_moves_the_answering_level(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let url = file_url(&f.out, "systems/m365/index.html");
+    let answering = "document.querySelector('.level[data-now] .party').textContent.trim()";
+    for (now, party) in [
+        ("2026-11-30T10:00:00-05:00", "Acme"),
+        ("2026-11-29T03:00:00-05:00", "Bright"),
+    ] {
+        let mut tab = b.chrome().tab(&TabOptions {
+            now: Some(now.into()),
+            ..TabOptions::default()
+        })?;
+        tab.goto(&url)?;
+        tab.wait_for(
+            "document.querySelector('.level[data-now]')",
+            Duration::from_secs(5),
+        )?;
+        let got = tab.eval(answering)?;
+        ensure(got.as_str().is_some_and(|p| p.contains(party)), || {
+            format!("at {now} the answering level should be {party}'s; got {got}")
+        })?;
+        let csp = tab.csp_violations();
+        ensure(csp.is_empty(), || format!("CSP violations: {csp:?}"))?;
+    }
+    Ok(())
+}
+
 fn main() {
-    let tests: &[(&str, TestFn)] = &[
+    let mut tests: Vec<(&str, TestFn)> = vec![
         (
             "search_from_file_finds_a_word_only_one_runbook_has",
             search_from_file_finds_a_word_only_one_runbook_has,
@@ -317,7 +391,13 @@ fn main() {
             "search_works_over_http_from_serve",
             search_works_over_http_from_serve,
         ),
+        (
+            "faked_clock_moves_the_answering_level",
+            faked_clock_moves_the_answering_level,
+        ),
     ];
+    // Each topic's module adds its own list here (one line each).
+    tests.extend(Vec::<(&str, TestFn)>::new());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -332,7 +412,7 @@ fn main() {
     };
     let fixture = build_example();
     let (mut passed, mut failed) = (0, 0);
-    for (name, test) in tests {
+    for (name, test) in &tests {
         if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
             continue;
         }
