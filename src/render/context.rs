@@ -123,6 +123,8 @@ struct LevelCtx<'a> {
     /// `start-end` minute spans of the week (Monday 00:00 = 0), for the answers-now script.
     spans: String,
     after: Option<String>,
+    /// `after` in minutes, for the call card's clock times.
+    after_minutes: u64,
     after_total: Option<String>,
     respond_within: Option<String>,
 }
@@ -143,6 +145,7 @@ fn level<'a>(l: &'a LadderLevel<'a>) -> LevelCtx<'a> {
             .collect::<Vec<_>>()
             .join(" "),
         after: (l.level > 1).then(|| l.after.to_string()),
+        after_minutes: l.after.minutes(),
         after_total: (l.level > 1).then(|| l.after_total.human()),
         respond_within: l.respond_within.map(|d| d.to_string()),
     }
@@ -226,6 +229,8 @@ pub(super) struct Shared<'v, 'a> {
     nav: Vec<Link>,
     /// `base_url` when it is absolute (has a scheme): canonical links and the sitemap need one.
     absolute_base: Option<String>,
+    /// The site's escalation guide, linked from call cards when nobody answers.
+    escalation_guide: Option<Link>,
 }
 
 impl<'v, 'a> Shared<'v, 'a> {
@@ -268,6 +273,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             },
             nav,
             absolute_base: base.contains("://").then_some(base),
+            escalation_guide: escalation_guide(view),
         }
     }
 
@@ -483,6 +489,7 @@ impl<'v, 'a> Shared<'v, 'a> {
 
     fn page(&self, ctx: &mut tera::Context, p: &'a Page, path: &str) {
         let view = self.view;
+        ctx.insert("escalation_guide", &self.escalation_guide);
         ctx.insert("title", &p.title);
         ctx.insert("description", &p.front.description);
         ctx.insert("content", &self.body_html(p, path));
@@ -511,6 +518,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                 .collect()
         };
         ctx.insert("title", s.name);
+        ctx.insert("escalation_guide", &self.escalation_guide);
         ctx.insert("system", &system_card(s));
         ctx.insert("depends_on", &refs(&s.depends_on));
         ctx.insert("dependents", &refs(&s.dependents));
@@ -707,6 +715,18 @@ impl<'v, 'a> Shared<'v, 'a> {
         xml.push_str("</urlset>\n");
         Some(xml)
     }
+}
+
+/// The escalation guide: the first page of the audience (by source path) tagged
+/// `escalation` that is not a runbook.
+fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
+    view.pages
+        .iter()
+        .find(|p| !p.is_runbook() && p.front.tags.iter().any(|t| t == "escalation"))
+        .map(|p| Link {
+            title: p.title.clone(),
+            url: encode_path(&format!("{}index.html", p.url)),
+        })
 }
 
 fn raci_rows<'a>(s: &'a SystemView<'a>) -> Vec<RaciRowCtx<'a>> {

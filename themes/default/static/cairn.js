@@ -1,61 +1,432 @@
-// cairn: mark the escalation level that answers now, in the site's timezone.
-// The page is complete without this script; it only adds the "answers now" mark.
+// cairn: the theme's script. The pages are complete without it: the ladder, the
+// review queue and the matrix are all in the HTML. It adds what only the reader's
+// clock can know (who answers now, what is overdue today) and a few conveniences.
+//
+// `window.cairn` holds the reusable parts (other pages and themes build on them):
+//   cairn.answering(ladder, date)  who answers a ladder at `date`, per SPEC "Ladder timing"
+//   cairn.ladderFrom(element)      a ladder read from `.ladder[data-timezone]` markup
+//   cairn.minuteOfWeek(date, tz)   minute of the week (Monday 00:00 = 0) in an IANA zone
+//   cairn.weekLabel(minute)        "Mon 08:00"
+//   cairn.clock(date, tz)          "02:15"
 (function () {
   "use strict";
+  var WEEK = 7 * 1440;
+  var DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   var DAYS = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
-  // Minute of the week (Monday 00:00 = 0) of `date` in IANA zone `tz`.
-  function minuteOfWeek(date, tz) {
+  function zoneParts(date, tz) {
     var parts = {};
     new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      timeZone: tz, weekday: "short", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
     }).formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
-    var hour = parseInt(parts.hour, 10) % 24;
-    return DAYS[parts.weekday] * 1440 + hour * 60 + parseInt(parts.minute, 10);
+    return parts;
   }
 
-  function covers(spans, minute) {
-    return spans.split(" ").some(function (span) {
-      var ab = span.split("-");
-      return ab.length === 2 && minute >= +ab[0] && minute < +ab[1];
+  // Minute of the week (Monday 00:00 = 0) of `date` on the wall clock of zone `tz`.
+  function minuteOfWeek(date, tz) {
+    var p = zoneParts(date, tz);
+    return DAYS[p.weekday] * 1440 + (parseInt(p.hour, 10) % 24) * 60 + parseInt(p.minute, 10);
+  }
+
+  // "2026-11-29": the calendar date of `date` in zone `tz`.
+  function isoDate(date, tz) {
+    var p = zoneParts(date, tz);
+    return p.year + "-" + p.month + "-" + p.day;
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function weekLabel(minute) {
+    var m = ((minute % WEEK) + WEEK) % WEEK;
+    return DAY_NAMES[Math.floor(m / 1440)] + " " + pad(Math.floor((m % 1440) / 60)) + ":" + pad(m % 60);
+  }
+
+  function clock(date, tz) {
+    var p = zoneParts(date, tz);
+    return pad(parseInt(p.hour, 10) % 24) + ":" + p.minute;
+  }
+
+  // "0-600 1440-2040" -> [[0, 600], [1440, 2040]]
+  function parseSpans(text) {
+    return (text || "").split(" ").map(function (s) { return s.split("-").map(Number); })
+      .filter(function (ab) { return ab.length === 2 && ab[0] < ab[1]; });
+  }
+
+  function isOpen(spans, m) {
+    return spans.some(function (ab) { return m >= ab[0] && m < ab[1]; });
+  }
+
+  // Wall-clock minutes from `m` until the level opens (it is closed at `m`); null: never.
+  function minutesUntilOpen(spans, m) {
+    var best = null;
+    spans.forEach(function (ab) {
+      var d = (ab[0] - m + WEEK) % WEEK;
+      if (best === null || d < best) best = d;
     });
+    return best;
   }
 
-  function markLadders(now) {
-    document.querySelectorAll(".ladder[data-timezone]").forEach(function (ladder) {
-      var minute;
-      try { minute = minuteOfWeek(now, ladder.dataset.timezone); } catch (e) { return; }
-      var levels = ladder.querySelectorAll(".level[data-hours]");
-      var found = null;
-      levels.forEach(function (level) {
-        level.removeAttribute("data-now");
-        var badge = level.querySelector(".now-badge");
-        if (badge) badge.hidden = true;
-        if (!found && covers(level.dataset.hours, minute)) found = level;
+  // Wall-clock minutes from `m` until the level closes (it is open at `m`); null: never (24x7).
+  function minutesUntilClose(spans, m) {
+    var t = m, guard = 0;
+    while (guard++ <= spans.length) {
+      var w = ((t % WEEK) + WEEK) % WEEK, end = null;
+      spans.forEach(function (ab) { if (w >= ab[0] && w < ab[1]) end = t + (ab[1] - w); });
+      if (end === null) return t - m;
+      if (end - m >= WEEK) return null;
+      t = end;
+    }
+    return null;
+  }
+
+  // Who answers `ladder` at `date`. SPEC "Ladder timing": levels whose hours do not
+  // contain the current minute are skipped; the first open level is called at once;
+  // a later open level is called `after` minutes after the previous open level was.
+  //
+  // ladder: { timezone: "America/New_York", levels: [{ spans: [[a, b], …], after: minutes }] }
+  // returns { minute, first, next, levels: [{ open, callAt: Date|null,
+  //   opensAt: minute of week|null, closesAt: minute of week|null }] }
+  // where `first` is the index of the level to call now (-1: nobody answers) and
+  // `next` the index of the open level after it (-1: none).
+  function answering(ladder, date) {
+    var m = minuteOfWeek(date, ladder.timezone);
+    var at = null, first = -1, next = -1;
+    var levels = ladder.levels.map(function (l, i) {
+      var open = isOpen(l.spans, m), s = { open: open, callAt: null, opensAt: null, closesAt: null };
+      if (open) {
+        if (at === null) { at = date.getTime(); first = i; }
+        else { at += (l.after || 0) * 60000; if (next < 0) next = i; }
+        s.callAt = new Date(at);
+        var close = minutesUntilClose(l.spans, m);
+        s.closesAt = close === null ? null : (m + close) % WEEK;
+      } else {
+        var open_ = minutesUntilOpen(l.spans, m);
+        s.opensAt = open_ === null ? null : (m + open_) % WEEK;
+        s.opensIn = open_;
+      }
+      return s;
+    });
+    return { minute: m, first: first, next: next, levels: levels };
+  }
+
+  function ladderFrom(el) {
+    var levels = Array.prototype.map.call(el.querySelectorAll(".level[data-hours]"), function (li) {
+      return { spans: parseSpans(li.getAttribute("data-hours")), after: parseInt(li.getAttribute("data-after") || "0", 10), element: li };
+    });
+    return { timezone: el.getAttribute("data-timezone"), levels: levels };
+  }
+
+  // ------------------------------------------------------------- call cards
+
+  function node(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function hidden(text) { return node("span", "visually-hidden", text); }
+
+  // The first dialable contact of a level: { name, link (a cloned tel: link) }.
+  function firstPhone(li) {
+    var contacts = li.querySelectorAll(".contact");
+    for (var i = 0; i < contacts.length; i++) {
+      var call = contacts[i].querySelector("a.call");
+      if (call) return { name: contacts[i].querySelector(".contact-name").textContent, link: call.cloneNode(true) };
+    }
+    var first = contacts[0];
+    return { name: first ? first.querySelector(".contact-name").textContent : "", link: null };
+  }
+
+  function partyName(li) {
+    var p = li.querySelector(".party");
+    return p ? p.textContent : "";
+  }
+
+  // "Lakeview NOC" (the contact names its party) or "NOC, Bright MSP".
+  function whoToCall(li, phone) {
+    var party = partyName(li), first = party.split(/\s+/)[0];
+    if (!phone.name) return party;
+    return phone.name.indexOf(first) >= 0 ? phone.name : phone.name + ", " + party;
+  }
+
+  function setState(li, cls, text) {
+    var state = li.querySelector(".level-state");
+    li.setAttribute("data-state", cls);
+    if (!state) return;
+    state.textContent = "";
+    if (!text) return;
+    state.appendChild(hidden(", "));
+    state.appendChild(node("span", "state-" + cls, text));
+  }
+
+  function tzName(tz) {
+    return tz.split("/").pop().replace(/_/g, " ") + " time";
+  }
+
+  function renderCard(card, section, now) {
+    var ladder = ladderFrom(section);
+    if (!ladder.timezone || !ladder.levels.length) return;
+    var tz = ladder.timezone, r;
+    try { r = answering(ladder, now); } catch (e) { return; }
+    var total = ladder.levels.length;
+    ladder.levels.forEach(function (l, i) {
+      var s = r.levels[i], li = l.element;
+      li.removeAttribute("data-now");
+      if (i === r.first) {
+        li.setAttribute("data-now", "true");
+        setState(li, "now", "answers now" + (s.closesAt === null ? "" : ", until " + weekLabel(s.closesAt)));
+      } else if (s.open) {
+        setState(li, "open", "also answering, call at " + clock(s.callAt, tz) + " if nobody has answered");
+      } else {
+        setState(li, "closed", s.opensAt === null ? "closed" : "closed now, opens " + weekLabel(s.opensAt));
+      }
+    });
+
+    card.textContent = "";
+    var when = node("p", "call-when");
+    when.appendChild(document.createTextNode("Now: " + weekLabel(r.minute) + " " + tzName(tz)));
+    if (r.first >= 0) {
+      var li = ladder.levels[r.first].element, s = r.levels[r.first];
+      card.setAttribute("data-answering", String(r.first + 1));
+      var head = node("p", "call-head");
+      head.appendChild(node("span", "call-label", "Call now"));
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(node("span", "call-level", "Level " + (r.first + 1) + " of " + total));
+      card.appendChild(head);
+      var who = node("p", "call-party");
+      var party = li.querySelector(".party");
+      who.appendChild(party ? party.cloneNode(true) : node("span", null, partyName(li)));
+      card.appendChild(who);
+      var contacts = li.querySelector(".contacts");
+      if (contacts) {
+        var copy = contacts.cloneNode(true);
+        copy.removeAttribute("id");
+        Array.prototype.forEach.call(copy.querySelectorAll(".copy-button"), function (b) { b.remove(); });
+        card.appendChild(copy);
+      }
+      var meta = [];
+      meta.push(s.closesAt === null ? "answers around the clock" : "answers until " + weekLabel(s.closesAt));
+      var rw = li.getAttribute("data-respond");
+      if (rw) meta.push("responds within " + rw);
+      card.appendChild(node("p", "call-meta", meta.join(" · ")));
+      if (r.next >= 0) {
+        var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = firstPhone(nli);
+        var next = node("p", "call-next");
+        next.setAttribute("data-deadline", clock(ns.callAt, tz));
+        next.appendChild(document.createTextNode("No answer by "));
+        next.appendChild(node("strong", "call-deadline", clock(ns.callAt, tz)));
+        next.appendChild(document.createTextNode(" → " + whoToCall(nli, phone) + " "));
+        if (phone.link) next.appendChild(phone.link);
+        card.appendChild(next);
+      } else {
+        card.appendChild(node("p", "call-next", "No other level answers now: keep trying this one."));
+      }
+    } else {
+      card.setAttribute("data-answering", "0");
+      var soonest = -1;
+      r.levels.forEach(function (s, i) {
+        if (s.opensIn !== null && s.opensIn !== undefined && (soonest < 0 || s.opensIn < r.levels[soonest].opensIn)) soonest = i;
       });
-      var line = ladder.querySelector(".now-line");
-      if (found) {
-        found.setAttribute("data-now", "true");
-        var badge = found.querySelector(".now-badge");
-        if (badge) badge.hidden = false;
-        if (line) {
-          var party = found.querySelector(".party");
-          line.querySelector(".now-text").textContent =
-            "level " + found.querySelector(".level-no").textContent + ", " + (party ? party.textContent : "");
-          line.hidden = false;
-        }
-      } else if (line) {
-        line.querySelector(".now-text").textContent = "nobody on this ladder right now";
-        line.hidden = false;
+      var head2 = node("p", "call-head");
+      head2.appendChild(node("span", "call-label call-none", "Nobody answers now"));
+      card.appendChild(head2);
+      if (soonest >= 0) {
+        var oli = ladder.levels[soonest].element, ophone = firstPhone(oli);
+        var opens = node("p", "call-next");
+        opens.setAttribute("data-deadline", weekLabel(r.levels[soonest].opensAt));
+        opens.appendChild(document.createTextNode("Until "));
+        opens.appendChild(node("strong", "call-deadline", weekLabel(r.levels[soonest].opensAt)));
+        opens.appendChild(document.createTextNode(": then level " + (soonest + 1) + ", " + partyName(oli) +
+          (ophone.name && whoToCall(oli, ophone) !== ophone.name ? ", " + ophone.name : "") + " "));
+        if (ophone.link) opens.appendChild(ophone.link);
+        card.appendChild(opens);
+      }
+      var guide = card.getAttribute("data-guide");
+      if (guide) {
+        var p = node("p", "call-guide");
+        var a = node("a", null, card.getAttribute("data-guide-title") || "How to escalate");
+        a.href = guide;
+        p.appendChild(document.createTextNode("Urgent? "));
+        p.appendChild(a);
+        p.appendChild(document.createTextNode(" says what to do meanwhile."));
+        card.appendChild(p);
+      }
+    }
+    card.appendChild(when);
+    card.hidden = false;
+  }
+
+  var NARROW = "(max-width: 40rem)";
+
+  function callCards(now, first) {
+    document.querySelectorAll(".call-card[data-ladder]").forEach(function (card) {
+      var section = document.getElementById(card.getAttribute("data-ladder"));
+      if (!section) return;
+      renderCard(card, section, now);
+      // On a phone the card says whom to call; the full ladder folds under it.
+      if (first && !card.hidden && window.matchMedia && window.matchMedia(NARROW).matches) {
+        var fold = section.querySelector("details.ladder-fold");
+        if (fold) fold.open = false;
       }
     });
   }
 
-  function start() {
-    markLadders(new Date());
-    // Keep the mark true on a page left open through a shift change.
-    setInterval(function () { markLadders(new Date()); }, 60000);
+  // ------------------------------------------------------------- review queue
+
+  function reviewQueue(now) {
+    var table = document.getElementById("review-queue");
+    if (!table) return;
+    var tz = table.getAttribute("data-timezone");
+    var today;
+    try { today = isoDate(now, tz); } catch (e) { return; }
+    var todayMs = Date.parse(today + "T00:00:00Z");
+    var counts = { overdue: 0, soon: 0, later: 0 };
+    var bodies = { overdue: document.getElementById("review-overdue"), soon: document.getElementById("review-soon"), later: document.getElementById("review-later") };
+    var rows = Array.prototype.slice.call(table.ownerDocument.querySelectorAll("tr[data-due]"));
+    rows.forEach(function (tr) {
+      var due = tr.getAttribute("data-due"), status = tr.querySelector(".review-status"), group;
+      if (!due) { group = "overdue"; }
+      else {
+        var days = Math.round((Date.parse(due + "T00:00:00Z") - todayMs) / 86400000);
+        if (days < 0) { group = "overdue"; status.textContent = -days + (days === -1 ? " day" : " days") + " overdue"; }
+        else if (days <= 60) { group = "soon"; status.textContent = days === 0 ? "due today" : "due in " + days + (days === 1 ? " day" : " days"); }
+        else { group = "later"; status.textContent = "due " + due; }
+      }
+      tr.setAttribute("data-group", group);
+      counts[group]++;
+      if (bodies[group] && tr.parentNode !== bodies[group]) bodies[group].appendChild(tr);
+    });
+    // Worst first within each group: never reviewed, then the earliest due.
+    Object.keys(bodies).forEach(function (g) {
+      var body = bodies[g];
+      if (!body) return;
+      var list = Array.prototype.slice.call(body.querySelectorAll("tr[data-due]"));
+      list.sort(function (a, b) {
+        var x = a.getAttribute("data-due") || "0", y = b.getAttribute("data-due") || "0";
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      list.forEach(function (tr) { body.appendChild(tr); });
+      var box = document.getElementById(body.id + "-box");
+      if (box) box.hidden = list.length === 0;
+      var n = document.getElementById(body.id + "-count");
+      if (n) n.textContent = String(list.length);
+    });
+    var asOf = document.getElementById("review-as-of");
+    if (asOf) asOf.textContent = today;
+    var summary = document.getElementById("review-summary");
+    if (summary) {
+      summary.textContent = counts.overdue === 0
+        ? "Every runbook is within its review interval; " + counts.soon + " come" + (counts.soon === 1 ? "s" : "") + " due in the next 60 days."
+        : counts.overdue + " runbook" + (counts.overdue === 1 ? " is" : "s are") + " past review or never reviewed; " +
+          counts.soon + " more come" + (counts.soon === 1 ? "s" : "") + " due in the next 60 days.";
+    }
   }
+
+  // ------------------------------------------------------------- matrix filter
+
+  function matrixFilter() {
+    var form = document.getElementById("matrix-filter");
+    var table = document.getElementById("matrix");
+    if (!form || !table) return;
+    form.hidden = false;
+    function apply() {
+      var party = form.elements.party.value, letter = form.elements.letter.value;
+      table.querySelectorAll(".raci-cell").forEach(function (c) {
+        var show = (!party || c.getAttribute("data-party") === party) &&
+          (!letter || (c.getAttribute("data-letters") || "").indexOf(letter) >= 0);
+        c.hidden = !show;
+      });
+      table.classList.toggle("filtered", !!(party || letter));
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+    apply();
+  }
+
+  // ------------------------------------------------------------- copy buttons
+
+  function copyText(text, done) {
+    function fallback() {
+      var t = node("textarea");
+      t.value = text;
+      t.setAttribute("readonly", "");
+      t.className = "visually-hidden";
+      document.body.appendChild(t);
+      t.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      t.remove();
+      done(ok);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else fallback();
+  }
+
+  function copyButton(label, text) {
+    var b = node("button", "copy-button", "Copy");
+    b.type = "button";
+    b.setAttribute("aria-label", label);
+    b.addEventListener("click", function () {
+      copyText(typeof text === "function" ? text() : text, function (ok) {
+        b.textContent = ok ? "Copied" : "Copy failed";
+        setTimeout(function () { b.textContent = "Copy"; }, 1600);
+      });
+    });
+    return b;
+  }
+
+  function copyButtons() {
+    document.querySelectorAll("main a.call").forEach(function (a) {
+      if (a.closest(".call-card") || (a.nextElementSibling && a.nextElementSibling.classList.contains("copy-button"))) return;
+      a.insertAdjacentElement("afterend", copyButton("Copy " + a.textContent, a.textContent));
+    });
+    document.querySelectorAll(".prose pre").forEach(function (pre) {
+      if (pre.parentNode.classList.contains("code-wrap")) return;
+      var wrap = node("div", "code-wrap");
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      wrap.appendChild(copyButton("Copy code", function () { return pre.textContent; }));
+    });
+  }
+
+  // ------------------------------------------------------------- print
+
+  function printMeta() {
+    var url = document.querySelector(".print-url");
+    if (url && /^https?:/.test(window.location.protocol)) url.textContent = window.location.href.split("#")[0];
+  }
+
+  function everyMinute() {
+    var now = new Date();
+    callCards(now, false);
+    reviewQueue(now);
+  }
+
+  function start() {
+    var now = new Date();
+    copyButtons();
+    callCards(now, true);
+    reviewQueue(now);
+    matrixFilter();
+    printMeta();
+    document.documentElement.classList.add("js");
+    // Keep the cards true on a page left open through a shift change.
+    setInterval(everyMinute, 60000);
+  }
+
+  window.cairn = {
+    answering: answering,
+    ladderFrom: ladderFrom,
+    minuteOfWeek: minuteOfWeek,
+    weekLabel: weekLabel,
+    clock: clock,
+    isoDate: isoDate,
+    refresh: everyMinute
+  };
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
