@@ -42,6 +42,10 @@ enum Command {
         /// Print the time each stage took.
         #[arg(long)]
         timings: bool,
+        /// Replace a non-empty --out folder that cairn did not write (never the
+        /// site, a folder above it, or one of its source folders).
+        #[arg(long)]
+        force: bool,
     },
     /// Validate the site without writing anything.
     Check {
@@ -166,12 +170,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             audience,
             strict,
             timings,
+            force,
         } => {
             let started = Instant::now();
             let opts = Options {
                 out,
                 audience,
                 strict,
+                force,
                 ..Options::new(site)
             };
             let report = crate::build(&opts)?;

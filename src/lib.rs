@@ -16,6 +16,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod model;
+pub mod outdir;
 pub mod render;
 pub mod search;
 pub mod serve;
@@ -51,6 +52,9 @@ pub struct Options {
     pub audience: Option<Audience>,
     /// Warnings fail the run too.
     pub strict: bool,
+    /// `--out` may replace a non-empty folder cairn did not write (never the
+    /// site, a folder above it, or its source folders).
+    pub force: bool,
     /// "Today" for review dates: the UTC date of `SOURCE_DATE_EPOCH` when set.
     pub today: chrono::NaiveDate,
     /// Add the live-reload script (only `cairn serve`).
@@ -64,6 +68,7 @@ impl Options {
             out: None,
             audience: None,
             strict: false,
+            force: false,
             today: today(),
             live_reload: false,
         }
@@ -157,6 +162,9 @@ fn load_and_check(
 /// Load, check, and when clean render and write the site for one audience.
 pub fn build(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
+    site::ensure_site(&opts.site)?;
+    // Before anything is read: a build must never be able to destroy its input.
+    let out = outdir::checked_out_dir(&opts.site, &opts.out_dir(), opts.force)?;
     let (site, audience, mut diagnostics) = load_and_check(opts, &mut clock)?;
     if audience == Audience::Client {
         // A secret must never reach a client, whatever `check` tolerates.
@@ -176,7 +184,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let view = audience::view(&site, audience);
     let theme = render::load_theme(&site.root, &site.config)?;
     clock.lap("view");
-    let staging = write::Staging::new(&opts.out_dir())?;
+    let staging = write::Staging::new(&out)?;
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
         today: opts.today,

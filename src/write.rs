@@ -3,7 +3,14 @@
 //! output untouched. A file whose bytes equal the previous output's is hard-linked
 //! from it rather than written again, so its mtime survives and deploys or
 //! `serve` see only what really changed.
+//!
+//! Every output holds the marker [`crate::outdir::MARKER`], so the next build
+//! knows the folder is cairn's to replace; staging folders are named
+//! `.OUT.cairn-PID-XXXXXX` (the old output, while swapped out,
+//! `.OUT.cairn-old-PID-XXXXXX`) so one left by a killed build is recognised and
+//! removed by the next build once its process is gone.
 
+use crate::outdir::{MARKER, MARKER_TEXT};
 use anyhow::{Context, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +22,8 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// A staging folder beside `out`, which must be the real path of a folder
+    /// that may be replaced (see [`crate::outdir::checked_out_dir`]).
     pub fn new(out: &Path) -> Result<Staging> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -25,14 +34,17 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_leftovers(&parent, &name);
         let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.cairn-"))
+            .prefix(&format!(".{name}.cairn-{}-", std::process::id()))
             .tempdir_in(&parent)
             .with_context(|| format!("creating a staging folder in {}", parent.display()))?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             out: out.to_path_buf(),
-        })
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     pub fn path(&self) -> &Path {
@@ -74,15 +86,26 @@ impl Staging {
     /// Swap the staging folder into place of `out`.
     pub fn commit(self) -> Result<()> {
         let staged = self.dir.keep();
-        let old = self.out.with_file_name(format!(
-            ".{}.cairn-old-{}",
-            self.out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = self.out.exists();
+        // `.OUT.cairn-PID-XXXXXX` → `.OUT.cairn-old-PID-XXXXXX`: unique, and
+        // recognised as a leftover if this process dies before removing it.
+        let staged_name = staged
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let old = self
+            .out
+            .with_file_name(staged_name.replacen(".cairn-", ".cairn-old-", 1));
+        let had_old = match fs::symlink_metadata(&self.out) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => {
+                let _ = fs::remove_dir_all(&staged);
+                anyhow::bail!(
+                    "{} is no longer a folder; nothing was replaced",
+                    self.out.display()
+                );
+            }
+            Err(_) => false,
+        };
         if had_old {
             fs::rename(&self.out, &old)
                 .with_context(|| format!("moving the previous {} aside", self.out.display()))?;
@@ -100,6 +123,58 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Remove `.NAME.cairn-PID-…` and `.NAME.cairn-old-PID-…` folders in `parent`
+/// whose build process is gone (killed mid-build). Ones named before the pid
+/// was part of the name are removed once an hour old. Best effort: a folder
+/// that cannot be removed now is tried again by the next build.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.cairn-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        // Never a symlink or a file: only folders cairn made.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        let rest = rest.strip_prefix("old-").unwrap_or(rest);
+        let stale = match rest.split_once('-') {
+            Some((pid, _)) => match pid.parse::<u32>() {
+                Ok(pid) => pid != std::process::id() && !process_alive(pid),
+                Err(_) => false,
+            },
+            None => meta
+                .modified()
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
+        };
+        if stale {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs; when that cannot be told, assume it does.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        return proc.join(pid.to_string()).exists();
+    }
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_or(true, |s| s.success())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod common;
 mod corpus;
 mod golden;
 mod no_panic;
+mod out;
 mod search;
 mod serve;
 mod version;
