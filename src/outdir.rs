@@ -27,7 +27,8 @@ pub fn checked_out_dir(site: &Path, out: &Path, force: bool) -> Result<PathBuf, 
     let shown = out.display();
     let site_real = resolve(site)
         .map_err(|e| UsageError(format!("cannot resolve the site {}: {e}", site.display())))?;
-    let real = resolve(out).map_err(|e| UsageError(format!("cannot resolve --out {shown}: {e}")))?;
+    let real =
+        resolve(out).map_err(|e| UsageError(format!("cannot resolve --out {shown}: {e}")))?;
     let fix = format!(
         "use a folder of its own, such as {} (the default)",
         site.join("public").display()
@@ -169,7 +170,10 @@ mod tests {
             root.join("a/b")
         );
         symlink("b", root.join("a/rel")).unwrap();
-        assert_eq!(resolve(&root.join("a/rel/new")).unwrap(), root.join("a/b/new"));
+        assert_eq!(
+            resolve(&root.join("a/rel/new")).unwrap(),
+            root.join("a/b/new")
+        );
         symlink(root.join("loop"), root.join("loop")).unwrap();
         assert!(resolve(&root.join("loop")).is_err());
     }

@@ -142,7 +142,11 @@ fn out_may_not_be_inside_or_hold_a_source_folder() {
         }
     }
     // Through a symlink that points into content/.
-    symlink(tmp.path().join("s2/content/runbooks"), tmp.path().join("rb")).unwrap();
+    symlink(
+        tmp.path().join("s2/content/runbooks"),
+        tmp.path().join("rb"),
+    )
+    .unwrap();
     let run = cairn_in(tmp.path(), &["build", "s2", "--out", "rb/out"]);
     refused(&run, "is inside the site's content/");
     fs::remove_file(tmp.path().join("rb")).unwrap();
