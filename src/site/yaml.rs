@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Diagnostic};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -46,9 +46,23 @@ pub fn parse<T: DeserializeOwned>(
     // would read what follows as a second document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
+    if let Some(line) = too_deep_flow(text) {
+        return Err(Diagnostic::new(
+            syntax_code,
+            file,
+            Some(line + first_line - 1),
+            TOO_DEEP,
+        ));
+    }
     if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
         let mut message = clean_message(&e);
         let mut line = at(e.location());
+        if let Some(key) = duplicate_key_of(&message) {
+            // libyaml marks the mapping; the duplicate is where the fix goes.
+            line = duplicate_key_line(text, &key)
+                .map(|l| l + first_line - 1)
+                .or(line);
+        }
         if message.starts_with(MORE_THAN_ONE) {
             line = line.or_else(|| second_document_line(text).map(|l| l + first_line - 1));
             if syntax_code == Code::FrontMatter {
@@ -81,6 +95,96 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 const MORE_THAN_ONE: &str = "a data file holds one YAML document; remove the extra `---`";
+
+/// Deeper nesting than this is refused (serde_yaml's own recursion limit).
+const MAX_DEPTH: usize = 128;
+const TOO_DEEP: &str = "nesting is too deep (over 128 levels)";
+
+/// The line where flow collections (`[`, `{`) nest deeper than [`MAX_DEPTH`].
+/// libyaml takes time quadratic in the flow depth before serde_yaml's recursion
+/// limit can answer (100k `[` took 46 s), so this linear pass answers first.
+/// Block nesting needs indentation or a `- ` per level and stays linear there.
+fn too_deep_flow(text: &str) -> Option<usize> {
+    // Fewer opening brackets than the limit cannot nest past it: most files stop here.
+    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
+        return None;
+    }
+    use yaml_rust2::scanner::{Scanner, TokenType};
+    let scan = |text: &str| -> Result<Option<usize>, (usize, usize)> {
+        let mut scanner = Scanner::new(text.chars());
+        let mut depth = 0usize;
+        loop {
+            match scanner.next_token() {
+                Ok(Some(token)) => match token.1 {
+                    TokenType::FlowSequenceStart | TokenType::FlowMappingStart => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Ok(Some(token.0.line()));
+                        }
+                    }
+                    TokenType::FlowSequenceEnd | TokenType::FlowMappingEnd => {
+                        depth = depth.saturating_sub(1);
+                    }
+                    TokenType::StreamEnd => return Ok(None),
+                    _ => {}
+                },
+                Ok(None) => return Ok(None),
+                // yaml-rust2 caps flow depth at 255 by itself, and may reach
+                // that cap looking ahead before it hands out the tokens.
+                Err(e) if depth >= MAX_DEPTH || e.info().contains("recursion limit") => {
+                    return Ok(Some(e.marker().line()));
+                }
+                Err(e) => return Err((e.marker().index(), depth)),
+            }
+        }
+    };
+    // yaml-rust2 refuses a tab after `key:` where libyaml reads a space; read
+    // the text again without tabs (no line moves).
+    let outcome = match scan(text) {
+        Err(_) if text.contains('\t') => scan(&text.replace('\t', " ")),
+        other => other,
+    };
+    match outcome {
+        Ok(found) => found,
+        // Where yaml-rust2 gives up earlier than libyaml would, count brackets
+        // from there on without reading the YAML: deep nesting still shows.
+        Err((at, mut depth)) => {
+            let mut line = text.chars().take(at).filter(|&c| c == '\n').count() + 1;
+            for c in text.chars().skip(at) {
+                match c {
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_DEPTH {
+                            return Some(line);
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    '\n' => line += 1,
+                    _ => {}
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The key serde_yaml names in `duplicate entry with key "K"`.
+fn duplicate_key_of(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once("duplicate entry with key ")?;
+    let quoted = rest.strip_prefix('"')?;
+    let end = quoted.rfind('"')?;
+    Some(quoted[..end].replace("\\\"", "\"").replace("\\\\", "\\"))
+}
+
+/// The line of the second occurrence of `key` within one mapping.
+fn duplicate_key_line(text: &str, key: &str) -> Option<usize> {
+    let (rec, _) = record(text, 1);
+    rec.duplicates
+        .iter()
+        .find(|(_, k)| k == key)
+        .or(rec.duplicates.first())
+        .map(|(line, _)| *line)
+}
 
 /// The line where a second document starts (its `---`, or its first node),
 /// when yaml-rust2 can tell.
@@ -149,10 +253,7 @@ fn clean_message(e: &serde_yaml::Error) -> String {
             "repetition limit exceeded",
             "aliases (`*name`) expand to too much data; write the values out instead",
         ),
-        (
-            "recursion limit exceeded",
-            "nesting is too deep (over 128 levels)",
-        ),
+        ("recursion limit exceeded", TOO_DEEP),
         ("invalid type: unit value", "invalid type: an empty value"),
         ("invalid type: sequence", "invalid type: a list"),
         ("invalid type: map,", "invalid type: a mapping,"),
@@ -178,6 +279,8 @@ enum Frame {
     Map {
         path: Vec<String>,
         key: Option<String>,
+        /// Scalar keys seen so far, to find a duplicate's line.
+        seen: HashSet<String>,
     },
     Seq {
         path: Vec<String>,
@@ -190,6 +293,8 @@ struct Recorder {
     stack: Vec<Frame>,
     lines: HashMap<String, usize>,
     unquoted_times: Vec<(usize, String)>,
+    /// (line, key) of each key repeated within its mapping.
+    duplicates: Vec<(usize, String)>,
 }
 
 impl Recorder {
@@ -203,7 +308,7 @@ impl Recorder {
                 *index += 1;
                 Some(p)
             }
-            Some(Frame::Map { path, key }) => key.take().map(|k| {
+            Some(Frame::Map { path, key, .. }) => key.take().map(|k| {
                 let mut p = path.clone();
                 p.push(k);
                 p
@@ -235,9 +340,13 @@ impl MarkedEventReceiver for Recorder {
             Event::Scalar(value, style, ..) => {
                 let expecting_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
                 if expecting_key {
-                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                    if let Some(Frame::Map { path, key, seen }) = self.stack.last_mut() {
                         let mut p = path.clone();
                         p.push(value.clone());
+                        if !seen.insert(value.clone()) {
+                            self.duplicates
+                                .push((mark.line() + self.first_line - 1, value.clone()));
+                        }
                         *key = Some(value);
                         self.record(&p, &mark);
                     }
@@ -259,7 +368,11 @@ impl MarkedEventReceiver for Recorder {
                 };
                 self.record(&path, &mark);
                 self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path, key: None }
+                    Frame::Map {
+                        path,
+                        key: None,
+                        seen: HashSet::new(),
+                    }
                 } else {
                     Frame::Seq { path, index: 0 }
                 });
@@ -324,6 +437,7 @@ fn record(text: &str, first_line: usize) -> (Recorder, bool) {
         stack: Vec::new(),
         lines: HashMap::new(),
         unquoted_times: Vec::new(),
+        duplicates: Vec::new(),
     };
     let ok = Parser::new_from_str(text).load(&mut rec, false).is_ok();
     (rec, ok)
@@ -635,6 +749,58 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.message.contains("too deep"), "{}", err.message);
+    }
+}
+
+#[cfg(test)]
+mod depth_and_duplicates {
+    use super::*;
+
+    #[test]
+    fn flow_nesting_past_the_limit_is_found_at_its_line() {
+        let deep = |n: usize| format!("a: 1\nb: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(too_deep_flow(&deep(128)), None);
+        assert_eq!(too_deep_flow(&deep(129)), Some(2));
+        assert_eq!(too_deep_flow(&deep(100_000)), Some(2));
+        let maps = format!("a:\n  {}{}\n", "{x: ".repeat(300), "}".repeat(300));
+        assert_eq!(too_deep_flow(&maps), Some(2));
+        // Brackets inside quotes do not close anything.
+        let quoted = format!("a: {}\n", "[\"]\", ".repeat(200));
+        assert_eq!(too_deep_flow(&quoted), Some(1));
+        // Many collections side by side, and brackets in text, are not nesting.
+        let wide = format!("a: [{}]\nb: \"{}\"\n", "[x], ".repeat(500), "[".repeat(500));
+        assert_eq!(too_deep_flow(&wide), None);
+        // A tab after `key:` (which yaml-rust2 refuses) does not hide depth.
+        let tab = format!("a:\t{}{}\n", "[".repeat(300), "]".repeat(300));
+        assert_eq!(too_deep_flow(&tab), Some(1));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error_of_the_file() {
+        let text = format!("id: x\nname:\n  {}{}\n", "[".repeat(5000), "]".repeat(5000));
+        let err = parse::<serde_yaml::Value>(&text, "a.md", 2, Code::FrontMatter)
+            .err()
+            .unwrap();
+        assert_eq!(err.code, Code::FrontMatter);
+        assert_eq!(err.line, Some(4));
+        assert!(err.message.contains("too deep"), "{}", err.message);
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_duplicate() {
+        for (text, line) in [
+            ("a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\n", 5),
+            ("a: 1\nb: {x: 1,\n y: 2,\n x: 3}\n", 4),
+            ("a: 1\nb: 2\n\"a\": 3\n", 3),
+            // The one serde_yaml names, not an earlier repeat it allows.
+            ("x:\n  - {k: 1}\n  - {k: 2}\n\"k\\\"q\": 1\nk\"q: 2\n", 5),
+        ] {
+            let err = parse::<serde_yaml::Value>(text, "f.yaml", 1, Code::YamlSyntax)
+                .err()
+                .unwrap();
+            assert!(err.message.contains("duplicate"), "{}", err.message);
+            assert_eq!(err.line, Some(line), "{text:?}");
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod corpus;
 mod golden;
+mod hostile_input;
 mod no_panic;
 mod out;
 mod search;
