@@ -392,6 +392,11 @@ impl<'v, 'a> Shared<'v, 'a> {
             })
             .collect();
         ctx.insert("parties", &parties);
+        let root = "../".repeat(path.matches('/').count());
+        ctx.insert(
+            "coverage_overview",
+            &super::coverage_chart::overview(view, &root),
+        );
     }
 
     fn subsections(&self, folders: &[String]) -> Vec<serde_json::Value> {
@@ -523,6 +528,10 @@ impl<'v, 'a> Shared<'v, 'a> {
         ctx.insert("depends_on", &refs(&s.depends_on));
         ctx.insert("dependents", &refs(&s.dependents));
         ctx.insert("ladder", &ladder(s));
+        ctx.insert(
+            "coverage_chart",
+            &super::coverage_chart::system_chart(self.view, s),
+        );
         let sla: Vec<_> = s
             .sla
             .iter()
@@ -614,6 +623,10 @@ impl<'v, 'a> Shared<'v, 'a> {
             })
             .collect();
         ctx.insert("on_call", &on_call);
+        ctx.insert(
+            "coverage_chart",
+            &super::coverage_chart::party_chart(view, p.id, "../../"),
+        );
     }
 
     fn matrix(&self, ctx: &mut tera::Context) {

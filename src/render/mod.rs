@@ -6,6 +6,7 @@
 //! and name `index.html`, computed here per page, so templates only print them.
 
 mod context;
+pub mod coverage_chart;
 mod theme;
 
 use crate::audience::SiteView;

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod common;
 mod corpus;
+mod coverage;
 mod golden;
 mod hostile_input;
 mod no_panic;
