@@ -86,8 +86,9 @@ pub struct LadderLevel<'a> {
     /// 1-based.
     pub level: usize,
     pub party: PartyRef<'a>,
-    /// Whom to call: the named contact, or when it is hidden from this audience
-    /// (or none is named) the party's visible contacts. Empty: reach the party via the account manager.
+    /// Whom to call: the named contact; when it is hidden from this audience, its
+    /// `client_contact` (or nobody: reach the party via the account manager); when
+    /// none is named, the party's visible contacts.
     pub contacts: Vec<&'a Contact>,
     /// A contact was named but this audience may not see it.
     pub contact_hidden: bool,
@@ -267,9 +268,17 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 .filter(|c| c.audience.visible_in(audience))
                 .collect();
             let named = level.contact.as_deref().and_then(|n| party.contact(n));
+            // An internal contact is replaced by `client_contact`, or by nobody: the
+            // theme then says to go through the account manager. Never by the party's
+            // whole contact list, which would offer the account manager at 3 a.m.
+            let client_contact = level
+                .client_contact
+                .as_deref()
+                .and_then(|n| party.contact(n))
+                .filter(|c| c.audience.visible_in(audience));
             let (contacts, contact_hidden) = match named {
                 Some(c) if c.audience.visible_in(audience) => (vec![c], false),
-                Some(_) => (visible, true),
+                Some(_) => (client_contact.into_iter().collect(), true),
                 None => (visible, false),
             };
             let hours_name = level

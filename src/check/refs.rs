@@ -4,6 +4,7 @@
 
 use super::{SiteIndex, did_you_mean, front_item_line, front_line};
 use crate::diag::{Code, Diagnostic};
+use crate::model::Audience;
 use crate::site::{PARTIES_FILE, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -183,6 +184,38 @@ fn check_systems(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
                             site.line(file, &["escalation", &idx, "contact"]),
                             format!(
                                 "unknown contact `{contact}` of party `{}` in escalation level {n}{}; {known}",
+                                party.id,
+                                did_you_mean(contact, names.iter().copied()),
+                            ),
+                        ));
+                    }
+                    if let Some(contact) = &level.client_contact
+                        && !party
+                            .contact(contact)
+                            .is_some_and(|c| c.audience.visible_in(Audience::Client))
+                    {
+                        let names: Vec<&str> = party
+                            .contacts
+                            .iter()
+                            .filter(|c| c.audience.visible_in(Audience::Client))
+                            .map(|c| c.name.as_str())
+                            .collect();
+                        let why = if party.contact(contact).is_some() {
+                            " is internal"
+                        } else {
+                            " is not a contact of that party"
+                        };
+                        let known = if names.is_empty() {
+                            "it lists no client-visible contacts".to_string()
+                        } else {
+                            format!("its client-visible contacts: {}", super::name_list(&names))
+                        };
+                        out.push(Diagnostic::new(
+                            Code::UnknownContact,
+                            file,
+                            site.line(file, &["escalation", &idx, "client_contact"]),
+                            format!(
+                                "client_contact `{contact}` of party `{}` in escalation level {n}{why}{}; {known}",
                                 party.id,
                                 did_you_mean(contact, names.iter().copied()),
                             ),
@@ -499,6 +532,26 @@ mod tests {
         }
         let contact = got.iter().find(|g| g.0 == "unknown-contact").unwrap();
         assert!(contact.3.contains("did you mean `Dana`"), "{}", contact.3);
+    }
+
+    #[test]
+    fn client_contact_must_be_a_client_visible_contact_of_the_party() {
+        let t = TestSite::new();
+        t.write(
+            "data/parties.yaml",
+            "- id: msp\n  name: MSP\n  kind: provider\n  contacts:\n    - name: NOC\n    - name: Pager\n      audience: internal\n",
+        );
+        t.write(
+            "data/systems/m.yaml",
+            "id: m\nname: M\ntier: 3\nowner: msp\nescalation:\n  - party: msp\n    contact: Pager\n    client_contact: NOC\n  - party: msp\n    contact: Pager\n    client_contact: Pager\n  - party: msp\n    contact: Pager\n    client_contact: NOCC\n",
+        );
+        let got = codes(&t.load());
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!(got[0].0, "unknown-contact");
+        assert_eq!(got[0].2, Some(11));
+        assert!(got[0].3.contains("`Pager` of party `msp` in escalation level 2 is internal"), "{}", got[0].3);
+        assert_eq!(got[1].2, Some(14));
+        assert!(got[1].3.contains("did you mean `NOC`"), "{}", got[1].3);
     }
 
     #[test]

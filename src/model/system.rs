@@ -29,6 +29,9 @@ pub struct EscalationLevel {
     pub party: String,
     /// Must name a contact of that party.
     pub contact: Option<String>,
+    /// Shown in client builds instead of an internal `contact`; must name a
+    /// client-visible contact of the same party.
+    pub client_contact: Option<String>,
     /// When this level answers; default: the party's hours.
     pub hours: Option<String>,
     /// Time after the previous level was called.

@@ -73,13 +73,38 @@ fn a_client_build_contains_nothing_internal_anywhere() {
         found.join("\n")
     );
     assert!(!site.path().join("public/internal").exists());
-    // The ladder keeps its level: the party's client-visible contacts stand in.
+    // The ladder keeps its level, reached through the account manager: never the
+    // party's whole contact list (SPEC "Audience of contacts").
     let html = site.out("systems/m365/index.html");
     assert!(html.contains("Acme Internal IT"));
     assert!(
-        html.contains("tel:+15550100"),
-        "Dana (client-visible) replaces the internal pager"
+        html.contains("through your account manager"),
+        "an internal contact without client_contact says how to reach the party"
     );
+    assert!(
+        !html.contains("tel:+15550100"),
+        "Dana is not the level's contact and must not stand in for the pager"
+    );
+}
+
+#[test]
+fn client_contact_stands_in_for_an_internal_contact_in_client_builds_only() {
+    let site = site_with_internal_markers();
+    site.edit(
+        "data/systems/m365.yaml",
+        "contact: Night pager MARMOSET",
+        "contact: Night pager MARMOSET\n    client_contact: Dana Ruiz",
+    );
+    assert_eq!(site.build(&["--audience", "client"]).code, 0);
+    let html = site.out("systems/m365/index.html");
+    assert!(html.contains("tel:+15550100"), "client build shows the client_contact");
+    assert!(!html.contains("through your account manager"));
+    assert!(!html.to_lowercase().contains("marmoset"));
+    let run = site.build(&["--audience", "internal", "--out", "internal-out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let internal = site.read("internal-out/systems/m365/index.html");
+    assert!(internal.contains("tel:+15550199"), "internal build calls the pager");
+    assert!(!internal.contains("tel:+15550100"));
 }
 
 #[test]
