@@ -549,7 +549,13 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:#?}");
         assert_eq!(got[0].0, "unknown-contact");
         assert_eq!(got[0].2, Some(11));
-        assert!(got[0].3.contains("`Pager` of party `msp` in escalation level 2 is internal"), "{}", got[0].3);
+        assert!(
+            got[0]
+                .3
+                .contains("`Pager` of party `msp` in escalation level 2 is internal"),
+            "{}",
+            got[0].3
+        );
         assert_eq!(got[1].2, Some(14));
         assert!(got[1].3.contains("did you mean `NOC`"), "{}", got[1].3);
     }

@@ -97,13 +97,19 @@ fn client_contact_stands_in_for_an_internal_contact_in_client_builds_only() {
     );
     assert_eq!(site.build(&["--audience", "client"]).code, 0);
     let html = site.out("systems/m365/index.html");
-    assert!(html.contains("tel:+15550100"), "client build shows the client_contact");
+    assert!(
+        html.contains("tel:+15550100"),
+        "client build shows the client_contact"
+    );
     assert!(!html.contains("through your account manager"));
     assert!(!html.to_lowercase().contains("marmoset"));
     let run = site.build(&["--audience", "internal", "--out", "internal-out"]);
     assert_eq!(run.code, 0, "{run:?}");
     let internal = site.read("internal-out/systems/m365/index.html");
-    assert!(internal.contains("tel:+15550199"), "internal build calls the pager");
+    assert!(
+        internal.contains("tel:+15550199"),
+        "internal build calls the pager"
+    );
     assert!(!internal.contains("tel:+15550100"));
 }
 
