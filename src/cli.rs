@@ -69,6 +69,26 @@ enum Command {
         #[arg(long)]
         audience: Option<Audience>,
     },
+    /// Compare the responsibility model of two sites: OLD NEW folders, or git revisions.
+    #[command(
+        after_help = "Examples:\n  cairn diff old-site new-site\n  cairn diff --git origin/main                 # origin/main vs the working tree\n  cairn diff --git origin/main...HEAD docs/it  # a site in a subfolder, from the merge base\n\nExit: 0 (or 1 with --exit-code when anything changed); 2 when a side cannot be read."
+    )]
+    Diff {
+        /// OLD NEW site folders; with --git, an optional SITE folder [default: .]
+        #[arg(value_name = "PATHS")]
+        paths: Vec<PathBuf>,
+        /// REV (against the working tree), A..B, or A...B (from their merge base).
+        #[arg(long, value_name = "REV")]
+        git: Option<String>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Whose view to compare.
+        #[arg(long, default_value = "internal")]
+        audience: Audience,
+        /// Exit 1 when anything changed, 0 when nothing did.
+        #[arg(long)]
+        exit_code: bool,
+    },
     /// Add new content.
     New {
         #[command(subcommand)]
@@ -93,6 +113,16 @@ enum NewCommand {
 enum Format {
     Text,
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,title=CODE::message`).
+    Github,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    Text,
+    /// A pull-request comment.
+    Markdown,
+    Json,
 }
 
 /// Parse, run, and map the outcome to 0 (clean), 1 (problems) or 2 (usage).
@@ -102,7 +132,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            if err.downcast_ref::<UsageError>().is_some() {
+            if err.downcast_ref::<UsageError>().is_some()
+                || err.downcast_ref::<crate::diff::SideError>().is_some()
+            {
                 ExitCode::from(2)
             } else {
                 ExitCode::from(1)
@@ -153,6 +185,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut stdout = std::io::stdout().lock();
             match format {
                 Format::Json => writeln!(stdout, "{}", diag::to_json(&report.diagnostics))?,
+                Format::Github => write!(
+                    stdout,
+                    "{}",
+                    diag::to_github(&report.diagnostics, &diag::repo_prefix(&opts.site))
+                )?,
                 Format::Text if report.diagnostics.is_empty() => {
                     writeln!(stdout, "ok: no problems found")?
                 }
@@ -205,6 +242,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             Ok(exit_code(&report, strict))
+        }
+        Command::Diff {
+            paths,
+            git,
+            format,
+            audience,
+            exit_code,
+        } => {
+            let (old, new, site) = crate::diff::sources(&paths, git.as_deref())?;
+            let diff = crate::diff::diff(&crate::diff::DiffOptions {
+                old,
+                new,
+                site,
+                audience,
+                today: crate::today(),
+            })?;
+            let mut stdout = std::io::stdout().lock();
+            match format {
+                DiffFormat::Text => write!(
+                    stdout,
+                    "{}",
+                    crate::diff::to_text(&diff, color(std::io::stdout().is_terminal()))
+                )?,
+                DiffFormat::Markdown => write!(stdout, "{}", crate::diff::to_markdown(&diff))?,
+                DiffFormat::Json => writeln!(stdout, "{}", crate::diff::to_json(&diff))?,
+            }
+            Ok(if exit_code && diff.changed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Serve {
             site,

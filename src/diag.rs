@@ -76,7 +76,7 @@ impl Serialize for Code {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -138,7 +138,7 @@ pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
 
 /// Compiler-style text: `error[code]: file:line: message`, errors first, with a count.
 /// Control characters (escape sequences, carriage returns) shown as `\u{..}`.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' {
@@ -204,6 +204,72 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
         .unwrap_or_else(|_| String::from("{\"errors\":[],\"warnings\":[]}"))
 }
 
+/// GitHub Actions workflow commands, one per problem:
+/// `::error file=PATH,line=N,title=CODE::MESSAGE` (`::warning` for warnings), so
+/// problems show on the pull request's lines. `prefix` leads each file (the
+/// site's folder within the repository, `` or ending in `/`).
+pub fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut props = format!("file={}", github_property(&format!("{prefix}{}", d.file)));
+        if let Some(line) = d.line {
+            let _ = write!(props, ",line={line}");
+        }
+        let _ = write!(props, ",title={}", github_property(d.code.as_str()));
+        let _ = writeln!(out, "::{kind} {props}::{}", github_data(&d.message));
+    }
+    let (errors, warnings) = count(diags);
+    let _ = writeln!(
+        out,
+        "cairn check: {} error{}, {} warning{}",
+        errors,
+        plural(errors),
+        warnings,
+        plural(warnings)
+    );
+    out
+}
+
+/// The message of a workflow command: `%`, CR and LF escaped, as the runner
+/// (actions/toolkit `escapeData`) decodes them.
+pub fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value (`file=`, `title=`): also `:` and `,`, which end it.
+pub fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The folder of `site` relative to the root of its git repository (found by
+/// walking up to a `.git`), `/`-separated and ending in `/`; without a
+/// repository, relative to the current folder. `` when it is the root itself.
+pub fn repo_prefix(site: &std::path::Path) -> String {
+    let Ok(site) = site.canonicalize() else {
+        return String::new();
+    };
+    let base = site
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok()?.canonicalize().ok());
+    let Some(rel) = base.as_deref().and_then(|b| site.strip_prefix(b).ok()) else {
+        return String::new();
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +303,23 @@ mod tests {
         assert_eq!(v["errors"][0]["line"], 12);
         assert_eq!(v["warnings"][0]["line"], serde_json::Value::Null);
         assert_eq!(v["warnings"][0]["file"], "content/a.md");
+    }
+
+    #[test]
+    fn github_commands_escape_data_and_properties() {
+        let d = Diagnostic::new(
+            Code::BrokenLink,
+            "content/a:b,c%.md",
+            Some(7),
+            "100% broken\r\nnext: a, b",
+        );
+        let w = Diagnostic::new(Code::OrphanPage, "content/x.md", None, "orphan");
+        assert_eq!(
+            to_github(&[d, w], "docs/site/"),
+            "::error file=docs/site/content/a%3Ab%2Cc%25.md,line=7,title=broken-link::100%25 broken%0D%0Anext: a, b\n\
+             ::warning file=docs/site/content/x.md,title=orphan-page::orphan\n\
+             cairn check: 1 error, 1 warning\n"
+        );
     }
 
     #[test]

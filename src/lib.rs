@@ -12,6 +12,7 @@ pub mod audience;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod init;
 pub mod links;
 pub mod markdown;

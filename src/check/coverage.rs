@@ -31,17 +31,17 @@ fn coverage_gap(site: &Site, index: &SiteIndex, entry: &SystemEntry) -> Option<D
             format!("nobody answers at any hour: {what} has no escalation ladder"),
         ));
     }
-    let mut mask = WeekMask::default();
+    let mut specs = Vec::with_capacity(sys.escalation.len());
     for level in &sys.escalation {
         let party = &site.parties[*index.parties.get(level.party.as_str())?];
         // A level without hours answers when its party does; a party without hours always.
         let name = level.hours.as_deref().or(party.hours.as_deref());
-        let spec = match name {
+        specs.push(match name {
             Some(name) => site.config.hours_named(name)?,
             None => HoursSpec::Always,
-        };
-        mask.union(&spec.mask());
+        });
     }
+    let mask = WeekMask::union_of(&specs);
     // A level with an unknown party or hours returned above: its error already stands,
     // and a gap computed without it would be a second report of the same mistake.
     let gaps = mask.gaps();

@@ -315,35 +315,67 @@ impl WeekMask {
         }
     }
 
+    /// The union of several hours: the minutes a ladder's levels answer together.
+    pub fn union_of<'a>(specs: impl IntoIterator<Item = &'a HoursSpec>) -> WeekMask {
+        let mut mask = WeekMask::default();
+        for spec in specs {
+            mask.union(&spec.mask());
+        }
+        mask
+    }
+
+    /// Minutes of the week set in the mask.
+    pub fn count(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The minutes set here and not in `other`.
+    pub fn minus(&self, other: &WeekMask) -> WeekMask {
+        let mut out = self.clone();
+        for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
+            *a &= !b;
+        }
+        out
+    }
+
     /// Uncovered spans `[start, end)`; a gap running over Sunday midnight into Monday is
     /// reported as one span starting on Sunday (end may exceed the week).
     pub fn gaps(&self) -> Vec<(usize, usize)> {
-        let mut gaps = Vec::new();
+        self.runs(false)
+    }
+
+    /// Covered spans, joined over Sunday midnight as [`WeekMask::gaps`] does.
+    pub fn spans(&self) -> Vec<(usize, usize)> {
+        self.runs(true)
+    }
+
+    fn runs(&self, covered: bool) -> Vec<(usize, usize)> {
+        let mut runs = Vec::new();
         let mut m = 0;
         while m < MINUTES_PER_WEEK {
-            if self.contains(m) {
+            if self.contains(m) != covered {
                 m += 1;
                 continue;
             }
             let start = m;
-            while m < MINUTES_PER_WEEK && !self.contains(m) {
+            while m < MINUTES_PER_WEEK && self.contains(m) == covered {
                 m += 1;
             }
-            gaps.push((start, m));
+            runs.push((start, m));
         }
-        // Join a gap at the end of Sunday with one at the start of Monday.
-        if gaps.len() > 1
+        // Join a run at the end of Sunday with one at the start of Monday.
+        if runs.len() > 1
             && let (Some(&(first_start, first_end)), Some(&(last_start, last_end))) =
-                (gaps.first(), gaps.last())
+                (runs.first(), runs.last())
             && first_start == 0
             && last_end == MINUTES_PER_WEEK
         {
-            gaps.remove(0);
-            if let Some(last) = gaps.last_mut() {
+            runs.remove(0);
+            if let Some(last) = runs.last_mut() {
                 *last = (last_start, MINUTES_PER_WEEK + first_end);
             }
         }
-        gaps
+        runs
     }
 
     /// `sat 08:00–sun 08:00` for a span from [`WeekMask::gaps`].
@@ -452,6 +484,25 @@ mod tests {
             "fri 18:00–mon 08:00"
         );
         assert_eq!(gaps.len(), 5);
+    }
+
+    #[test]
+    fn covered_spans_count_and_difference() {
+        let business = HoursSpec::Windows(vec![window("mon-fri", "08:00", "18:00")]);
+        let nights = HoursSpec::Windows(vec![window("mon-sun", "18:00", "08:00")]);
+        let both = WeekMask::union_of([&business, &nights]);
+        assert_eq!(business.mask().count(), 5 * 600);
+        assert_eq!(both.count(), 5 * 600 + 7 * 840);
+        let lost = both.minus(&nights.mask());
+        assert_eq!(lost.count(), 5 * 600);
+        assert_eq!(
+            WeekMask::describe_span(lost.spans()[0]),
+            "mon 08:00–mon 18:00"
+        );
+        // A covered run over Sunday midnight is one span, as gaps are.
+        let spans = nights.mask().spans();
+        assert_eq!(spans.len(), 7);
+        assert_eq!(WeekMask::describe_span(spans[6]), "sun 18:00–mon 08:00");
     }
 
     #[test]

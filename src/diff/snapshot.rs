@@ -1,0 +1,207 @@
+//! One side of a diff: the responsibility model of a loaded, checked site as
+//! its audience sees it (built from [`crate::audience::view`], so a client diff
+//! never mentions an internal page or contact), owned so the site can be dropped.
+
+use crate::audience::SiteView;
+use crate::diag::Diagnostic;
+use crate::model::{Audience, Duration, WeekMask};
+use crate::site::Site;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+pub struct Snapshot {
+    pub timezone: String,
+    /// Named hours of `cairn.yaml`, described (`mon-fri 08:00–18:00`).
+    pub hours: BTreeMap<String, String>,
+    pub systems: BTreeMap<String, SystemSnap>,
+    /// In file order.
+    pub parties: Vec<PartySnap>,
+    /// By path under `content/`.
+    pub pages: BTreeMap<String, PageSnap>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct SystemSnap {
+    pub id: String,
+    pub name: String,
+    pub tier: u8,
+    pub description: Option<String>,
+    pub owner: String,
+    pub depends_on: Vec<String>,
+    /// activity → (party, letters), in file order.
+    pub raci: Vec<(String, Vec<(String, String)>)>,
+    pub ladder: Vec<LevelSnap>,
+    /// priority → (respond, resolve).
+    pub sla: Vec<(String, Option<Duration>, Option<Duration>)>,
+    /// Minutes of the week some level answers.
+    pub coverage: WeekMask,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct LevelSnap {
+    pub party: String,
+    /// The contact the level names, when this audience may see it.
+    pub contact: Option<String>,
+    pub hours: String,
+    pub hours_text: String,
+    pub after: Duration,
+    pub after_total: Duration,
+    pub respond_within: Option<Duration>,
+}
+
+pub struct PartySnap {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub description: Option<String>,
+    pub hours: String,
+    pub hours_text: String,
+    /// Only those this audience may see.
+    pub contacts: Vec<ContactSnap>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct ContactSnap {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub audience: Audience,
+}
+
+pub struct PageSnap {
+    pub rel: String,
+    pub title: String,
+    pub runbook: bool,
+    pub audience: Audience,
+    pub systems: Vec<String>,
+    pub owner: Option<String>,
+    pub last_reviewed: Option<String>,
+    pub review_every: Option<Duration>,
+    pub review_due: Option<String>,
+    /// Of the markdown body: a moved page is found by its unchanged text.
+    pub body_hash: u64,
+}
+
+impl Snapshot {
+    pub fn new(site: &Site, view: &SiteView, diagnostics: Vec<Diagnostic>) -> Snapshot {
+        let systems = view
+            .systems
+            .iter()
+            .map(|s| {
+                let raw = site.system(s.id).map(|e| &e.system);
+                let ladder: Vec<LevelSnap> = s
+                    .ladder
+                    .iter()
+                    .map(|l| {
+                        // The view lists whom to call; the diff wants the name the level gives.
+                        let named = raw
+                            .and_then(|r| r.escalation.get(l.level - 1))
+                            .and_then(|lvl| lvl.contact.clone())
+                            .filter(|_| !l.contact_hidden);
+                        LevelSnap {
+                            party: l.party.id.to_string(),
+                            contact: named,
+                            hours: l.hours_name.clone(),
+                            hours_text: l.hours.describe(),
+                            after: l.after,
+                            after_total: l.after_total,
+                            respond_within: l.respond_within,
+                        }
+                    })
+                    .collect();
+                let coverage = WeekMask::union_of(s.ladder.iter().map(|l| &l.hours));
+                let snap = SystemSnap {
+                    id: s.id.to_string(),
+                    name: s.name.to_string(),
+                    tier: s.tier.0,
+                    description: s.description.map(str::to_string),
+                    owner: s.owner.id.to_string(),
+                    depends_on: raw.map(|r| r.depends_on.clone()).unwrap_or_default(),
+                    raci: s
+                        .raci
+                        .iter()
+                        .map(|row| {
+                            (
+                                row.activity.to_string(),
+                                row.cells
+                                    .iter()
+                                    .map(|(p, l)| (p.id.to_string(), l.to_string()))
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                    ladder,
+                    sla: s
+                        .sla
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.respond, v.resolve))
+                        .collect(),
+                    coverage,
+                };
+                (snap.id.clone(), snap)
+            })
+            .collect();
+        let parties = view
+            .parties
+            .iter()
+            .map(|p| PartySnap {
+                id: p.id.to_string(),
+                name: p.name.to_string(),
+                kind: p.kind.as_str(),
+                description: p.description.map(str::to_string),
+                hours: p.hours_name.clone(),
+                hours_text: p.hours.describe(),
+                contacts: p
+                    .contacts
+                    .iter()
+                    .map(|c| ContactSnap {
+                        name: c.name.clone(),
+                        role: c.role.clone(),
+                        email: c.email.clone(),
+                        phone: c.phone.clone(),
+                        audience: c.audience,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let pages = view
+            .pages
+            .iter()
+            .map(|p| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                p.body().hash(&mut h);
+                let snap = PageSnap {
+                    rel: p.rel.clone(),
+                    title: p.title.clone(),
+                    runbook: p.is_runbook(),
+                    audience: p.audience,
+                    systems: p.front.systems.clone(),
+                    owner: p.front.owner.clone(),
+                    last_reviewed: p.front.last_reviewed.map(|d| d.to_string()),
+                    review_every: p.review_every,
+                    review_due: p.review_due().map(|d| d.format("%Y-%m-%d").to_string()),
+                    body_hash: h.finish(),
+                };
+                (snap.rel.clone(), snap)
+            })
+            .collect();
+        Snapshot {
+            timezone: site.config.timezone.0.clone(),
+            hours: site
+                .config
+                .hours
+                .iter()
+                .map(|(k, v)| (k.clone(), v.describe()))
+                .collect(),
+            systems,
+            parties,
+            pages,
+            diagnostics,
+        }
+    }
+
+    pub fn party(&self, id: &str) -> Option<&PartySnap> {
+        self.parties.iter().find(|p| p.id == id)
+    }
+}
