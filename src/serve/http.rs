@@ -4,8 +4,8 @@
 use super::paths::{self, Target};
 use super::reload::{self, Hub};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
 pub const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -21,23 +21,130 @@ pub struct Snapshot {
     pub error: Option<String>,
 }
 
+/// Which `Host` headers are answered: the guard against DNS rebinding, where
+/// a web page re-points its own name at 127.0.0.1 and reads the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostPolicy {
+    /// Bound to every address (`--bind 0.0.0.0`): the user asked to be reached
+    /// under any name.
+    Any,
+    /// Loopback names and addresses, and the address `--bind` named.
+    LocalAnd(IpAddr),
+}
+
+impl HostPolicy {
+    /// The policy for a server listening on `addr`.
+    pub fn for_bound(addr: IpAddr) -> HostPolicy {
+        if addr.is_unspecified() {
+            HostPolicy::Any
+        } else {
+            HostPolicy::LocalAnd(addr)
+        }
+    }
+
+    pub fn allows(self, host: &str) -> bool {
+        match self {
+            HostPolicy::Any => parse_host(host).is_some(),
+            HostPolicy::LocalAnd(bound) => match parse_host(host) {
+                Some(Host::Ip(ip)) => is_loopback_ip(ip) || same_ip(ip, bound),
+                Some(Host::Name(name)) => name == "localhost" || name.ends_with(".localhost"),
+                None => false,
+            },
+        }
+    }
+}
+
+fn is_loopback_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+fn same_ip(a: IpAddr, b: IpAddr) -> bool {
+    a.to_canonical() == b.to_canonical()
+}
+
+/// A parsed `Host` header value: `name[:port]`, `a.b.c.d[:port]` or `[v6][:port]`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Host {
+    Ip(IpAddr),
+    /// Lowercase, without a trailing dot.
+    Name(String),
+}
+
+/// Parse a `Host` value strictly (RFC 3986 host and port): anything else, a
+/// user part (`a@b`), a path, a second colon, spaces, is `None`.
+pub fn parse_host(value: &str) -> Option<Host> {
+    let port_ok = |p: &str| {
+        p.is_empty()
+            || (p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
+    };
+    if let Some(rest) = value.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        let port = match after {
+            "" => "",
+            a => a.strip_prefix(':')?,
+        };
+        if !port_ok(port) {
+            return None;
+        }
+        return inside
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .map(|v6| Host::Ip(IpAddr::V6(v6)));
+    }
+    let (name, port) = match value.split_once(':') {
+        Some((n, p)) => (n, p),
+        None => (value, ""),
+    };
+    if name.is_empty() || !port_ok(port) {
+        return None;
+    }
+    if let Ok(v4) = name.parse::<std::net::Ipv4Addr>() {
+        return Some(Host::Ip(IpAddr::V4(v4)));
+    }
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if name.len() > 253 || !name.split('.').all(label_ok) {
+        return None;
+    }
+    // A name whose last label is all digits is a malformed address
+    // (`127.0.0.1.5`, `127.1`), never a name to trust.
+    if name
+        .rsplit('.')
+        .next()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(Host::Name(name))
+}
+
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
-    /// Only `Host: localhost`-style requests are answered when bound to loopback
-    /// (no DNS rebinding from a web page).
-    pub loopback_only: bool,
+    pub hosts: HostPolicy,
 }
 
 impl Shared {
-    pub fn new(loopback_only: bool) -> Shared {
+    pub fn new(hosts: HostPolicy) -> Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot {
                 files: Arc::new(Files::new()),
                 error: None,
             })),
             hub: Hub::new(),
-            loopback_only,
+            hosts,
         }
     }
 
@@ -66,176 +173,164 @@ impl Shared {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// A response body: built here, or shared with the in-memory site (a 30 MB
+/// file is written from the one copy, never copied per request).
+pub enum Body {
+    Owned(Vec<u8>),
+    Shared(Arc<[u8]>),
+    Static(&'static [u8]),
 }
 
-fn respond(
-    request: Request,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    extra: &[(&str, &str)],
-) {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+impl Body {
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Owned(v) => v,
+            Body::Shared(a) => a,
+            Body::Static(s) => s,
+        }
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+}
+
+/// What to do with a request: answer it, or park it until the site changes.
+pub enum Answer {
+    Now(Reply),
+    /// `/__cairn/wait?since=N`: answered by the server loop on the next
+    /// rebuild or after [`reload::POLL_TIMEOUT`].
+    Wait {
+        since: Option<u64>,
+    },
+}
+
+/// The parts of a request head the answer depends on.
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    /// `None` when absent; a request with two is refused before it gets here.
+    pub host: Option<&'a str>,
+}
+
+pub fn reply(status: u16, content_type: &str, body: Body) -> Reply {
     let cache = if content_type.starts_with("text/html") {
         "no-store"
     } else {
         "no-cache"
     };
-    for (k, v) in [
-        ("Content-Type", content_type),
-        ("Cache-Control", cache),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
-    .iter()
-    .chain(extra)
-    {
-        if let Some(h) = header(k, v) {
-            response.add_header(h);
-        }
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", content_type.to_string()),
+            ("Cache-Control", cache.to_string()),
+            ("X-Content-Type-Options", "nosniff".to_string()),
+            ("Referrer-Policy", "no-referrer".to_string()),
+        ],
+        body,
     }
-    let _ = request.respond(response);
 }
 
-fn plain(request: Request, status: u16, text: &str) {
-    respond(
-        request,
+pub fn plain(status: u16, text: &str) -> Reply {
+    reply(
         status,
         "text/plain; charset=utf-8",
-        text.as_bytes().to_vec(),
-        &[],
-    );
+        Body::Owned(text.as_bytes().to_vec()),
+    )
 }
 
-/// Whether a `Host` header names this machine's loopback.
-pub fn loopback_host(host: &str) -> bool {
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    let name = name.to_ascii_lowercase();
-    name == "localhost" || name.ends_with(".localhost") || name == "::1" || name.starts_with("127.")
-}
-
-pub fn handle(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return respond(
-            request,
-            405,
-            "text/plain; charset=utf-8",
-            b"405 method not allowed\n".to_vec(),
-            &[("Allow", "GET, HEAD")],
+/// The answer to a GET or HEAD (other methods never get here).
+pub fn handle(request: &Request, shared: &Shared) -> Answer {
+    if let Some(host) = request.host
+        && !shared.hosts.allows(host)
+    {
+        let shown: String = host.chars().take(100).filter(|c| !c.is_control()).collect();
+        let text = format!(
+            "403 forbidden: Host `{shown}` is not this machine's loopback. cairn serve answers only \
+             localhost, *.localhost, 127.0.0.0/8, [::1] and the address given to --bind (a guard \
+             against DNS rebinding); start it with --bind 0.0.0.0 to be reached under other names.\n"
         );
+        return Answer::Now(plain(403, &text));
     }
-    if shared.loopback_only {
-        let host = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Host"))
-            .map(|h| h.value.as_str().to_string());
-        if let Some(host) = host
-            && !loopback_host(&host)
-        {
-            let text = format!(
-                "403 forbidden: Host `{host}` is not this machine's loopback. cairn serve bound to \
-                 loopback answers only localhost and 127.0.0.1 (a guard against DNS rebinding); \
-                 start it with --bind 0.0.0.0 to be reached under other names.\n"
-            );
-            return plain(request, 403, &text);
-        }
-    }
-    let url = request.url().to_string();
-    match paths::resolve(&url) {
-        Target::Refused => plain(request, 400, "400 bad request: path refused\n"),
-        Target::Internal(name) => internal(request, shared, &name, &url),
+    let url = request.target;
+    Answer::Now(match paths::resolve(url) {
+        Target::Refused => plain(400, "400 bad request: path refused\n"),
+        Target::Internal(name) => return internal(shared, &name, url),
         Target::File { key, dir } => {
             let snap = shared.snapshot();
             if let Some(bytes) = snap.files.get(key.as_str()) {
-                return serve_file(request, shared, &snap, &key, bytes, 200);
+                return Answer::Now(serve_file(shared, &snap, &key, bytes, 200));
             }
             let index = format!("{key}/index.html");
             if !dir && snap.files.contains_key(index.as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
                 let path = url.split(['?', '#']).next().unwrap_or("/");
                 let query = url.find('?').map_or("", |i| &url[i..]);
-                let location = format!("{path}/{query}");
-                return respond(
-                    request,
-                    301,
-                    "text/plain; charset=utf-8",
-                    b"301 moved\n".to_vec(),
-                    &[("Location", &location)],
-                );
+                let mut r = plain(301, "301 moved\n");
+                r.headers.push(("Location", format!("{path}/{query}")));
+                return Answer::Now(r);
             }
-            not_found(request, shared, &snap)
+            not_found(shared, &snap)
         }
-    }
+    })
 }
 
-fn not_found(request: Request, shared: &Shared, snap: &Snapshot) {
+fn not_found(shared: &Shared, snap: &Snapshot) -> Reply {
     match snap.files.get("404.html") {
-        Some(page) => serve_file(request, shared, snap, "404.html", page, 404),
+        Some(page) => serve_file(shared, snap, "404.html", page, 404),
         None => {
             let mut html = String::from(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
                  <body><h1>404: not found</h1><p><a href=\"/\">Home</a></p></body></html>\n",
-            );
-            if snap.error.is_some() {
-                html = String::from_utf8_lossy(&decorate(
-                    html.as_bytes(),
-                    shared.hub.generation(),
-                    snap.error.as_deref(),
-                ))
-                .into_owned();
-            }
-            respond(
-                request,
-                404,
-                "text/html; charset=utf-8",
-                html.into_bytes(),
-                &[],
             )
+            .into_bytes();
+            if snap.error.is_some() {
+                html = decorate(&html, shared.hub.generation(), snap.error.as_deref());
+            }
+            reply(404, "text/html; charset=utf-8", Body::Owned(html))
         }
     }
 }
 
 fn serve_file(
-    request: Request,
     shared: &Shared,
     snap: &Snapshot,
     key: &str,
-    bytes: &[u8],
+    bytes: &Arc<[u8]>,
     status: u16,
-) {
+) -> Reply {
     let content_type = paths::content_type(key);
     let body = if content_type.starts_with("text/html") {
-        decorate(bytes, shared.hub.generation(), snap.error.as_deref())
+        Body::Owned(decorate(
+            bytes,
+            shared.hub.generation(),
+            snap.error.as_deref(),
+        ))
     } else {
-        bytes.to_vec()
+        Body::Shared(bytes.clone())
     };
-    respond(request, status, content_type, body, &[])
+    reply(status, content_type, body)
 }
 
-fn internal(request: Request, shared: &Shared, name: &str, url: &str) {
-    match name {
-        "livereload.js" => respond(
-            request,
+fn internal(shared: &Shared, name: &str, url: &str) -> Answer {
+    Answer::Now(match name {
+        "livereload.js" => reply(
             200,
             "text/javascript; charset=utf-8",
-            LIVERELOAD_JS.as_bytes().to_vec(),
-            &[],
+            Body::Static(LIVERELOAD_JS.as_bytes()),
         ),
-        "overlay.css" => respond(
-            request,
+        "overlay.css" => reply(
             200,
             "text/css; charset=utf-8",
-            OVERLAY_CSS.as_bytes().to_vec(),
-            &[],
+            Body::Static(OVERLAY_CSS.as_bytes()),
         ),
-        "wait" => shared.hub.wait(request, reload::since(url)),
+        "wait" => {
+            return Answer::Wait {
+                since: reload::since(url),
+            };
+        }
         "status" => {
             let snap = shared.snapshot();
             let body = serde_json::json!({
@@ -244,16 +339,14 @@ fn internal(request: Request, shared: &Shared, name: &str, url: &str) {
                 "error": snap.error,
                 "files": snap.files.len(),
             });
-            respond(
-                request,
+            reply(
                 200,
                 "application/json",
-                body.to_string().into_bytes(),
-                &[],
+                Body::Owned(body.to_string().into_bytes()),
             )
         }
-        _ => plain(request, 404, "404 not found\n"),
-    }
+        _ => plain(404, "404 not found\n"),
+    })
 }
 
 /// Byte offset just after the opening `<tag ...>` (ASCII case-insensitive).
@@ -351,23 +444,86 @@ mod tests {
     }
 
     #[test]
-    fn loopback_hosts() {
+    fn hosts_are_parsed_strictly() {
+        use std::net::Ipv4Addr;
+        assert_eq!(
+            parse_host("localhost:8080"),
+            Some(Host::Name("localhost".into()))
+        );
+        assert_eq!(
+            parse_host("LocalHost."),
+            Some(Host::Name("localhost".into()))
+        );
+        assert_eq!(
+            parse_host("127.0.0.1:1"),
+            Some(Host::Ip(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))))
+        );
+        assert_eq!(
+            parse_host("[::1]:80"),
+            Some(Host::Ip("::1".parse().unwrap()))
+        );
+        for bad in [
+            "",
+            ":80",
+            "localhost:8080@evil",
+            "localhost:99999",
+            "localhost:80:80",
+            "user@localhost",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "[127.0.0.1]",
+            "127.0.0.1.5",
+            "127.1",
+            "local host",
+            "localhost/x",
+            "a..b",
+            "-a.b",
+            "%6cocalhost",
+        ] {
+            assert_eq!(parse_host(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn loopback_policy_answers_loopback_and_the_bound_address_only() {
+        let lo = HostPolicy::for_bound("127.0.0.1".parse().unwrap());
         for h in [
             "localhost:8080",
+            "localhost",
             "127.0.0.1:1",
             "127.0.0.1",
+            "127.255.3.4:80",
             "[::1]:80",
+            "[::1]",
+            "[::ffff:127.0.0.1]:80",
             "app.localhost",
+            "a.b.localhost:3000",
         ] {
-            assert!(loopback_host(h), "{h}");
+            assert!(lo.allows(h), "{h}");
         }
         for h in [
             "evil.example",
             "evil.example:8080",
             "10.0.0.1:80",
             "localhost.evil.example",
+            "127.attacker.example:8080",
+            "127.0.0.1.evil.example",
+            "localhost:8080@evil",
+            "127.0.0.1:80@evil.example",
+            "[::2]:80",
+            "0.0.0.0:80",
+            "localhost:8080/x",
         ] {
-            assert!(!loopback_host(h), "{h}");
+            assert!(!lo.allows(h), "{h}");
         }
+        let lan = HostPolicy::for_bound("192.168.1.5".parse().unwrap());
+        assert!(lan.allows("192.168.1.5:8080"));
+        assert!(lan.allows("localhost:8080"));
+        assert!(!lan.allows("192.168.1.6:8080"));
+        assert!(!lan.allows("printer.lan"));
+        let any = HostPolicy::for_bound("0.0.0.0".parse().unwrap());
+        assert!(any.allows("printer.lan:8080"));
+        assert!(!any.allows("a@b"));
     }
 }

@@ -1,8 +1,9 @@
-//! `cairn serve`: build into memory, serve it over HTTP from a pool of worker
-//! threads, watch SITE and rebuild on change, reload open pages.
+//! `cairn serve`: build into memory, serve it over HTTP from one event-loop
+//! thread, watch SITE and rebuild on change, reload open pages.
 //!
+//! - [`server`]: the HTTP/1.1 loop: connections, limits, timeouts.
 //! - [`paths`]: request path → key of the in-memory site, traversal refused.
-//! - [`http`]: responses, content types, the 404 page, the error overlay.
+//! - [`http`]: the `Host` guard, responses, content types, the 404 page, the error overlay.
 //! - [`reload`]: the long-poll endpoint pages wait on.
 //! - [`watch`]: which file events matter, one rebuild per burst.
 //! - [`rebuild`]: full and incremental builds into memory.
@@ -13,6 +14,7 @@ pub mod http;
 pub mod paths;
 pub mod rebuild;
 pub mod reload;
+pub mod server;
 pub mod watch;
 
 use anyhow::{Context, Result};
@@ -31,8 +33,6 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// Worker threads answering requests (long-polls do not hold one).
-const WORKERS: usize = 8;
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
 
@@ -160,12 +160,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
 
     let listener = bind(&opts.bind, opts.port)?;
     let addr = listener.local_addr()?;
-    let loopback_only = addr.ip().is_loopback();
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?,
-    );
-    let shared = Arc::new(Shared::new(loopback_only));
+    let shared = Arc::new(Shared::new(http::HostPolicy::for_bound(addr.ip())));
 
     // Watch before the first build so no save made during it is missed.
     let (tx, rx) = mpsc::channel::<watch::Change>();
@@ -185,32 +180,12 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     publish(&shared, outcome);
 
     let stop = Arc::new(AtomicBool::new(false));
-    let mut workers = Vec::new();
-    for i in 0..WORKERS {
-        let server = server.clone();
+    let http_thread = {
         let shared = shared.clone();
-        workers.push(
-            std::thread::Builder::new()
-                .name(format!("cairn-http-{i}"))
-                .spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        http::handle(request, &shared);
-                    }
-                })?,
-        );
-    }
-    {
-        let shared = shared.clone();
-        let stop = stop.clone();
         std::thread::Builder::new()
-            .name("cairn-poll-timeout".into())
-            .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    std::thread::sleep(Duration::from_millis(500));
-                    shared.hub.expire(reload::POLL_TIMEOUT);
-                }
-            })?;
-    }
+            .name("cairn-http".into())
+            .spawn(move || server::run(listener, shared))?
+    };
     let rebuilder = {
         let shared = shared.clone();
         let stop = stop.clone();
@@ -258,11 +233,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     stop.store(true, Ordering::Relaxed);
     drop(watcher);
     shared.hub.close();
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
+    if let Ok(Err(e)) = http_thread.join() {
+        eprintln!("warning: the HTTP server stopped with an error: {e}");
     }
     let _ = rebuilder.join();
     eprintln!("Stopped.");

@@ -1,23 +1,21 @@
 //! Live reload: a long-poll endpoint. A page carries the generation it was
 //! served at; `/__cairn/wait?since=N` answers at once when the site has moved
-//! past N, else it is parked here (holding no worker thread) until the next
-//! rebuild or a timeout, whichever comes first.
+//! past N, else the server loop parks the connection (holding no thread) until
+//! the next rebuild or a timeout, whichever comes first. The hub only counts
+//! generations and wakes the loop.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-use tiny_http::{Header, Request, Response};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How long a parked request waits before it is answered with no change.
 pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 
 pub struct Hub {
-    inner: Mutex<Inner>,
-}
-
-struct Inner {
-    generation: u64,
-    parked: Vec<(Request, Instant)>,
-    closed: bool,
+    generation: AtomicU64,
+    closed: AtomicBool,
+    /// Wakes the server loop, which answers the parked requests.
+    waker: Mutex<Option<Arc<mio::Waker>>>,
 }
 
 impl Default for Hub {
@@ -29,94 +27,53 @@ impl Default for Hub {
 impl Hub {
     pub fn new() -> Hub {
         Hub {
-            inner: Mutex::new(Inner {
-                generation: 1,
-                parked: Vec::new(),
-                closed: false,
-            }),
+            generation: AtomicU64::new(1),
+            closed: AtomicBool::new(false),
+            waker: Mutex::new(None),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn set_waker(&self, waker: Arc<mio::Waker>) {
+        *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(waker);
+    }
+
+    fn wake(&self) {
+        if let Some(w) = self
+            .waker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            // A loop that is gone has nobody to wake.
+            let _ = w.wake();
+        }
     }
 
     pub fn generation(&self) -> u64 {
-        self.lock().generation
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// A new site (or a new error) is being served: wake every waiting page.
     pub fn bump(&self) -> u64 {
-        let (generation, woken) = {
-            let mut inner = self.lock();
-            inner.generation += 1;
-            (inner.generation, std::mem::take(&mut inner.parked))
-        };
-        for (request, _) in woken {
-            answer(request, generation);
-        }
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.wake();
         generation
     }
 
-    /// Answer now if `since` is not the current generation, else park.
-    pub fn wait(&self, request: Request, since: Option<u64>) {
-        let mut inner = self.lock();
-        let generation = inner.generation;
-        if inner.closed || since != Some(generation) {
-            drop(inner);
-            answer(request, generation);
-        } else {
-            inner.parked.push((request, Instant::now()));
-        }
-    }
-
-    /// Answer the requests parked for longer than `timeout` (the client polls again).
-    pub fn expire(&self, timeout: Duration) {
-        let (generation, old) = {
-            let mut inner = self.lock();
-            let now = Instant::now();
-            let (old, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut inner.parked)
-                .into_iter()
-                .partition(|(_, since)| now.duration_since(*since) >= timeout);
-            inner.parked = keep;
-            (inner.generation, old)
-        };
-        for (request, _) in old {
-            answer(request, generation);
-        }
-    }
-
-    /// Shutting down: answer everyone, park nobody from now on.
+    /// Shutting down: the loop answers everyone and stops.
     pub fn close(&self) {
-        let (generation, all) = {
-            let mut inner = self.lock();
-            inner.closed = true;
-            (inner.generation, std::mem::take(&mut inner.parked))
-        };
-        for (request, _) in all {
-            answer(request, generation);
-        }
+        self.closed.store(true, Ordering::SeqCst);
+        self.wake();
     }
 
-    pub fn parked(&self) -> usize {
-        self.lock().parked.len()
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::SeqCst)
     }
 }
 
-fn answer(request: Request, generation: u64) {
-    let body = format!("{{\"generation\":{generation}}}");
-    let mut response = Response::from_string(body);
-    for (k, v) in [
-        ("Content-Type", "application/json"),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        if let Ok(h) = Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            response.add_header(h);
-        }
-    }
-    // A client that went away is no error of ours.
-    let _ = request.respond(response);
+/// The body a waiting page gets.
+pub fn answer_body(generation: u64) -> Vec<u8> {
+    format!("{{\"generation\":{generation}}}").into_bytes()
 }
 
 /// `since=N` from a query string.

@@ -13,4 +13,5 @@ mod no_panic;
 mod out;
 mod search;
 mod serve;
+mod serve_hostile;
 mod version;

@@ -8,16 +8,16 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    port: u16,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
     lines: mpsc::Receiver<String>,
     /// Stdout up to and including the URL line.
     printed: Vec<String>,
 }
 
 impl Server {
-    fn start(site: &Site, extra: &[&str]) -> Server {
+    pub(crate) fn start(site: &Site, extra: &[&str]) -> Server {
         let mut args = vec!["serve", site.path().to_str().unwrap()];
         args.extend_from_slice(extra);
         if !extra.contains(&"--port") {
@@ -72,7 +72,7 @@ impl Server {
         }
     }
 
-    fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         request(self.port, "GET", path)
     }
 
@@ -108,10 +108,10 @@ impl Drop for Server {
 }
 
 #[derive(Debug)]
-struct Response {
-    status: u16,
+pub(crate) struct Response {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Response {

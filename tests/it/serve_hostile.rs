@@ -1,0 +1,268 @@
+//! `cairn serve` against hostile clients (issue 12, findings 4 and 5): foreign
+//! `Host` names, slow readers, stalled uploads, idle and slowloris connections,
+//! a huge header. Each test is bounded in connections and time and stops by
+//! itself; the server is killed when its `Server` drops.
+
+use crate::common::Site;
+use crate::serve::Server;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// The status code of a GET of `/` sent with `Host: host`.
+fn status_with_host(port: u16, host: &str) -> u16 {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status for Host {host:?}: {text:?}"))
+}
+
+#[test]
+fn only_loopback_hosts_are_answered() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    for host in [
+        format!("127.attacker.example:{port}"),
+        "127.0.0.1.evil.example".to_string(),
+        format!("localhost:{port}@evil"),
+        format!("127.0.0.1:{port}@evil.example"),
+        format!("localhost.evil.example:{port}"),
+        format!("evil.example:{port}"),
+        format!("10.0.0.1:{port}"),
+        format!("[::2]:{port}"),
+    ] {
+        assert_eq!(status_with_host(port, &host), 403, "{host}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("127.3.2.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("docs.localhost:{port}"),
+        format!("[::1]:{port}"),
+        "localhost".to_string(),
+    ] {
+        assert_eq!(status_with_host(port, &host), 200, "{host}");
+    }
+}
+
+/// `Threads:` and `VmRSS:` (KiB) of a process, from /proc.
+fn threads_and_rss_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| -> u64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in /proc/{pid}/status"))
+    };
+    (field("Threads:"), field("VmRSS:"))
+}
+
+/// A fresh connection's GET of `/`: its status and how long the whole page took.
+fn probe(port: u16) -> (u16, Duration) {
+    let started = Instant::now();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let took = started.elapsed();
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("</html>"), "{text}");
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap();
+    (status, took)
+}
+
+const BIG: usize = 30 * 1024 * 1024;
+
+/// The issue's done-when: 8 slow readers of a 30 MB file, 8 stalled uploads
+/// and 200 idle connections held open; a probe still gets its page within 1 s.
+#[test]
+fn eight_hostile_clients_and_two_hundred_idle_ones_do_not_delay_a_probe() {
+    let site = Site::fixture("base");
+    site.write("static/big.txt", &"x".repeat(BIG));
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let pid = server.child.id();
+    let (_, rss_before) = threads_and_rss_kib(pid);
+
+    let mut held = Vec::new();
+    // Slow readers: ask for the big file and never read.
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+        held.push(s);
+    }
+    // Stalled uploads: announce 100 MB, send 3 bytes.
+    let mut uploads = Vec::new();
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 104857600\r\n\r\nabc"
+        )
+        .unwrap();
+        uploads.push(s);
+    }
+    // Idle: connected, silent.
+    for _ in 0..200 {
+        held.push(TcpStream::connect(("127.0.0.1", port)).unwrap());
+    }
+    std::thread::sleep(Duration::from_millis(200));
+
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let (status, took) = probe(port);
+        assert_eq!(status, 200);
+        times.push(took);
+    }
+    eprintln!("probe under load: {times:?}");
+    for took in &times {
+        assert!(*took < Duration::from_secs(1), "probe took {took:?}");
+    }
+
+    // The uploads were refused without waiting for their bodies.
+    for mut s in uploads {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        assert_eq!(&head, b"HTTP/1.1 405");
+    }
+    // The big file is written from the site's one copy, not copied per reader,
+    // and no connection has a thread of its own.
+    let (threads, rss_after) = threads_and_rss_kib(pid);
+    eprintln!(
+        "serve with 208 clients: {threads} threads, RSS {} -> {} MiB",
+        rss_before / 1024,
+        rss_after / 1024
+    );
+    assert!(threads < 32, "{threads} threads");
+    assert!(
+        rss_after < rss_before + 100 * 1024,
+        "RSS grew from {rss_before} to {rss_after} KiB"
+    );
+    drop(held);
+}
+
+/// 500 connections that send half a header make no threads and lock nobody
+/// out; a 300 MB header is refused with 431 after 64 KiB and grows no memory.
+#[test]
+fn slowloris_and_a_huge_header_neither_make_threads_nor_grow_memory() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let pid = server.child.id();
+    let (_, rss_before) = threads_and_rss_kib(pid);
+
+    let mut slow = Vec::new();
+    for _ in 0..500 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ").unwrap();
+        slow.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let (threads, _) = threads_and_rss_kib(pid);
+    let (status, took) = probe(port);
+    eprintln!("500 slowloris connections: {threads} threads; probe {took:?}");
+    assert_eq!(status, 200);
+    assert!(threads < 32, "{threads} threads");
+    assert!(took < Duration::from_secs(1), "probe took {took:?}");
+    drop(slow);
+
+    // A header that never ends: the answer comes early, and the connection
+    // ends long before 300 MB are sent.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ").unwrap();
+    let chunk = vec![b'a'; 1024 * 1024];
+    let mut sent = 0usize;
+    let started = Instant::now();
+    while sent < 300 * 1024 * 1024 && started.elapsed() < Duration::from_secs(20) {
+        match s.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    let mut answer = Vec::new();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.read_to_end(&mut answer);
+    let (_, rss_after) = threads_and_rss_kib(pid);
+    eprintln!(
+        "huge header: {} MiB sent before the server closed; RSS {} -> {} MiB",
+        sent / (1024 * 1024),
+        rss_before / 1024,
+        rss_after / 1024
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 431"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(
+        rss_after < rss_before + 50 * 1024,
+        "RSS grew from {rss_before} to {rss_after} KiB"
+    );
+    // And the server is still there.
+    assert_eq!(probe(port).0, 200);
+}
+
+/// Bodies are never read (a GET with one is 413 at once), keep-alive answers
+/// requests in order, and a request without a Host is a bad request.
+#[test]
+fn a_refused_body_is_never_waited_for() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    // A GET that announces a body is refused at once, without reading it.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\nab"
+    )
+    .unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 413");
+    // Keep-alive: two requests on one connection, both answered.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET /fine HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nHEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(text.matches("HTTP/1.1 ").count(), 2, "{text}");
+    assert!(text.starts_with("HTTP/1.1 404"), "{text}");
+    assert!(text.contains("HTTP/1.1 200 OK"), "{text}");
+    // An HTTP/1.1 request without a Host, or with two, is a bad request.
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET / HTTP/1.1\r\n\r\n").unwrap();
+    s.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 400");
+}
