@@ -155,8 +155,9 @@ pub struct Level {
     pub level: usize,
     pub party: String,
     pub party_name: String,
-    /// The named contact, when this audience may see it.
+    /// The named contact, when this audience may see it (else its `client_contact`).
     pub contact: Option<String>,
+    pub client_contact: Option<String>,
     pub hours: String,
     pub hours_text: String,
     pub after_minutes: u64,

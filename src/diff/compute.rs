@@ -611,6 +611,7 @@ fn level_out(names: &Names, i: usize, l: &LevelSnap) -> Level {
         party: l.party.clone(),
         party_name: names.party(&l.party),
         contact: l.contact.clone(),
+        client_contact: l.client_contact.clone(),
         hours: l.hours.clone(),
         hours_text: l.hours_text.clone(),
         after_minutes: l.after.minutes(),
@@ -779,6 +780,17 @@ fn level_changed(
         );
         fields.push(field("contact", opt(&b.contact), opt(&a.contact)));
     }
+    if b.client_contact != a.client_contact {
+        parts.push(Sentence::new().text("client contact ").append(from_to(
+            b.client_contact.as_deref(),
+            a.client_contact.as_deref(),
+        )));
+        fields.push(field(
+            "client_contact",
+            opt(&b.client_contact),
+            opt(&a.client_contact),
+        ));
+    }
     if b.hours != a.hours || b.hours_text != a.hours_text {
         let mut s = Sentence::new()
             .text("hours ")
@@ -825,7 +837,7 @@ fn level_changed(
         format!("level {} → {}", i + 1, j + 1)
     };
     let mut msg = Sentence::new()
-        .text(format!("{head} "))
+        .text(format!("{head}, "))
         .append(who(names, b));
     if parts.is_empty() {
         msg = msg.text(" moved");

@@ -42,6 +42,8 @@ pub struct LevelSnap {
     pub party: String,
     /// The contact the level names, when this audience may see it.
     pub contact: Option<String>,
+    /// The client-visible stand-in for an internal contact.
+    pub client_contact: Option<String>,
     pub hours: String,
     pub hours_text: String,
     pub after: Duration,
@@ -95,13 +97,17 @@ impl Snapshot {
                     .iter()
                     .map(|l| {
                         // The view lists whom to call; the diff wants the name the level gives.
-                        let named = raw
-                            .and_then(|r| r.escalation.get(l.level - 1))
-                            .and_then(|lvl| lvl.contact.clone())
-                            .filter(|_| !l.contact_hidden);
+                        let raw_level = raw.and_then(|r| r.escalation.get(l.level - 1));
+                        // A hidden contact reads as whom this audience is told to call instead.
+                        let contact = if l.contact_hidden {
+                            l.contacts.first().map(|c| c.name.clone())
+                        } else {
+                            raw_level.and_then(|lvl| lvl.contact.clone())
+                        };
                         LevelSnap {
                             party: l.party.id.to_string(),
-                            contact: named,
+                            contact,
+                            client_contact: raw_level.and_then(|lvl| lvl.client_contact.clone()),
                             hours: l.hours_name.clone(),
                             hours_text: l.hours.describe(),
                             after: l.after,

@@ -7,6 +7,8 @@ mod check;
 mod common;
 mod corpus;
 mod coverage;
+mod diff;
+mod github;
 mod golden;
 mod hostile_input;
 mod no_panic;
