@@ -25,8 +25,13 @@ pub(super) fn check_secrets(site: &Site) -> Vec<Diagnostic> {
     let mut data: Vec<&str> = vec![CONFIG_FILE, PARTIES_FILE, ACTIVITIES_FILE];
     data.extend(site.systems.iter().map(|s| s.file.as_str()));
     let data = data.into_par_iter().flat_map_iter(|file| {
-        // Unreadable files have been reported by the loader already.
-        let text = std::fs::read_to_string(site.root.join(file)).unwrap_or_default();
+        // Unreadable files, and ones not the site's own (a FIFO would block),
+        // have been reported by the loader already.
+        let text = if site.is_own_file(file) {
+            std::fs::read_to_string(site.root.join(file)).unwrap_or_default()
+        } else {
+            String::new()
+        };
         scan_file(&text, file, Syntax::Yaml)
     });
     // Files published as they are: scripts and configs next to pages or under static/.

@@ -39,21 +39,17 @@ pub fn load_theme(site_root: &Path, config: &crate::model::Config) -> Result<The
             );
         }
         read_dir_into(
-            &dir.join("templates"),
+            site_root,
             &format!("themes/{name}/templates"),
             &mut |n, b| {
                 templates.insert(n, String::from_utf8_lossy(&b).into_owned());
             },
         )?;
-        read_dir_into(
-            &dir.join("static"),
-            &format!("themes/{name}/static"),
-            &mut |n, b| {
-                assets.insert(format!("assets/{n}"), b);
-            },
-        )?;
+        read_dir_into(site_root, &format!("themes/{name}/static"), &mut |n, b| {
+            assets.insert(format!("assets/{n}"), b);
+        })?;
     }
-    read_dir_into(&site_root.join("templates"), "templates", &mut |n, b| {
+    read_dir_into(site_root, "templates", &mut |n, b| {
         templates.insert(n, String::from_utf8_lossy(&b).into_owned());
     })?;
     assets.insert(
@@ -108,10 +104,11 @@ fn embedded_files(dir: &Dir<'_>, f: &mut dyn FnMut(&str, &[u8])) {
     }
 }
 
-fn read_dir_into(dir: &Path, shown: &str, f: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
-    for rel in crate::site::list_files(dir)? {
-        let bytes =
-            std::fs::read(dir.join(&rel)).with_context(|| format!("reading {shown}/{rel}"))?;
+/// Every file of `root/sub`; only the site's own regular files (see `site::Tops`).
+fn read_dir_into(root: &Path, sub: &str, f: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
+    for rel in crate::site::list_files(root, sub)? {
+        let bytes = std::fs::read(root.join(sub).join(&rel))
+            .with_context(|| format!("reading {sub}/{rel}"))?;
         f(rel, bytes);
     }
     Ok(())

@@ -183,11 +183,11 @@ impl Builder {
         let sources = view
             .static_files
             .iter()
-            .map(|rel| (site.root.join("static").join(rel), rel.clone()))
+            .map(|rel| (format!("static/{rel}"), rel.clone()))
             .chain(
                 view.assets
                     .iter()
-                    .map(|a| (site.root.join("content").join(&a.rel), a.rel.clone())),
+                    .map(|a| (format!("content/{}", a.rel), a.rel.clone())),
             );
         for (path, rel) in sources {
             if let Some(bytes) = read_inside(&root, &path)? {
@@ -281,7 +281,7 @@ impl Builder {
             if cache.render_keys.contains(key) {
                 return None;
             }
-            let bytes = read_inside(&root, &root.join(path)).ok()??;
+            let bytes = read_inside(&root, path).ok()??;
             updates.push((key.to_string(), bytes));
         }
         if updates.is_empty() {
@@ -582,29 +582,41 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
     }))
 }
 
-/// Read a static file or asset unless it resolves (through a symlink) outside
-/// the site: the server never hands out a file from elsewhere.
-fn read_inside(root: &Path, path: &Path) -> Result<Option<Vec<u8>>> {
-    let real = match path.canonicalize() {
-        Ok(p) => p,
-        Err(_) => return Ok(None),
-    };
-    if !real.starts_with(root) {
-        eprintln!(
-            "warning: not serving {}: it links outside the site",
-            path.display()
-        );
+/// Read a static file or asset (`static/…`, `content/…`) only when it is the
+/// site's own: a regular file inside its top folder (`site::Tops`). The server
+/// never hands out, or blocks on, anything else.
+fn read_inside(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
+    if let Err(d) = own_file(root, rel) {
+        eprintln!("warning: not serving {rel}: {}", d.message);
         return Ok(None);
     }
-    std::fs::read(&real)
-        .map(Some)
-        .with_context(|| format!("reading {}", path.display()))
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {rel}")),
+    }
+}
+
+/// `Ok` when `rel` is a regular file of the site's own, else why not.
+fn own_file(root: &Path, rel: &str) -> Result<(), Diagnostic> {
+    let tops = site::Tops::new(root, &mut Vec::new());
+    match tops.readable(root, rel) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Diagnostic::new(
+            crate::diag::Code::InvalidValue,
+            rel,
+            None,
+            "it is gone",
+        )),
+        Err(d) => Err(d),
+    }
 }
 
 /// Re-read `data/systems/ID.yaml` the way `site::load_site` does; `None` when
 /// it no longer parses or its id differs from its file name (a full load
 /// reports those).
 fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site::LineMap)> {
+    own_file(root, file).ok()?;
     let text = String::from_utf8(std::fs::read(root.join(file)).ok()?).ok()?;
     let parsed =
         site::yaml::parse::<crate::model::System>(&text, file, 1, crate::diag::Code::YamlSyntax)
@@ -618,6 +630,7 @@ fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site:
 /// result could differ from a full load in ways only a full load handles
 /// (unreadable, front matter that fails, no title, a changed audience).
 fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
+    own_file(root, &old.source).ok()?;
     let bytes = std::fs::read(root.join(&old.source)).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (front, body_start, body_line) = match site::split_front_matter(&text) {

@@ -40,6 +40,8 @@ pub struct Site {
     pub lines: HashMap<String, LineMap>,
     /// Sources that failed to load; references into them are not reported again.
     pub failed: Failed,
+    /// Where the top folders really are: what may be read again later.
+    pub tops: Tops,
 }
 
 #[derive(Debug, Default)]
@@ -147,6 +149,16 @@ impl Site {
     pub fn page_by_rel(&self, rel: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.rel == rel)
     }
+
+    /// Whether `rel` may be read: `cairn.yaml`, or a regular file inside its
+    /// own top folder (`outside-site` otherwise, reported by the load).
+    pub fn is_own_file(&self, rel: &str) -> bool {
+        if rel.contains('/') {
+            matches!(self.tops.readable(&self.root, rel), Ok(true))
+        } else {
+            fs::metadata(self.root.join(rel)).is_ok_and(|m| m.is_file())
+        }
+    }
 }
 
 /// Whether `root` is a cairn site at all (exit 2 when not).
@@ -167,6 +179,7 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let mut lines = HashMap::new();
     let mut failed = Failed::default();
+    let tops = Tops::new(root, &mut diags);
 
     let config = match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines) {
         Some(c) => c,
@@ -176,31 +189,53 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         }
     };
 
-    let parties = if root.join(PARTIES_FILE).exists() {
-        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
+    let parties = match tops.readable(root, PARTIES_FILE) {
+        Ok(true) => load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines)
+            .unwrap_or_else(|| {
+                failed.parties = true;
+                Vec::new()
+            }),
+        Ok(false) => Vec::new(),
+        Err(d) => {
+            diags.push(d);
             failed.parties = true;
             Vec::new()
-        })
-    } else {
-        Vec::new()
+        }
     };
 
-    let activities = if root.join(ACTIVITIES_FILE).exists() {
-        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(
-            || {
+    let activities = match tops.readable(root, ACTIVITIES_FILE) {
+        Ok(true) => load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines)
+            .unwrap_or_else(|| {
                 failed.activities = true;
                 Vec::new()
-            },
-        )
-    } else {
-        Vec::new()
+            }),
+        Ok(false) => Vec::new(),
+        Err(d) => {
+            diags.push(d);
+            failed.activities = true;
+            Vec::new()
+        }
     };
 
-    let systems = load_systems(root, &mut diags, &mut lines, &mut failed)?;
+    let systems = load_systems(root, &tops, &mut diags, &mut lines, &mut failed)?;
     let before = diags.len();
-    let (pages, assets) = load_content(root, &config, &mut diags)?;
+    let (pages, assets) = load_content(root, &tops, &config, &mut diags)?;
     failed.pages = diags.len() > before;
-    let static_files = list_site_files(root, "static", &mut diags)?;
+    let static_files = list_site_files(root, &tops, "static", &mut diags)?;
+    // Templates and themes are read by the build; what they may not hold is
+    // reported here, so `cairn check` names it too.
+    list_site_files(root, &tops, "templates", &mut diags)?;
+    list_site_files(root, &tops, "themes", &mut diags)?;
+    if let Some(name) = &config.theme
+        && (name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']))
+    {
+        diags.push(Diagnostic::new(
+            Code::InvalidValue,
+            CONFIG_FILE,
+            lines.get(CONFIG_FILE).and_then(|m| m.line(&["theme"])),
+            format!("theme `{name}` must be the name of a folder under themes/"),
+        ));
+    }
 
     let site = Site {
         root: root.to_path_buf(),
@@ -213,6 +248,7 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         static_files,
         lines,
         failed,
+        tops,
     };
     Ok((site, diags))
 }
@@ -286,11 +322,12 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
 
 fn load_systems(
     root: &Path,
+    tops: &Tops,
     diags: &mut Vec<Diagnostic>,
     lines: &mut HashMap<String, LineMap>,
     failed: &mut Failed,
 ) -> Result<Vec<SystemEntry>> {
-    let mut files: Vec<String> = list_site_files(root, "data/systems", diags)?
+    let mut files: Vec<String> = list_site_files(root, tops, "data/systems", diags)?
         .into_iter()
         .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
         .collect();
@@ -340,11 +377,115 @@ fn load_systems(
     Ok(systems)
 }
 
-/// Files below `dir`, relative to it with `/` separators, sorted; none if it is absent.
-/// Any entry that cannot be listed is an error.
-pub fn list_files(dir: &Path) -> Result<Vec<String>> {
+/// The folders whose files a site publishes or reads, each the boundary of
+/// its own files: what resolves outside its top folder is `outside-site`.
+pub const TOP_FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
+
+/// Where each top folder of a site really is. A file under one is read only
+/// when it is a regular file that resolves (through any chain of symlinks)
+/// inside its own top folder; a top folder that resolves outside the site is
+/// not read at all.
+#[derive(Debug)]
+pub struct Tops {
+    real: HashMap<&'static str, PathBuf>,
+}
+
+impl Tops {
+    /// Resolve the top folders of `root`; one outside the site is reported.
+    pub fn new(root: &Path, diags: &mut Vec<Diagnostic>) -> Tops {
+        let mut real = HashMap::new();
+        let Ok(root_real) = root.canonicalize() else {
+            return Tops { real };
+        };
+        for top in TOP_FOLDERS {
+            let path = root.join(top);
+            if !path.exists() {
+                continue;
+            }
+            match path.canonicalize() {
+                Ok(p) if p.starts_with(&root_real) && p != root_real => {
+                    real.insert(top, p);
+                }
+                Ok(p) => diags.push(Diagnostic::new(
+                    Code::OutsideSite,
+                    format!("{top}/"),
+                    None,
+                    format!(
+                        "resolves to {}, outside the site: nothing in it is read or published; make it a folder of the site",
+                        p.display()
+                    ),
+                )),
+                Err(_) => {}
+            }
+        }
+        Tops { real }
+    }
+
+    /// Whether `rel` (`data/parties.yaml`) may be read: a regular file inside
+    /// its own top folder. `Err` explains why not; `Ok(false)` when it is absent.
+    pub fn readable(&self, root: &Path, rel: &str) -> Result<bool, Diagnostic> {
+        let top = rel.split('/').next().unwrap_or(rel);
+        let path = root.join(rel);
+        let Ok(meta) = fs::metadata(&path) else {
+            return Ok(false);
+        };
+        let Some(boundary) = self.real.get(top) else {
+            return Ok(false);
+        };
+        if let Some(kind) = special_kind(&meta.file_type()) {
+            return Err(special_file(rel, kind));
+        }
+        match path.canonicalize() {
+            Ok(real) if real.starts_with(boundary) => Ok(true),
+            Ok(real) => Err(links_outside(rel, top, &real)),
+            Err(_) => Ok(false),
+        }
+    }
+}
+
+fn special_kind(ft: &fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        None
+    } else if ft.is_fifo() {
+        Some("a FIFO (named pipe)")
+    } else if ft.is_socket() {
+        Some("a socket")
+    } else if ft.is_block_device() || ft.is_char_device() {
+        Some("a device")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+fn special_file(shown: &str, kind: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutsideSite,
+        shown,
+        None,
+        format!("{kind}, not a regular file: nothing is read from it or published; remove it"),
+    )
+}
+
+fn links_outside(shown: &str, top: &str, real: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutsideSite,
+        shown,
+        None,
+        format!(
+            "resolves to {}, outside {top}/: nothing is read from it or published; copy what it needs into {top}/, or link only within {top}/",
+            real.display()
+        ),
+    )
+}
+
+/// Files below `root/sub` (`templates`, `themes/NAME/static`), relative to it
+/// with `/` separators, sorted; none if it is absent. Any entry that cannot be
+/// listed, or lies outside its top folder, is an error.
+pub fn list_files(root: &Path, sub: &str) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    let files = walk(dir, "", &mut problems)?;
+    let tops = Tops::new(root, &mut problems);
+    let files = walk(root, &tops, sub, &mut problems)?;
     match problems.into_iter().next() {
         Some(d) => Err(anyhow::anyhow!("{}: {}", d.file, d.message)),
         None => Ok(files),
@@ -352,18 +493,38 @@ pub fn list_files(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// [`list_files`] of `root/sub` for loading: an entry that cannot be listed (a
-/// symlink to nothing, a symlink loop, a name that is not UTF-8) is a diagnostic
-/// naming it, and the rest of the site still loads.
-fn list_site_files(root: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
-    walk(&root.join(sub), sub, diags)
+/// symlink to nothing, a symlink loop, a name that is not UTF-8) or is not the
+/// site's own (`outside-site`) is a diagnostic naming it, and the rest of the
+/// site still loads.
+fn list_site_files(
+    root: &Path,
+    tops: &Tops,
+    sub: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<String>> {
+    walk(root, tops, sub, diags)
 }
 
-fn walk(dir: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+fn walk(root: &Path, tops: &Tops, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+    let dir = root.join(sub);
+    let top = sub.split('/').next().unwrap_or(sub);
+    let Some(boundary) = tops.real.get(top) else {
+        return Ok(Vec::new());
+    };
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    // The folder itself (`data/systems`, `themes/NAME/templates`) must be the site's.
+    match dir.canonicalize() {
+        Ok(real) if real.starts_with(boundary) => {}
+        Ok(real) => {
+            diags.push(links_outside(&format!("{sub}/"), top, &real));
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
+    }
     let rel_of = |path: &Path| -> (String, bool) {
-        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let rel = path.strip_prefix(&dir).unwrap_or(path);
         let utf8 = rel.to_str().is_some();
         let rel = rel
             .components()
@@ -385,10 +546,12 @@ fn walk(dir: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String
             .any(|seg| seg.starts_with('.') || seg.ends_with('~'))
     };
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+    let mut entries = walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .min_depth(1)
+        .into_iter();
+    while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -397,6 +560,13 @@ fn walk(dir: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String
                 };
                 let (rel, _) = rel_of(path);
                 if ignored(&rel) {
+                    continue;
+                }
+                // A link that leaves its top folder says so, loop or not.
+                if let Ok(real) = path.canonicalize()
+                    && !real.starts_with(boundary)
+                {
+                    diags.push(links_outside(&shown(&rel), top, &real));
                     continue;
                 }
                 let why = if e.loop_ancestor().is_some() {
@@ -416,11 +586,45 @@ fn walk(dir: &Path, sub: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let (rel, utf8) = rel_of(entry.path());
+        let is_dir = entry.file_type().is_dir();
+        if ignored(&rel) {
+            // Not read, not published: not even walked (`.cache -> /`).
+            if is_dir {
+                entries.skip_current_dir();
+            }
             continue;
         }
-        let (rel, utf8) = rel_of(entry.path());
-        if ignored(&rel) {
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(real) if real.starts_with(boundary) => {}
+                Ok(real) => {
+                    let name = if is_dir { format!("{rel}/") } else { rel };
+                    diags.push(links_outside(&shown(&name), top, &real));
+                    if is_dir {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    diags.push(Diagnostic::new(
+                        code_for_unreadable(&rel),
+                        shown(&rel),
+                        None,
+                        format!("cannot read: {e}"),
+                    ));
+                    if is_dir {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+            }
+        }
+        if is_dir {
+            continue;
+        }
+        if let Some(kind) = special_kind(&entry.file_type()) {
+            diags.push(special_file(&shown(&rel), kind));
             continue;
         }
         if !utf8 {
@@ -495,10 +699,11 @@ struct RawPage {
 
 fn load_content(
     root: &Path,
+    tops: &Tops,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Page>, Vec<Asset>)> {
-    let files = list_site_files(root, "content", diags)?;
+    let files = list_site_files(root, tops, "content", diags)?;
     let (md, other): (Vec<String>, Vec<String>) =
         files.into_iter().partition(|f| f.ends_with(".md"));
 

@@ -13,6 +13,7 @@ mod golden;
 mod hostile_input;
 mod no_panic;
 mod out;
+mod outside;
 mod search;
 mod serve;
 mod serve_hostile;

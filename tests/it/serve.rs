@@ -244,17 +244,44 @@ fn serves_pages_and_assets_with_their_types_from_memory() {
 }
 
 #[test]
+fn files_from_outside_the_site_are_never_served() {
+    let site = Site::fixture("base");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("env"), "CI_TOKEN=OUTSIDE-MARKER-1").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("env"), site.path().join("static/env")).unwrap();
+    std::os::unix::fs::symlink("../data/parties.yaml", site.path().join("static/p.yaml")).unwrap();
+    let server = Server::start(&site, &[]);
+    let home = server.get("/");
+    assert!(home.body.contains("outside-site"), "{}", home.body);
+    assert!(home.body.contains("static/env"), "{}", home.body);
+    for path in ["/env", "/p.yaml", "/static/env"] {
+        let r = server.get(path);
+        assert!(
+            !r.body.contains("OUTSIDE-MARKER") && !r.body.contains("phone: \"+1"),
+            "{path} leaked: {}",
+            r.body
+        );
+    }
+    // A served static file turned into a link to another top folder is not
+    // re-read on the next change: the server reports it instead.
+    std::fs::remove_file(site.path().join("static/env")).unwrap();
+    std::fs::remove_file(site.path().join("static/p.yaml")).unwrap();
+    site.write("static/notes.txt", "plain notes");
+    server.poll("/notes.txt", 20, |r| r.body == "plain notes");
+    std::fs::remove_file(site.path().join("static/notes.txt")).unwrap();
+    std::os::unix::fs::symlink("../data/parties.yaml", site.path().join("static/notes.txt"))
+        .unwrap();
+    server.poll("/", 20, |r| r.body.contains("outside-site"));
+    let r = server.get("/notes.txt");
+    assert!(!r.body.contains("phone: \"+1"), "{}", r.body);
+}
+
+#[test]
 fn traversal_is_refused_in_every_encoding_and_directories_are_not_listed() {
     let site = Site::fixture("base");
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "TOPSECRET-OUTSIDE").unwrap();
     site.write("secret.txt", "TOPSECRET-ROOT");
-    std::fs::create_dir_all(site.path().join("static")).unwrap();
-    std::os::unix::fs::symlink(
-        outside.path().join("secret.txt"),
-        site.path().join("static/leak.txt"),
-    )
-    .unwrap();
     site.write("static/fine.txt", "just fine");
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/fine.txt").body, "just fine");
@@ -262,6 +289,14 @@ fn traversal_is_refused_in_every_encoding_and_directories_are_not_listed() {
         server.get("/fine.txt").content_type(),
         "text/plain; charset=utf-8"
     );
+    // A link out of static/ made while serving (an `outside-site` error) is
+    // never served either.
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("static/leak.txt"),
+    )
+    .unwrap();
+    server.poll("/", 20, |r| r.body.contains("outside-site"));
 
     for path in [
         "/../secret.txt",
