@@ -411,10 +411,21 @@ impl<'v, 'a> Shared<'v, 'a> {
                     "title": s.title,
                     "url": encode_path(&format!("{}/index.html", s.folder)),
                     "description": s.index.and_then(|p| p.front.description.as_deref()),
-                    "count": s.pages.len(),
+                    "count": self.pages_under(&s.folder),
                 })
             })
             .collect()
+    }
+
+    /// Pages in `folder` and every folder below it (a section's list shows the total).
+    fn pages_under(&self, folder: &str) -> usize {
+        let prefix = format!("{folder}/");
+        self.view
+            .sections
+            .iter()
+            .filter(|(f, _)| *f == folder || f.starts_with(&prefix))
+            .map(|(_, s)| s.pages.len())
+            .sum()
     }
 
     /// Home, then each ancestor section of `folder` (and `folder` itself when `include_self`).
@@ -661,9 +672,10 @@ impl<'v, 'a> Shared<'v, 'a> {
                         match row {
                             Some(row) => {
                                 let r = raci_row(row);
-                                serde_json::json!({ "cells": r.cells, "gap": r.gap, "missing": false })
+                                serde_json::json!({ "activity": name, "cells": r.cells, "gap": r.gap, "missing": false })
                             }
                             None => serde_json::json!({
+                                "activity": name,
                                 "cells": [], "gap": *required && s.tier.0 <= 2, "missing": true,
                             }),
                         }
@@ -674,7 +686,14 @@ impl<'v, 'a> Shared<'v, 'a> {
             .collect();
         let columns: Vec<_> = activities
             .iter()
-            .map(|(name, required)| serde_json::json!({ "name": name, "required": required }))
+            .map(|(name, required)| {
+                let description = view
+                    .activities
+                    .iter()
+                    .find(|a| a.name.eq_ignore_ascii_case(name))
+                    .and_then(|a| a.description.as_deref());
+                serde_json::json!({ "name": name, "required": required, "description": description })
+            })
             .collect();
         ctx.insert("title", "Responsibility matrix");
         ctx.insert("activities", &columns);
@@ -682,7 +701,7 @@ impl<'v, 'a> Shared<'v, 'a> {
         let parties: Vec<_> = view
             .parties
             .iter()
-            .map(|p| serde_json::json!({ "name": p.name, "url": format!("parties/{}/index.html", p.id) }))
+            .map(|p| serde_json::json!({ "id": p.id, "name": p.name, "url": format!("parties/{}/index.html", p.id) }))
             .collect();
         ctx.insert("parties", &parties);
     }

@@ -3,7 +3,10 @@
 //! built once and shared. Without Chromium the tests are skipped, unless
 //! `CAIRN_REQUIRE_BROWSER=1` (CI), where a missing browser fails.
 
+mod axe;
+mod callcard;
 mod cdp;
+mod shots;
 
 use cdp::{Chrome, TabOptions};
 use std::cell::OnceCell;
@@ -398,6 +401,9 @@ fn main() {
     ];
     // Each topic's module adds its own list here (one line each).
     tests.extend(Vec::<(&str, TestFn)>::new());
+    tests.extend(callcard::tests());
+    tests.extend(shots::tests());
+    tests.extend(axe::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -385,6 +385,8 @@
     });
     document.querySelectorAll(".prose pre").forEach(function (pre) {
       if (pre.parentNode.classList.contains("code-wrap")) return;
+      // A code block that scrolls sideways must be reachable by keyboard.
+      pre.tabIndex = 0;
       var wrap = node("div", "code-wrap");
       pre.parentNode.insertBefore(wrap, pre);
       wrap.appendChild(pre);
@@ -397,6 +399,10 @@
   function printMeta() {
     var url = document.querySelector(".print-url");
     if (url && /^https?:/.test(window.location.protocol)) url.textContent = window.location.href.split("#")[0];
+    // Paper gets the whole ladder, folded or not.
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details.ladder-fold").forEach(function (d) { d.open = true; });
+    });
   }
 
   function everyMinute() {

@@ -229,10 +229,10 @@
   }
 
   function resultItem(n, d, words, id) {
+    // A plain list of links (no listbox): a link inside an option is a nested
+    // interactive control that screen readers cannot reach.
     var li = el('li', 'search-result');
     li.id = id;
-    li.setAttribute('role', 'option');
-    li.setAttribute('aria-selected', 'false');
     var a = el('a');
     a.href = root + d.u;
     a.setAttribute('data-doc', String(n));
@@ -263,42 +263,39 @@
     });
   }
 
-  // Keyboard selection over the options of `list` for `input`.
+  // Keys over the result links of `list` for `input`: Enter in the box opens the
+  // top hit of the results shown for what it holds; arrows move focus between
+  // the box and the links (real focus, so screen readers follow); Escape returns.
   function Selector(input, list) {
     this.input = input;
     this.list = list;
-    this.active = -1;
   }
-  Selector.prototype.items = function () { return this.list.querySelectorAll('.search-result'); };
-  Selector.prototype.reset = function () { this.active = -1; this.input.removeAttribute('aria-activedescendant'); };
+  Selector.prototype.items = function () { return this.list.querySelectorAll('.search-result a'); };
+  Selector.prototype.reset = function () {};
   Selector.prototype.move = function (delta) {
-    var items = this.items();
+    var items = Array.prototype.slice.call(this.items());
     if (!items.length) return;
-    if (this.active >= 0 && items[this.active]) {
-      items[this.active].classList.remove('active');
-      items[this.active].setAttribute('aria-selected', 'false');
-    }
-    this.active = Math.max(-1, Math.min(items.length - 1, this.active + delta));
-    if (this.active < 0) { this.reset(); return; }
-    var it = items[this.active];
-    it.classList.add('active');
-    it.setAttribute('aria-selected', 'true');
-    this.input.setAttribute('aria-activedescendant', it.id);
-    if (it.scrollIntoView) it.scrollIntoView({ block: 'nearest' });
+    var at = items.indexOf(document.activeElement) + delta;
+    if (at < 0) { this.input.focus(); return; }
+    items[Math.min(items.length - 1, at)].focus();
   };
   Selector.prototype.open = function () {
-    var it = this.items()[this.active];
-    var a = it && it.querySelector('a');
-    if (a) { window.location.href = a.href; return true; }
-    return false;
+    var first = this.items()[0];
+    if (!first || this.list.getAttribute('data-q') !== this.input.value) return false;
+    window.location.href = first.href;
+    return true;
   };
 
   function wireKeys(input, sel, onEscape) {
     input.addEventListener('keydown', function (e) {
       if (e.key === 'ArrowDown') { sel.move(1); e.preventDefault(); }
-      else if (e.key === 'ArrowUp') { sel.move(-1); e.preventDefault(); }
-      else if (e.key === 'Enter' && sel.active >= 0) { if (sel.open()) e.preventDefault(); }
+      else if (e.key === 'Enter') { if (sel.open()) e.preventDefault(); }
       else if (e.key === 'Escape' && onEscape) onEscape();
+    });
+    sel.list.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown') { sel.move(1); e.preventDefault(); }
+      else if (e.key === 'ArrowUp') { sel.move(-1); e.preventDefault(); }
+      else if (e.key === 'Escape') { input.focus(); if (onEscape) onEscape(); }
     });
   }
 
@@ -312,7 +309,7 @@
     if (nojs) nojs.hidden = true;
     var sel = new Selector(input, results);
     var seq = 0, current = null;
-    results.setAttribute('role', 'listbox');
+    results.setAttribute('aria-label', 'Search results');
     input.setAttribute('aria-controls', results.id);
     wireKeys(input, sel);
 
@@ -373,7 +370,7 @@
 
     input.addEventListener('input', function () { run(input.value, false); });
     var form = input.form;
-    if (form) form.addEventListener('submit', function (e) { e.preventDefault(); run(input.value, false); });
+    if (form) form.addEventListener('submit', function (e) { e.preventDefault(); if (!sel.open()) run(input.value, false); });
     var q = new URLSearchParams(window.location.search).get('q') || '';
     input.value = q;
     run(q, true);
@@ -388,22 +385,17 @@
     box.hidden = true;
     var list = el('ul', 'search-suggest');
     list.id = 'search-suggest';
-    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Suggestions');
     box.appendChild(list);
     var all = el('a', 'search-all', 'All results');
     box.appendChild(all);
     form.appendChild(box);
-    input.setAttribute('role', 'combobox');
     input.setAttribute('aria-controls', list.id);
-    input.setAttribute('aria-expanded', 'false');
-    input.setAttribute('aria-autocomplete', 'list');
     var sel = new Selector(input, list);
     var seq = 0;
 
     function hide() {
       box.hidden = true;
-      input.setAttribute('aria-expanded', 'false');
-      sel.reset();
     }
     wireKeys(input, sel, hide);
 
@@ -420,9 +412,8 @@
           list.appendChild(frag);
           all.href = form.getAttribute('action') + '?q=' + encodeURIComponent(q);
           all.textContent = r.hits.length > SUGGEST ? 'All ' + r.hits.length + ' results' : 'Open as a page';
-          sel.reset();
+          list.setAttribute('data-q', q);
           box.hidden = false;
-          input.setAttribute('aria-expanded', 'true');
         });
       }).catch(function () { hide(); });
     });
@@ -438,6 +429,10 @@
     document.head.appendChild(link);
 
     var input = document.getElementById('search-input');
+    // The "/" shortcut only where there is a keyboard to press it on.
+    if (input && window.matchMedia && window.matchMedia('(hover: hover) and (pointer: fine)').matches) {
+      input.placeholder = 'Search (press /)';
+    }
     document.addEventListener('keydown', function (e) {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || !input) return;
       var t = e.target;
