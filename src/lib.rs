@@ -28,6 +28,8 @@ use anyhow::Result;
 use diag::Diagnostic;
 use model::Audience;
 use rayon::prelude::*;
+#[cfg(test)]
+use std::path::Path;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -219,4 +221,41 @@ pub fn build(opts: &Options) -> Result<Report> {
     report.pages_written = pages;
     report.timings = clock.laps;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every YAML source (cairn.yaml, each data file, each page's front matter)
+    /// goes through the parser exactly once in a whole build. The build runs on
+    /// a one-thread pool so the per-thread count sees all of it.
+    #[test]
+    fn a_build_parses_each_yaml_source_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let mut opts = Options::new(&root);
+        opts.out = Some(dir.path().join("out"));
+        let (parses, report) = pool.install(|| {
+            let before = site::yaml::parse_count();
+            let report = build(&opts).unwrap();
+            (site::yaml::parse_count() - before, report)
+        });
+        assert!(report.written, "{:?}", report.diagnostics);
+        let data_files = walkdir::WalkDir::new(root.join("data"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+            .count();
+        let pages_with_front_matter = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.starts_with("---\n")))
+            .count();
+        assert_eq!(parses, 1 + data_files + pages_with_front_matter);
+    }
 }

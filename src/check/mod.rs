@@ -84,66 +84,16 @@ impl<'a> SiteIndex<'a> {
     }
 }
 
-/// The 1-based file line of a top-level `key:` in a page's front matter.
+/// The 1-based file line of a top-level `key:` in a page's front matter,
+/// from the parse that read it.
 pub(crate) fn front_line(page: &Page, key: &str) -> Option<usize> {
-    front_lines(page)
-        .find(|(_, l)| key_of(l) == Some(key))
-        .map(|(n, _)| n)
+    page.front_lines.exact(&[key])
 }
 
-/// The line of `value` within the front matter list `key` (flow or block form),
-/// else the key's own line.
-pub(crate) fn front_item_line(page: &Page, key: &str, value: &str) -> Option<usize> {
-    let mut lines = front_lines(page).skip_while(|(_, l)| key_of(l) != Some(key));
-    let (key_line, first) = lines.next()?;
-    if contains_word(first, value) {
-        return Some(key_line);
-    }
-    for (n, l) in lines {
-        // The list ends at the next top-level key.
-        if !l.starts_with([' ', '\t', '-']) {
-            break;
-        }
-        if contains_word(l, value) {
-            return Some(n);
-        }
-    }
-    Some(key_line)
-}
-
-/// Numbered lines of the front matter (between the `---` fences).
-fn front_lines(page: &Page) -> impl Iterator<Item = (usize, &str)> {
-    let end = if page.body_line > 1 {
-        page.text.get(..page.body_start).unwrap_or("")
-    } else {
-        ""
-    };
-    end.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .skip(1)
-        .take(page.body_line.saturating_sub(3))
-}
-
-/// `key` of a top-level `key: value` line.
-fn key_of(line: &str) -> Option<&str> {
-    if line.starts_with([' ', '\t', '#', '-']) {
-        return None;
-    }
-    let (k, _) = line.split_once(':')?;
-    Some(k.trim().trim_matches(['"', '\'']))
-}
-
-fn contains_word(hay: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
-    }
-    hay.match_indices(word).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + word.len()..].chars().next();
-        let edge = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-'));
-        edge(before) && edge(after)
-    })
+/// The line of item `index` of the front matter list `key` (a single value
+/// written without a list stands at the key's line).
+pub(crate) fn front_item_line(page: &Page, key: &str, index: usize) -> Option<usize> {
+    page.front_lines.line(&[key, &index.to_string()])
 }
 
 /// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
@@ -259,8 +209,18 @@ mod tests {
         assert_eq!(front_line(page, "systems"), Some(3));
         assert_eq!(front_line(page, "last_reviewed"), Some(6));
         assert_eq!(front_line(page, "owner"), None);
-        assert_eq!(front_item_line(page, "systems", "firewall"), Some(5));
-        assert_eq!(front_item_line(page, "systems", "fire"), Some(3));
+        assert_eq!(front_item_line(page, "systems", 1), Some(5));
+        assert_eq!(front_item_line(page, "systems", 7), Some(3));
+        // From the parse, not a text search: a flow list over lines, a quoted
+        // key, a comment that names the key.
+        t.write(
+            "content/a.md",
+            "---\n# owner: nobody\ntitle: A\n\"systems\": [m365,\n  firewall]\nowner: x\n---\nbody\n",
+        );
+        let site = t.load();
+        let page = &site.pages[0];
+        assert_eq!(front_line(page, "owner"), Some(6));
+        assert_eq!(front_item_line(page, "systems", 1), Some(5));
     }
 
     #[test]

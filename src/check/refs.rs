@@ -250,12 +250,12 @@ fn check_pages(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
             ));
         }
         let mut seen = HashSet::new();
-        for id in &page.front.systems {
+        for (i, id) in page.front.systems.iter().enumerate() {
             if !index.system_known(site, id) && seen.insert(id.as_str()) {
                 out.push(Diagnostic::new(
                     Code::UnknownSystem,
                     &page.source,
-                    front_item_line(page, "systems", id),
+                    front_item_line(page, "systems", i),
                     unknown_system(site, id, "in `systems`"),
                 ));
             }

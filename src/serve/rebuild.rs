@@ -633,7 +633,7 @@ fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
     own_file(root, &old.source).ok()?;
     let bytes = std::fs::read(root.join(&old.source)).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    let (front, body_start, body_line) = match site::split_front_matter(&text) {
+    let (front, front_lines, body_start, body_line) = match site::split_front_matter(&text) {
         Ok(Some((fm, fm_line, start, line))) => {
             if site::yaml::is_blank(fm) {
                 return None;
@@ -645,7 +645,7 @@ fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
                 crate::diag::Code::FrontMatter,
             )
             .ok()?;
-            (parsed.value, start, line)
+            (parsed.value, parsed.lines, start, line)
         }
         _ => return None,
     };
@@ -674,6 +674,7 @@ fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
         is_section: false,
         title,
         front,
+        front_lines,
         body_start,
         body_line,
         audience: old.audience,

@@ -78,6 +78,8 @@ pub struct Page {
     pub is_section: bool,
     pub title: String,
     pub front: FrontMatter,
+    /// Lines of the front matter's keys, counted in the `.md` file.
+    pub front_lines: LineMap,
     /// The whole file, for checks that report lines of it.
     pub text: String,
     /// Byte offset and 1-based line where the markdown body starts.
@@ -693,6 +695,7 @@ struct RawPage {
     rel: String,
     text: String,
     front: FrontMatter,
+    front_lines: LineMap,
     body_start: usize,
     body_line: usize,
 }
@@ -774,6 +777,7 @@ fn load_content(
                     .or(folder_review)
                     .or(config.review_every),
                 front: p.front,
+                front_lines: p.front_lines,
                 body_start: p.body_start,
                 body_line: p.body_line,
                 text: p.text,
@@ -905,6 +909,7 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
         }
     };
     let mut front = FrontMatter::default();
+    let mut front_lines = LineMap::default();
     let (mut body_start, mut body_line) = (0, 1);
     match split_front_matter(&text) {
         Ok(Some((fm, fm_line, start, line))) => {
@@ -912,7 +917,10 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             body_line = line;
             if !yaml::is_blank(fm) {
                 match yaml::parse::<FrontMatter>(fm, &source, fm_line, Code::FrontMatter) {
-                    Ok(p) => front = p.value,
+                    Ok(p) => {
+                        front = p.value;
+                        front_lines = p.lines;
+                    }
                     Err(d) => diags.push(d),
                 }
             }
@@ -947,6 +955,7 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             rel: rel.to_string(),
             text,
             front,
+            front_lines,
             body_start,
             body_line,
         },
@@ -1030,6 +1039,7 @@ mod tests {
             rel: rel.to_string(),
             text: String::new(),
             front: FrontMatter::default(),
+            front_lines: LineMap::default(),
             body_start: 0,
             body_line: 1,
         };

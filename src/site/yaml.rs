@@ -1,13 +1,18 @@
-//! Every serde_yaml call lives here (the crate is published as deprecated and may
-//! be swapped). A second, event-level pass with yaml-rust2 maps each key back to
-//! its line, so semantic checks (an unknown party in a RACI cell) can point at it,
-//! and catches unquoted times that YAML would read as something else.
+//! Every YAML source is parsed here, once: one pass of saphyr-parser's events
+//! builds a tree of nodes that know their lines, the key→line map the checks
+//! use, and the list of unquoted times; the typed value is then deserialized
+//! from that tree, so an error in it is reported at the line of its node.
+//!
+//! serde_yaml is deprecated upstream; saphyr-parser is the maintained,
+//! pure-Rust successor of yaml-rust2's parser. Scalars resolve as serde_yaml
+//! 0.9 resolved them (YAML 1.2 core schema), so the schema reads as before.
 
 use crate::diag::{Code, Diagnostic};
-use serde::de::DeserializeOwned;
-use std::collections::{HashMap, HashSet};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::fmt;
 
 /// Key path → 1-based line in the file. A path is map keys and sequence indexes,
 /// e.g. `["raci", "Patch management", "bright"]` or `["escalation", "1", "party"]`.
@@ -19,6 +24,11 @@ pub struct LineMap {
 impl LineMap {
     fn key(path: &[&str]) -> String {
         path.join("\u{1f}")
+    }
+
+    /// The line of `path` itself, when the text has it.
+    pub fn exact(&self, path: &[&str]) -> Option<usize> {
+        self.lines.get(&Self::key(path)).copied()
     }
 
     /// The line of the deepest prefix of `path` that is known.
@@ -34,6 +44,15 @@ pub struct Parsed<T> {
     pub lines: LineMap,
 }
 
+thread_local! {
+    static PARSES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many YAML texts this thread has parsed: tests prove each source is read once.
+pub fn parse_count() -> usize {
+    PARSES.with(Cell::get)
+}
+
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 /// Syntax errors get `syntax_code`, everything else `invalid-value`.
 pub fn parse<T: DeserializeOwned>(
@@ -42,38 +61,21 @@ pub fn parse<T: DeserializeOwned>(
     first_line: usize,
     syntax_code: Code,
 ) -> Result<Parsed<T>, Diagnostic> {
-    // A byte-order mark (Windows editors write one) is not content; libyaml
-    // would read what follows as a second document.
+    PARSES.with(|n| n.set(n.get() + 1));
+    // A byte-order mark (Windows editors write one) is not content.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let at = |loc: Option<serde_yaml::Location>| loc.map(|l| l.line() + first_line - 1);
-    if let Some(line) = too_deep_flow(text) {
-        return Err(Diagnostic::new(
-            syntax_code,
-            file,
-            Some(line + first_line - 1),
-            TOO_DEEP,
-        ));
-    }
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        let mut message = clean_message(&e);
-        let mut line = at(e.location());
-        if let Some(key) = duplicate_key_of(&message) {
-            // libyaml marks the mapping; the duplicate is where the fix goes.
-            line = duplicate_key_line(text, &key)
-                .map(|l| l + first_line - 1)
-                .or(line);
-        }
-        if message.starts_with(MORE_THAN_ONE) {
-            line = line.or_else(|| second_document_line(text).map(|l| l + first_line - 1));
-            if syntax_code == Code::FrontMatter {
+    let doc = match load_tolerating_tabs(text, first_line) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut message = e.message;
+            if message == MORE_THAN_ONE && syntax_code == Code::FrontMatter {
                 message =
                     "front matter holds one YAML document; remove the extra `---` or `...`".into();
             }
+            return Err(Diagnostic::new(syntax_code, file, e.line, message));
         }
-        return Err(Diagnostic::new(syntax_code, file, line, message));
-    }
-    let (lines, unquoted_times) = map_lines(text, first_line);
-    if let Some((line, time)) = unquoted_times.first() {
+    };
+    if let Some((line, time)) = doc.unquoted_times.first() {
         return Err(Diagnostic::new(
             Code::InvalidValue,
             file,
@@ -83,134 +85,448 @@ pub fn parse<T: DeserializeOwned>(
             ),
         ));
     }
-    match serde_yaml::from_str::<T>(text) {
-        Ok(value) => Ok(Parsed { value, lines }),
+    match T::deserialize(&doc.root) {
+        Ok(value) => Ok(Parsed {
+            value,
+            lines: doc.lines,
+        }),
         Err(e) => Err(Diagnostic::new(
             Code::InvalidValue,
             file,
-            at(e.location()),
-            clean_message(&e),
+            e.line,
+            clean_message(&e.message),
         )),
     }
 }
 
 const MORE_THAN_ONE: &str = "a data file holds one YAML document; remove the extra `---`";
-
-/// Deeper nesting than this is refused (serde_yaml's own recursion limit).
+const ALIAS_BOMB: &str = "aliases (`*name`) expand to too much data; write the values out instead";
+/// Deeper than any schema needs; the tree and its drop stay far from the stack's end.
 const MAX_DEPTH: usize = 128;
-const TOO_DEEP: &str = "nesting is too deep (over 128 levels)";
 
-/// The line where flow collections (`[`, `{`) nest deeper than [`MAX_DEPTH`].
-/// libyaml takes time quadratic in the flow depth before serde_yaml's recursion
-/// limit can answer (100k `[` took 46 s), so this linear pass answers first.
-/// Block nesting needs indentation or a `- ` per level and stays linear there.
-fn too_deep_flow(text: &str) -> Option<usize> {
-    // Fewer opening brackets than the limit cannot nest past it: most files stop here.
-    if text.bytes().filter(|b| matches!(b, b'[' | b'{')).count() <= MAX_DEPTH {
-        return None;
+/// Whether the text holds nothing but comments and blank lines.
+pub fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---"
+    })
+}
+
+/// serde speaks of Rust types and values (`expected struct Config`, `unit
+/// value`); say it in YAML's words.
+fn clean_message(msg: &str) -> String {
+    let msg = [
+        ("invalid type: unit value", "invalid type: an empty value"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map,", "invalid type: a mapping,"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+    ]
+    .iter()
+    .fold(msg.to_string(), |m, (from, to)| m.replace(from, to));
+    rust_struct_to_mapping(&msg)
+}
+
+/// `struct Config` → `a mapping of keys`.
+fn rust_struct_to_mapping(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(i) = rest.find("struct ") {
+        let before_ok = i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        let name_len = rest[i + 7..]
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len() - i - 7);
+        if before_ok && name_len > 0 {
+            out.push_str(&rest[..i]);
+            out.push_str("a mapping of keys");
+            rest = &rest[i + 7 + name_len..];
+        } else {
+            out.push_str(&rest[..i + 7]);
+            rest = &rest[i + 7..];
+        }
     }
-    use yaml_rust2::scanner::{Scanner, TokenType};
-    let scan = |text: &str| -> Result<Option<usize>, (usize, usize)> {
-        let mut scanner = Scanner::new(text.chars());
-        let mut depth = 0usize;
-        loop {
-            match scanner.next_token() {
-                Ok(Some(token)) => match token.1 {
-                    TokenType::FlowSequenceStart | TokenType::FlowMappingStart => {
-                        depth += 1;
-                        if depth > MAX_DEPTH {
-                            return Ok(Some(token.0.line()));
-                        }
-                    }
-                    TokenType::FlowSequenceEnd | TokenType::FlowMappingEnd => {
-                        depth = depth.saturating_sub(1);
-                    }
-                    TokenType::StreamEnd => return Ok(None),
-                    _ => {}
-                },
-                Ok(None) => return Ok(None),
-                // yaml-rust2 caps flow depth at 255 by itself, and may reach
-                // that cap looking ahead before it hands out the tokens.
-                Err(e) if depth >= MAX_DEPTH || e.info().contains("recursion limit") => {
-                    return Ok(Some(e.marker().line()));
+    out.push_str(rest);
+    out
+}
+
+/// A YAML node and the (absolute) line it starts on.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    line: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    /// Plain scalars resolve to null, bool, int, float or string when read;
+    /// quoted and block scalars are strings.
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// Nodes in this subtree, for the alias budget.
+    fn size(&self) -> usize {
+        match &self.kind {
+            Kind::Scalar { .. } => 1,
+            Kind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Kind::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+struct Document {
+    root: Node,
+    lines: LineMap,
+    unquoted_times: Vec<(usize, String)>,
+}
+
+struct SyntaxError {
+    line: Option<usize>,
+    message: String,
+    /// For saphyr's refusal of a tab as separator: where it stopped (chars).
+    tab_at: Option<usize>,
+}
+
+/// Path segment for a key that is itself a mapping, sequence or alias; no schema
+/// key looks like it.
+const COMPLEX_KEY: &str = "\u{0}key";
+
+/// A collection being read, with the path of its node.
+struct Frame {
+    path: Vec<String>,
+    line: usize,
+    anchor: usize,
+    body: Body,
+}
+
+enum Body {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        /// The key read, waiting for its value; its path segment.
+        key: Option<(Node, String)>,
+    },
+}
+
+struct Loader {
+    first_line: usize,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    /// Anchored nodes by id, with their sizes.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Nodes copied by aliases so far, and the most allowed.
+    expanded: usize,
+    budget: usize,
+    lines: HashMap<String, usize>,
+    unquoted_times: Vec<(usize, String)>,
+}
+
+impl Loader {
+    fn at(&self, line: usize) -> usize {
+        line + self.first_line - 1
+    }
+
+    fn record(&mut self, path: &[String], line: usize) {
+        self.lines.entry(path.join("\u{1f}")).or_insert(line);
+    }
+
+    /// Whether the next node completed goes in as a mapping key.
+    fn expecting_key(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                body: Body::Map { key: None, .. },
+                ..
+            })
+        )
+    }
+
+    /// The path of the node about to start: a value or an item (not a key).
+    fn value_path(&self) -> Vec<String> {
+        match self.stack.last() {
+            None => Vec::new(),
+            Some(f) => {
+                let mut p = f.path.clone();
+                match &f.body {
+                    Body::Seq(items) => p.push(items.len().to_string()),
+                    Body::Map {
+                        key: Some((_, k)), ..
+                    } => p.push(k.clone()),
+                    Body::Map { key: None, .. } => p.push(COMPLEX_KEY.to_string()),
                 }
-                Err(e) => return Err((e.marker().index(), depth)),
+                p
             }
         }
-    };
-    // yaml-rust2 refuses a tab after `key:` where libyaml reads a space; read
-    // the text again without tabs (no line moves).
-    let outcome = match scan(text) {
-        Err(_) if text.contains('\t') => scan(&text.replace('\t', " ")),
-        other => other,
-    };
-    match outcome {
-        Ok(found) => found,
-        // Where yaml-rust2 gives up earlier than libyaml would, count brackets
-        // from there on without reading the YAML: deep nesting still shows.
-        Err((at, mut depth)) => {
-            let mut line = text.chars().take(at).filter(|&c| c == '\n').count() + 1;
-            for c in text.chars().skip(at) {
-                match c {
-                    '[' | '{' => {
-                        depth += 1;
-                        if depth > MAX_DEPTH {
-                            return Some(line);
-                        }
+    }
+
+    /// Put a finished node where it belongs: the root, a sequence item, a key or a value.
+    fn attach(&mut self, node: Node, key_text: Option<String>) -> Result<(), SyntaxError> {
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        match &mut frame.body {
+            Body::Seq(items) => items.push(node),
+            Body::Map { entries, key } => match key.take() {
+                Some((k, _)) => entries.push((k, node)),
+                None => {
+                    let text = key_text.unwrap_or_else(|| COMPLEX_KEY.to_string());
+                    if let Kind::Scalar { text: t, plain } = &node.kind
+                        && entries.iter().any(|(k, _)| match &k.kind {
+                            Kind::Scalar {
+                                text: t2,
+                                plain: p2,
+                            } => {
+                                t2 == t
+                                    && (p2 == plain || (is_string(t, *plain) && is_string(t2, *p2)))
+                            }
+                            _ => false,
+                        })
+                    {
+                        return Err(SyntaxError {
+                            line: Some(node.line),
+                            message: format!("duplicate entry with key {t:?}"),
+                            tab_at: None,
+                        });
                     }
-                    ']' | '}' => depth = depth.saturating_sub(1),
-                    '\n' => line += 1,
-                    _ => {}
+                    *key = Some((node, text));
                 }
+            },
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), node.size()));
+        }
+    }
+
+    fn on_event(&mut self, ev: Event<'_>, line: usize) -> Result<(), SyntaxError> {
+        let line = self.at(line);
+        match ev {
+            Event::Scalar(value, style, anchor, tag) => {
+                // `!!str 08:00` is a string; other tags are read as untagged.
+                let plain = style == ScalarStyle::Plain
+                    && !tag.as_ref().is_some_and(|t| {
+                        t.handle == "tag:yaml.org,2002:" && t.suffix == "str"
+                            || t.handle == "!!" && t.suffix == "str"
+                    });
+                let node = Node {
+                    line,
+                    kind: Kind::Scalar {
+                        text: value.to_string(),
+                        plain,
+                    },
+                };
+                if self.expecting_key() {
+                    if let Some(f) = self.stack.last() {
+                        let mut p = f.path.clone();
+                        p.push(value.to_string());
+                        self.record(&p, line);
+                    }
+                    self.remember(anchor, &node);
+                    let text = value.into_owned();
+                    return self.attach(node, Some(text));
+                }
+                let p = self.value_path();
+                self.record(&p, line);
+                if plain && looks_like_time(&value) {
+                    self.unquoted_times.push((line, value.to_string()));
+                }
+                self.remember(anchor, &node);
+                self.attach(node, None)
             }
-            None
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() > MAX_DEPTH {
+                    return Err(SyntaxError {
+                        line: Some(line),
+                        message: format!("nesting is too deep (over {MAX_DEPTH} levels)"),
+                        tab_at: None,
+                    });
+                }
+                let path = self.value_path();
+                self.record(&path, line);
+                let body = if matches!(ev, Event::SequenceStart(..)) {
+                    Body::Seq(Vec::new())
+                } else {
+                    Body::Map {
+                        entries: Vec::new(),
+                        key: None,
+                    }
+                };
+                self.stack.push(Frame {
+                    path,
+                    line,
+                    anchor,
+                    body,
+                });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let kind = match frame.body {
+                    Body::Seq(items) => Kind::Seq(items),
+                    Body::Map { entries, .. } => Kind::Map(entries),
+                };
+                let node = Node {
+                    line: frame.line,
+                    kind,
+                };
+                self.remember(frame.anchor, &node);
+                self.attach(node, None)
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(SyntaxError {
+                        line: Some(line),
+                        message: "an alias (`*name`) refers to no anchor (`&name`) before it"
+                            .into(),
+                        tab_at: None,
+                    });
+                };
+                self.expanded += size;
+                if self.expanded > self.budget {
+                    return Err(SyntaxError {
+                        line: Some(line),
+                        message: ALIAS_BOMB.into(),
+                        tab_at: None,
+                    });
+                }
+                let node = Node {
+                    line,
+                    kind: node.kind.clone(),
+                };
+                if !self.expecting_key() {
+                    let p = self.value_path();
+                    self.record(&p, line);
+                }
+                self.attach(node, None)
+            }
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => Ok(()),
         }
     }
 }
 
-/// The key serde_yaml names in `duplicate entry with key "K"`.
-fn duplicate_key_of(message: &str) -> Option<String> {
-    let (_, rest) = message.split_once("duplicate entry with key ")?;
-    let quoted = rest.strip_prefix('"')?;
-    let end = quoted.rfind('"')?;
-    Some(quoted[..end].replace("\\\"", "\"").replace("\\\\", "\\"))
-}
-
-/// The line of the second occurrence of `key` within one mapping.
-fn duplicate_key_line(text: &str, key: &str) -> Option<usize> {
-    let (rec, _) = record(text, 1);
-    rec.duplicates
-        .iter()
-        .find(|(_, k)| k == key)
-        .or(rec.duplicates.first())
-        .map(|(line, _)| *line)
-}
-
-/// The line where a second document starts (its `---`, or its first node),
-/// when yaml-rust2 can tell.
-fn second_document_line(text: &str) -> Option<usize> {
-    struct Docs {
-        starts: Vec<usize>,
+fn syntax_error(e: &ScanError, first_line: usize) -> SyntaxError {
+    let tab = e.info() == "':' must be followed by a valid YAML whitespace";
+    // The scanner's own cap on flow depth (255), met while it looks ahead.
+    let message = if e.info() == "recursion limit exceeded" {
+        format!("nesting is too deep (over {MAX_DEPTH} levels)")
+    } else {
+        e.info().to_string()
+    };
+    SyntaxError {
+        line: Some(e.marker().line() + first_line - 1),
+        message,
+        tab_at: tab.then(|| e.marker().index()),
     }
-    impl MarkedEventReceiver for Docs {
-        fn on_event(&mut self, ev: Event, mark: Marker) {
-            if matches!(ev, Event::DocumentStart) {
-                self.starts.push(mark.line());
-            }
+}
+
+/// One pass of events: the tree, the line map and the unquoted times.
+fn load(text: &str, first_line: usize) -> Result<Document, SyntaxError> {
+    let (loader, result) = run(text, first_line);
+    result?;
+    let mut loader = loader;
+    let root = loader.root.take().unwrap_or(Node {
+        line: first_line,
+        kind: Kind::Scalar {
+            text: String::new(),
+            plain: true,
+        },
+    });
+    Ok(Document {
+        root,
+        lines: LineMap {
+            lines: loader.lines,
+        },
+        unquoted_times: loader.unquoted_times,
+    })
+}
+
+/// saphyr refuses a tab right after `key:`, which libyaml (and so every
+/// cairn before) read as a space: that one tab becomes a space and the text is
+/// read again. Only a text with that form pays for more than one pass.
+fn load_tolerating_tabs(text: &str, first_line: usize) -> Result<Document, SyntaxError> {
+    let mut first = load(text, first_line);
+    let mut fixed = text.to_string();
+    for _ in 0..64 {
+        let Err(e) = &first else { return first };
+        // saphyr stops just past the tab; the `:` before it is the separator.
+        let Some(at) = e.tab_at.and_then(|char_index| {
+            let end = fixed
+                .char_indices()
+                .nth(char_index)
+                .map_or(fixed.len(), |(b, _)| b);
+            fixed[..end].rfind(":\t").map(|i| i + 1)
+        }) else {
+            return first;
+        };
+        fixed.replace_range(at..at + 1, " ");
+        match load(&fixed, first_line) {
+            Ok(doc) => return Ok(doc),
+            Err(again) if again.tab_at.is_some() => first = Err(again),
+            // The tab was no error (libyaml read it); what comes after may be.
+            Err(again) => return Err(again),
         }
     }
-    let mut docs = Docs { starts: Vec::new() };
-    // An error after the second start still leaves its line recorded.
-    let _ = Parser::new_from_str(text).load(&mut docs, true);
-    docs.starts
-        .get(1)
-        .copied()
-        .filter(|&l| l >= 1)
-        .or_else(|| document_marker_after_content(text))
+    first
 }
 
-/// The first `---` or `...` line after some content: where yaml-rust2 gave up
-/// before the second document, the marker is still plain to see.
+/// Feed every event to a loader; on an error, what was read before it stays.
+fn run(text: &str, first_line: usize) -> (Loader, Result<(), SyntaxError>) {
+    let mut loader = Loader {
+        first_line,
+        stack: Vec::new(),
+        root: None,
+        anchors: HashMap::new(),
+        expanded: 0,
+        // Generous for hand-written anchors, far below an exponential fan-out.
+        budget: 10_000 + 10 * text.len(),
+        lines: HashMap::new(),
+        unquoted_times: Vec::new(),
+    };
+    let result = feed(&mut loader, text, first_line);
+    (loader, result)
+}
+
+fn feed(loader: &mut Loader, text: &str, first_line: usize) -> Result<(), SyntaxError> {
+    let mut documents = 0;
+    for event in Parser::new_from_str(text) {
+        let (ev, span) = event.map_err(|e| syntax_error(&e, first_line))?;
+        if matches!(ev, Event::DocumentStart(_)) {
+            documents += 1;
+            if documents > 1 {
+                return Err(SyntaxError {
+                    line: Some(loader.at(span.start.line())),
+                    message: MORE_THAN_ONE.into(),
+                    tab_at: None,
+                });
+            }
+        }
+        loader.on_event(ev, span.start.line())?;
+    }
+    Ok(())
+}
+
+/// The first `---` or `...` line after some content.
+#[cfg(test)]
 fn document_marker_after_content(text: &str) -> Option<usize> {
     let mut content = false;
     for (i, line) in text.lines().enumerate() {
@@ -226,183 +542,6 @@ fn document_marker_after_content(text: &str) -> Option<usize> {
     None
 }
 
-/// Whether the text holds nothing but comments and blank lines.
-pub fn is_blank(text: &str) -> bool {
-    text.lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || l.starts_with('#') || l == "---"
-    })
-}
-
-/// serde_yaml appends ` at line L column C`; the location is reported separately.
-fn clean_message(e: &serde_yaml::Error) -> String {
-    // Locations inside the message are relative to the parsed slice: drop them all.
-    static LOCATION: std::sync::LazyLock<Option<regex::Regex>> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r",? at line \d+ column \d+").ok());
-    let msg = e.to_string();
-    let msg = match LOCATION.as_ref() {
-        Some(re) => re.replace_all(&msg, "").into_owned(),
-        None => msg,
-    };
-    let msg = [
-        (
-            "deserializing from YAML containing more than one document is not supported",
-            MORE_THAN_ONE,
-        ),
-        (
-            "repetition limit exceeded",
-            "aliases (`*name`) expand to too much data; write the values out instead",
-        ),
-        ("recursion limit exceeded", TOO_DEEP),
-        ("invalid type: unit value", "invalid type: an empty value"),
-        ("invalid type: sequence", "invalid type: a list"),
-        ("invalid type: map,", "invalid type: a mapping,"),
-        ("expected a sequence", "expected a list"),
-        ("expected a map", "expected a mapping"),
-    ]
-    .iter()
-    .fold(msg, |m, (from, to)| m.replace(from, to));
-    // serde speaks of Rust types (`expected struct Config`); say it in YAML's words.
-    static RUST_TYPE: std::sync::LazyLock<Option<regex::Regex>> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\bstruct [A-Za-z]+").ok());
-    match RUST_TYPE.as_ref() {
-        Some(re) => re.replace_all(&msg, "a mapping of keys").into_owned(),
-        None => msg,
-    }
-}
-
-/// Path segment for a key that is itself a mapping, sequence or alias; no schema
-/// key looks like it.
-const COMPLEX_KEY: &str = "\u{0}key";
-
-enum Frame {
-    Map {
-        path: Vec<String>,
-        key: Option<String>,
-        /// Scalar keys seen so far, to find a duplicate's line.
-        seen: HashSet<String>,
-    },
-    Seq {
-        path: Vec<String>,
-        index: usize,
-    },
-}
-
-struct Recorder {
-    first_line: usize,
-    stack: Vec<Frame>,
-    lines: HashMap<String, usize>,
-    unquoted_times: Vec<(usize, String)>,
-    /// (line, key) of each key repeated within its mapping.
-    duplicates: Vec<(usize, String)>,
-}
-
-impl Recorder {
-    /// The path of the node about to start, and advance the parent past it.
-    fn next_path(&mut self) -> Option<Vec<String>> {
-        match self.stack.last_mut() {
-            None => Some(Vec::new()),
-            Some(Frame::Seq { path, index }) => {
-                let mut p = path.clone();
-                p.push(index.to_string());
-                *index += 1;
-                Some(p)
-            }
-            Some(Frame::Map { path, key, .. }) => key.take().map(|k| {
-                let mut p = path.clone();
-                p.push(k);
-                p
-            }),
-        }
-    }
-
-    /// The path of a mapping or sequence used as a key.
-    fn key_node_path(&self) -> Vec<String> {
-        let mut p = match self.stack.last() {
-            Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) => path.clone(),
-            None => Vec::new(),
-        };
-        p.push(COMPLEX_KEY.to_string());
-        p
-    }
-
-    fn record(&mut self, path: &[String], mark: &Marker) {
-        let key = path.join("\u{1f}");
-        self.lines
-            .entry(key)
-            .or_insert(mark.line() + self.first_line - 1);
-    }
-}
-
-impl MarkedEventReceiver for Recorder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(value, style, ..) => {
-                let expecting_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
-                if expecting_key {
-                    if let Some(Frame::Map { path, key, seen }) = self.stack.last_mut() {
-                        let mut p = path.clone();
-                        p.push(value.clone());
-                        if !seen.insert(value.clone()) {
-                            self.duplicates
-                                .push((mark.line() + self.first_line - 1, value.clone()));
-                        }
-                        *key = Some(value);
-                        self.record(&p, &mark);
-                    }
-                } else {
-                    if let Some(p) = self.next_path() {
-                        self.record(&p, &mark);
-                    }
-                    if style == TScalarStyle::Plain && looks_like_time(&value) {
-                        self.unquoted_times
-                            .push((mark.line() + self.first_line - 1, value));
-                    }
-                }
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                // A complex key (`? [a, b]`) gets a path no lookup asks for.
-                let path = match self.next_path() {
-                    Some(p) => p,
-                    None => self.key_node_path(),
-                };
-                self.record(&path, &mark);
-                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map {
-                        path,
-                        key: None,
-                        seen: HashSet::new(),
-                    }
-                } else {
-                    Frame::Seq { path, index: 0 }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                let ended = self.stack.pop();
-                // After a complex key, its value comes next.
-                let was_key = match &ended {
-                    Some(Frame::Map { path, .. } | Frame::Seq { path, .. }) => {
-                        path.last().is_some_and(|k| k == COMPLEX_KEY)
-                    }
-                    None => false,
-                };
-                if was_key && let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
-                    *key = Some(COMPLEX_KEY.to_string());
-                }
-            }
-            Event::Alias(_) => {
-                // An alias as a key (`*a : v`) is a key too: its value comes next.
-                if self.next_path().is_none()
-                    && let Some(Frame::Map { key, .. }) = self.stack.last_mut()
-                {
-                    *key = Some(COMPLEX_KEY.to_string());
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn looks_like_time(s: &str) -> bool {
     let b = s.as_bytes();
     matches!(b.len(), 4 | 5)
@@ -414,33 +553,325 @@ fn looks_like_time(s: &str) -> bool {
         })
 }
 
-/// Lines of every key and item; unquoted `HH:MM` scalars. serde_yaml has already
-/// accepted the syntax. Where yaml-rust2 is stricter (it refuses a tab right
-/// after `key:`, which libyaml reads as a space) the text is read again with
-/// tabs as spaces, which moves no line; if that fails too, the keys read before
-/// the error keep their lines and the rest fall back to their parents'.
-fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
-    let (rec, ok) = record(text, first_line);
-    if !ok && text.contains('\t') {
-        let (again, ok) = record(&text.replace('\t', " "), first_line);
-        if ok {
-            return (LineMap { lines: again.lines }, again.unquoted_times);
-        }
-    }
-    (LineMap { lines: rec.lines }, rec.unquoted_times)
+/// An error while reading a typed value from the tree, at the innermost node's line.
+#[derive(Debug)]
+pub(crate) struct DeError {
+    message: String,
+    line: Option<usize>,
 }
 
-/// One event pass; whether it reached the end.
-fn record(text: &str, first_line: usize) -> (Recorder, bool) {
-    let mut rec = Recorder {
-        first_line,
-        stack: Vec::new(),
-        lines: HashMap::new(),
-        unquoted_times: Vec::new(),
-        duplicates: Vec::new(),
+impl DeError {
+    fn at(mut self, line: usize) -> Self {
+        self.line.get_or_insert(line);
+        self
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<M: fmt::Display>(msg: M) -> Self {
+        DeError {
+            message: msg.to_string(),
+            line: None,
+        }
+    }
+}
+
+/// Whether a scalar reads as a string (quoted, or plain and nothing else):
+/// `"a"` and `a` are one key, `"1"` and `1` are two.
+fn is_string(text: &str, plain: bool) -> bool {
+    !plain || !(is_null(text) || parse_bool(text).is_some() || parse_number(text).is_some())
+}
+
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// Leading zeros before digits make a string in YAML 1.2 (`0123`).
+fn digits_but_not_number(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    s.len() > 1 && s.starts_with('0') && s[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+enum Number {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+fn parse_number(text: &str) -> Option<Number> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
-    let ok = Parser::new_from_str(text).load(&mut rec, false).is_ok();
-    (rec, ok)
+    if unsigned.starts_with(['+', '-']) {
+        return None;
+    }
+    let radix = [("0x", 16), ("0o", 8), ("0b", 2)]
+        .iter()
+        .find_map(|(p, r)| unsigned.strip_prefix(p).map(|rest| (rest, *r)));
+    let int = match radix {
+        Some((rest, _)) if rest.starts_with(['+', '-']) => None,
+        Some((rest, r)) => u64::from_str_radix(rest, r).ok(),
+        None if digits_but_not_number(text) => return None,
+        None => unsigned.parse::<u64>().ok(),
+    };
+    if let Some(n) = int {
+        return Some(if negative {
+            match 0i64.checked_sub_unsigned(n) {
+                Some(i) => Number::I(i),
+                None => Number::F(-(n as f64)),
+            }
+        } else {
+            Number::U(n)
+        });
+    }
+    if radix.is_some() {
+        return None;
+    }
+    match unsigned {
+        ".inf" | ".Inf" | ".INF" => {
+            return Some(Number::F(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }));
+        }
+        ".nan" | ".NaN" | ".NAN" if !text.starts_with(['+', '-']) => {
+            return Some(Number::F(f64::NAN));
+        }
+        _ => {}
+    }
+    let f: f64 = unsigned.parse().ok()?;
+    // Rust reads `inf` and `nan`; YAML does not.
+    f.is_finite()
+        .then_some(Number::F(if negative { -f } else { f }))
+}
+
+impl<'de> de::Deserializer<'de> for &'de Node {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let result = match &self.kind {
+            Kind::Scalar { text, plain: false } => visitor.visit_str(text),
+            Kind::Scalar { text, plain: true } => {
+                if is_null(text) {
+                    visitor.visit_unit()
+                } else if let Some(b) = parse_bool(text) {
+                    visitor.visit_bool(b)
+                } else {
+                    match parse_number(text) {
+                        Some(Number::U(n)) => visitor.visit_u64(n),
+                        Some(Number::I(n)) => visitor.visit_i64(n),
+                        Some(Number::F(f)) => visitor.visit_f64(f),
+                        None => visitor.visit_str(text),
+                    }
+                }
+            }
+            Kind::Seq(items) => visitor.visit_seq(SeqAccess {
+                items: items.iter(),
+            }),
+            Kind::Map(entries) => visitor.visit_map(MapAccess {
+                entries: entries.iter(),
+                value: None,
+            }),
+        };
+        result.map_err(|e| e.at(self.line))
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.kind {
+            Kind::Scalar { text, .. } => visitor
+                .visit_str(text)
+                .map_err(|e: DeError| e.at(self.line)),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        match &self.kind {
+            Kind::Scalar { text, plain: true } if is_null(text) => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+        .map_err(|e| e.at(self.line))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        visitor
+            .visit_newtype_struct(self)
+            .map_err(|e| e.at(self.line))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.kind {
+            Kind::Scalar { text, .. } => visitor.visit_enum(
+                IntoDeserializer::<DeError>::into_deserializer(text.as_str()),
+            ),
+            Kind::Map(entries) if entries.len() == 1 => visitor.visit_enum(EnumAccess {
+                key: &entries[0].0,
+                value: &entries[0].1,
+            }),
+            _ => self.deserialize_any(visitor),
+        }
+        .map_err(|e| e.at(self.line))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_unit()
+    }
+
+    /// A list is never a mapping of keys (serde would read it field by field).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        match &self.kind {
+            Kind::Seq(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor)),
+            _ => self.deserialize_any(visitor),
+        }
+        .map_err(|e| e.at(self.line))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map
+    }
+}
+
+struct SeqAccess<'a> {
+    items: std::slice::Iter<'a, Node>,
+}
+
+impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
+    type Error = DeError;
+
+    fn next_element_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, DeError> {
+        self.items
+            .next()
+            .map(|item| seed.deserialize(item))
+            .transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct MapAccess<'a> {
+    entries: std::slice::Iter<'a, (Node, Node)>,
+    value: Option<&'a Node>,
+}
+
+impl<'de> de::MapAccess<'de> for MapAccess<'de> {
+    type Error = DeError;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        match self.entries.next() {
+            Some((k, v)) => {
+                self.value = Some(v);
+                seed.deserialize(k).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, DeError> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(v),
+            None => Err(de::Error::custom("a value without its key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+struct EnumAccess<'a> {
+    key: &'a Node,
+    value: &'a Node,
+}
+
+impl<'de> de::EnumAccess<'de> for EnumAccess<'de> {
+    type Error = DeError;
+    type Variant = &'de Node;
+
+    fn variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, &'de Node), DeError> {
+        Ok((seed.deserialize(self.key)?, self.value))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for &'de Node {
+    type Error = DeError;
+
+    fn unit_variant(self) -> Result<(), DeError> {
+        de::Deserialize::deserialize(self)
+    }
+
+    fn newtype_variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<S::Value, DeError> {
+        seed.deserialize(self)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_seq(self, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DeError> {
+        de::Deserializer::deserialize_map(self, visitor)
+    }
 }
 
 #[cfg(test)]
@@ -513,6 +944,27 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_key_is_a_syntax_error_at_the_repetition() {
+        let err = parse::<de::IgnoredAny>(
+            "id: x\nraci:\n  A: { p: R }\n  B: {}\n  A: { q: R }\n",
+            "f.yaml",
+            1,
+            Code::YamlSyntax,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.code, Code::YamlSyntax);
+        assert_eq!(err.line, Some(5));
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+        // In flow mappings and in front matter too.
+        let err =
+            parse::<de::IgnoredAny>("a: 1\nb: { x: 1,\n  x: 2 }\n", "a.md", 2, Code::FrontMatter)
+                .err()
+                .unwrap();
+        assert_eq!((err.code, err.line), (Code::FrontMatter, Some(4)));
+    }
+
+    #[test]
     fn unknown_keys_name_the_allowed_ones() {
         let err = parse::<Doc>("id: x\nescalaton: []\n", "f.yaml", 1, Code::YamlSyntax)
             .err()
@@ -525,7 +977,7 @@ mod tests {
 
     #[test]
     fn errors_on_unquoted_time() {
-        let err = parse::<serde_yaml::Value>(
+        let err = parse::<de::IgnoredAny>(
             "business:\n  from: 08:00\n  to: \"18:00\"\n",
             "cairn.yaml",
             1,
@@ -538,9 +990,9 @@ mod tests {
         assert!(err.message.contains("\"08:00\""), "{}", err.message);
     }
 
-    /// Lines of `paths` in `text` (a `serde_yaml::Value`, so any shape parses).
+    /// Lines of `paths` in `text` (read as `IgnoredAny`, so any shape parses).
     fn lines_of(text: &str, paths: &[&[&str]]) -> Vec<Option<usize>> {
-        let p: Parsed<serde_yaml::Value> = parse(text, "f.yaml", 1, Code::YamlSyntax).unwrap();
+        let p: Parsed<de::IgnoredAny> = parse(text, "f.yaml", 1, Code::YamlSyntax).unwrap();
         paths.iter().map(|path| p.lines.line(path)).collect()
     }
 
@@ -606,7 +1058,7 @@ mod tests {
 
     #[test]
     fn a_second_document_does_not_overwrite_the_first_documents_lines() {
-        // serde_yaml refuses it, but the map must not point into the second one.
+        // The parse refuses it, but the map must not point into the second one.
         let (lines, _) = map_lines("id: a\nraci: {}\n---\nid: b\nescalation: []\n", 1);
         assert_eq!(lines.line(&["id"]), Some(1));
         assert_eq!(
@@ -623,16 +1075,16 @@ mod tests {
         assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
         let text = "\u{feff}id: x\nraci:\n  A: { p: R }\nowner: a\n";
         assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
-        // yaml-rust2 refuses a tab right after `:`; libyaml (and so cairn) reads it.
+        // saphyr refuses a tab right after `:`; libyaml (and so cairn) read it, and still does.
         let text = "id: x\nraci:\n  A: { p:\tR }\nowner:\ta\n";
         assert_eq!(lines_of(text, paths), vec![Some(3), Some(4)]);
     }
 
     #[test]
     fn keys_before_a_parse_the_line_mapper_refuses_keep_their_lines() {
-        // Whatever yaml-rust2 refuses, what it read before stays mapped.
-        let (rec, ok) = record("id: x\nraci:\n  A: { p: R }\nbad: [\n", 1);
-        assert!(!ok);
+        // Whatever the parser refuses, what it read before stays mapped.
+        let (rec, result) = run("id: x\nraci:\n  A: { p: R }\nbad: [\n", 1);
+        assert!(result.is_err());
         assert_eq!(
             LineMap { lines: rec.lines }.line(&["raci", "A", "p"]),
             Some(3)
@@ -740,12 +1192,12 @@ mod tests {
                 "{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
             ));
         }
-        let err = parse::<serde_yaml::Value>(&bomb, "f.yaml", 1, Code::YamlSyntax)
+        let err = parse::<de::IgnoredAny>(&bomb, "f.yaml", 1, Code::YamlSyntax)
             .err()
             .unwrap();
         assert!(err.message.contains("aliases"), "{}", err.message);
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        let err = parse::<serde_yaml::Value>(&deep, "f.yaml", 1, Code::YamlSyntax)
+        let err = parse::<de::IgnoredAny>(&deep, "f.yaml", 1, Code::YamlSyntax)
             .err()
             .unwrap();
         assert!(err.message.contains("too deep"), "{}", err.message);
@@ -755,6 +1207,14 @@ mod tests {
 #[cfg(test)]
 mod depth_and_duplicates {
     use super::*;
+
+    /// The line of the "too deep" error, if that is the error.
+    fn too_deep_flow(text: &str) -> Option<usize> {
+        match parse::<de::IgnoredAny>(text, "f.yaml", 1, Code::YamlSyntax) {
+            Err(d) if d.message.contains("too deep") => d.line,
+            _ => None,
+        }
+    }
 
     #[test]
     fn flow_nesting_past_the_limit_is_found_at_its_line() {
@@ -770,7 +1230,7 @@ mod depth_and_duplicates {
         // Many collections side by side, and brackets in text, are not nesting.
         let wide = format!("a: [{}]\nb: \"{}\"\n", "[x], ".repeat(500), "[".repeat(500));
         assert_eq!(too_deep_flow(&wide), None);
-        // A tab after `key:` (which yaml-rust2 refuses) does not hide depth.
+        // A tab after `key:` (which saphyr refuses) does not hide depth.
         let tab = format!("a:\t{}{}\n", "[".repeat(300), "]".repeat(300));
         assert_eq!(too_deep_flow(&tab), Some(1));
     }
@@ -778,7 +1238,7 @@ mod depth_and_duplicates {
     #[test]
     fn deep_nesting_is_a_syntax_error_of_the_file() {
         let text = format!("id: x\nname:\n  {}{}\n", "[".repeat(5000), "]".repeat(5000));
-        let err = parse::<serde_yaml::Value>(&text, "a.md", 2, Code::FrontMatter)
+        let err = parse::<de::IgnoredAny>(&text, "a.md", 2, Code::FrontMatter)
             .err()
             .unwrap();
         assert_eq!(err.code, Code::FrontMatter);
@@ -792,10 +1252,10 @@ mod depth_and_duplicates {
             ("a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\n", 5),
             ("a: 1\nb: {x: 1,\n y: 2,\n x: 3}\n", 4),
             ("a: 1\nb: 2\n\"a\": 3\n", 3),
-            // The one serde_yaml names, not an earlier repeat it allows.
+            // A repeat in another mapping is no repeat; quoting does not make a key new.
             ("x:\n  - {k: 1}\n  - {k: 2}\n\"k\\\"q\": 1\nk\"q: 2\n", 5),
         ] {
-            let err = parse::<serde_yaml::Value>(text, "f.yaml", 1, Code::YamlSyntax)
+            let err = parse::<de::IgnoredAny>(text, "f.yaml", 1, Code::YamlSyntax)
                 .err()
                 .unwrap();
             assert!(err.message.contains("duplicate"), "{}", err.message);
@@ -968,7 +1428,7 @@ mod line_map_properties {
                 self.out.push('-');
                 path.push(i.to_string());
                 // An item whose value is a block collection or block scalar on
-                // the next lines maps to where that starts (yaml-rust2 marks the
+                // the next lines maps to where that starts (the parser marks the
                 // content, not the `-`); the keys inside are checked one by one.
                 let nested = matches!(v, Node::Map { flow: false, entries } if !entries.is_empty())
                     || matches!(v, Node::Seq { flow: false, items } if !items.is_empty())
@@ -1014,8 +1474,8 @@ mod line_map_properties {
             }
             w.block_map(&entries, 0, &mut Vec::new());
             let text = if crlf { w.out.replace('\n', "\r\n") } else { w.out.clone() };
-            // What libyaml refuses is not this property's business.
-            prop_assume!(serde_yaml::from_str::<serde_yaml::Value>(&text).is_ok());
+            // What the parser refuses is not this property's business.
+            prop_assume!(load(&text, 1).is_ok());
             let (lines, _) = map_lines(&text, first_line);
             for (path, line) in &w.expected {
                 let p: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -1029,4 +1489,16 @@ mod line_map_properties {
             }
         }
     }
+}
+
+/// `map_lines` for the tests: the lines read, even past an error.
+#[cfg(test)]
+fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
+    let (loader, _) = run(text, first_line);
+    (
+        LineMap {
+            lines: loader.lines,
+        },
+        loader.unquoted_times,
+    )
 }
