@@ -319,8 +319,7 @@ impl Loader {
                 // `!!str 08:00` is a string; other tags are read as untagged.
                 let plain = style == ScalarStyle::Plain
                     && !tag.as_ref().is_some_and(|t| {
-                        t.handle == "tag:yaml.org,2002:" && t.suffix == "str"
-                            || t.handle == "!!" && t.suffix == "str"
+                        t.suffix == "str" && (t.handle == "tag:yaml.org,2002:" || t.handle == "!!")
                     });
                 let node = Node {
                     line,
