@@ -22,8 +22,17 @@ pub fn init_site(dir: &Path) -> Result<usize> {
     }
     let mut written = 0;
     write_dir(&EXAMPLE, dir, &mut written)?;
+    // The default output stays out of the repository.
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        fs::write(&ignore, GITIGNORE).with_context(|| format!("writing {}", ignore.display()))?;
+        written += 1;
+    }
     Ok(written)
 }
+
+/// What `cairn init` puts in `.gitignore`: the default output folder.
+const GITIGNORE: &str = "# cairn build output (cairn build --out public)\npublic/\n";
 
 fn write_dir(d: &Dir<'_>, to: &Path, written: &mut usize) -> Result<()> {
     for file in d.files() {
@@ -54,6 +63,14 @@ pub fn new_runbook(
     today: chrono::NaiveDate,
 ) -> Result<std::path::PathBuf> {
     crate::site::ensure_site(site)?;
+    if let Some(id) = system
+        && !crate::model::Id::is_valid(id)
+    {
+        return Err(crate::UsageError(format!(
+            "--system `{id}` is not a system id: ids are lowercase letters, digits and `-`, the name of a data/systems/ID.yaml file"
+        ))
+        .into());
+    }
     let slug = crate::markdown::slugify(title);
     if slug.is_empty() {
         bail!("the title `{title}` gives an empty file name; use letters or digits");

@@ -11,6 +11,7 @@ mod diff;
 mod github;
 mod golden;
 mod hostile_input;
+mod init_new;
 mod no_panic;
 mod out;
 mod outside;
