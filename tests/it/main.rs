@@ -15,6 +15,7 @@ mod init_new;
 mod no_panic;
 mod out;
 mod outside;
+mod readme;
 mod search;
 mod serve;
 mod serve_hostile;
