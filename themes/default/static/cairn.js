@@ -318,7 +318,7 @@
     var summary = document.getElementById("review-summary");
     if (summary) {
       summary.textContent = counts.overdue === 0
-        ? "Every runbook is within its review interval; " + counts.soon + " come" + (counts.soon === 1 ? "s" : "") + " due in the next 60 days."
+        ? "every runbook is within its review interval; " + counts.soon + " come" + (counts.soon === 1 ? "s" : "") + " due in the next 60 days."
         : counts.overdue + " runbook" + (counts.overdue === 1 ? " is" : "s are") + " past review or never reviewed; " +
           counts.soon + " more come" + (counts.soon === 1 ? "s" : "") + " due in the next 60 days.";
     }
