@@ -191,35 +191,35 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         }
     };
 
-    let parties = match tops.readable(root, PARTIES_FILE) {
-        Ok(true) => load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines)
-            .unwrap_or_else(|| {
-                failed.parties = true;
-                Vec::new()
-            }),
-        Ok(false) => Vec::new(),
-        Err(d) => {
-            diags.push(d);
+    // Every file under data/ is listed, so one that is not the site's own is
+    // reported whether or not cairn reads it; only listed files are read.
+    let data_files = list_site_files(root, &tops, "data", &mut diags)?;
+    let listed = |rel: &str| data_files.iter().any(|f| format!("data/{f}") == rel);
+    let reported = |rel: &str, diags: &[Diagnostic]| diags.iter().any(|d| d.file == rel);
+
+    let parties = if listed(PARTIES_FILE) {
+        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
             failed.parties = true;
             Vec::new()
-        }
+        })
+    } else {
+        failed.parties = reported(PARTIES_FILE, &diags);
+        Vec::new()
     };
 
-    let activities = match tops.readable(root, ACTIVITIES_FILE) {
-        Ok(true) => load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines)
-            .unwrap_or_else(|| {
+    let activities = if listed(ACTIVITIES_FILE) {
+        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(
+            || {
                 failed.activities = true;
                 Vec::new()
-            }),
-        Ok(false) => Vec::new(),
-        Err(d) => {
-            diags.push(d);
-            failed.activities = true;
-            Vec::new()
-        }
+            },
+        )
+    } else {
+        failed.activities = reported(ACTIVITIES_FILE, &diags);
+        Vec::new()
     };
 
-    let systems = load_systems(root, &tops, &mut diags, &mut lines, &mut failed)?;
+    let systems = load_systems(root, &data_files, &mut diags, &mut lines, &mut failed);
     let before = diags.len();
     let (pages, assets) = load_content(root, &tops, &config, &mut diags)?;
     failed.pages = diags.len() > before;
@@ -322,15 +322,17 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// `data/systems/ID.yaml` of the files listed under `data/`.
 fn load_systems(
     root: &Path,
-    tops: &Tops,
+    data_files: &[String],
     diags: &mut Vec<Diagnostic>,
     lines: &mut HashMap<String, LineMap>,
     failed: &mut Failed,
-) -> Result<Vec<SystemEntry>> {
-    let mut files: Vec<String> = list_site_files(root, tops, "data/systems", diags)?
-        .into_iter()
+) -> Vec<SystemEntry> {
+    let mut files: Vec<&str> = data_files
+        .iter()
+        .filter_map(|f| f.strip_prefix("systems/"))
         .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
         .collect();
     files.sort();
@@ -376,7 +378,7 @@ fn load_systems(
             }
         }
     }
-    Ok(systems)
+    systems
 }
 
 /// The folders whose files a site publishes or reads, each the boundary of

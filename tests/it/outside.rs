@@ -286,6 +286,12 @@ fn a_top_folder_or_data_file_outside_the_site_is_refused() {
         site.path().join("data/systems/vault.yaml"),
     )
     .unwrap();
+    // Any file under data/, read by cairn or not.
+    symlink(
+        out.path().join("shadow"),
+        site.path().join("data/notes.txt"),
+    )
+    .unwrap();
     // A template from outside templates/.
     fs::create_dir_all(site.path().join("templates")).unwrap();
     fs::write(out.path().join("page.html"), MARKER).unwrap();
@@ -296,7 +302,12 @@ fn a_top_folder_or_data_file_outside_the_site_is_refused() {
     .unwrap();
     outside_site(
         &site,
-        &["static/", "data/systems/vault.yaml", "templates/page.html"],
+        &[
+            "static/",
+            "data/systems/vault.yaml",
+            "data/notes.txt",
+            "templates/page.html",
+        ],
     );
     let run = cairn_bounded(site.path(), &["build", ".", "--audience", "internal"]);
     assert_eq!(run.code, 1, "{run:?}");
