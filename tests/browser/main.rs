@@ -6,6 +6,7 @@
 mod axe;
 mod callcard;
 mod cdp;
+mod phone;
 mod shots;
 
 use cdp::{Chrome, TabOptions};
@@ -404,6 +405,7 @@ fn main() {
     tests.extend(callcard::tests());
     tests.extend(shots::tests());
     tests.extend(axe::tests());
+    tests.extend(phone::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -429,8 +429,8 @@
     document.head.appendChild(link);
 
     var input = document.getElementById('search-input');
-    // The "/" shortcut only where there is a keyboard to press it on.
-    if (input && window.matchMedia && window.matchMedia('(hover: hover) and (pointer: fine)').matches) {
+    // The "/" hint only off touch screens (a coarse pointer), where a keyboard is likely.
+    if (input && !(window.matchMedia && window.matchMedia('(pointer: coarse)').matches)) {
       input.placeholder = 'Search (press /)';
     }
     document.addEventListener('keydown', function (e) {
