@@ -73,7 +73,7 @@ fn search_dropdown_opens_below_the_box_and_hints_slash_only_with_a_keyboard(
     let mut tab = b.chrome().tab(&phone())?;
     tab.goto(&url)?;
     let hint = tab.eval("document.getElementById('search-input').placeholder")?;
-    ensure(hint == Value::from("Search"), || {
+    ensure(hint == "Search", || {
         format!("no '/' hint on a touch screen; got {hint}")
     })?;
     tab.eval("(() => { const i = document.getElementById('search-input'); i.focus(); i.value = 'vpn'; i.dispatchEvent(new Event('input', { bubbles: true })); })()")?;
@@ -99,7 +99,7 @@ fn search_dropdown_opens_below_the_box_and_hints_slash_only_with_a_keyboard(
         Duration::from_secs(5),
     )?;
     let hint = desk.eval("document.getElementById('search-input').placeholder")?;
-    ensure(hint == Value::from("Search (press /)"), || {
+    ensure(hint == "Search (press /)", || {
         format!("the '/' hint with a keyboard and mouse; got {hint}")
     })
 }
@@ -115,7 +115,7 @@ fn review_queue_follows_the_readers_clock(b: &Browser, f: &Fixture) -> Result<()
     })?;
     at_build.goto(&url)?;
     let before = at_build.eval(count)?;
-    ensure(before[0] == Value::from("0"), || {
+    ensure(before[0] == "0", || {
         format!("nothing is overdue at the build date; got {before}")
     })?;
     let mut later = b.chrome().tab(&TabOptions {
@@ -127,7 +127,7 @@ fn review_queue_follows_the_readers_clock(b: &Browser, f: &Fixture) -> Result<()
     let overdue: u32 = after[0].as_str().and_then(|s| s.parse().ok()).unwrap_or(0);
     ensure(
         overdue > 0
-            && after[2] == Value::from("2027-06-01")
+            && after[2] == "2027-06-01"
             && after[3]
                 .as_str()
                 .is_some_and(|s| s.ends_with("days overdue"))
