@@ -28,6 +28,7 @@ pub enum Code {
     SystemWithoutRunbook,
     PossibleSecret,
     OrphanPage,
+    UnclosedBlock,
 }
 
 impl Code {
@@ -54,6 +55,7 @@ impl Code {
             Code::SystemWithoutRunbook => "system-without-runbook",
             Code::PossibleSecret => "possible-secret",
             Code::OrphanPage => "orphan-page",
+            Code::UnclosedBlock => "unclosed-block",
         }
     }
 
@@ -66,7 +68,8 @@ impl Code {
             | Code::RequiredActivityMissing
             | Code::SystemWithoutRunbook
             | Code::PossibleSecret
-            | Code::OrphanPage => Severity::Warning,
+            | Code::OrphanPage
+            | Code::UnclosedBlock => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -152,12 +155,32 @@ pub(crate) fn printable(text: &str) -> String {
         .collect()
 }
 
+/// A message in text output: [`printable`], and a line break starts an
+/// indented line, so no site content can print a line of its own (a forged
+/// `error[...]`).
+fn printable_message(text: &str) -> String {
+    printable(text).replace('\n', "\n    ")
+}
+
+/// A file name or location: every control character escaped, line breaks too.
+fn printable_name(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diags {
         // File names and messages quote site content: never let it drive the terminal.
-        let message = printable(&d.message);
-        let location = printable(&d.location());
+        let message = printable_message(&d.message);
+        let location = printable_name(&d.location());
         let (label, paint) = match d.severity {
             Severity::Error => ("error", "\x1b[1;31m"),
             Severity::Warning => ("warning", "\x1b[1;33m"),
@@ -287,6 +310,22 @@ mod tests {
         let text = to_text(&[d], false);
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
         assert!(text.contains("a\\u{1b}[2J.md:3"), "{text:?}");
+    }
+
+    #[test]
+    fn a_line_break_in_a_name_or_message_prints_no_line_of_its_own() {
+        let d = Diagnostic::new(
+            Code::OrphanPage,
+            "content/a\nerror[yaml-syntax]: forged.md",
+            None,
+            "see content/a\nerror[yaml-syntax]: forged.md",
+        );
+        let text = to_text(&[d], false);
+        assert!(
+            !text.lines().any(|l| l.starts_with("error[")),
+            "{text}"
+        );
+        assert!(text.contains("content/a\\u{a}error[yaml-syntax]: forged.md: "), "{text}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! here reads the typed [`Site`] only, is total (no panics on any site), and
 //! stays quiet about references into sources that failed to load.
 
+mod blocks;
 mod coverage;
 mod links;
 mod orphans;
@@ -35,6 +36,7 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     let (link_diags, links) = links::check_links(site, &index, opts);
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
+    diags.extend(blocks::check_unclosed_blocks(site));
     diags.extend(review::check_reviews(site, opts));
     diags.extend(orphans::check_orphans(site, &index, &links, opts));
     diags.extend(orphans::check_systems_without_runbook(site, opts));

@@ -39,10 +39,137 @@ pub struct Party {
 pub struct Contact {
     pub name: String,
     pub role: Option<String>,
+    /// A plain address: it becomes a `mailto:` link, where `?bcc=` would add recipients.
+    #[serde(default, deserialize_with = "email")]
     pub email: Option<String>,
+    /// Digits and the usual separators: it becomes a `tel:` link.
+    #[serde(default, deserialize_with = "phone")]
     pub phone: Option<String>,
     #[serde(default)]
     pub audience: Audience,
+}
+
+/// `local@domain`, nothing else: no spaces, no `?`/`,`/`;`/`%`/`<>`/quotes that
+/// would smuggle headers or more recipients into the `mailto:` link.
+pub fn is_plain_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".!#$&'*+=^_`{|}~-".contains(c));
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    local_ok && domain.len() <= 253 && domain.split('.').all(label_ok)
+}
+
+/// Digits, spaces and `+ - ( ) .` (a `+` only first), at least three digits,
+/// and an optional extension: `x123`, `ext. 12`, `ext 12`, `extension 12`.
+pub fn is_phone_number(s: &str) -> bool {
+    static EXTENSION: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s*(?:,\s*)?(?:x|ext\.?|extension)\s*\d{1,6}$").ok()
+    });
+    let number = match EXTENSION.as_ref().and_then(|re| re.find(s)) {
+        Some(m) => &s[..m.start()],
+        None => s,
+    };
+    let body = number.strip_prefix('+').unwrap_or(number);
+    body.chars().filter(char::is_ascii_digit).count() >= 3
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -().".contains(c))
+}
+
+fn email<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Email(String);
+    impl<'de> Deserialize<'de> for Email {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::parse_str(d, "an email address", |s| {
+                if is_plain_email(s) {
+                    Ok(Email(s.to_string()))
+                } else {
+                    Err(format!(
+                        "invalid email `{s}`: write a plain address such as name@example.com (no spaces, `?`, `,` or `;`)"
+                    ))
+                }
+            })
+        }
+    }
+    Ok(Option::<Email>::deserialize(d)?.map(|e| e.0))
+}
+
+fn phone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Phone(String);
+    impl<'de> Deserialize<'de> for Phone {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            super::parse_str(d, "a phone number", |s| {
+                if is_phone_number(s) {
+                    Ok(Phone(s.to_string()))
+                } else {
+                    Err(format!(
+                        "invalid phone `{s}`: write digits, spaces and `+ - ( ) .`, with an optional extension such as `x123` (e.g. \"+1 555 0100 x12\")"
+                    ))
+                }
+            })
+        }
+    }
+    Ok(Option::<Phone>::deserialize(d)?.map(|p| p.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_plain_addresses() {
+        for ok in ["dana@acme.example", "o'brien+it@x.co.uk", "noc@bright.example", "jürgen@bücher.de", "root@localhost"] {
+            assert!(is_plain_email(ok), "{ok}");
+        }
+        for bad in [
+            "dana@acme.example?bcc=attacker@evil.example",
+            "a@b.example,c@d.example",
+            "a@b.example;c@d.example",
+            "dana @acme.example",
+            "Dana <dana@acme.example>",
+            "dana",
+            "@acme.example",
+            "dana@",
+            "dana@acme..example",
+            "dana%3Fbcc@acme.example",
+            "dana@acme.example\n",
+            "a@b@c",
+        ] {
+            assert!(!is_plain_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones_are_digits_and_separators() {
+        for ok in ["+1 555 0100", "(555) 010-0199", "+44 20 7946 0958", "555.0100", "+1 555 0100 x123", "+1 555 0100 ext. 12", "0800-123 ext 4", "911"] {
+            assert!(is_phone_number(ok), "{ok}");
+        }
+        for bad in [
+            "+1 555 0100?call",
+            "javascript:alert(1)",
+            "call me",
+            "12",
+            "+1 555 0100;ext=1",
+            "1+555",
+            "+1 555 0100 x",
+            "",
+        ] {
+            assert!(!is_phone_number(bad), "{bad}");
+        }
+    }
 }
 
 impl Party {

@@ -618,6 +618,9 @@ fn own_file(root: &Path, rel: &str) -> Result<(), Diagnostic> {
 fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site::LineMap)> {
     own_file(root, file).ok()?;
     let text = String::from_utf8(std::fs::read(root.join(file)).ok()?).ok()?;
+    if text.contains('\0') {
+        return None;
+    }
     let parsed =
         site::yaml::parse::<crate::model::System>(&text, file, 1, crate::diag::Code::YamlSyntax)
             .ok()?;
@@ -633,6 +636,9 @@ fn reread_page(root: &Path, site: &Site, old: &Page) -> Option<Page> {
     own_file(root, &old.source).ok()?;
     let bytes = std::fs::read(root.join(&old.source)).ok()?;
     let text = String::from_utf8(bytes).ok()?;
+    if text.contains('\0') {
+        return None;
+    }
     let (front, front_lines, body_start, body_line) = match site::split_front_matter(&text) {
         Ok(Some((fm, fm_line, start, line))) => {
             if site::yaml::is_blank(fm) {

@@ -223,7 +223,8 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let before = diags.len();
     let (pages, assets) = load_content(root, &tops, &config, &mut diags)?;
     failed.pages = diags.len() > before;
-    let static_files = list_site_files(root, &tops, "static", &mut diags)?;
+    let mut static_files = list_site_files(root, &tops, "static", &mut diags)?;
+    drop_scheme_like(&mut static_files, "static", &mut diags);
     // Templates and themes are read by the build; what they may not hold is
     // reported here, so `cairn check` names it too.
     list_site_files(root, &tops, "templates", &mut diags)?;
@@ -291,13 +292,65 @@ fn read(root: &Path, rel: &str) -> Result<String, Diagnostic> {
     })
 }
 
+/// A NUL byte is never text: it would reach the HTML and the search index
+/// as it is. Refused at its line.
+fn refuse_nul(text: String, rel: &str) -> Result<String, Diagnostic> {
+    match text.find('\0') {
+        None => Ok(text),
+        Some(at) => Err(Diagnostic::new(
+            Code::InvalidValue,
+            rel,
+            Some(1 + text[..at].matches('\n').count()),
+            "the file holds a NUL byte (\\0), which is not text: remove it (was the file saved as UTF-16 or binary?)",
+        )),
+    }
+}
+
+/// [`read`] for a data file: UTF-8 without NUL bytes.
+fn read_text(root: &Path, rel: &str) -> Result<String, Diagnostic> {
+    read(root, rel).and_then(|t| refuse_nul(t, rel))
+}
+
+/// A file or folder name that starts like a URL scheme (`javascript:x`,
+/// `mailto:y`): a relative link made from it would be read as that scheme.
+/// The offending name.
+fn scheme_like_segment(rel: &str) -> Option<&str> {
+    rel.split('/').find(|seg| {
+        seg.split_once(':').is_some_and(|(scheme, _)| {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
+    })
+}
+
+/// Drop the files under `sub` whose names start like a URL scheme, each an
+/// `invalid-value` naming it.
+fn drop_scheme_like(files: &mut Vec<String>, sub: &str, diags: &mut Vec<Diagnostic>) {
+    files.retain(|rel| match scheme_like_segment(rel) {
+        None => true,
+        Some(seg) => {
+            let scheme = seg.split(':').next().unwrap_or(seg);
+            diags.push(Diagnostic::new(
+                Code::InvalidValue,
+                format!("{sub}/{rel}"),
+                None,
+                format!(
+                    "the name `{seg}` starts like a URL scheme (`{scheme}:`), so a link made from it would open as one; rename it without the `:`"
+                ),
+            ));
+            false
+        }
+    });
+}
+
 fn load_yaml<T: serde::de::DeserializeOwned>(
     root: &Path,
     rel: &str,
     diags: &mut Vec<Diagnostic>,
     lines: &mut HashMap<String, LineMap>,
 ) -> Option<T> {
-    let text = match read(root, rel) {
+    let text = match read_text(root, rel) {
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
@@ -344,7 +397,7 @@ fn load_systems(
                 .trim_end_matches(".yaml")
                 .trim_end_matches(".yml")
                 .to_string();
-            let result = read(root, &rel)
+            let result = read_text(root, &rel)
                 .and_then(|text| yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax));
             (rel, stem, result)
         })
@@ -708,7 +761,8 @@ fn load_content(
     config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Page>, Vec<Asset>)> {
-    let files = list_site_files(root, tops, "content", diags)?;
+    let mut files = list_site_files(root, tops, "content", diags)?;
+    drop_scheme_like(&mut files, "content", diags);
     let (md, other): (Vec<String>, Vec<String>) =
         files.into_iter().partition(|f| f.ends_with(".md"));
 
@@ -910,6 +964,11 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             String::new()
         }
     };
+    // Nothing of a page with a NUL byte is kept: not its text, not its index entry.
+    let text = refuse_nul(text, &source).unwrap_or_else(|d| {
+        diags.push(d);
+        String::new()
+    });
     let mut front = FrontMatter::default();
     let mut front_lines = LineMap::default();
     let (mut body_start, mut body_line) = (0, 1);
