@@ -321,11 +321,11 @@ mod tests {
             "see content/a\nerror[yaml-syntax]: forged.md",
         );
         let text = to_text(&[d], false);
+        assert!(!text.lines().any(|l| l.starts_with("error[")), "{text}");
         assert!(
-            !text.lines().any(|l| l.starts_with("error[")),
+            text.contains("content/a\\u{a}error[yaml-syntax]: forged.md: "),
             "{text}"
         );
-        assert!(text.contains("content/a\\u{a}error[yaml-syntax]: forged.md: "), "{text}");
     }
 
     #[test]

@@ -106,9 +106,7 @@ fn confirm(body: &str) -> Option<(usize, Block)> {
                         .lines()
                         .last()
                         .and_then(fence_of)
-                        .is_some_and(|(lc, ln, rest)| {
-                            lc == c && ln >= n && rest.trim().is_empty()
-                        });
+                        .is_some_and(|(lc, ln, rest)| lc == c && ln >= n && rest.trim().is_empty());
                 if !closed {
                     let fence = std::iter::repeat_n(c, n).collect();
                     return Some((range.start, Block::Fence(fence)));

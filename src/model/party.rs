@@ -125,13 +125,25 @@ fn phone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
     Ok(Option::<Phone>::deserialize(d)?.map(|p| p.0))
 }
 
+impl Party {
+    pub fn contact(&self, name: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.name == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn emails_are_plain_addresses() {
-        for ok in ["dana@acme.example", "o'brien+it@x.co.uk", "noc@bright.example", "jürgen@bücher.de", "root@localhost"] {
+        for ok in [
+            "dana@acme.example",
+            "o'brien+it@x.co.uk",
+            "noc@bright.example",
+            "jürgen@bücher.de",
+            "root@localhost",
+        ] {
             assert!(is_plain_email(ok), "{ok}");
         }
         for bad in [
@@ -154,7 +166,16 @@ mod tests {
 
     #[test]
     fn phones_are_digits_and_separators() {
-        for ok in ["+1 555 0100", "(555) 010-0199", "+44 20 7946 0958", "555.0100", "+1 555 0100 x123", "+1 555 0100 ext. 12", "0800-123 ext 4", "911"] {
+        for ok in [
+            "+1 555 0100",
+            "(555) 010-0199",
+            "+44 20 7946 0958",
+            "555.0100",
+            "+1 555 0100 x123",
+            "+1 555 0100 ext. 12",
+            "0800-123 ext 4",
+            "911",
+        ] {
             assert!(is_phone_number(ok), "{ok}");
         }
         for bad in [
@@ -169,11 +190,5 @@ mod tests {
         ] {
             assert!(!is_phone_number(bad), "{bad}");
         }
-    }
-}
-
-impl Party {
-    pub fn contact(&self, name: &str) -> Option<&Contact> {
-        self.contacts.iter().find(|c| c.name == name)
     }
 }

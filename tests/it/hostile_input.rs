@@ -208,7 +208,11 @@ fn nul_bytes_in_pages_and_data_are_invalid_values_and_never_published() {
     assert!(!site.path().join("public").exists());
 
     let site = Site::fixture("base");
-    site.edit("data/systems/firewall.yaml", "name: Firewall", "name: Fire\0wall");
+    site.edit(
+        "data/systems/firewall.yaml",
+        "name: Firewall",
+        "name: Fire\0wall",
+    );
     let d = only(&site, "invalid-value");
     assert_eq!(d["file"], "data/systems/firewall.yaml");
     assert_eq!(d["line"], 2);

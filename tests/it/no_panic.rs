@@ -1326,7 +1326,10 @@ mod builds {
         let fragments: Vec<&'static str> = NASTY
             .iter()
             .copied()
-            .filter(|s| !s.contains("](") && !s.contains("]:") && !s.contains("BEGIN"))
+            // A NUL byte is an invalid value (issue 12), not an edge of a valid site.
+            .filter(|s| {
+                !s.contains("](") && !s.contains("]:") && !s.contains("BEGIN") && !s.contains('\0')
+            })
             .collect();
         prop::collection::vec(
             prop_oneof![
