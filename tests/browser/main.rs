@@ -6,6 +6,7 @@
 mod axe;
 mod callcard;
 mod cdp;
+mod livereload;
 mod phone;
 mod shots;
 
@@ -406,6 +407,7 @@ fn main() {
     tests.extend(shots::tests());
     tests.extend(axe::tests());
     tests.extend(phone::tests());
+    tests.extend(livereload::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
