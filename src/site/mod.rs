@@ -623,7 +623,12 @@ fn walk(root: &Path, tops: &Tops, sub: &str, diags: &mut Vec<Diagnostic>) -> Res
                 if let Ok(real) = path.canonicalize()
                     && !real.starts_with(boundary)
                 {
-                    diags.push(links_outside(&shown(&rel), top, &real));
+                    let name = if real.is_dir() {
+                        format!("{rel}/")
+                    } else {
+                        rel
+                    };
+                    diags.push(links_outside(&shown(&name), top, &real));
                     continue;
                 }
                 let why = if e.loop_ancestor().is_some() {

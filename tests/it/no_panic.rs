@@ -14,6 +14,9 @@
 //!   huge durations, far dates, cycles, unknown and duplicate ids);
 //! - `trees::`: random content trees and links between them;
 //! - `builds::`: valid sites with edge values through the whole build.
+//! - `hostile::`: trees with symlinks in and out of their top folder, FIFOs,
+//!   sockets, UTF-16, huge and deeply nested files and folders: no panic, no
+//!   hang, every one reported `outside-site`, nothing from outside published.
 //!
 //! Inputs that once found a bug live under `tests/fixtures/regressions/NAME/`:
 //! each folder is laid over `tests/fixtures/base` and checked the same way, and an
@@ -1469,5 +1472,471 @@ mod builds {
                 }
             }
         }
+    }
+}
+
+// ------------------------------------------------------------ hostile trees
+
+/// Trees no editor makes but a pull request can: symlinks inside and out of
+/// their top folder (chains, loops, dangling, to `/`, `/dev/zero`,
+/// `/proc/self/environ`, to a FIFO outside), FIFOs and sockets, UTF-16 files
+/// with and without a BOM, huge files and deeply nested ones and folders.
+/// `check` and `build` must neither panic nor hang (nothing may open a FIFO:
+/// it would block), every special file and every link that leaves its top
+/// folder is `outside-site` naming it, and nothing from outside ever shows in
+/// a message or an output byte.
+mod hostile {
+    use super::*;
+    use std::os::unix::fs::symlink;
+    use std::path::PathBuf;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// What the files outside the site hold.
+    const MARKER: &str = "HOSTILE-OUTSIDE-9d2e";
+
+    /// Where an entry goes: a top folder and a path below it.
+    const PLACES: &[&str] = &[
+        "static/x",
+        "static/deep/er/x.ps1",
+        "static/.hidden/x",
+        "content/x.md",
+        "content/guides/x.md",
+        "content/runbooks/x.png",
+        "content/.git/x.md",
+        "data/systems/x.yaml",
+        "data/parties.yaml",
+        "data/x.yaml",
+        "templates/page.html",
+        "templates/x.html",
+        "themes/t/templates/base.html",
+        "themes/t/static/x.css",
+    ];
+
+    #[derive(Debug, Clone)]
+    enum Target {
+        /// A file of the same top folder (absolute path).
+        SameTop,
+        /// The same top folder through `..` hops from the link.
+        SameTopRelative,
+        /// `data/parties.yaml`, from wherever the link is.
+        OtherTop,
+        OutsideFile,
+        OutsideFifo,
+        OutsideDir,
+        Root,
+        DevZero,
+        ProcEnviron,
+        SiteRoot,
+        Dangling,
+        Itself,
+        Parent,
+        /// The entry made before this one (a chain).
+        Previous,
+    }
+
+    #[derive(Debug, Clone)]
+    enum Entry {
+        Link(&'static str, Target),
+        Fifo(&'static str),
+        Socket(&'static str),
+        Utf16(&'static str, bool, bool),
+        Huge(&'static str, usize),
+        Deep(&'static str, usize),
+        DeepFolder(usize),
+        /// A whole top folder replaced by a link out of the site.
+        TopOutside(&'static str),
+    }
+
+    fn entry() -> impl Strategy<Value = Entry> {
+        let place = || prop::sample::select(PLACES);
+        let target = prop_oneof![
+            Just(Target::SameTop),
+            Just(Target::SameTopRelative),
+            Just(Target::OtherTop),
+            Just(Target::OutsideFile),
+            Just(Target::OutsideFifo),
+            Just(Target::OutsideDir),
+            Just(Target::Root),
+            Just(Target::DevZero),
+            Just(Target::ProcEnviron),
+            Just(Target::SiteRoot),
+            Just(Target::Dangling),
+            Just(Target::Itself),
+            Just(Target::Parent),
+            Just(Target::Previous),
+        ];
+        prop_oneof![
+            6 => (place(), target).prop_map(|(p, t)| Entry::Link(p, t)),
+            2 => place().prop_map(Entry::Fifo),
+            1 => place().prop_map(Entry::Socket),
+            2 => (place(), any::<bool>(), any::<bool>()).prop_map(|(p, bom, le)| Entry::Utf16(p, bom, le)),
+            1 => (place(), 1usize..3).prop_map(|(p, mib)| Entry::Huge(p, mib)),
+            1 => (place(), prop::sample::select(&[100usize, 2_000, 20_000][..])).prop_map(|(p, n)| Entry::Deep(p, n)),
+            1 => prop::sample::select(&[20usize, 80][..]).prop_map(Entry::DeepFolder),
+            1 => prop::sample::select(&["static", "content", "templates", "themes"][..]).prop_map(Entry::TopOutside),
+        ]
+    }
+
+    /// A folder outside the site: a secret file, a FIFO, a folder of pages.
+    fn outside() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("secret"), format!("token={MARKER}\n")).unwrap();
+        mkfifo(&dir.path().join("pipe"));
+        fs::create_dir_all(dir.path().join("dir/templates")).unwrap();
+        fs::write(
+            dir.path().join("dir/page.md"),
+            format!("---\ntitle: {MARKER}\n---\n{MARKER}\n"),
+        )
+        .unwrap();
+        fs::write(dir.path().join("dir/templates/base.html"), MARKER).unwrap();
+        dir
+    }
+
+    fn mkfifo(path: &Path) -> bool {
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// No folder on the way from the site to `rel` is a symlink: an entry is
+    /// never created through a link (it would land outside the site).
+    fn creatable(site: &Path, rel: &str) -> bool {
+        let mut p = site.to_path_buf();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            p.push(part);
+            match fs::symlink_metadata(&p) {
+                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => return false,
+                _ => {}
+            }
+        }
+        fs::create_dir_all(p).is_ok()
+    }
+
+    fn utf16(text: &str, bom: bool, le: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units = (if bom { "\u{feff}" } else { "" })
+            .encode_utf16()
+            .chain(text.encode_utf16());
+        for u in units {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    }
+
+    /// Whether a path is walked at all (dot segments and `~` are not content).
+    fn walked(rel: &str) -> bool {
+        !rel.split('/')
+            .any(|s| s.starts_with('.') || s.ends_with('~'))
+    }
+
+    fn make(
+        site: &Path,
+        outside: &Path,
+        entries: &[Entry],
+    ) -> Vec<std::os::unix::net::UnixListener> {
+        let mut sockets = Vec::new();
+        let mut previous: Option<PathBuf> = None;
+        for e in entries {
+            let rel = match e {
+                Entry::Link(p, _)
+                | Entry::Fifo(p)
+                | Entry::Socket(p)
+                | Entry::Utf16(p, ..)
+                | Entry::Huge(p, _)
+                | Entry::Deep(p, _) => *p,
+                Entry::DeepFolder(_) | Entry::TopOutside(_) => "",
+            };
+            let path = site.join(rel);
+            if !rel.is_empty() {
+                if !creatable(site, rel) {
+                    continue;
+                }
+                let _ = fs::remove_file(&path);
+                if path.is_dir() {
+                    continue;
+                }
+            }
+            let top = rel.split('/').next().unwrap_or("");
+            let made = match e {
+                Entry::Link(_, target) => {
+                    let to: PathBuf = match target {
+                        Target::SameTop => {
+                            site.join(top)
+                                .join(if top == "static" { "img/net.svg" } else { "." })
+                        }
+                        Target::SameTopRelative => {
+                            let depth = rel.matches('/').count();
+                            PathBuf::from("../".repeat(depth.saturating_sub(1)) + ".")
+                        }
+                        Target::OtherTop => site.join("data/parties.yaml"),
+                        Target::OutsideFile => outside.join("secret"),
+                        Target::OutsideFifo => outside.join("pipe"),
+                        Target::OutsideDir => outside.join("dir"),
+                        Target::Root => PathBuf::from("/"),
+                        Target::DevZero => PathBuf::from("/dev/zero"),
+                        Target::ProcEnviron => PathBuf::from("/proc/self/environ"),
+                        Target::SiteRoot => site.to_path_buf(),
+                        Target::Dangling => PathBuf::from("no/such/file"),
+                        Target::Itself => path.clone(),
+                        Target::Parent => PathBuf::from(".."),
+                        Target::Previous => match &previous {
+                            Some(p) => p.clone(),
+                            None => continue,
+                        },
+                    };
+                    symlink(&to, &path).is_ok()
+                }
+                Entry::Fifo(_) => mkfifo(&path),
+                Entry::Socket(_) => match std::os::unix::net::UnixListener::bind(&path) {
+                    Ok(l) => {
+                        sockets.push(l);
+                        true
+                    }
+                    Err(_) => false,
+                },
+                Entry::Utf16(_, bom, le) => {
+                    let text = if rel.ends_with(".md") {
+                        "---\ntitle: Wide\n---\n# Wide page\n\nText ü 日本.\n"
+                    } else {
+                        "id: x\nname: Wide ü\ntier: 2\nowner: acme-it\n"
+                    };
+                    fs::write(&path, utf16(text, *bom, *le)).is_ok()
+                }
+                Entry::Huge(_, mib) => {
+                    let line = "A line of **text** with [a link](../x.md) and `code` and words.\n";
+                    let text = if rel.ends_with(".md") {
+                        format!(
+                            "---\ntitle: Huge\n---\n{}",
+                            line.repeat(mib * 1024 * 1024 / line.len())
+                        )
+                    } else {
+                        // One line, no newline: a minified blob.
+                        "x".repeat(mib * 1024 * 1024)
+                    };
+                    fs::write(&path, text).is_ok()
+                }
+                Entry::Deep(_, n) => {
+                    let text = if rel.ends_with(".md") {
+                        format!(
+                            "---\ntitle: Deep\n---\n{}x\n\n{}x{}\n\n{}",
+                            "> ".repeat(*n),
+                            "[".repeat(*n),
+                            "]".repeat(*n),
+                            // A list nested as deep as indentation allows.
+                            (0..(*n).min(500))
+                                .map(|i| format!("{}- item\n", "  ".repeat(i)))
+                                .collect::<String>()
+                        )
+                    } else {
+                        (0..(*n).min(2_000))
+                            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+                            .collect::<String>()
+                    };
+                    fs::write(&path, text).is_ok()
+                }
+                Entry::DeepFolder(n) => {
+                    let deep = (0..*n).map(|_| "d").collect::<Vec<_>>().join("/");
+                    let dir = site.join("content").join(&deep);
+                    fs::create_dir_all(&dir).is_ok()
+                        && fs::write(dir.join("page.md"), "---\ntitle: Deep folder\n---\nDeep.\n")
+                            .is_ok()
+                }
+                Entry::TopOutside(top) => {
+                    let p = site.join(top);
+                    if fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+                        continue;
+                    }
+                    let _ = fs::remove_dir_all(&p);
+                    let _ = symlink(outside.join("dir"), &p);
+                    continue;
+                }
+            };
+            if made {
+                previous = Some(path.clone());
+            }
+        }
+        sockets
+    }
+
+    /// What the finished tree must report: every top folder that is a link out
+    /// of the site; below the others, every special file and every link whose
+    /// target exists outside its top folder, where the path is walked at all.
+    fn expected(site: &Path) -> Vec<String> {
+        let mut expect = Vec::new();
+        let site_real = site.canonicalize().unwrap();
+        for top in ["content", "data", "static", "templates", "themes"] {
+            let Ok(top_real) = site.join(top).canonicalize() else {
+                continue;
+            };
+            if !top_real.starts_with(&site_real) {
+                expect.push(format!("{top}/"));
+                continue;
+            }
+            let mut it = walkdir::WalkDir::new(site.join(top))
+                .min_depth(1)
+                .into_iter();
+            while let Some(Ok(e)) = it.next() {
+                let rel = e
+                    .path()
+                    .strip_prefix(site)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                if !walked(&rel) {
+                    if e.file_type().is_dir() {
+                        it.skip_current_dir();
+                    }
+                    continue;
+                }
+                let meta = fs::metadata(e.path());
+                let special = meta.as_ref().is_ok_and(|m| !m.is_file() && !m.is_dir());
+                let leaves = e.path_is_symlink()
+                    && e.path()
+                        .canonicalize()
+                        .is_ok_and(|real| !real.starts_with(&top_real));
+                if special || leaves {
+                    let dir = meta.is_ok_and(|m| m.is_dir());
+                    expect.push(if dir { format!("{rel}/") } else { rel });
+                }
+            }
+        }
+        expect
+    }
+
+    /// Run `f` on another thread; fail if it has not finished in `secs`.
+    fn bounded<T: Send + 'static>(
+        secs: u64,
+        what: &str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+        });
+        match rx.recv_timeout(Duration::from_secs(secs)) {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => panic!("{what} did not finish in {secs} s (a FIFO opened?)"),
+        }
+    }
+
+    fn no_marker_below(dir: &Path) -> Result<(), String> {
+        for e in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if e.file_type().is_file() {
+                let bytes = fs::read(e.path()).unwrap_or_default();
+                if bytes.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
+                    return Err(format!(
+                        "{} holds what lives outside the site",
+                        e.path().display()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn run_case(entries: &[Entry], build: bool) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().unwrap();
+        let out = outside();
+        copy_dir(&fixtures().join("base"), dir.path());
+        let _sockets = make(dir.path(), out.path(), entries);
+        let expect = expected(dir.path());
+        let site = dir.path().to_path_buf();
+        let diags = bounded(120, "check", move || check_dir(&site));
+        for d in &diags {
+            prop_assert!(!d.message.contains(MARKER), "read from outside: {d:?}");
+        }
+        for file in &expect {
+            prop_assert!(
+                diags
+                    .iter()
+                    .any(|d| d.code == cairn::diag::Code::OutsideSite && &d.file == file),
+                "no outside-site for {file}: {diags:#?}"
+            );
+        }
+        if build {
+            for audience in [Audience::Internal, Audience::Client] {
+                let mut opts = cairn::Options::new(dir.path());
+                opts.audience = Some(audience);
+                opts.out = Some(dir.path().join("public"));
+                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+                let report = bounded(120, "build", move || cairn::build(&opts));
+                if let Ok(report) = report {
+                    prop_assert!(
+                        !report.written || expect.is_empty(),
+                        "written despite outside-site"
+                    );
+                }
+                no_marker_below(&dir.path().join("public")).map_err(TestCaseError::fail)?;
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(super::config(24))]
+
+        #[test]
+        fn hostile_trees_are_checked_without_panic_or_hang(entries in prop::collection::vec(entry(), 1..6)) {
+            run_case(&entries, false)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(super::config(8))]
+
+        #[test]
+        fn hostile_trees_build_without_panic_hang_or_leak(entries in prop::collection::vec(entry(), 1..5)) {
+            run_case(&entries, true)?;
+        }
+    }
+
+    /// Every kind of entry at least once, whatever the generator picks.
+    #[test]
+    fn one_of_each_hostile_entry() {
+        use Target::*;
+        let mut entries = vec![
+            Entry::Fifo("static/pipe"),
+            Entry::Socket("static/sock"),
+            Entry::Fifo("data/parties.yaml"),
+            Entry::Fifo("content/guides/pipe.md"),
+            Entry::Fifo("templates/page.html"),
+            Entry::Utf16("content/guides/x.md", true, true),
+            Entry::Utf16("data/systems/x.yaml", false, false),
+            Entry::Huge("content/runbooks/x.png", 2),
+            Entry::Deep("content/x.md", 20_000),
+            Entry::DeepFolder(80),
+        ];
+        for (place, target) in [
+            ("static/x", OutsideFifo),
+            ("static/deep/er/x.ps1", Previous),
+            ("static/.hidden/x", Root),
+            ("templates/x.html", DevZero),
+            ("themes/t/static/x.css", ProcEnviron),
+            ("data/x.yaml", SiteRoot),
+            ("content/x.md", OutsideFile),
+            ("data/systems/x.yaml", OtherTop),
+            ("themes/t/templates/base.html", OutsideDir),
+            ("content/runbooks/x.png", Itself),
+            ("static/deep/er/x.ps1", Parent),
+            ("content/guides/x.md", Dangling),
+            ("static/x", SameTop),
+            ("content/.git/x.md", SameTopRelative),
+        ] {
+            entries.push(Entry::Link(place, target));
+        }
+        run_case(&entries, true).unwrap();
+        run_case(
+            &[Entry::TopOutside("content"), Entry::TopOutside("themes")],
+            true,
+        )
+        .unwrap();
     }
 }
