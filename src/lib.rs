@@ -20,6 +20,7 @@ pub mod model;
 pub mod outdir;
 pub mod render;
 pub mod search;
+pub mod secrets;
 pub mod serve;
 pub mod site;
 pub mod write;
@@ -188,6 +189,9 @@ pub fn build(opts: &Options) -> Result<Report> {
     let theme = render::load_theme(&site.root, &site.config)?;
     clock.lap("view");
     let staging = write::Staging::new(&out)?;
+    // Every byte goes through the secrets gate on its way to the staging folder.
+    let gate = secrets::gate::OutputGate::new(&site, &view);
+    let output = secrets::gate::Gated::new(&gate, &staging);
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
         today: opts.today,
@@ -198,7 +202,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let (pages, index_files) = rayon::join(
         || {
             render::render_site(&view, &theme, &render_opts, &|file| {
-                staging.write(&file.path, &file.bytes)
+                output.write(&file.path, &file.bytes)
             })
         },
         || search::build_index(&view),
@@ -207,14 +211,21 @@ pub fn build(opts: &Options) -> Result<Report> {
     clock.lap("render+search");
     index_files
         .par_iter()
-        .try_for_each(|file| staging.write(&file.path, &file.bytes))?;
-    for rel in view.static_files {
-        staging.copy(&site.root.join("static").join(rel), rel)?;
-    }
-    for asset in &view.assets {
-        staging.copy(&site.root.join("content").join(&asset.rel), &asset.rel)?;
-    }
+        .try_for_each(|file| output.write(&file.path, &file.bytes))?;
+    view.static_files
+        .par_iter()
+        .try_for_each(|rel| output.copy(&site.root.join("static").join(rel), rel))?;
+    view.assets.par_iter().try_for_each(|asset| {
+        output.copy(&site.root.join("content").join(&asset.rel), &asset.rel)
+    })?;
     clock.lap("copy");
+    report.diagnostics.extend(gate.finish(audience));
+    diag::sort(&mut report.diagnostics);
+    if report.failed(opts.strict) {
+        // Dropped without a commit: the staging folder goes, the previous output stays.
+        report.timings = clock.laps;
+        return Ok(report);
+    }
     staging.commit()?;
     clock.lap("write");
     report.written = true;

@@ -44,6 +44,12 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     diags
 }
 
+/// What the authors allowed past the secrets scan (see `secrets::allowed_evidence`):
+/// the output gate lets the same text through.
+pub fn allowed_secrets(site: &Site) -> HashSet<String> {
+    secrets::allowed_evidence(site)
+}
+
 /// A client build refuses to publish anything that looks like a secret: turn
 /// `possible-secret` warnings into errors. `check` keeps them as warnings.
 pub fn promote_for_client_build(diags: &mut [Diagnostic]) {

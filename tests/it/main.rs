@@ -17,6 +17,7 @@ mod out;
 mod outside;
 mod readme;
 mod search;
+mod secrets;
 mod serve;
 mod serve_hostile;
 mod version;

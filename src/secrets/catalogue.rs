@@ -1,0 +1,990 @@
+//! The one catalogue of what a secret looks like, shared by the source scan
+//! (`check::secrets`, file:line diagnostics) and the output gate
+//! ([`super::gate`], every byte a build writes): the token formats, the
+//! `password: VALUE` family, the placeholder rules and the context rules.
+//! Regexes are compiled once.
+
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+/// The comment that silences a line (any comment syntax around it).
+pub const ALLOW: &str = "cairn: allow-secret";
+
+/// How a line is read: a literal after `password:` counts anywhere in data and
+/// code, but in prose only where the key leads the line or sits in code; long
+/// random strings count only in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// YAML, front matter, HTML attribute values.
+    Data,
+    /// Fenced code, scripts and configs.
+    Code,
+    /// Markdown prose, rendered text.
+    Prose,
+    /// HTML, JS, CSS, templates: like code, without the random-string rule
+    /// (minified code and data URIs are full of long random-looking strings).
+    Markup,
+    /// A binary file: only the token formats, which are unmistakable.
+    Opaque,
+}
+
+/// One thing that looks like a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// What it looks like: "a GitHub token".
+    pub what: &'static str,
+    /// A safe hint of where: never the secret itself.
+    pub shown: String,
+    /// The text that decided it (the token, the value): how an allowance at the
+    /// source is recognised in the output. Never printed.
+    pub evidence: String,
+}
+
+/// What the lines around a line say.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// The line above speaks of commits, checksums or hashes: hex below is one.
+    pub hex_context_above: bool,
+}
+
+/// Anything a closer look could flag: a cheap pass over a whole text finds
+/// the lines worth a closer look. Keywords are case-insensitive; the rest is as
+/// the token formats write them. The last alternatives catch writing that
+/// hides a token from a plain match: entities, backslash escapes, markup and
+/// emphasis inside a word. Long runs of token characters are found apart
+/// ([`long_runs`]): a counted repetition would blow up the regex's DFA.
+static CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com",
+        r"|[sr]k_live_|Q~|eyJ|AIza|sig=|://[^/\s:@]+:[^/\s@]+@",
+        r"|(?i:pass|pwd|secret|api[_-]?key|apikey|access[_-]?key",
+        r"|token|bearer|accountkey=|convertto-securestring)",
+        r"|&[#A-Za-z]|\\[!-/:-@\[-`{-~]|[A-Za-z0-9][*`]+[A-Za-z0-9]|[A-Za-z0-9]<[A-Za-z/]",
+    ))
+    .ok()
+});
+
+/// In a binary file only the token formats count: their literal starts.
+static FORMAT_CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-",
+        r"|hooks\.slack\.com|[sr]k_live_|Q~|eyJ|AIza|sig=|(?i:accountkey=|secret_?access)",
+    ))
+    .ok()
+});
+
+/// Byte offsets of the candidate spots in `text`, in order.
+pub fn candidates(text: &str, kind: LineKind) -> Vec<usize> {
+    let re = if kind == LineKind::Opaque {
+        &FORMAT_CANDIDATE
+    } else {
+        &CANDIDATE
+    };
+    let mut spots: Vec<usize> = re
+        .as_ref()
+        .map(|re| re.find_iter(text).map(|m| m.start()).collect())
+        .unwrap_or_default();
+    if kind != LineKind::Opaque {
+        let runs = long_runs(text);
+        if !runs.is_empty() {
+            spots.extend(runs);
+            spots.sort_unstable();
+        }
+    }
+    spots
+}
+
+/// Starts of runs of 32 or more characters that could make a random token.
+fn long_runs(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut run = 0usize;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-') {
+            run += 1;
+            if run == 32 {
+                out.push(i + 1 - 32);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    out
+}
+
+/// Token formats recognisable on their own: (what it looks like, pattern,
+/// an example it must match, a near miss it must not).
+pub const FORMATS: &[(&str, &str, &str, &str)] = &[
+    (
+        "a private key",
+        r"-{2,}\s*BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-*",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "-----BEGIN CERTIFICATE-----",
+    ),
+    (
+        "a PuTTY private key",
+        r"PuTTY-User-Key-File-\d+:",
+        "PuTTY-User-Key-File-3: ssh-ed25519",
+        "PuTTY key files (.ppk)",
+    ),
+    (
+        "an AWS access key id",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        "AKIAQ3EGTW7PKD4LRX2M",
+        "AKIA-style key ids",
+    ),
+    (
+        "an AWS secret access key",
+        r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}"#,
+        "aws_secret_access_key = q8Tz1LmN0pQrStUvWx2Yz3Ab4Cd5Ef6Gh7Ij8Kl9",
+        "aws_secret_access_key = $AWS_SECRET",
+    ),
+    (
+        "a GitHub token",
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
+        "ghp_R8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP",
+        "ghp_short",
+    ),
+    (
+        "a Slack token",
+        r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
+        "xoxb-123456789012-abcdefghijkl",
+        "xoxb-12",
+    ),
+    (
+        "a Slack webhook URL",
+        r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+        "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/abcdEFGHijklMNOPqrst",
+        "https://hooks.slack.com/",
+    ),
+    (
+        "a Stripe live key",
+        r"\b[sr]k_live_[A-Za-z0-9]{20,}",
+        "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    ),
+    (
+        "an Azure storage account key",
+        r"(?i)AccountKey=[A-Za-z0-9+/]{40,}={0,2}",
+        "AccountKey=q8Tz1LmN0pQrStUvWx2Yz3Ab4Cd5Ef6Gh7Ij8Kl9MnOp==",
+        "AccountKey=<key>",
+    ),
+    (
+        "an Azure SAS token",
+        r"[?&]sig=[A-Za-z0-9%+/]{30,}",
+        "https://x.blob.core.windows.net/c?sv=2022&sig=q8Tz1LmN0pQrStUvWx2Yz3Ab4Cd5Ef6G%3D",
+        "?sig=abc",
+    ),
+    (
+        "a Microsoft Entra client secret",
+        r"[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}",
+        "abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789",
+        "Q~ alone",
+    ),
+    (
+        "a JSON Web Token",
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "eyJhbGciOiJIUzI1NiJ9",
+    ),
+    (
+        "a Google API key",
+        r"\bAIza[0-9A-Za-z_-]{35}",
+        "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
+        "AIzaShort",
+    ),
+];
+
+static FORMAT_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    FORMATS
+        .iter()
+        .filter_map(|&(what, re, _, _)| Regex::new(re).ok().map(|re| (what, re)))
+        .collect()
+});
+
+/// `password: VALUE`, `api_key=VALUE`, `"client_secret": "VALUE"`, `**Password:** VALUE`.
+const KEY_VALUE: &str = concat!(
+    r"(?i)\b([a-z0-9_.-]*(?:password|passwd|passphrase|passcode|pwd|secret|api[_-]?key",
+    r#"|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|token))\b["'*_]*\s*(:=|[:=])"#,
+);
+static KEY_VALUE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(KEY_VALUE).ok());
+
+/// "The admin password is VALUE": a password told in a sentence.
+const PROSE_IS: &str =
+    r"(?i)\b(password|passphrase|passcode|pwd)\s+(?:is|was|will be|would be|remains|reads)\b\s*:?";
+static PROSE_IS_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(PROSE_IS).ok());
+
+const BEARER: &str = r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)";
+static BEARER_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(BEARER).ok());
+
+const URL_PASSWORD: &str = r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@";
+static URL_PASSWORD_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(URL_PASSWORD).ok());
+
+const SECURE_STRING: &str = r#"(?i)ConvertTo-SecureString\b.*?["']([^"']+)["']"#;
+static SECURE_STRING_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(SECURE_STRING).ok());
+
+/// The other patterns, with an example each must match and one it must not
+/// (the unit tests hold every entry to both).
+pub const RULES: &[(&str, &str, &str, &str)] = &[
+    (
+        "key-value",
+        KEY_VALUE,
+        "password: Hunter22x",
+        "password policy",
+    ),
+    (
+        "password-is",
+        PROSE_IS,
+        "The admin password is Xk29!fja8Qz",
+        "password resets",
+    ),
+    (
+        "bearer",
+        BEARER,
+        "Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        "Bearer $token",
+    ),
+    (
+        "url-password",
+        URL_PASSWORD,
+        "smb://backup:Tr0ub4dor3@nas01/share",
+        "https://nas01/share",
+    ),
+    (
+        "secure-string",
+        SECURE_STRING,
+        "ConvertTo-SecureString -AsPlainText \"Temp1234!\"",
+        "ConvertTo-SecureString $plain",
+    ),
+];
+
+/// Words that mark a value as a stand-in, wherever they sit in it.
+const PLACEHOLDER_SUBSTRINGS: &[&str] = &["xxxx", "****", "••", "…", "..."];
+
+/// Words that mark a value as a stand-in when they are one of its words.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "redacted",
+    "placeholder",
+    "changeme",
+    "example",
+    "examples",
+    "your",
+    "yours",
+    "dummy",
+    "sample",
+    "fake",
+    "getenv",
+    "environ",
+    "vault",
+    "keychain",
+    "keyvault",
+    "1password",
+    "bitwarden",
+    "vaultwarden",
+    "lastpass",
+    "keepass",
+    "passbolt",
+    "dashlane",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "required",
+    "optional",
+    "string",
+    "todo",
+    "tbd",
+    "hidden",
+    "omitted",
+    "removed",
+    "notset",
+    "unset",
+    "empty",
+    "prompt",
+];
+
+/// The last word of a variable that holds a secret (`securePassword`).
+const SECRET_NOUNS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "key",
+    "creds",
+    "credential",
+];
+
+/// Words a value made only of them is a name for a secret, not a secret:
+/// `YourPasswordHere`, `db-password`, `ADMIN_TOKEN`.
+const FILLER_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "key",
+    "api",
+    "access",
+    "client",
+    "admin",
+    "user",
+    "db",
+    "new",
+    "old",
+    "my",
+    "the",
+    "a",
+    "here",
+    "goes",
+    "value",
+    "current",
+    "app",
+    "service",
+    "svc",
+    "root",
+    "local",
+    "default",
+    "initial",
+    "temp",
+    "this",
+    "to",
+    "set",
+    "enter",
+    "of",
+    "for",
+    "and",
+    "or",
+    "with",
+    "auth",
+    "login",
+    "account",
+    "plain",
+    "text",
+    "secure",
+    "encrypted",
+    "hashed",
+    "cred",
+    "creds",
+    "private",
+    "public",
+    "id",
+];
+
+/// Everything in `line` that looks like a secret, in order of confidence.
+pub fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let flat = if kind == LineKind::Opaque {
+        Cow::Borrowed(line)
+    } else {
+        flatten(line)
+    };
+    // Each rule runs only where its words are: most candidate lines hold none.
+    // The line is read as written and as shown (tags removed hide attributes).
+    let views: &[&str] = match &flat {
+        Cow::Owned(f) => &[line, f.as_str()],
+        Cow::Borrowed(_) => &[line],
+    };
+    for view in views {
+        if FORMAT_CANDIDATE
+            .as_ref()
+            .is_some_and(|re| re.is_match(view))
+        {
+            formats(view, &mut hits);
+        }
+    }
+    if kind == LineKind::Opaque {
+        return hits;
+    }
+    let mut lower = line.to_ascii_lowercase();
+    if let Cow::Owned(f) = &flat {
+        lower.push('\n');
+        lower.push_str(&f.to_ascii_lowercase());
+    }
+    let has = |w: &str| lower.contains(w);
+    if has("pass") || has("pwd") || has("secret") || has("key") || has("token") {
+        key_value(line, kind, &mut hits);
+        if let Cow::Owned(f) = &flat {
+            key_value(f, kind, &mut hits);
+        }
+    }
+    if has("pass") || has("pwd") {
+        password_is(&flat, &mut hits);
+    }
+    if has("bearer")
+        && let Some(c) = BEARER_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(v) = c.get(1)
+        && !is_placeholder(v.as_str())
+    {
+        hits.push(hit("a bearer token", preview(v.as_str()), v.as_str()));
+    }
+    if has("://")
+        && let Some(c) = URL_PASSWORD_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(v) = c.get(1)
+        && !is_placeholder(v.as_str())
+    {
+        hits.push(hit("a password in a URL", "`user:…@`".into(), v.as_str()));
+    }
+    if has("asplaintext")
+        && let Some(c) = SECURE_STRING_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(v) = c.get(1)
+        && !is_placeholder(v.as_str())
+    {
+        hits.push(hit(
+            "a plain-text password",
+            "`ConvertTo-SecureString \"…\"`".into(),
+            v.as_str(),
+        ));
+    }
+    if matches!(kind, LineKind::Code | LineKind::Prose) {
+        high_entropy(line, kind, ctx, &mut hits);
+    }
+    hits
+}
+
+fn hit(what: &'static str, shown: String, evidence: &str) -> Hit {
+    Hit {
+        what,
+        shown,
+        evidence: evidence.to_string(),
+    }
+}
+
+/// The token formats in a (flattened) line.
+fn formats(line: &str, hits: &mut Vec<Hit>) {
+    for (what, re) in FORMAT_RES.iter() {
+        for m in re.find_iter(line) {
+            if !has_placeholder_word(m.as_str()) && !hits.iter().any(|h| h.evidence == m.as_str()) {
+                hits.push(hit(what, preview(m.as_str()), m.as_str()));
+            }
+        }
+    }
+}
+
+/// A line as its reader sees it: HTML entities decoded, backslash escapes
+/// dropped, and the markup a token can hide behind (`**`, `` ` ``, inline
+/// tags) removed. Borrowed when there is nothing to undo.
+pub fn flatten(line: &str) -> Cow<'_, str> {
+    if !line.contains(['&', '\\', '*', '`', '<']) {
+        return Cow::Borrowed(line);
+    }
+    static TAG: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>").ok());
+    let decoded = super::decode::decode_entities(line);
+    let mut out = String::with_capacity(decoded.len());
+    let mut chars = decoded.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '*' | '`' => {}
+            c => out.push(c),
+        }
+    }
+    match TAG.as_ref() {
+        Some(re) if out.contains('<') => Cow::Owned(re.replace_all(&out, "").into_owned()),
+        _ => Cow::Owned(out),
+    }
+}
+
+/// `password: VALUE` and kin, with a literal value.
+fn key_value(line: &str, kind: LineKind, hits: &mut Vec<Hit>) {
+    let Some(re) = KEY_VALUE_RE.as_ref() else {
+        return;
+    };
+    let spans = if kind == LineKind::Prose {
+        code_spans(line)
+    } else {
+        Vec::new()
+    };
+    for c in re.captures_iter(line) {
+        let (Some(key), Some(sep), Some(all)) = (c.get(1), c.get(2), c.get(0)) else {
+            continue;
+        };
+        let rest = &line[all.end()..];
+        // `password == x` compares; it does not assign.
+        if sep.as_str() == "=" && rest.starts_with('=') {
+            continue;
+        }
+        let Some((value, quoted, after)) = literal_value(rest) else {
+            continue;
+        };
+        if kind == LineKind::Prose {
+            let in_code = |at: usize| spans.iter().any(|&(a, b)| a <= at && at < b);
+            let value_in_code = quoted == Some('`');
+            if !(leads(&line[..key.start()]) || in_code(key.start()) || value_in_code) {
+                continue;
+            }
+            if quoted.is_some() && value.contains(char::is_whitespace) {
+                continue;
+            }
+            // In a sentence, a plain word after `Password:` is an instruction
+            // ("Password: reset it in the portal"), unless it stands alone and
+            // reads like a passphrase (`BlueElephantDancing`).
+            if value.chars().all(char::is_alphabetic) && !lone_passphrase(value, after) {
+                continue;
+            }
+        } else if value.chars().all(char::is_alphabetic) && after.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        if is_placeholder(value) || (quoted.is_none() && is_command_name(value)) {
+            continue;
+        }
+        let k = key.as_str().to_ascii_lowercase();
+        let what = if k.contains("pass") || k.ends_with("pwd") {
+            "a password"
+        } else if k.ends_with("token") {
+            "a token"
+        } else if k.contains("key") {
+            "an API key"
+        } else {
+            "a secret"
+        };
+        hits.push(hit(
+            what,
+            format!(
+                "`{}{}` followed by a literal value",
+                key.as_str(),
+                sep.as_str()
+            ),
+            value,
+        ));
+    }
+}
+
+/// The text before a key makes it a label: at most three words after list
+/// markers, numbers and emphasis (`**Wi-Fi password:**`, `2. Admin password:`).
+fn leads(before: &str) -> bool {
+    let words = before
+        .split(|c: char| c.is_whitespace() || "*_#>|+".contains(c))
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit() || ".)-".contains(c)))
+        .collect::<Vec<_>>();
+    words.len() <= 3
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphanumeric() || "-/()'".contains(c))
+        })
+}
+
+/// An all-letter value alone after its label that reads like a passphrase:
+/// three or more capitalised words run together, or a long run of letters.
+fn lone_passphrase(value: &str, after: &str) -> bool {
+    if after
+        .trim_matches(|c: char| c.is_whitespace() || "*_.`|".contains(c))
+        .chars()
+        .any(char::is_alphanumeric)
+    {
+        return false;
+    }
+    let humps = value
+        .as_bytes()
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .count();
+    humps >= 2 || value.chars().count() >= 16
+}
+
+/// "The admin password is Xk29!fja8Qz": a value that is not a plain word.
+fn password_is(line: &str, hits: &mut Vec<Hit>) {
+    let Some(re) = PROSE_IS_RE.as_ref() else {
+        return;
+    };
+    for m in re.find_iter(line) {
+        let Some((value, quoted, after)) = literal_value(&line[m.end()..]) else {
+            continue;
+        };
+        let value = value.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        if quoted.is_some() && value.contains(char::is_whitespace) {
+            continue;
+        }
+        if value.chars().all(char::is_alphabetic) && !lone_passphrase(value, after) {
+            continue;
+        }
+        if is_placeholder(value) || is_command_name(value) {
+            continue;
+        }
+        hits.push(hit(
+            "a password",
+            "`password is …` followed by a literal value".into(),
+            value,
+        ));
+    }
+}
+
+/// The value after `:`/`=`: quoted (`"…"`, `'…'`, `` `…` ``) or up to a separator.
+/// Returns the value, its quote, and the rest of the line.
+fn literal_value(rest: &str) -> Option<(&str, Option<char>, &str)> {
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '_');
+    let first = rest.chars().next()?;
+    if matches!(first, '"' | '\'' | '`') {
+        let inner = &rest[1..];
+        let close = inner.find(first)?;
+        return Some((&inner[..close], Some(first), &inner[close + 1..]));
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || ",;)}]&|<".contains(c))
+        .unwrap_or(rest.len());
+    let value = rest[..end].trim_end_matches(['*', '_']);
+    Some((value, None, &rest[end..]))
+}
+
+/// Stand-ins, variables, expressions, paths and other values that are not literal secrets.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.chars().count() < 6 {
+        return true;
+    }
+    let (Some(first), Some(last)) = (v.chars().next(), v.chars().next_back()) else {
+        return true;
+    };
+    // A YAML tag (`!vault |`, `!Ref Param`) names where the value comes from.
+    if first == '!' {
+        return v
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || "!_-".contains(c));
+    }
+    if "<[{($%@&*-/~.#=|>\\".contains(first) || ">]})".contains(last) {
+        return true;
+    }
+    if ["{{", "}}", "${", "$(", "://", "(", "["]
+        .iter()
+        .any(|s| v.contains(s))
+    {
+        return true;
+    }
+    let mut distinct: Vec<char> = v.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() <= 2 || v.chars().all(|c| "*xX•.-_#?".contains(c)) {
+        return true;
+    }
+    if has_placeholder_word(v) || v.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    let words = words(v);
+    if words.iter().all(|w| FILLER_WORDS.contains(&w.as_str())) {
+        return true;
+    }
+    // A variable: `securePassword`, `db_password`, `ADMIN_TOKEN`.
+    let identifier = v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && first.is_ascii_alphabetic()
+        && (first.is_ascii_lowercase()
+            || v.chars().all(|c| !c.is_ascii_lowercase()) && v.contains('_'));
+    if identifier
+        && words
+            .last()
+            .is_some_and(|w| SECRET_NOUNS.contains(&w.as_str()))
+    {
+        return true;
+    }
+    // An email address, a dotted.identifier, a sentence.
+    static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$").ok()
+    });
+    let email = EMAIL.as_ref().is_some_and(|re| re.is_match(v));
+    let dotted = v.contains('.')
+        && v.split('.').all(|part| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    let sentence = v.matches(' ').count() >= 3;
+    email || dotted || sentence
+}
+
+/// The words of a value, lowercase: split at anything not a letter or digit
+/// and where a lowercase letter meets an uppercase one or a letter a digit.
+fn words(v: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev: Option<char> = None;
+    for c in v.chars() {
+        if !c.is_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            prev = None;
+            continue;
+        }
+        let boundary = prev.is_some_and(|p| {
+            (p.is_lowercase() && c.is_uppercase()) || (p.is_alphabetic() != c.is_alphabetic())
+        });
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+        prev = Some(c);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// A PowerShell `Verb-Noun` cmdlet (`$token = Get-MsalToken …`): the value is
+/// computed by a command, not written out.
+fn is_command_name(value: &str) -> bool {
+    static CMDLET: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"^[A-Z][a-z]+(?:To|From)?-[A-Z][A-Za-z]+$").ok());
+    CMDLET.as_ref().is_some_and(|re| re.is_match(value))
+}
+
+fn has_placeholder_word(v: &str) -> bool {
+    let lower = v.to_lowercase();
+    if PLACEHOLDER_SUBSTRINGS.iter().any(|w| lower.contains(w))
+        || lower.contains("change_me")
+        || lower.contains("change-me")
+        || lower.contains("process.env")
+        || lower.contains("read-host")
+        || lower.contains("get-credential")
+    {
+        return true;
+    }
+    words(v)
+        .iter()
+        .any(|w| PLACEHOLDER_WORDS.contains(&w.as_str()))
+}
+
+/// Inline code spans of a line, as byte ranges including the backticks.
+fn code_spans(line: &str) -> Vec<(usize, usize)> {
+    let b = line.as_bytes();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i] == b'`' {
+            i += 1;
+        }
+        let run = i - start;
+        // Find the closing run of exactly the same length.
+        let mut j = i;
+        let mut closed = None;
+        while j < b.len() {
+            if b[j] == b'`' {
+                let s = j;
+                while j < b.len() && b[j] == b'`' {
+                    j += 1;
+                }
+                if j - s == run {
+                    closed = Some(j);
+                    break;
+                }
+            } else {
+                j += 1;
+            }
+        }
+        match closed {
+            Some(end) => {
+                spans.push((start, end));
+                i = end;
+            }
+            None => break,
+        }
+    }
+    spans
+}
+
+/// Words that make a hex string a commit, checksum or hash.
+const HEX_CONTEXT: &[&str] = &[
+    "sha",
+    "md5",
+    "hash",
+    "checksum",
+    "thumbprint",
+    "fingerprint",
+    "digest",
+    "commit",
+    "git ",
+    "integrity",
+    "revision",
+    "pinned",
+];
+
+/// The line names commits, checksums or hashes, so a hex string on it or
+/// below it is one.
+pub fn mentions_hex_context(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    HEX_CONTEXT.iter().any(|w| lower.contains(w))
+}
+
+/// Public keys are meant to be published.
+const PUBLIC_KEY_MARKERS: &[&str] = &["ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2"];
+
+/// A long random-looking token in code: fenced code, or an inline code span in prose.
+fn high_entropy(line: &str, kind: LineKind, ctx: Context, hits: &mut Vec<Hit>) {
+    if PUBLIC_KEY_MARKERS.iter().any(|w| line.contains(w)) {
+        return;
+    }
+    let hex_context = ctx.hex_context_above || mentions_hex_context(line);
+    let ranges = match kind {
+        LineKind::Code => vec![(0, line.len())],
+        LineKind::Prose => code_spans(line),
+        _ => return,
+    };
+    for (a, b) in ranges {
+        let Some(part) = line.get(a..b) else {
+            continue;
+        };
+        let mut at = 0;
+        for token in part.split(|c: char| !(c.is_ascii_alphanumeric() || "+/=_-".contains(c))) {
+            let start = at;
+            at += token.len() + 1;
+            if !looks_random(token) {
+                continue;
+            }
+            let before = &part[..start];
+            let hex = token.chars().all(|c| c.is_ascii_hexdigit());
+            // A commit or digest: `action@c86d0dc…`, `image@sha256:…`, or hex
+            // where the line or the one above speaks of commits and hashes.
+            if hex && (hex_context || before.ends_with('@') || before.ends_with("sha256:")) {
+                continue;
+            }
+            // Subresource integrity (`sha384-…`) and SSH fingerprints (`SHA256:…`).
+            let lower = token.to_ascii_lowercase();
+            if ["sha256-", "sha384-", "sha512-"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+                || before.ends_with("SHA256:")
+                || before.ends_with("MD5:")
+            {
+                continue;
+            }
+            hits.push(hit("a high-entropy string in code", preview(token), token));
+        }
+    }
+}
+
+/// At least 32 characters of hex (entropy > 3) or base64 (mixed case and digits,
+/// entropy > 4), and not a GUID or a path.
+fn looks_random(token: &str) -> bool {
+    let t = token.trim_end_matches('=').trim_matches(['-', '_']);
+    if t.len() < 32 || t.starts_with('/') || t.contains("//") || t.starts_with("AAAA") {
+        return false;
+    }
+    let hex = t.chars().all(|c| c.is_ascii_hexdigit());
+    if t.contains('-') && t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return false;
+    }
+    let slashes = t.matches('/').count();
+    if slashes >= 2 && t.len() / (slashes + 1) < 12 {
+        return false;
+    }
+    let has = |f: fn(&char) -> bool| t.chars().any(|c| f(&c));
+    if hex {
+        has(char::is_ascii_digit) && has(char::is_ascii_alphabetic) && entropy(t) > 3.0
+    } else {
+        has(char::is_ascii_digit)
+            && has(char::is_ascii_uppercase)
+            && has(char::is_ascii_lowercase)
+            && entropy(t) > 4.0
+    }
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// The first 4 characters and an ellipsis, in backticks.
+fn preview(s: &str) -> String {
+    let head: String = s.chars().take(4).collect();
+    format!("`{head}…`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_matches_its_example_only() {
+        assert_eq!(
+            FORMAT_RES.len(),
+            FORMATS.len(),
+            "a format failed to compile"
+        );
+        for &(what, re, yes, no) in FORMATS.iter().chain(RULES) {
+            let re = Regex::new(re).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(re.is_match(yes), "{what} misses {yes}");
+            assert!(!re.is_match(no), "{what} matches {no}");
+        }
+        for lazy in [
+            &CANDIDATE,
+            &FORMAT_CANDIDATE,
+            &KEY_VALUE_RE,
+            &PROSE_IS_RE,
+            &BEARER_RE,
+            &URL_PASSWORD_RE,
+            &SECURE_STRING_RE,
+        ] {
+            assert!(lazy.is_some());
+        }
+        // Every positive example is a candidate line and a hit as written.
+        for &(what, _, yes, _) in FORMATS {
+            assert!(!candidates(yes, LineKind::Code).is_empty(), "{what}");
+            assert!(!candidates(yes, LineKind::Opaque).is_empty(), "{what}");
+            let hits = scan_line(yes, LineKind::Opaque, Context::default());
+            assert!(hits.iter().any(|h| h.what == what), "{what}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn flatten_undoes_entities_escapes_and_emphasis() {
+        assert_eq!(flatten("ghp&#95;R8mK"), "ghp_R8mK");
+        assert_eq!(flatten("&#65;KIAQ3"), "AKIAQ3");
+        assert_eq!(flatten("ghp\\_R8mK"), "ghp_R8mK");
+        assert_eq!(flatten("AKIA**Q3EG**TW7"), "AKIAQ3EGTW7");
+        assert_eq!(flatten("AKIA<b>Q3</b>EG"), "AKIAQ3EG");
+        assert_eq!(flatten("&#45;----BEGIN"), "-----BEGIN");
+        assert!(matches!(flatten("plain words"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn placeholders() {
+        for v in [
+            "<password>",
+            "********",
+            "${DB_PASSWORD}",
+            "$token",
+            "YOUR_API_KEY",
+            "YourPasswordHere",
+            "securePassword",
+            "db_password",
+            "!vault",
+            "dana@acme.example",
+            "changeme",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in [
+            "Summer2024Password!",
+            "P@ssw0rd.2024",
+            "!Xk29fja8Qz",
+            "Xk29!fja8Qz",
+            "Stringer99x",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Secrets: what one looks like ([`catalogue`], the one list of patterns,
+//! placeholder and context rules), how files are read to find one
+//! ([`decode`], [`scan`]), and the gate over every byte a build writes
+//! ([`gate`]). The source scan that reports file:line is `check::secrets`;
+//! both use this module, so they agree on what a secret is.
+
+pub mod catalogue;
+pub mod decode;
+pub mod gate;
+pub mod scan;
+
+pub use catalogue::{ALLOW, Hit, LineKind};
+pub use scan::{LineHit, Syntax};
+
+/// How a published file is read, by its name and whether its bytes are
+/// binary: YAML as data; HTML, JS, CSS, SVG and templates as markup (no
+/// random-string rule: minified code and data URIs are full of them);
+/// markdown as a page; media and archives, and anything binary, for token
+/// formats only; every other text (scripts, configs, key files, files
+/// without an extension) as code.
+pub fn syntax_for(file: &str, binary: bool) -> Syntax {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if binary || BINARY_EXTENSIONS.contains(&ext.as_str()) {
+        return Syntax::Uniform(LineKind::Opaque);
+    }
+    match ext.as_str() {
+        "md" | "markdown" => Syntax::Markdown { body_line: 1 },
+        "yaml" | "yml" => Syntax::Uniform(LineKind::Data),
+        "html" | "htm" | "xhtml" | "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "css" | "scss"
+        | "less" | "svg" | "map" | "vue" | "tera" | "j2" | "jinja" | "hbs" => {
+            Syntax::Uniform(LineKind::Markup)
+        }
+        _ => Syntax::Uniform(LineKind::Code),
+    }
+}
+
+/// Files whose bytes are compressed or media: a text rule would read noise.
+const BINARY_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp", "tif", "tiff", "heic", "woff",
+    "woff2", "ttf", "otf", "eot", "pdf", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "zst",
+    "docx", "xlsx", "pptx", "doc", "xls", "ppt", "odt", "ods", "mp3", "mp4", "m4a", "wav", "ogg",
+    "webm", "mov", "avi", "exe", "msi", "dll", "iso", "img", "dmg", "der", "pfx", "p12", "class",
+    "jar", "wasm",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_files_are_read_by_name_and_content() {
+        assert_eq!(
+            syntax_for("static/deploy.ps1", false),
+            Syntax::Uniform(LineKind::Code)
+        );
+        assert_eq!(
+            syntax_for("static/keys/id_ed25519", false),
+            Syntax::Uniform(LineKind::Code)
+        );
+        assert_eq!(
+            syntax_for("static/app.min.js", false),
+            Syntax::Uniform(LineKind::Markup)
+        );
+        assert_eq!(
+            syntax_for("templates/page.html", false),
+            Syntax::Uniform(LineKind::Markup)
+        );
+        assert_eq!(
+            syntax_for("static/notes.md", false),
+            Syntax::Markdown { body_line: 1 }
+        );
+        assert_eq!(
+            syntax_for("static/x.png", false),
+            Syntax::Uniform(LineKind::Opaque)
+        );
+        assert_eq!(
+            syntax_for("static/blob", true),
+            Syntax::Uniform(LineKind::Opaque)
+        );
+    }
+}
