@@ -76,8 +76,20 @@ pub fn new_runbook(
         bail!("the title `{title}` gives an empty file name; use letters or digits");
     }
     let path = site.join("content/runbooks").join(format!("{slug}.md"));
-    if path.exists() {
+    if path.exists() || path.is_symlink() {
         bail!("{} already exists", path.display());
+    }
+    // Never write through a link out of content/ (the page would be outside-site anyway).
+    let (content, target) = (
+        crate::outdir::resolve(&site.join("content"))?,
+        crate::outdir::resolve(&path)?,
+    );
+    if !target.starts_with(&content) || !content.starts_with(crate::outdir::resolve(site)?) {
+        bail!(
+            "{} resolves to {}, outside the site's content/ folder: not writing there",
+            path.display(),
+            target.display()
+        );
     }
     let systems = system
         .map(|s| format!("systems: [{s}]\n"))

@@ -27,3 +27,18 @@ fn new_refuses_a_system_that_is_not_an_id_and_writes_nothing() {
     assert_eq!(files(site.path()), before, "nothing written");
     assert!(!site.path().join("etc").exists());
 }
+
+#[test]
+fn new_never_writes_through_a_link_out_of_content() {
+    let site = Site::fixture("base");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(site.path().join("content/runbooks")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.path().join("content/runbooks")).unwrap();
+    let run = site.cairn(&["new", "runbook", "Restore a mailbox"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("outside the site's content/"),
+        "{run:?}"
+    );
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}
