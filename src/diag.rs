@@ -29,6 +29,7 @@ pub enum Code {
     PossibleSecret,
     OrphanPage,
     UnclosedBlock,
+    RemoteImage,
 }
 
 impl Code {
@@ -56,6 +57,7 @@ impl Code {
             Code::PossibleSecret => "possible-secret",
             Code::OrphanPage => "orphan-page",
             Code::UnclosedBlock => "unclosed-block",
+            Code::RemoteImage => "remote-image",
         }
     }
 
@@ -69,7 +71,8 @@ impl Code {
             | Code::SystemWithoutRunbook
             | Code::PossibleSecret
             | Code::OrphanPage
-            | Code::UnclosedBlock => Severity::Warning,
+            | Code::UnclosedBlock
+            | Code::RemoteImage => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -270,22 +270,10 @@ pub(crate) fn normalize(base: &str, rest: &str) -> Option<(String, bool)> {
     Some((parts.join("/"), folder_like))
 }
 
-/// A heading id from the scan, or an explicit id written in the page (`{#id}`,
-/// `<a id="id">`, `<a name="id">`). `#top` always exists.
+/// A heading id (`{#id}` included) or an `id`/`<a name>` in the page's raw
+/// HTML, as the markdown scan found them: the ids `render` writes.
 fn has_anchor(page: &Page, anchor: &str) -> bool {
-    if anchor == "top" || page.scan.headings.iter().any(|h| h.id == anchor) {
-        return true;
-    }
-    let body = page.body();
-    [
-        format!("{{#{anchor}}}"),
-        format!("id=\"{anchor}\""),
-        format!("id='{anchor}'"),
-        format!("name=\"{anchor}\""),
-        format!("name='{anchor}'"),
-    ]
-    .iter()
-    .any(|needle| body.contains(needle.as_str()))
+    page.scan.has_anchor(anchor)
 }
 
 fn heading_hint(page: &Page) -> String {

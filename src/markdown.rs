@@ -5,16 +5,23 @@
 //! - [`scan`] is the cheap pass used at load time: no HTML, no highlighting.
 //! - [`render`] writes the page body: heading ids with a self-link, links
 //!   rewritten by the caller's `resolve`, code highlighted by syntect into
-//!   `hl-` classes, tables wrapped for scrolling, raw HTML allowed or escaped.
+//!   `hl-` classes, tables wrapped for scrolling, callouts, diagrams, and raw
+//!   HTML sanitized (see `sanitize.rs`), escaped or allowed.
 //! - [`highlight_css`] is the stylesheet for those classes.
 //! - [`slugify`] is the GitHub-style heading id, the one function behind the
 //!   ids of both `scan` and `render`.
 //!
 //! Markdown flavour: CommonMark with GitHub's tables, task lists, footnotes,
-//! strikethrough and alerts (`> [!WARNING]`, rendered as
-//! `<blockquote class="markdown-alert-warning">`). Heading attributes
-//! (`# Title {#id}`) are off: GitHub has none, and runbook headings such as
-//! `# Restart {service}` must keep their text.
+//! strikethrough and alerts (`> [!WARNING]`, rendered as a callout: a
+//! `<div class="markdown-alert markdown-alert-warning" role="note">` opening
+//! with a "Warning" title), plus definition lists and heading attributes
+//! (`## Title {#id .class}`). A `{…}` holding anything but `#id` and `.class`
+//! stays in the heading's text, so `# Restart {service}` reads as written.
+//!
+//! Diagrams: a ```` ```mermaid ```` fence, or a `<pre lang="mermaid">` block,
+//! becomes `<figure class="diagram" data-diagram="mermaid">` around the
+//! source as a code block; the theme's `diagram.js` draws it in the browser
+//! (with JavaScript off, and in print, the source shows).
 //!
 //! Code blocks come out as
 //! `<pre class="code hl-code" data-lang="ps1"><code class="language-ps1">…`
@@ -27,11 +34,14 @@
 //! check), never meant for readers, not even in the page source.
 
 mod highlight;
+mod sanitize;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 use regex::Regex;
 use serde::Serialize;
 
@@ -67,15 +77,69 @@ pub struct Scan {
     pub text: String,
     /// The text of code blocks, each ending in a newline.
     pub code: String,
+    /// `id` and `<a name>` values written in raw HTML: anchors besides the
+    /// headings'.
+    pub html_ids: Vec<String>,
+    /// `<img src>` written in raw HTML (not checked as links; see
+    /// `remote-image`).
+    pub html_images: Vec<LinkRef>,
+    /// The first paragraph's text, cut to about 160 characters at a word:
+    /// the page's description when its front matter has none.
+    pub summary: String,
+}
+
+impl Scan {
+    fn read_html(&mut self, html: &str, line: usize) {
+        self.html_ids.extend(sanitize::anchor_ids(html));
+        for (offset, src) in sanitize::image_sources(html) {
+            self.html_images.push(LinkRef {
+                dest: src,
+                line: line + html[..offset].matches('\n').count(),
+                is_image: true,
+            });
+        }
+    }
+
+    fn read_html_block(&mut self, block: &str, line: usize) {
+        self.read_html(block, line);
+        let text = sanitize::visible_text(block);
+        let mut words = text.split_whitespace().peekable();
+        if words.peek().is_some() {
+            separate(&mut self.text, '\n');
+            for word in words {
+                self.text.push_str(word);
+                self.text.push(' ');
+            }
+            separate(&mut self.text, '\n');
+        }
+    }
+
+    /// Whether `#anchor` points at something on the page.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        anchor == "top"
+            || self.headings.iter().any(|h| h.id == anchor)
+            || self.html_ids.iter().any(|id| id == anchor)
+    }
 }
 
 /// What to do with raw HTML written in markdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawHtml {
+    /// Keep what GitHub would keep (`<br>`, `<details>`, `<kbd>`, tables,
+    /// images, links): scripts, styles, event handlers, forms and iframes go.
+    Sanitize,
     /// Pass it through untouched.
     Allow,
     /// Show it as text.
     Escape,
+}
+
+/// A page body as HTML, and what the page needs to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// A diagram is on the page: it needs the diagram scripts.
+    pub has_diagram: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,20 +152,47 @@ pub fn scan(markdown: &str) -> Scan {
     let lines = LineIndex::new(markdown);
     let mut scan = Scan::default();
     let mut ids = HeadingIds::default();
-    let mut heading: Option<(u8, HeadingText)> = None;
+    let mut heading: Option<(u8, HeadingAttrs, HeadingText)> = None;
     let mut in_code_block = false;
+    // Lists, quotes, tables and footnotes the parser is inside of: the
+    // summary is the first paragraph outside all of them.
+    let mut container_depth = 0usize;
+    let mut in_summary = false;
+    // An HTML block's text and first line, read whole at its end.
+    let mut html_block: Option<(String, usize)> = None;
 
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
-        if let Some((_, text)) = &mut heading {
+        if let Some((_, _, text)) = &mut heading {
             text.feed(&event);
         }
+        if in_summary {
+            match &event {
+                Event::Text(text) | Event::Code(text) => scan.summary.push_str(text),
+                Event::SoftBreak | Event::HardBreak => scan.summary.push(' '),
+                Event::End(TagEnd::Paragraph) => {
+                    in_summary = false;
+                    scan.summary = shorten(&scan.summary, 160);
+                }
+                _ => {}
+            }
+        }
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, HeadingText::default()));
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let written = heading_attrs(&markdown[range.clone()], id, &classes, &attrs);
+                heading = Some((level as u8, written, HeadingText::default()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    let id = ids.assign(&text.text);
+                if let Some((level, written, mut text)) = heading.take() {
+                    text.text.push_str(&written.literal);
+                    let id = match written.id {
+                        Some(custom) => ids.custom(custom),
+                        None => ids.assign(&text.text),
+                    };
                     scan.headings.push(Heading {
                         level,
                         text: text.text,
@@ -109,6 +200,41 @@ pub fn scan(markdown: &str) -> Scan {
                     });
                 }
                 separate(&mut scan.text, '\n');
+            }
+            Event::Start(Tag::Paragraph) if container_depth == 0 && scan.summary.is_empty() => {
+                in_summary = true;
+            }
+            Event::Start(
+                Tag::List(_) | Tag::BlockQuote(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => container_depth += 1,
+            Event::End(
+                TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
+            ) if container_depth > 0 => {
+                container_depth -= 1;
+                if matches!(
+                    event,
+                    Event::End(TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition)
+                ) {
+                    separate(&mut scan.text, '\n');
+                }
+            }
+            Event::InlineHtml(html) => scan.read_html(&html, lines.line_of(range.start)),
+            // A block's text (a `<summary>`, a table cell written in HTML) is
+            // prose a reader sees; its scripts and styles are not.
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some((String::new(), lines.line_of(range.start)));
+            }
+            Event::Html(html) => match &mut html_block {
+                Some((block, _)) => block.push_str(&html),
+                None => scan.read_html_block(&html, lines.line_of(range.start)),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((block, line)) = html_block.take() {
+                    scan.read_html_block(&block, line);
+                }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => {
@@ -166,7 +292,7 @@ pub fn render(
     markdown: &str,
     opts: &RenderOptions,
     resolve: &dyn Fn(&str, bool) -> Option<String>,
-) -> String {
+) -> Rendered {
     let mut renderer = Renderer {
         raw_html: opts.raw_html,
         resolve,
@@ -175,13 +301,32 @@ pub fn render(
         heading: None,
         code: None,
         html_block: None,
+        has_raw_html: false,
+        has_diagram: false,
     };
-    for event in Parser::new_ext(markdown, parser_options()) {
-        renderer.feed(event);
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading {
+            id,
+            classes,
+            attrs,
+            level,
+        }) = event
+        {
+            let written = heading_attrs(&markdown[range], id, &classes, &attrs);
+            renderer.start_heading(level, written);
+        } else {
+            renderer.feed(event);
+        }
     }
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
-    html
+    if renderer.has_raw_html && renderer.raw_html == RawHtml::Sanitize {
+        html = sanitize::sanitize_body(&html);
+    }
+    Rendered {
+        html,
+        has_diagram: renderer.has_diagram,
+    }
 }
 
 /// CSS for highlighted code: a light palette, and a dark one under
@@ -215,6 +360,74 @@ fn parser_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+}
+
+/// What a heading's trailing `{…}` gives it.
+#[derive(Default)]
+struct HeadingAttrs {
+    /// `{#id}`.
+    id: Option<String>,
+    /// `{.class}`, letters, digits, `-` and `_` only.
+    classes: Vec<String>,
+    /// A `{…}` that holds more than `#id` and `.class` (`{service}`,
+    /// `{{ var }}`) is text the author wrote, given back to the heading.
+    literal: String,
+}
+
+fn heading_attrs(
+    source: &str,
+    id: Option<CowStr<'_>>,
+    classes: &[CowStr<'_>],
+    attrs: &[(CowStr<'_>, Option<CowStr<'_>>)],
+) -> HeadingAttrs {
+    if attrs.is_empty() {
+        return HeadingAttrs {
+            id: id.map(|id| id.into_string()).filter(|id| !id.is_empty()),
+            classes: classes
+                .iter()
+                .filter(|c| {
+                    !c.is_empty()
+                        && c.chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_'))
+                })
+                .map(|c| c.to_string())
+                .collect(),
+            literal: String::new(),
+        };
+    }
+    // The block is the last `{…}` of the heading's source.
+    let literal = source
+        .rfind('}')
+        .and_then(|end| {
+            let start = source[..end].rfind('{')?;
+            let space = if source[..start].ends_with([' ', '\t']) {
+                " "
+            } else {
+                ""
+            };
+            Some(format!("{space}{}", &source[start..=end]))
+        })
+        .unwrap_or_default();
+    HeadingAttrs {
+        literal,
+        ..HeadingAttrs::default()
+    }
+}
+
+/// `text` cut to at most about `max` characters at a word, with `…`.
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
 /// The destination as the author meant it: pulldown-cmark keeps email
@@ -298,6 +511,13 @@ struct HeadingIds {
 }
 
 impl HeadingIds {
+    /// An id the author wrote (`{#id}`): used as written; later headings'
+    /// ids step around it.
+    fn custom(&mut self, id: String) -> String {
+        self.used.insert(id.clone());
+        id
+    }
+
     fn assign(&mut self, text: &str) -> String {
         let mut base = slugify(text);
         if base.is_empty() {
@@ -322,6 +542,7 @@ impl HeadingIds {
 
 struct PendingHeading<'a> {
     level: pulldown_cmark::HeadingLevel,
+    written: HeadingAttrs,
     text: HeadingText,
     /// The heading's inner events, held back until its id is known.
     events: Vec<Event<'a>>,
@@ -343,16 +564,34 @@ struct Renderer<'a, 'r> {
     heading: Option<PendingHeading<'a>>,
     code: Option<PendingCode>,
     html_block: Option<String>,
+    /// Raw HTML went into the output: the body needs sanitizing.
+    has_raw_html: bool,
+    has_diagram: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
+    fn start_heading(&mut self, level: pulldown_cmark::HeadingLevel, written: HeadingAttrs) {
+        // A heading inside a held-back block cannot happen; headings do not nest.
+        self.heading = Some(PendingHeading {
+            level,
+            written,
+            text: HeadingText::default(),
+            events: Vec::new(),
+        });
+    }
+
     fn feed(&mut self, event: Event<'a>) {
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(text) => code.text.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some(code) = self.code.take() {
-                        let html = code_block_html(&code.text, code.lang.as_deref());
+                        let html = if code.lang.as_deref() == Some("mermaid") {
+                            self.has_diagram = true;
+                            diagram_html(&code.text)
+                        } else {
+                            code_block_html(&code.text, code.lang.as_deref())
+                        };
                         self.emit(Event::Html(html.into()));
                     }
                 }
@@ -377,19 +616,27 @@ impl<'a> Renderer<'a, '_> {
         }
 
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                self.heading = Some(PendingHeading {
-                    level,
-                    text: HeadingText::default(),
-                    events: Vec::new(),
-                });
-            }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(heading) = self.heading.take() {
-                    let id = escape_html(&self.ids.assign(&heading.text.text));
+                if let Some(mut heading) = self.heading.take() {
+                    let written = std::mem::take(&mut heading.written);
+                    let mut text = heading.text.text;
+                    if !written.literal.is_empty() {
+                        text.push_str(&written.literal);
+                        heading.events.push(Event::Text(written.literal.into()));
+                    }
+                    let id = match written.id {
+                        Some(custom) => self.ids.custom(custom),
+                        None => self.ids.assign(&text),
+                    };
+                    let id = escape_html(&id);
                     let tag = heading.level;
+                    let class = if written.classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", written.classes.join(" "))
+                    };
                     self.out
-                        .push(Event::Html(format!("<{tag} id=\"{id}\">").into()));
+                        .push(Event::Html(format!("<{tag} id=\"{id}\"{class}>").into()));
                     self.out.extend(heading.events);
                     self.out.push(Event::Html(
                         format!(
@@ -414,11 +661,29 @@ impl<'a> Renderer<'a, '_> {
             Event::Html(html) | Event::InlineHtml(html) => {
                 let html = strip_comments(&html);
                 if !html.is_empty() {
-                    self.emit(match self.raw_html {
+                    let event = match self.raw_html {
                         RawHtml::Allow => Event::InlineHtml(html.into()),
                         RawHtml::Escape => Event::Text(html.into()),
-                    });
+                        RawHtml::Sanitize => {
+                            self.has_raw_html = true;
+                            Event::InlineHtml(sanitize::prepare_fragment(&html).into())
+                        }
+                    };
+                    self.emit(event);
                 }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = callout(kind);
+                self.emit(Event::Html(
+                    format!(
+                        "<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\">\n\
+                         <p class=\"markdown-alert-title\">{label}</p>\n"
+                    )
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.emit(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -492,13 +757,48 @@ impl<'a> Renderer<'a, '_> {
             return;
         }
         match self.raw_html {
-            RawHtml::Allow => self.emit(Event::Html(html.into())),
+            RawHtml::Allow => {
+                let html = self.diagrams_from_pre(&html);
+                self.emit(Event::Html(html.into()));
+            }
+            RawHtml::Sanitize => {
+                self.has_raw_html = true;
+                let html = sanitize::prepare_fragment(&self.diagrams_from_pre(&html));
+                self.emit(Event::Html(html.into()));
+            }
             RawHtml::Escape => {
-                self.emit(Event::Start(Tag::Paragraph));
+                // Shown as written, line breaks kept (`white-space: pre-wrap`).
+                self.emit(Event::Html("<p class=\"raw-html\">".into()));
                 self.emit(Event::Text(html.trim_end().to_owned().into()));
-                self.emit(Event::End(TagEnd::Paragraph));
+                self.emit(Event::Html("</p>\n".into()));
             }
         }
+    }
+
+    /// `<pre lang="mermaid">…</pre>` (how GitHub READMEs often write a
+    /// diagram) made the same figure as a ```` ```mermaid ```` fence.
+    fn diagrams_from_pre(&mut self, html: &str) -> String {
+        static PRE: LazyLock<Option<Regex>> =
+            LazyLock::new(|| Regex::new(r"(?is)<pre\b([^<>]*)>(.*?)</pre\s*>").ok());
+        static TAG: LazyLock<Option<Regex>> =
+            LazyLock::new(|| Regex::new(r"</?[A-Za-z][^<>]*>").ok());
+        let (Some(pre), Some(tag)) = (PRE.as_ref(), TAG.as_ref()) else {
+            return html.to_owned();
+        };
+        if !html.contains("mermaid") {
+            return html.to_owned();
+        }
+        pre.replace_all(html, |caps: &regex::Captures| {
+            let lang = sanitize::attribute_value(&caps[1], "lang");
+            if !lang.is_some_and(|l| l.eq_ignore_ascii_case("mermaid")) {
+                return caps[0].to_owned();
+            }
+            self.has_diagram = true;
+            let source = sanitize::decode_entities(&tag.replace_all(&caps[2], ""));
+            let source = source.trim_matches('\n');
+            diagram_html(&format!("{source}\n")).trim_end().to_owned()
+        })
+        .into_owned()
     }
 }
 
@@ -509,6 +809,28 @@ fn fence_language(info: &str) -> Option<String> {
         .next()
         .filter(|token| !token.is_empty())
         .map(str::to_lowercase)
+}
+
+/// A GitHub alert's class and the label shown (and read out) before it.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// A mermaid diagram: its source as a code block, which `diagram.js` draws
+/// over when it can.
+fn diagram_html(source: &str) -> String {
+    format!(
+        "<figure class=\"diagram\" data-diagram=\"mermaid\">\n\
+         <pre class=\"code hl-code diagram-source\" data-lang=\"mermaid\">\
+         <code class=\"language-mermaid\">{}</code></pre>\n</figure>\n",
+        escape_html(source)
+    )
 }
 
 fn code_block_html(code: &str, lang: Option<&str>) -> String {
@@ -606,24 +928,20 @@ pub fn escape_html(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn with(raw_html: RawHtml, markdown: &str) -> String {
+        render(markdown, &RenderOptions { raw_html }, &|_, _| None).html
+    }
+
     fn plain(markdown: &str) -> String {
-        render(
-            markdown,
-            &RenderOptions {
-                raw_html: RawHtml::Allow,
-            },
-            &|_, _| None,
-        )
+        with(RawHtml::Allow, markdown)
     }
 
     fn escaped(markdown: &str) -> String {
-        render(
-            markdown,
-            &RenderOptions {
-                raw_html: RawHtml::Escape,
-            },
-            &|_, _| None,
-        )
+        with(RawHtml::Escape, markdown)
+    }
+
+    fn sanitized(markdown: &str) -> String {
+        with(RawHtml::Sanitize, markdown)
     }
 
     fn ids(markdown: &str) -> Vec<String> {
@@ -770,7 +1088,7 @@ mod tests {
         let scan = scan(markdown);
         assert_eq!(
             scan.text,
-            "Title\nFirst para wraps. Run whoami.\none\ntwo\na b\nc d"
+            "Title\nFirst para wraps. Run whoami.\none\ntwo\na b\nc d\nraw"
         );
         assert_eq!(scan.code, "echo hi\nindented\n");
     }
@@ -892,7 +1210,8 @@ mod tests {
                 raw_html: RawHtml::Escape,
             },
             &|_, _| Some("javascript:alert(1)".into()),
-        );
+        )
+        .html;
         assert_eq!(html, "<p><a href=\"#\">x</a></p>\n");
     }
 
@@ -923,7 +1242,8 @@ mod tests {
                 raw_html: RawHtml::Escape,
             },
             &resolve,
-        );
+        )
+        .html;
         assert_eq!(
             html,
             "<p><a href=\"../other/index.html#steps\" title=\"T\">o</a> \
@@ -972,7 +1292,7 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("<p>&lt;div class=\"x\"&gt;\n&lt;script&gt;"),
+            html.contains("<p class=\"raw-html\">&lt;div class=\"x\"&gt;\n&lt;script&gt;"),
             "{html}"
         );
         let html = plain(markdown);
@@ -981,6 +1301,236 @@ mod tests {
             html.contains("<div class=\"x\">\n<script>alert(1)</script>\n</div>\n"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn sanitize_keeps_what_github_keeps() {
+        let markdown = "| Step | Notes |\n|---|---|\n| 1 | first<br>second |\n\n\
+                        Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, see<sup>[1]</sup> <small>fine print</small>.\n\n\
+                        <details>\n<summary>Why?</summary>\n\nBecause **markdown** works inside.\n\n</details>\n";
+        let html = sanitized(markdown);
+        assert!(html.contains("<td>first<br>second</td>"), "{html}");
+        assert!(
+            html.contains(
+                "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, see<sup>[1]</sup> <small>fine print</small>."
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<details>\n<summary>Why?</summary>\n<p>Because <strong>markdown</strong> works inside.</p>\n</details>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn sanitize_drops_scripts_handlers_forms_and_styles() {
+        let markdown = "<img src=\"x.png\" onerror=\"alert(1)\" alt=\"x\">\n\n\
+                        <script>alert(2)</script>\n\n\
+                        Text <a href=\"javascript:alert(3)\" onclick=\"x()\">link</a> <b style=\"color:red\">bold</b>\n\n\
+                        <form action=\"https://evil.example\"><input name=\"q\"><button>Go</button></form>\n\n\
+                        <style>body { display: none }</style>\n";
+        let html = sanitized(markdown);
+        let lower = html.to_lowercase();
+        for bad in [
+            "onerror",
+            "<script",
+            "alert(2)",
+            "javascript:",
+            "onclick",
+            "style=",
+            "<form",
+            "<button",
+            "<style",
+            "display: none",
+        ] {
+            assert!(!lower.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("<img src=\"x.png\" alt=\"x\">"), "{html}");
+        assert!(html.contains("Text <a>link</a> <b>bold</b>"), "{html}");
+    }
+
+    #[test]
+    fn sanitize_turns_iframes_into_links_and_placeholders_into_text() {
+        let html = sanitized(
+            "<iframe src=\"https://www.youtube.com/embed/abc\" title=\"Walkthrough\"></iframe>\n\n\
+             Set <environment> to prod; <iframe src=\"javascript:alert(1)\"></iframe>\n",
+        );
+        assert!(
+            html.contains(
+                "<a class=\"embed-link\" href=\"https://www.youtube.com/embed/abc\">Walkthrough</a>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("Set &lt;environment&gt; to prod;"), "{html}");
+        assert!(
+            !html.contains("iframe") && !html.contains("javascript"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn pages_without_raw_html_are_not_reparsed() {
+        // pulldown-cmark's own output stays byte for byte (`<br />`, `<img … />`).
+        let markdown = "a  \nb ![i](i.png)\n";
+        assert_eq!(sanitized(markdown), plain(markdown));
+        assert!(sanitized(markdown).contains("<br />"));
+    }
+
+    #[test]
+    fn pre_blocks_keep_their_line_breaks() {
+        let markdown = "<pre>\nline one\n\nline two\n</pre>\n";
+        assert_eq!(sanitized(markdown), "<pre>line one\n\nline two\n</pre>\n");
+        assert_eq!(
+            escaped(markdown),
+            "<p class=\"raw-html\">&lt;pre&gt;\nline one\n\nline two\n&lt;/pre&gt;</p>\n"
+        );
+    }
+
+    #[test]
+    fn mermaid_fences_and_pre_blocks_become_diagrams() {
+        let figure = "<figure class=\"diagram\" data-diagram=\"mermaid\">\n\
+                      <pre class=\"code hl-code diagram-source\" data-lang=\"mermaid\">\
+                      <code class=\"language-mermaid\">graph TD\n  A --&gt; B\n</code></pre>\n</figure>\n";
+        let fence = render(
+            "```mermaid\ngraph TD\n  A --> B\n```\n",
+            &RenderOptions {
+                raw_html: RawHtml::Sanitize,
+            },
+            &|_, _| None,
+        );
+        assert_eq!(fence.html, figure);
+        assert!(fence.has_diagram);
+        for raw_html in [RawHtml::Sanitize, RawHtml::Allow] {
+            let pre = render(
+                "<pre lang=\"mermaid\"><code>graph TD\n  A --&gt; B\n</code></pre>\n",
+                &RenderOptions { raw_html },
+                &|_, _| None,
+            );
+            assert_eq!(pre.html, figure, "{raw_html:?}");
+            assert!(pre.has_diagram);
+        }
+        assert!(
+            !render(
+                "```sh\nls\n```\n",
+                &RenderOptions {
+                    raw_html: RawHtml::Sanitize
+                },
+                &|_, _| None
+            )
+            .has_diagram
+        );
+    }
+
+    #[test]
+    fn every_alert_type_is_a_labelled_callout() {
+        for (marker, class, label) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Caution"),
+        ] {
+            let html = sanitized(&format!("> [!{marker}]\n> Before you start.\n"));
+            assert_eq!(
+                html,
+                format!(
+                    "<div class=\"markdown-alert markdown-alert-{class}\" role=\"note\">\n\
+                     <p class=\"markdown-alert-title\">{label}</p>\n<p>Before you start.</p>\n</div>\n"
+                )
+            );
+        }
+        // A plain quote stays a quote.
+        assert_eq!(
+            sanitized("> quoted\n"),
+            "<blockquote>\n<p>quoted</p>\n</blockquote>\n"
+        );
+    }
+
+    #[test]
+    fn custom_heading_ids_and_classes_are_used() {
+        let markdown = "## Custom {#my-id}\n\n## Styled {.big .x\"y}\n\n## Custom\n\n## Restart {service}\n\n## Both {#b .c}\n";
+        let html = sanitized(markdown);
+        assert!(
+            html.contains("<h2 id=\"my-id\">Custom<a class=\"anchor\" href=\"#my-id\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<h2 id=\"styled\" class=\"big\">Styled<a"),
+            "{html}"
+        );
+        assert!(html.contains("<h2 id=\"custom\">Custom<a"), "{html}");
+        assert!(
+            html.contains("<h2 id=\"restart-service\">Restart {service}<a"),
+            "{html}"
+        );
+        assert!(html.contains("<h2 id=\"b\" class=\"c\">Both<a"), "{html}");
+        assert_eq!(
+            ids(markdown),
+            ["my-id", "styled", "custom", "restart-service", "b"]
+        );
+        assert_eq!(scan(markdown).headings[3].text, "Restart {service}");
+    }
+
+    #[test]
+    fn custom_ids_claim_their_id_before_later_headings() {
+        assert_eq!(ids("# Setup {#setup}\n\n# Setup\n"), ["setup", "setup-1"]);
+    }
+
+    #[test]
+    fn anchors_come_from_headings_and_raw_html_ids() {
+        let scan = scan(
+            "# Top {#start}\n\n<a name=\"legacy\"></a>\n\nText <span id=\"inline\">x</span>\n\n<!-- <a id=\"hidden\"> -->\n",
+        );
+        assert!(scan.has_anchor("start"));
+        assert!(scan.has_anchor("legacy"));
+        assert!(scan.has_anchor("inline"));
+        assert!(scan.has_anchor("top"));
+        assert!(!scan.has_anchor("hidden"));
+        assert!(!scan.has_anchor("top-start"));
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_outside_lists_and_quotes() {
+        let scan = scan(
+            "# Title\n\n> [!NOTE]\n> Not this.\n\n- nor this\n\nThis one, with `code`\nand a break.\n\nNot the second.\n",
+        );
+        assert_eq!(scan.summary, "This one, with code and a break.");
+        let long = format!("{}\n", "word ".repeat(60));
+        let summary = scan_summary(&long);
+        assert!(
+            summary.ends_with("word…") && summary.chars().count() <= 161,
+            "{summary}"
+        );
+    }
+
+    fn scan_summary(markdown: &str) -> String {
+        scan(markdown).summary
+    }
+
+    #[test]
+    fn raw_html_blocks_give_their_text_to_search() {
+        let scan = scan(
+            "<details>\n<summary>Rollback steps</summary>\n<script>var hidden = 1;</script>\n</details>\n",
+        );
+        assert_eq!(scan.text, "Rollback steps");
+    }
+
+    #[test]
+    fn footnotes_definition_lists_strikethrough_tasks_and_tables_still_render() {
+        let html = sanitized(
+            "- [x] done\n\n~~old~~ new[^1]\n\nTerm\n: Definition\n\n| a |\n|---|\n| b<br>c |\n\n[^1]: note\n",
+        );
+        for part in [
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\">",
+            "<del>old</del>",
+            "footnote-definition",
+            "<dl>",
+            "<dt>Term</dt>",
+            "<dd>Definition</dd>",
+            "<td>b<br>c</td>",
+        ] {
+            assert!(html.contains(part), "{part} missing in {html}");
+        }
     }
 
     #[test]
@@ -997,7 +1547,7 @@ mod tests {
         assert_eq!(plain(markdown), "<p>a  b</p>\n<div>\n\n</div>\n");
         assert_eq!(
             escaped(markdown),
-            "<p>a  b</p>\n<p>&lt;div&gt;\n\n&lt;/div&gt;</p>\n"
+            "<p>a  b</p>\n<p class=\"raw-html\">&lt;div&gt;\n\n&lt;/div&gt;</p>\n"
         );
         assert_eq!(plain("x <!--> y"), "<p>x  y</p>\n");
     }
@@ -1025,7 +1575,10 @@ mod tests {
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
         assert!(
-            html.contains("<blockquote class=\"markdown-alert-warning\">"),
+            html.contains(
+                "<div class=\"markdown-alert markdown-alert-warning\" role=\"note\">\n\
+                 <p class=\"markdown-alert-title\">Warning</p>\n<p>Careful</p>\n</div>"
+            ),
             "{html}"
         );
     }

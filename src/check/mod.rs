@@ -9,6 +9,7 @@ mod links;
 mod orphans;
 mod raci;
 mod refs;
+mod remote_images;
 mod review;
 mod secrets;
 
@@ -40,6 +41,7 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     diags.extend(review::check_reviews(site, opts));
     diags.extend(orphans::check_orphans(site, &index, &links, opts));
     diags.extend(orphans::check_systems_without_runbook(site, opts));
+    diags.extend(remote_images::check_remote_images(site, opts));
     diag::sort(&mut diags);
     diags
 }

@@ -21,6 +21,123 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// A theme folder under `themes/`; the built-in theme when absent.
     pub theme: Option<String>,
+    #[serde(default)]
+    pub csp: CspConfig,
+}
+
+/// Additions to the pages' Content-Security-Policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CspConfig {
+    /// Origins remote images may come from (`https://images.example.com`),
+    /// checked by `check_config`.
+    #[serde(default)]
+    pub img_src: Vec<ImageOrigin>,
+}
+
+/// `https://host` or `http://host:port`, optionally `https://*.host`: an
+/// origin as CSP writes it, and nothing that could break out of the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageOrigin {
+    /// Lowercase, without a trailing `/`.
+    pub origin: String,
+}
+
+impl ImageOrigin {
+    pub fn parse(text: &str) -> Result<ImageOrigin, String> {
+        let bad = || {
+            format!(
+                "`{text}` is not an image origin: write `https://host` (or `http://host:port`, \
+                 `https://*.host`), without a path"
+            )
+        };
+        let lower = text.trim().trim_end_matches('/').to_ascii_lowercase();
+        let (scheme, rest) = lower.split_once("://").ok_or_else(bad)?;
+        if !matches!(scheme, "http" | "https") {
+            return Err(bad());
+        }
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (rest, None),
+        };
+        let host_name = host.strip_prefix("*.").unwrap_or(host);
+        let host_ok = !host_name.is_empty()
+            && host_name.split('.').all(|label| {
+                !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+        let port_ok = port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()));
+        if !host_ok || !port_ok {
+            return Err(bad());
+        }
+        Ok(ImageOrigin { origin: lower })
+    }
+
+    /// Whether an absolute `http(s)` URL is on this origin.
+    pub fn allows(&self, url: &str) -> bool {
+        let Some((scheme, host, port)) = url_origin(url) else {
+            return false;
+        };
+        let Some((my_scheme, my_rest)) = self.origin.split_once("://") else {
+            return false;
+        };
+        let (my_host, my_port) = match my_rest.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (my_rest, None),
+        };
+        let default_port = if scheme == "https" { "443" } else { "80" };
+        // A source without a port allows the URL scheme's default port only.
+        let port_matches = match my_port {
+            Some(p) => port.as_deref().unwrap_or(default_port) == p,
+            None => port.is_none() || port.as_deref() == Some(default_port),
+        };
+        // CSP lets an `http:` source match `https:` too, never the reverse.
+        let scheme_matches = my_scheme == scheme || (my_scheme == "http" && scheme == "https");
+        let host_matches = match my_host.strip_prefix("*.") {
+            Some(suffix) => host.ends_with(&format!(".{suffix}")),
+            None => host == my_host,
+        };
+        scheme_matches && host_matches && port_matches
+    }
+}
+
+/// The scheme, host and port of an absolute `http(s)` (or `//host`) URL,
+/// lowercased: `https://Img.example:8443/a.png` → (`https`, `img.example`, `8443`).
+pub fn url_origin(url: &str) -> Option<(String, String, Option<String>)> {
+    let url = url.trim();
+    let (scheme, rest) = if let Some(rest) = url.strip_prefix("//") {
+        ("https".to_owned(), rest)
+    } else {
+        let (scheme, rest) = url.split_once("://")?;
+        (scheme.to_ascii_lowercase(), rest)
+    };
+    if !matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.strip_prefix('[') {
+        // An IPv6 literal: `[::1]:8080`.
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']')?;
+            (addr, after.strip_prefix(':').map(str::to_owned))
+        }
+        None => match host_port.split_once(':') {
+            Some((h, p)) => (h, Some(p.to_owned())),
+            None => (host_port, None),
+        },
+    };
+    (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase(), port))
+}
+
+impl<'de> Deserialize<'de> for ImageOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::parse_str(
+            d,
+            "an image origin such as https://images.example.com",
+            ImageOrigin::parse,
+        )
+    }
 }
 
 fn default_base_url() -> String {
@@ -30,7 +147,8 @@ fn default_base_url() -> String {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
-    /// Raw HTML inside markdown; escaped unless the site allows it.
+    /// Raw HTML inside markdown: sanitized to a GitHub-like allowlist
+    /// unless the site asks for it escaped or allowed.
     #[serde(default)]
     pub raw_html: RawHtmlMode,
 }
@@ -38,8 +156,9 @@ pub struct MarkdownConfig {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RawHtmlMode {
-    Allow,
     #[default]
+    Sanitize,
+    Allow,
     Escape,
 }
 

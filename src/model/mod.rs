@@ -10,7 +10,7 @@ mod hours;
 mod party;
 mod system;
 
-pub use config::{Config, MarkdownConfig, RawHtmlMode};
+pub use config::{Config, CspConfig, ImageOrigin, MarkdownConfig, RawHtmlMode, url_origin};
 pub use duration::Duration;
 pub use hours::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay, WeekMask};
 pub use party::{Contact, Party, PartyKind};

@@ -231,6 +231,18 @@ pub(super) struct Shared<'v, 'a> {
     absolute_base: Option<String>,
     /// The site's escalation guide, linked from call cards when nobody answers.
     escalation_guide: Option<Link>,
+    /// `csp.img_src` for the pages' policy: ` https://a.example https://b.example`.
+    csp_img_src: String,
+}
+
+/// A page's `<meta name="description">`: its front matter's, else the
+/// start of its first paragraph.
+fn meta_description(page: &Page) -> Option<&str> {
+    page.front
+        .description
+        .as_deref()
+        .or(Some(page.scan.summary.as_str()))
+        .filter(|d| !d.trim().is_empty())
 }
 
 impl<'v, 'a> Shared<'v, 'a> {
@@ -268,12 +280,20 @@ impl<'v, 'a> Shared<'v, 'a> {
             opts,
             resolver,
             raw_html: match view.config.markdown.raw_html {
+                RawHtmlMode::Sanitize => RawHtml::Sanitize,
                 RawHtmlMode::Allow => RawHtml::Allow,
                 RawHtmlMode::Escape => RawHtml::Escape,
             },
             nav,
             absolute_base: base.contains("://").then_some(base),
             escalation_guide: escalation_guide(view),
+            csp_img_src: view
+                .config
+                .csp
+                .img_src
+                .iter()
+                .map(|o| format!(" {}", o.origin))
+                .collect(),
         }
     }
 
@@ -287,7 +307,9 @@ impl<'v, 'a> Shared<'v, 'a> {
             }
             Job::Section(s) => {
                 ctx.insert("title", &s.title);
-                ctx.insert("intro", &s.index.map(|p| self.body_html(p, path)));
+                let intro = s.index.map(|p| self.body_html(p, path, &mut ctx));
+                ctx.insert("intro", &intro);
+                ctx.insert("meta_description", &s.index.and_then(meta_description));
                 ctx.insert(
                     "description",
                     &s.index.and_then(|p| p.front.description.as_deref()),
@@ -352,6 +374,9 @@ impl<'v, 'a> Shared<'v, 'a> {
         ctx.insert("canonical", &canonical);
         ctx.insert("nav", &self.nav);
         ctx.insert("live_reload", &self.opts.live_reload);
+        ctx.insert("has_diagram", &false);
+        ctx.insert("meta_description", &None::<&str>);
+        ctx.insert("csp_img_src", &self.csp_img_src);
         ctx.insert("today", &self.opts.today.to_string());
         ctx
     }
@@ -365,7 +390,9 @@ impl<'v, 'a> Shared<'v, 'a> {
         let root = view.sections.get("");
         let index = root.and_then(|s| s.index);
         ctx.insert("title", &view.config.title);
-        ctx.insert("intro", &index.map(|p| self.body_html(p, path)));
+        let intro = index.map(|p| self.body_html(p, path, ctx));
+        ctx.insert("intro", &intro);
+        ctx.insert("meta_description", &index.and_then(meta_description));
         let mut tiers: BTreeMap<u8, Vec<SystemCard>> = BTreeMap::new();
         for s in &view.systems {
             tiers.entry(s.tier.0).or_default().push(system_card(s));
@@ -478,7 +505,8 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// A page's markdown as HTML, its links rewritten relative to `path`.
-    fn body_html(&self, page: &Page, path: &str) -> String {
+    /// Also tells the page's context when the body has a diagram.
+    fn body_html(&self, page: &Page, path: &str, ctx: &mut tera::Context) -> String {
         let resolve = |dest: &str, _is_image: bool| -> Option<String> {
             // `#heading` stays as written; so does anything that does not resolve
             // (other schemes; broken links stopped the build before rendering).
@@ -494,13 +522,17 @@ impl<'v, 'a> Shared<'v, 'a> {
             }
             Some(url)
         };
-        markdown::render(
+        let rendered = markdown::render(
             page.body(),
             &markdown::RenderOptions {
                 raw_html: self.raw_html,
             },
             &resolve,
-        )
+        );
+        if rendered.has_diagram {
+            ctx.insert("has_diagram", &true);
+        }
+        rendered.html
     }
 
     fn page(&self, ctx: &mut tera::Context, p: &'a Page, path: &str) {
@@ -508,7 +540,9 @@ impl<'v, 'a> Shared<'v, 'a> {
         ctx.insert("escalation_guide", &self.escalation_guide);
         ctx.insert("title", &p.title);
         ctx.insert("description", &p.front.description);
-        ctx.insert("content", &self.body_html(p, path));
+        ctx.insert("meta_description", &meta_description(p));
+        let content = self.body_html(p, path, ctx);
+        ctx.insert("content", &content);
         ctx.insert("page", &self.card(p));
         let ladders: Vec<LadderCtx> = p
             .front
@@ -535,6 +569,7 @@ impl<'v, 'a> Shared<'v, 'a> {
         };
         ctx.insert("title", s.name);
         ctx.insert("escalation_guide", &self.escalation_guide);
+        ctx.insert("meta_description", &s.description);
         ctx.insert("system", &system_card(s));
         ctx.insert("depends_on", &refs(&s.depends_on));
         ctx.insert("dependents", &refs(&s.dependents));
@@ -563,6 +598,7 @@ impl<'v, 'a> Shared<'v, 'a> {
     fn party(&self, ctx: &mut tera::Context, p: &crate::audience::PartyView<'a>) {
         let view = self.view;
         ctx.insert("title", p.name);
+        ctx.insert("meta_description", &p.description);
         ctx.insert(
             "party",
             &serde_json::json!({

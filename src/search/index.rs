@@ -33,6 +33,8 @@ pub mod weights {
     pub const TITLE: u32 = 100;
     /// A system a runbook names (id or name).
     pub const SYSTEM_REF: u32 = 50;
+    /// Words of a page's path (`runbooks/alerts/RouterErrorRatioTooHigh/`).
+    pub const PATH: u32 = 40;
     pub const HEADING: u32 = 30;
     pub const DESCRIPTION: u32 = 20;
     pub const OWNER: u32 = 10;

@@ -138,6 +138,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         let mut wt = Weights::default();
         wt.key(s.id, w::OWN_ID, w::TITLE);
         wt.field(s.name, w::TITLE, w::TITLE);
+        wt.field(&text::identifier_parts(s.name), w::TITLE, w::TITLE);
         wt.field(s.owner.name, w::OWNER, w::OWNER);
         wt.key(s.owner.id, w::OWNER, w::OWNER);
         let description = s.description.unwrap_or("");
@@ -170,6 +171,12 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
     let page_doc = |p: &crate::site::Page| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.field(&p.title, w::TITLE, w::TITLE);
+        wt.field(&text::identifier_parts(&p.title), w::TITLE, w::TITLE);
+        // What the page is called on disk: alert runbooks are often named
+        // after the alert (`RouterErrorRatioTooHigh.md`).
+        let path = p.url.replace('/', " ");
+        wt.field(&path, w::PATH, w::PATH);
+        wt.field(&text::identifier_parts(&path), w::PATH, w::PATH);
         for tag in &p.front.tags {
             wt.key(tag, w::TAG, w::TITLE);
         }
@@ -183,6 +190,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         }
         for h in &p.scan.headings {
             wt.field(&h.text, w::HEADING, w::HEADING);
+            wt.field(&text::identifier_parts(&h.text), w::HEADING, w::HEADING);
         }
         let description = p.front.description.as_deref().unwrap_or("");
         wt.field(description, w::DESCRIPTION, w::DESCRIPTION);

@@ -8,6 +8,10 @@
 //!   `fw-river.acmedental.example`, `10.10.0.20`); the index holds each word and
 //!   the whole chain, so `entra-id` can match exactly and `entra id` still finds it;
 //! - stop words (single words only, never chains) are not indexed or searched.
+//! - titles, headings and page paths also give the parts of CamelCase words
+//!   ([`identifier_parts`]): `RouterErrorRatioTooHigh` is indexed whole (so
+//!   `routererror` finds it as a prefix) and as `router`, `error`, `ratio`…
+//!   Queries need no rule of their own for it, so `search.js` has none.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -119,6 +123,40 @@ pub fn for_each_chain<'a>(norm: &'a str, mut f: impl FnMut(&[&'a str], &'a str))
         words.push(&norm[ws..]);
     }
     flush(&mut words, chain_start);
+}
+
+/// The parts of each CamelCase word of `text` (before normalizing), one
+/// space apart: `RouterErrorRatioTooHigh on HTTPServer2` → `Router Error
+/// Ratio Too High HTTP Server2`. Words that are not CamelCase give nothing:
+/// the text's own terms already hold them.
+pub fn identifier_parts(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        let chars: Vec<char> = word.chars().collect();
+        let mut starts = vec![0];
+        for i in 1..chars.len() {
+            let (prev, c) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            // `rE` starts a part; so does the last capital of a run before a
+            // lowercase letter (`HTTPServer` → `HTTP`, `Server`).
+            if c.is_uppercase()
+                && (prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower))
+            {
+                starts.push(i);
+            }
+        }
+        if starts.len() < 2 {
+            continue;
+        }
+        starts.push(chars.len());
+        for pair in starts.windows(2) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(&chars[pair[0]..pair[1]]);
+        }
+    }
+    out
 }
 
 /// Chains of an already normalized string: each is its words in order.
@@ -233,6 +271,20 @@ mod tests {
         assert_eq!(all("trailing- dash"), ["trailing", "dash"]);
         assert_eq!(all("a--b .c d."), ["b", "c", "d"]);
         assert_eq!(chains("x-y.z w"), [vec!["x", "y", "z"], vec!["w"]]);
+    }
+
+    #[test]
+    fn camel_case_words_split_into_parts() {
+        assert_eq!(
+            identifier_parts("RouterErrorRatioTooHigh fires"),
+            "Router Error Ratio Too High"
+        );
+        assert_eq!(
+            identifier_parts("HTTPServer, getIP2Address"),
+            "HTTP Server get IP2 Address"
+        );
+        assert_eq!(identifier_parts("plain words, UPPER, Title"), "");
+        assert_eq!(identifier_parts("snake_case kebab-case"), "");
     }
 
     #[test]

@@ -266,6 +266,7 @@ fn fallback_config() -> Config {
         hours: Default::default(),
         markdown: Default::default(),
         theme: None,
+        csp: Default::default(),
     }
 }
 

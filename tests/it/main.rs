@@ -12,6 +12,7 @@ mod github;
 mod golden;
 mod hostile_input;
 mod init_new;
+mod markdown;
 mod no_panic;
 mod out;
 mod outside;
