@@ -637,3 +637,60 @@ fn write(conn: &mut Conn) -> io::Result<Written> {
     }
     Ok(Written::All)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(raw: &[u8]) -> Head {
+        match read_head(raw) {
+            HeadRead::Head(h) => h,
+            HeadRead::Partial => panic!("partial: {raw:?}"),
+            HeadRead::Refuse(s, t) => panic!("refused {s} {t}: {raw:?}"),
+        }
+    }
+
+    fn refused(raw: &[u8]) -> Option<u16> {
+        match read_head(raw) {
+            HeadRead::Refuse(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn request_heads_are_read_with_their_limits() {
+        let h = head(b"GET /a?b HTTP/1.1\r\nHost: localhost:8\r\n\r\nGET /next");
+        assert_eq!((h.method.as_str(), h.target.as_str()), ("GET", "/a?b"));
+        assert_eq!(h.hosts, vec!["localhost:8"]);
+        assert!(!h.close && !h.announces_body);
+        let first = b"GET /a?b HTTP/1.1\r\nHost: localhost:8\r\n\r\n".len();
+        assert_eq!(h.used, first, "pipelined bytes stay in the buffer");
+        assert!(head(b"GET / HTTP/1.0\r\n\r\n").close, "HTTP/1.0 closes");
+        assert!(head(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Close\r\n\r\n").close);
+        assert!(head(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n").announces_body);
+        assert!(
+            head(b"GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n").announces_body
+        );
+        assert!(!head(b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n").announces_body);
+
+        assert!(matches!(
+            read_head(b"GET / HTTP/1.1\r\nHost: a\r\n"),
+            HeadRead::Partial
+        ));
+        let mut big = b"GET / HTTP/1.1\r\nX: ".to_vec();
+        big.resize(MAX_HEAD, b'a');
+        assert_eq!(refused(&big), Some(431));
+        let many: String = (0..=MAX_HEADERS).map(|i| format!("X{i}: y\r\n")).collect();
+        assert_eq!(
+            refused(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()),
+            Some(431)
+        );
+        assert_eq!(refused(b"\x00\x01garbage\r\n\r\n"), Some(400));
+        assert_eq!(refused(b"GET / HTTP/1.1\r\n\r\n"), Some(400), "no Host");
+        assert_eq!(
+            refused(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+            Some(400),
+            "two Hosts"
+        );
+    }
+}
