@@ -16,9 +16,18 @@ use std::fmt;
 
 /// Key path → 1-based line in the file. A path is map keys and sequence indexes,
 /// e.g. `["raci", "Patch management", "bright"]` or `["escalation", "1", "party"]`.
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct LineMap {
     lines: HashMap<String, usize>,
+}
+
+/// Sorted, so two maps of the same text print the same (a HashMap's order
+/// differs from one map to the next).
+impl fmt::Debug for LineMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sorted: std::collections::BTreeMap<&String, &usize> = self.lines.iter().collect();
+        f.debug_struct("LineMap").field("lines", &sorted).finish()
+    }
 }
 
 impl LineMap {
