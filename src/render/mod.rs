@@ -15,7 +15,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashSet;
 
-pub use theme::{Theme, load_theme};
+pub use theme::{Theme, is_builtin_asset, load_theme};
 
 pub struct RenderOptions {
     /// Injected only by `cairn serve`: the URL path of the live-reload script.

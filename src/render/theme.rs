@@ -113,3 +113,12 @@ fn read_dir_into(root: &Path, sub: &str, f: &mut dyn FnMut(String, Vec<u8>)) -> 
     }
     Ok(())
 }
+
+/// Whether `bytes` at output path `rel` are a file of the built-in theme,
+/// unchanged (`assets/vendor/mermaid/mermaid.min.js`): cairn's own code, which
+/// the secrets gate need not read (minified libraries look like tokens to it).
+pub fn is_builtin_asset(rel: &str, bytes: &[u8]) -> bool {
+    rel.strip_prefix("assets/")
+        .and_then(|name| DEFAULT_THEME.get_file(format!("static/{name}")))
+        .is_some_and(|file| file.contents() == bytes)
+}
