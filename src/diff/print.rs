@@ -39,48 +39,145 @@ fn n(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
-/// The summary line's phrases, most consequential first.
-pub fn summary_phrases(diff: &Diff) -> Vec<String> {
-    let s = &diff.summary;
-    let mut out = Vec::new();
-    let mut push = |count: usize, one: &str, many: &str| {
+/// The summary in three groups: what changed (counts per part of the model),
+/// what needs sign-off from both sides, and check results.
+pub struct Summary {
+    pub changes: Vec<String>,
+    pub attention: Vec<String>,
+    pub checks: Vec<String>,
+}
+
+pub fn summary(diff: &Diff) -> Summary {
+    fn push(out: &mut Vec<String>, count: usize, one: &str, many: &str) {
         if count > 0 {
             out.push(n(count, one, many));
         }
-    };
+    }
+    let s = &diff.summary;
+    let mut changes = Vec::new();
     push(
+        &mut changes,
+        s.systems_added,
+        "system added",
+        "systems added",
+    );
+    push(
+        &mut changes,
+        s.systems_removed,
+        "system removed",
+        "systems removed",
+    );
+    push(
+        &mut changes,
+        s.systems_changed,
+        "system changed",
+        "systems changed",
+    );
+    push(&mut changes, s.raci, "RACI row", "RACI rows");
+    push(&mut changes, s.ladders, "ladder", "ladders");
+    push(
+        &mut changes,
+        s.coverage,
+        "system's coverage",
+        "systems' coverage",
+    );
+    push(&mut changes, s.parties, "party", "parties");
+    push(&mut changes, s.contacts, "contact", "contacts");
+    push(&mut changes, s.runbooks, "page", "pages");
+    push(&mut changes, s.site, "site setting", "site settings");
+
+    let mut attention = Vec::new();
+    let owners = diff
+        .systems
+        .iter()
+        .filter(|c| c.line.change == Kind::Changed && c.fields.iter().any(|f| f.field == "owner"))
+        .count();
+    let tier12_removed = diff
+        .systems
+        .iter()
+        .filter(|c| c.line.change == Kind::Removed && c.line.attention)
+        .count();
+    let rows_removed = diff
+        .raci
+        .iter()
+        .filter(|c| c.line.change == Kind::Removed)
+        .count();
+    let levels_removed = diff
+        .ladders
+        .iter()
+        .flat_map(|l| &l.levels)
+        .filter(|l| l.change == Kind::Removed)
+        .count();
+    let pages_visible = diff.runbooks.iter().filter(|c| c.line.attention).count();
+    let contacts_visible = diff.contacts.iter().filter(|c| c.line.attention).count();
+    push(
+        &mut attention,
         s.accountable_moves,
         "accountable moved",
         "accountables moved",
     );
+    push(&mut attention, owners, "owner moved", "owners moved");
     push(
+        &mut attention,
+        tier12_removed,
+        "tier-1/2 system removed",
+        "tier-1/2 systems removed",
+    );
+    push(
+        &mut attention,
+        rows_removed,
+        "RACI row removed",
+        "RACI rows removed",
+    );
+    push(
+        &mut attention,
+        levels_removed,
+        "ladder level removed",
+        "ladder levels removed",
+    );
+    push(
+        &mut attention,
         s.windows_uncovered,
         "window now uncovered",
         "windows now uncovered",
     );
     push(
-        s.client_visible,
-        "item made client-visible",
-        "items made client-visible",
+        &mut attention,
+        pages_visible,
+        "page made client-visible",
+        "pages made client-visible",
     );
-    push(s.systems_added, "system added", "systems added");
-    push(s.systems_removed, "system removed", "systems removed");
-    push(s.systems_changed, "system changed", "systems changed");
-    push(s.raci, "RACI row changed", "RACI rows changed");
-    push(s.ladders, "ladder changed", "ladders changed");
-    push(s.coverage, "coverage changed", "coverages changed");
-    push(s.site, "site setting changed", "site settings changed");
-    push(s.parties, "party changed", "parties changed");
-    push(s.contacts, "contact changed", "contacts changed");
-    push(s.runbooks, "page changed", "pages changed");
-    push(s.errors_introduced, "error introduced", "errors introduced");
     push(
+        &mut attention,
+        contacts_visible,
+        "contact made client-visible",
+        "contacts made client-visible",
+    );
+    push(
+        &mut attention,
+        s.errors_introduced,
+        "error introduced",
+        "errors introduced",
+    );
+
+    let mut checks = Vec::new();
+    push(
+        &mut checks,
         s.warnings_introduced,
         "warning introduced",
         "warnings introduced",
     );
-    push(s.problems_fixed, "problem fixed", "problems fixed");
-    out
+    push(
+        &mut checks,
+        s.problems_fixed,
+        "problem fixed",
+        "problems fixed",
+    );
+    Summary {
+        changes,
+        attention,
+        checks,
+    }
 }
 
 fn side(info: &SideInfo) -> String {
@@ -147,19 +244,30 @@ pub fn to_text(diff: &Diff, color: bool) -> String {
         printable(&side(&diff.new)),
         diff.audience.as_str()
     );
-    let phrases = summary_phrases(diff);
-    if phrases.is_empty() {
+    if !diff.changed {
         let _ = writeln!(out, "No changes to responsibilities.");
         return out;
     }
-    let _ = writeln!(out, "{}", phrases.join(", "));
-    if diff.summary.attention > 0 {
+    let sum = summary(diff);
+    let total = diff.all_lines().count();
+    if total > 0 {
         let _ = writeln!(
             out,
-            "{} {} marked ! need a careful look.",
-            paint.wrap("1;33", "!"),
-            n(diff.summary.attention, "line", "lines")
+            "{}: {}",
+            n(total, "change", "changes"),
+            sum.changes.join(", ")
         );
+    }
+    if !sum.attention.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} needs sign-off from both sides (lines marked !): {}",
+            paint.wrap("1;33", "!"),
+            sum.attention.join(", ")
+        );
+    }
+    if !sum.checks.is_empty() {
+        let _ = writeln!(out, "checks: {}", sum.checks.join(", "));
     }
     for (title, lines) in sections(diff) {
         if lines.is_empty() {
@@ -254,6 +362,20 @@ fn md_code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// A message of cairn's own, whose `quoted` values become code spans.
+fn md_message(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // Unbalanced: show it all as text.
+        return md_text(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i % 2 == 1 { md_code(p) } else { md_text(p) })
+        .collect()
+}
+
 fn md_sentence(s: &Sentence) -> String {
     s.0.iter()
         .map(|seg| match seg {
@@ -285,8 +407,7 @@ pub fn to_markdown(diff: &Diff) -> String {
         md_code(&side(&diff.old)),
         md_code(&side(&diff.new))
     );
-    let phrases = summary_phrases(diff);
-    if phrases.is_empty() {
+    if !diff.changed {
         let _ = writeln!(
             out,
             "No changes to responsibilities ({} audience).",
@@ -294,28 +415,32 @@ pub fn to_markdown(diff: &Diff) -> String {
         );
         return out;
     }
+    let sum = summary(diff);
     let total = diff.all_lines().count();
-    let mut lead = format!(
-        "**{}**: {}",
-        n(total, "change", "changes"),
-        phrases.join(" · ")
+    let mut lead = Vec::new();
+    if total > 0 {
+        lead.push(format!(
+            "**{}**: {}",
+            n(total, "change", "changes"),
+            sum.changes.join(" · ")
+        ));
+    }
+    if !sum.attention.is_empty() {
+        lead.push(format!(
+            "⚠️ **Needs sign-off from both sides**: {}",
+            sum.attention.join(" · ")
+        ));
+    }
+    if !sum.checks.is_empty() {
+        lead.push(format!("Checks: {}", sum.checks.join(" · ")));
+    }
+    // Two trailing spaces: one line each in the rendered comment.
+    let _ = writeln!(
+        out,
+        "{}
+",
+        lead.join("  \n")
     );
-    if total == 0 {
-        lead = phrases.join(" · ");
-    }
-    let _ = writeln!(out, "{lead}\n");
-    if diff.summary.attention > 0 {
-        let _ = writeln!(
-            out,
-            "⚠️ marks {} that {} sign-off from both sides.\n",
-            n(diff.summary.attention, "line", "lines"),
-            if diff.summary.attention == 1 {
-                "needs"
-            } else {
-                "need"
-            }
-        );
-    }
     for (title, lines) in sections(diff) {
         if lines.is_empty() {
             continue;
@@ -368,7 +493,7 @@ pub fn to_markdown(diff: &Diff) -> String {
                         "- {sev} {} {}: {}\n",
                         md_code(p.code.as_str()),
                         md_code(&at),
-                        md_text(&p.message)
+                        md_message(&p.message)
                     )
                 })
                 .collect();

@@ -77,6 +77,10 @@ fn an_accountable_move_is_spelled_out() {
         "Backup verification: { bright: RA, acme-it: C }",
     );
     let out = all_formats(&old, &new);
+    has(
+        &out.text,
+        "1 change: 1 RACI row\n! needs sign-off from both sides (lines marked !): 1 accountable moved\n",
+    );
     let sentence = "Backup verification on m365: accountable moved from Acme Internal IT to Bright MSP; Acme Internal IT now consulted";
     has(&out.text, &format!("! ~ {sentence}"));
     has(
@@ -701,4 +705,108 @@ fn a_revision_that_does_not_load_names_the_revision_file_and_line() {
     // A revision without the site at all.
     let run = cairn_in(&site, &["diff", "--git", "HEAD~2..HEAD"]);
     assert_eq!(run.code, 2, "{run:?}");
+}
+
+// ---------------------------------------------------------------- the example
+
+/// content-example and a copy with five realistic changes: an A moved, a ladder
+/// level removed leaving a Sunday gap, a phone number changed, an internal page
+/// moved where clients read it, a new system. With `CAIRN_DIFF_SAMPLE=FILE` the
+/// markdown is also written there (to render and look at it).
+#[test]
+fn content_example_with_five_changes_reads_as_a_pr_comment() {
+    let (old, new) = (Site::example(), Site::example());
+    new.edit(
+        "data/systems/m365.yaml",
+        "Backup verification:    { bright: R, acme-it: A }",
+        "Backup verification:    { bright: RA, acme-it: C }",
+    );
+    new.edit(
+        "data/systems/practice-management.yaml",
+        "  - party: bright\n    contact: NOC\n    after: 30m\n    hours: always\n    respond_within: 30m\n",
+        "",
+    );
+    new.edit(
+        "data/parties.yaml",
+        "phone: \"+1 555 0142\"",
+        "phone: \"+1 555 0150\"",
+    );
+    let page = new
+        .read("content/internal/after-hours-checks.md")
+        .replace("(../runbooks/network/vpn-down.md)", "(vpn-down.md)")
+        .replace(
+            "(../runbooks/practice-management/cannot-connect.md)",
+            "(../practice-management/cannot-connect.md)",
+        );
+    std::fs::remove_file(new.path().join("content/internal/after-hours-checks.md")).unwrap();
+    new.write("content/runbooks/network/after-hours-checks.md", &page);
+    new.edit(
+        "content/internal/shift-handover.md",
+        "(after-hours-checks.md)",
+        "(../runbooks/network/after-hours-checks.md)",
+    );
+    new.write(
+        "data/systems/imaging.yaml",
+        "id: imaging
+name: Dental imaging (X-ray sensors and viewer)
+tier: 2
+description: Intraoral sensors, the panoramic unit and the imaging server.
+owner: acme-it
+depends_on: [practice-management, endpoints]
+raci:
+  Help desk:           { acme-it: RA, chairside: C }
+  Patch management:    { bright: R, acme-it: A }
+  Backup verification: { bright: R, acme-it: A }
+  Incident response:   { acme-it: RA, bright: R, chairside: C }
+escalation:
+  - party: acme-it
+    contact: Marcus Lee
+    hours: business
+    respond_within: 15m
+  - party: chairside
+    contact: ChairSide Support
+    after: 30m
+    respond_within: 1h
+",
+    );
+    let out = all_formats(&old, &new);
+    if let Some(path) = std::env::var_os("CAIRN_DIFF_SAMPLE") {
+        std::fs::write(path, &out.md).unwrap();
+    }
+    let md = &out.md;
+    has(
+        md,
+        "**6 changes**: 1 system added · 1 RACI row · 1 ladder · 1 system's coverage · 1 contact · 1 page  \n\
+         ⚠️ **Needs sign-off from both sides**: 1 accountable moved · 1 ladder level removed · 1 window now uncovered · 1 page made client-visible  \n\
+         Checks: 4 warnings introduced\n",
+    );
+    has(
+        md,
+        "#### RACI (1)\n\n- ⚠️ **Backup verification** on `m365`: accountable moved from **Acme Dental Internal IT** to **Bright MSP**; **Acme Dental Internal IT** now consulted\n",
+    );
+    has(
+        md,
+        "- ⚠️ `practice-management`: 3 levels, was 4; the last level is tried 1h 30m after the first call, was 2h\n  - level 3 removed: **Bright MSP** (**NOC**), hours `always`, after 30m, respond within 30m\n",
+    );
+    has(md, "  - `sun 08:00–sun 18:00` now uncovered\n");
+    has(
+        md,
+        "- **Bright MSP** › **NOC**: phone `+1 555 0142` → `+1 555 0150`\n",
+    );
+    has(
+        md,
+        "- ⚠️ moved `internal/after-hours-checks.md` → `runbooks/network/after-hours-checks.md` (**After-hours checks for the NOC**): now client-visible (was internal)\n",
+    );
+    has(
+        md,
+        "- added `imaging` (**Dental imaging (X-ray sensors and viewer)**), tier 2, owned by **Acme Dental Internal IT**",
+    );
+    // Check messages keep their quoted values as code.
+    has(md, "no RACI row for the required activity `Monitoring`");
+    assert_eq!(out.json["summary"]["attention"], 4);
+    // Nothing else: every change above is the whole story.
+    assert_eq!(out.json["systems"].as_array().unwrap().len(), 1);
+    assert_eq!(out.json["ladders"].as_array().unwrap().len(), 1);
+    assert_eq!(out.json["contacts"].as_array().unwrap().len(), 1);
+    assert_eq!(out.json["runbooks"].as_array().unwrap().len(), 1);
 }
