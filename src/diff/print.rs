@@ -365,7 +365,7 @@ fn md_code(s: &str) -> String {
 /// A message of cairn's own, whose `quoted` values become code spans.
 fn md_message(s: &str) -> String {
     let parts: Vec<&str> = s.split('`').collect();
-    if parts.len() % 2 == 0 {
+    if parts.len().is_multiple_of(2) {
         // Unbalanced: show it all as text.
         return md_text(s);
     }
