@@ -103,7 +103,7 @@ fn contact(c: &Contact) -> ContactCtx<'_> {
 }
 
 /// A dialable number: digits, and a leading `+`.
-fn tel(phone: &str) -> String {
+pub(super) fn tel(phone: &str) -> String {
     let mut out = String::new();
     if phone.trim_start().starts_with('+') {
         out.push('+');
@@ -127,6 +127,8 @@ struct LevelCtx<'a> {
     after_minutes: u64,
     after_total: Option<String>,
     respond_within: Option<String>,
+    /// The party's vCard file, when this level shows contacts.
+    vcard: Option<String>,
 }
 
 fn level<'a>(l: &'a LadderLevel<'a>) -> LevelCtx<'a> {
@@ -148,6 +150,7 @@ fn level<'a>(l: &'a LadderLevel<'a>) -> LevelCtx<'a> {
         after_minutes: l.after.minutes(),
         after_total: (l.level > 1).then(|| l.after_total.human()),
         respond_within: l.respond_within.map(|d| d.to_string()),
+        vcard: (!l.contacts.is_empty()).then(|| format!("parties/{}/contacts.vcf", l.party.id)),
     }
 }
 
@@ -176,7 +179,7 @@ struct PageCard<'a> {
 }
 
 #[derive(Serialize, Default)]
-struct ReviewCtx {
+pub(super) struct ReviewCtx {
     /// `ok`, `overdue`, `never` (a runbook never reviewed) or `none` (plain docs).
     status: &'static str,
     last_reviewed: Option<String>,
@@ -185,7 +188,7 @@ struct ReviewCtx {
     days: i64,
 }
 
-fn review(page: &Page, today: chrono::NaiveDate) -> ReviewCtx {
+pub(super) fn review(page: &Page, today: chrono::NaiveDate) -> ReviewCtx {
     let last_reviewed = page.front.last_reviewed.map(|d| d.0.to_string());
     match page.review_due() {
         Some(due) => ReviewCtx {
@@ -591,6 +594,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             .collect();
         ctx.insert("sla", &sla);
         ctx.insert("raci", &raci_rows(s));
+        ctx.insert("raci_csv", &super::data::system_csv_path(s.id));
         ctx.insert("runbooks", &self.cards(&s.runbooks));
         ctx.insert("source", s.file);
     }
@@ -608,6 +612,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             }),
         );
         let contacts: Vec<ContactCtx> = p.contacts.iter().map(|c| contact(c)).collect();
+        ctx.insert("vcard", &super::data::party_vcard_path(p));
         ctx.insert("contacts", &contacts);
         let owns: Vec<SystemCard> = view
             .systems
@@ -678,22 +683,7 @@ impl<'v, 'a> Shared<'v, 'a> {
 
     fn matrix(&self, ctx: &mut tera::Context) {
         let view = self.view;
-        // Columns: the catalogue's activities in its order, then any others by first use.
-        let mut activities: Vec<(String, bool)> = view
-            .activities
-            .iter()
-            .map(|a| (a.name.clone(), a.required))
-            .collect();
-        for s in &view.systems {
-            for row in &s.raci {
-                if !activities
-                    .iter()
-                    .any(|(a, _)| a.eq_ignore_ascii_case(row.activity))
-                {
-                    activities.push((row.activity.to_string(), false));
-                }
-            }
-        }
+        let activities = matrix_activities(view);
         let rows: Vec<_> = view
             .systems
             .iter()
@@ -795,6 +785,27 @@ fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
             title: p.title.clone(),
             url: encode_path(&format!("{}index.html", p.url)),
         })
+}
+
+/// The matrix's columns (and `matrix.csv`'s activities): the catalogue's
+/// activities in its order, then any others by first use; with `required`.
+pub(super) fn matrix_activities(view: &SiteView) -> Vec<(String, bool)> {
+    let mut activities: Vec<(String, bool)> = view
+        .activities
+        .iter()
+        .map(|a| (a.name.clone(), a.required))
+        .collect();
+    for s in &view.systems {
+        for row in &s.raci {
+            if !activities
+                .iter()
+                .any(|(a, _)| a.eq_ignore_ascii_case(row.activity))
+            {
+                activities.push((row.activity.to_string(), false));
+            }
+        }
+    }
+    activities
 }
 
 fn raci_rows<'a>(s: &'a SystemView<'a>) -> Vec<RaciRowCtx<'a>> {

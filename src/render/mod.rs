@@ -7,6 +7,7 @@
 
 mod context;
 pub mod coverage_chart;
+pub mod data;
 mod theme;
 
 use crate::audience::SiteView;
@@ -70,6 +71,11 @@ pub fn page_paths(view: &SiteView) -> Vec<String> {
     jobs(view).iter().map(Job::path).collect()
 }
 
+/// The data files (`cairn.json`, CSV, vCards) `render_site` writes for `view`.
+pub fn data_paths(view: &SiteView) -> Vec<String> {
+    data::files(view).iter().map(data::DataFile::path).collect()
+}
+
 fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
     let mut jobs = vec![
         Job::Home,
@@ -111,26 +117,33 @@ pub fn render_site(
         view.parties.iter().map(|p| p.id),
     );
     let shared = context::Shared::new(view, opts, &resolver);
+    let wanted = |path: &String| opts.only.as_ref().is_none_or(|only| only.contains(path));
     let jobs: Vec<Job> = jobs(view)
         .into_iter()
-        .filter(|j| {
-            opts.only
-                .as_ref()
-                .is_none_or(|only| only.contains(&j.path()))
-        })
+        .filter(|j| wanted(&j.path()))
         .collect();
     let count = jobs.len();
-    jobs.par_iter().try_for_each(|job| {
-        let path = job.path();
-        let (template, ctx) = shared.context(job, &path);
-        let html = theme
-            .render(template, &ctx)
-            .map_err(|e| anyhow::anyhow!("rendering {path} with template {template}: {e}"))?;
-        sink(OutputFile {
-            path,
-            bytes: html.into_bytes(),
-        })
-    })?;
+    let data_files: Vec<data::DataFile> = data::files(view)
+        .into_iter()
+        .filter(|f| wanted(&f.path()))
+        .collect();
+    let (pages, data_files) = rayon::join(
+        || {
+            jobs.par_iter()
+                .try_for_each(|job| render_page(&shared, theme, job, sink))
+        },
+        || {
+            data_files.par_iter().try_for_each(|file| {
+                let path = file.path();
+                let bytes = file
+                    .bytes(view, opts.today)
+                    .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
+                sink(OutputFile { path, bytes })
+            })
+        },
+    );
+    pages?;
+    data_files?;
     for file in theme.assets() {
         sink(file)?;
     }
@@ -141,6 +154,23 @@ pub fn render_site(
         })?;
     }
     Ok(count)
+}
+
+fn render_page(
+    shared: &context::Shared,
+    theme: &Theme,
+    job: &Job,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    let path = job.path();
+    let (template, ctx) = shared.context(job, &path);
+    let html = theme
+        .render(template, &ctx)
+        .map_err(|e| anyhow::anyhow!("rendering {path} with template {template}: {e}"))?;
+    sink(OutputFile {
+        path,
+        bytes: html.into_bytes(),
+    })
 }
 
 /// The link from the page at `from` (an output file path) to the output file

@@ -518,6 +518,8 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
             only.insert("index.html".into());
         }
         only.insert("review/index.html".into());
+        // Runbook titles and review dates are in cairn.json.
+        only.insert("cairn.json".into());
         for id in &cache.pending_systems {
             only.insert(format!("systems/{id}/index.html"));
         }
@@ -553,7 +555,12 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
         for party in &view.parties {
             only.insert(format!("parties/{}/index.html", party.id));
         }
+        for id in edited {
+            only.insert(render::data::system_csv_path(id));
+        }
         for key in [
+            "cairn.json",
+            "matrix.csv",
             "index.html",
             "matrix/index.html",
             "review/index.html",

@@ -9,6 +9,7 @@ mod corpus;
 mod coverage;
 mod diff;
 mod github;
+mod data_files;
 mod golden;
 mod hostile_input;
 mod init_new;

@@ -1,0 +1,110 @@
+//! RACI as CSV for spreadsheets: `matrix.csv` (every system × activity) and
+//! `systems/ID/raci.csv` (one system). UTF-8 with a byte-order mark, so
+//! spreadsheet apps open accents right; RFC 4180 quoting and CRLF line ends.
+
+use super::super::context::matrix_activities;
+use crate::audience::{PartyView, SiteView, SystemView};
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// One row per system × activity of the matrix page: the rows a system has,
+/// and the required activities a tier-1/2 system lacks (as `missing` gaps).
+/// One column per party, in `parties.yaml` order.
+pub fn matrix_csv(view: &SiteView) -> anyhow::Result<Vec<u8>> {
+    let parties: Vec<&PartyView> = view.parties.iter().collect();
+    rows_csv(view, &view.systems.iter().collect::<Vec<_>>(), &parties)
+}
+
+/// The RACI of one system, with a column for each party it names.
+pub fn system_csv(view: &SiteView, system: &SystemView) -> anyhow::Result<Vec<u8>> {
+    let parties: Vec<&PartyView> = view
+        .parties
+        .iter()
+        .filter(|p| {
+            system
+                .raci
+                .iter()
+                .any(|r| r.cells.iter().any(|(c, _)| c.id == p.id))
+        })
+        .collect();
+    rows_csv(view, &[system], &parties)
+}
+
+fn rows_csv(
+    view: &SiteView,
+    systems: &[&SystemView],
+    parties: &[&PartyView],
+) -> anyhow::Result<Vec<u8>> {
+    let activities = matrix_activities(view);
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(BOM.to_vec());
+    let mut header = vec![
+        "System id".to_string(),
+        "System".into(),
+        "Tier".into(),
+        "Activity".into(),
+        "Required".into(),
+        "Gap".into(),
+    ];
+    header.extend(parties.iter().map(|p| cell(p.name)));
+    out.write_record(&header)?;
+    for s in systems {
+        for (name, required) in &activities {
+            let row = s
+                .raci
+                .iter()
+                .find(|r| r.activity.eq_ignore_ascii_case(name));
+            let gap = match row {
+                None if *required && s.tier.0 <= 2 => "missing",
+                None => continue,
+                Some(row) => {
+                    let has = |c: char| row.cells.iter().any(|(_, l)| l.contains(c));
+                    match (has('A'), has('R')) {
+                        (true, true) => "",
+                        (false, true) => "no accountable",
+                        (true, false) => "no responsible",
+                        (false, false) => "no accountable or responsible",
+                    }
+                }
+            };
+            let mut record = vec![
+                s.id.to_string(),
+                cell(s.name),
+                s.tier.0.to_string(),
+                cell(name),
+                if *required { "yes" } else { "" }.to_string(),
+                gap.to_string(),
+            ];
+            record.extend(parties.iter().map(|p| {
+                row.and_then(|r| r.cells.iter().find(|(c, _)| c.id == p.id))
+                    .map(|(_, l)| l.to_string())
+                    .unwrap_or_default()
+            }));
+            out.write_record(&record)?;
+        }
+    }
+    out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Text as a spreadsheet shows it: a value that would start a formula (`=`,
+/// `+`, `-`, `@`) gets a leading `'`, so opening the file never runs one.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("Patch management"), "Patch management");
+    }
+}

@@ -1,0 +1,322 @@
+//! `cairn.json`: the resolved model of one build's audience, for scripts and
+//! bots (which runbooks are overdue, who answers the firewall on Saturday).
+//! Built from the [`SiteView`] like every page, so it holds only what the
+//! audience may see. Its shape is `cairn.schema.json` (JSON Schema 2020-12),
+//! written beside it; `SCHEMA_VERSION` changes when a field changes meaning or
+//! goes away (adding a field does not).
+
+use super::super::context::{ReviewCtx, review, tel};
+use super::super::coverage_chart::{self, Segment};
+use crate::audience::{LadderLevel, PartyView, SiteView, SystemView};
+use crate::model::{Contact, HoursSpec};
+use crate::site::Page;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA: &str = include_str!("cairn.schema.json");
+
+#[derive(Serialize)]
+struct Model<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    schema_version: u32,
+    site: SiteJson<'a>,
+    hours: BTreeMap<&'a str, HoursJson<'a>>,
+    parties: Vec<PartyJson<'a>>,
+    activities: Vec<ActivityJson<'a>>,
+    systems: Vec<SystemJson<'a>>,
+    runbooks: Vec<RunbookJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    timezone: &'a str,
+    audience: &'static str,
+    /// The date review statuses are counted from.
+    today: String,
+    review_every_days: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct HoursJson<'a> {
+    name: &'a str,
+    text: String,
+    /// Half-open minute spans of the week, Monday 00:00 = 0, in the site's timezone.
+    spans: Vec<[usize; 2]>,
+}
+
+fn hours<'a>(name: &'a str, spec: &HoursSpec) -> HoursJson<'a> {
+    HoursJson {
+        name,
+        text: spec.describe(),
+        spans: spec.week_spans().into_iter().map(|(a, b)| [a, b]).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct ContactJson<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    tel: Option<String>,
+}
+
+fn contact(c: &Contact) -> ContactJson<'_> {
+    ContactJson {
+        name: &c.name,
+        role: c.role.as_deref(),
+        email: c.email.as_deref(),
+        phone: c.phone.as_deref(),
+        tel: c.phone.as_deref().map(tel).filter(|t| !t.is_empty()),
+    }
+}
+
+#[derive(Serialize)]
+struct PartyJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    description: Option<&'a str>,
+    url: String,
+    /// `parties/ID/contacts.vcf`, or null when the audience sees no contact.
+    vcard: Option<String>,
+    hours: HoursJson<'a>,
+    contacts: Vec<ContactJson<'a>>,
+}
+
+fn party<'a>(p: &'a PartyView<'a>) -> PartyJson<'a> {
+    PartyJson {
+        id: p.id,
+        name: p.name,
+        kind: p.kind.as_str(),
+        description: p.description,
+        url: format!("parties/{}/index.html", p.id),
+        vcard: super::party_vcard_path(p),
+        hours: hours(&p.hours_name, &p.hours),
+        contacts: p.contacts.iter().map(|c| contact(c)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct ActivityJson<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    required: bool,
+}
+
+#[derive(Serialize)]
+struct SystemJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    tier: u8,
+    description: Option<&'a str>,
+    url: String,
+    raci_csv: String,
+    owner: &'a str,
+    depends_on: Vec<&'a str>,
+    dependents: Vec<&'a str>,
+    raci: Vec<RaciJson<'a>>,
+    escalation: Vec<LevelJson<'a>>,
+    coverage: CoverageJson,
+    sla: Vec<SlaJson<'a>>,
+    /// URLs of the audience's runbooks naming the system.
+    runbooks: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RaciJson<'a> {
+    activity: &'a str,
+    /// Party id → letters, in file order.
+    letters: indexmap::IndexMap<&'a str, &'a str>,
+}
+
+#[derive(Serialize)]
+struct LevelJson<'a> {
+    level: usize,
+    party: &'a str,
+    /// Whom to call: the named contact, or the party's visible contacts.
+    contacts: Vec<ContactJson<'a>>,
+    /// A contact was named that this audience may not see.
+    contact_hidden: bool,
+    hours: HoursJson<'a>,
+    after_minutes: u64,
+    after_total_minutes: u64,
+    respond_within_minutes: Option<u64>,
+}
+
+fn level<'a>(l: &'a LadderLevel<'a>) -> LevelJson<'a> {
+    LevelJson {
+        level: l.level,
+        party: l.party.id,
+        contacts: l.contacts.iter().map(|c| contact(c)).collect(),
+        contact_hidden: l.contact_hidden,
+        hours: hours(&l.hours_name, &l.hours),
+        after_minutes: l.after.minutes(),
+        after_total_minutes: l.after_total.minutes(),
+        respond_within_minutes: l.respond_within.map(|d| d.minutes()),
+    }
+}
+
+#[derive(Serialize)]
+struct CoverageJson {
+    /// Who answers first, cut where that changes; `level` null: nobody.
+    first_answer: Vec<SegmentJson>,
+    /// The windows nobody answers, as `coverage-gap` names them.
+    uncovered: Vec<WindowJson>,
+}
+
+#[derive(Serialize)]
+struct SegmentJson {
+    start: usize,
+    end: usize,
+    level: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct WindowJson {
+    start: usize,
+    /// May pass 10080 (the end of the week) for a window over Sunday midnight.
+    end: usize,
+    text: String,
+}
+
+fn coverage(s: &SystemView) -> CoverageJson {
+    let segments = coverage_chart::system_segments(s);
+    CoverageJson {
+        uncovered: coverage_chart::uncovered(&segments)
+            .into_iter()
+            .map(|(start, end)| WindowJson {
+                start,
+                end,
+                text: coverage_chart::describe((start, end)),
+            })
+            .collect(),
+        first_answer: segments
+            .iter()
+            .map(|&Segment { start, end, level }| SegmentJson {
+                start,
+                end,
+                level: level.map(|i| i + 1),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct SlaJson<'a> {
+    priority: &'a str,
+    respond_minutes: Option<u64>,
+    resolve_minutes: Option<u64>,
+}
+
+fn system<'a>(s: &'a SystemView<'a>) -> SystemJson<'a> {
+    SystemJson {
+        id: s.id,
+        name: s.name,
+        tier: s.tier.0,
+        description: s.description,
+        url: format!("systems/{}/index.html", s.id),
+        raci_csv: super::system_csv_path(s.id),
+        owner: s.owner.id,
+        depends_on: s.depends_on.iter().map(|d| d.id).collect(),
+        dependents: s.dependents.iter().map(|d| d.id).collect(),
+        raci: s
+            .raci
+            .iter()
+            .map(|r| RaciJson {
+                activity: r.activity,
+                letters: r.cells.iter().map(|(p, l)| (p.id, *l)).collect(),
+            })
+            .collect(),
+        escalation: s.ladder.iter().map(level).collect(),
+        coverage: coverage(s),
+        sla: s
+            .sla
+            .iter()
+            .map(|(priority, sla)| SlaJson {
+                priority,
+                respond_minutes: sla.respond.map(|d| d.minutes()),
+                resolve_minutes: sla.resolve.map(|d| d.minutes()),
+            })
+            .collect(),
+        runbooks: s.runbooks.iter().map(|p| page_url(p)).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct RunbookJson<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    systems: Vec<&'a str>,
+    owner: Option<&'a str>,
+    tags: &'a [String],
+    review_every_days: Option<i64>,
+    review: ReviewCtx,
+}
+
+fn page_url(p: &Page) -> String {
+    format!("{}index.html", p.url)
+}
+
+/// The model as compact JSON (it weighs megabytes on a big site), keys in a fixed order.
+pub fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
+    let system_ids: std::collections::HashSet<&str> = view.systems.iter().map(|s| s.id).collect();
+    let model = Model {
+        schema: "cairn.schema.json",
+        schema_version: SCHEMA_VERSION,
+        site: SiteJson {
+            title: &view.config.title,
+            base_url: &view.config.base_url,
+            timezone: &view.config.timezone.0,
+            audience: view.audience.as_str(),
+            today: today.to_string(),
+            review_every_days: view.config.review_every.map(|d| d.days()),
+        },
+        hours: view
+            .config
+            .hours
+            .iter()
+            .map(|(name, spec)| (name.as_str(), hours(name, spec)))
+            .collect(),
+        parties: view.parties.iter().map(party).collect(),
+        activities: view
+            .activities
+            .iter()
+            .map(|a| ActivityJson {
+                name: &a.name,
+                description: a.description.as_deref(),
+                required: a.required,
+            })
+            .collect(),
+        systems: view.systems.iter().map(system).collect(),
+        runbooks: view
+            .pages
+            .iter()
+            .filter(|p| p.is_runbook())
+            .map(|p| RunbookJson {
+                title: &p.title,
+                url: page_url(p),
+                description: p.front.description.as_deref(),
+                systems: p
+                    .front
+                    .systems
+                    .iter()
+                    .filter(|id| system_ids.contains(id.as_str()))
+                    .map(String::as_str)
+                    .collect(),
+                owner: view.page_owner(p).map(|o| o.id),
+                tags: &p.front.tags,
+                review_every_days: p.review_every.map(|d| d.days()),
+                review: review(p, today),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec(&model)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}

@@ -1,0 +1,75 @@
+//! Data files beside the pages, for the build's audience: `cairn.json` and its
+//! schema, RACI as CSV, contacts as vCards. They are jobs of the same render
+//! as the pages (so `cairn serve` rebuilds them too), made from the same
+//! [`SiteView`], so they can hold nothing the audience may not see.
+
+mod csv;
+mod json;
+mod vcard;
+
+use crate::audience::{PartyView, SiteView, SystemView};
+
+pub use json::SCHEMA_VERSION;
+
+/// One data file of the output.
+#[derive(Clone, Copy)]
+pub(super) enum DataFile<'v, 'a> {
+    CairnJson,
+    Schema,
+    MatrixCsv,
+    SystemCsv(&'v SystemView<'a>),
+    SiteVcards,
+    PartyVcards(&'v PartyView<'a>),
+}
+
+/// `systems/ID/raci.csv`.
+pub fn system_csv_path(id: &str) -> String {
+    format!("systems/{id}/raci.csv")
+}
+
+/// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of the party.
+pub fn party_vcard_path(party: &PartyView) -> Option<String> {
+    (!party.contacts.is_empty()).then(|| format!("parties/{}/contacts.vcf", party.id))
+}
+
+impl DataFile<'_, '_> {
+    pub fn path(&self) -> String {
+        match self {
+            DataFile::CairnJson => "cairn.json".into(),
+            DataFile::Schema => "cairn.schema.json".into(),
+            DataFile::MatrixCsv => "matrix.csv".into(),
+            DataFile::SystemCsv(s) => system_csv_path(s.id),
+            DataFile::SiteVcards => "contacts.vcf".into(),
+            DataFile::PartyVcards(p) => format!("parties/{}/contacts.vcf", p.id),
+        }
+    }
+
+    pub fn bytes(&self, view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
+        Ok(match self {
+            DataFile::CairnJson => json::cairn_json(view, today)?,
+            DataFile::Schema => json::SCHEMA.as_bytes().to_vec(),
+            DataFile::MatrixCsv => csv::matrix_csv(view)?,
+            DataFile::SystemCsv(s) => csv::system_csv(view, s)?,
+            DataFile::SiteVcards => vcard::site_vcards(view),
+            DataFile::PartyVcards(p) => vcard::party_vcards(view, p),
+        })
+    }
+}
+
+/// Every data file of `view`.
+pub(super) fn files<'v, 'a>(view: &'v SiteView<'a>) -> Vec<DataFile<'v, 'a>> {
+    let mut files = vec![
+        DataFile::CairnJson,
+        DataFile::Schema,
+        DataFile::MatrixCsv,
+        DataFile::SiteVcards,
+    ];
+    files.extend(view.systems.iter().map(DataFile::SystemCsv));
+    files.extend(
+        view.parties
+            .iter()
+            .filter(|p| party_vcard_path(p).is_some())
+            .map(DataFile::PartyVcards),
+    );
+    files
+}
