@@ -71,33 +71,27 @@ fn the_schema_refuses_what_cairn_json_must_not_hold() {
     assert!(!validator.is_valid(&model));
 }
 
-/// `(system id, activity, party name, letters)` of every filled matrix cell.
+/// `(system id, activity, party id, letters)` of every filled matrix cell.
 type Cells = BTreeSet<(String, String, String, String)>;
 
 fn matrix_page_cells(html: &str) -> Cells {
-    let header = regex::Regex::new(r#"<th scope="col">([^<]+)"#).unwrap();
-    let activities: Vec<String> = header
-        .captures_iter(html)
-        .map(|c| c[1].to_string())
-        .skip(1)
-        .collect();
     let row = regex::Regex::new(
         r#"(?s)<tr><th scope="row"><a href="[^"]*systems/([a-z0-9-]+)/index.html">.*?</tr>"#,
     )
     .unwrap();
-    let td = regex::Regex::new(r"(?s)<td[^>]*>(.*?)</td>").unwrap();
+    let td = regex::Regex::new(r#"(?s)<td data-label="([^"]*)"[^>]*>(.*?)</td>"#).unwrap();
     let cell = regex::Regex::new(
-        r#"<a href="[^"]*">([^<]+)</a> <abbr class="letters"[^>]*>([RACI]+)</abbr>"#,
+        r#"<span class="raci-cell" data-party="([a-z0-9-]+)" data-letters="([RACI]+)">"#,
     )
     .unwrap();
     let mut out = Cells::new();
     for r in row.captures_iter(html) {
-        for (i, t) in td.captures_iter(&r[0]).enumerate() {
-            for c in cell.captures_iter(&t[1]) {
+        for t in td.captures_iter(&r[0]) {
+            for c in cell.captures_iter(&t[2]) {
                 out.insert((
                     r[1].to_string(),
-                    unescape(&activities[i]),
-                    unescape(&c[1]),
+                    unescape(&t[1]),
+                    c[1].to_string(),
                     c[2].to_string(),
                 ));
             }
@@ -133,6 +127,19 @@ fn matrix_csv_parses_and_matches_the_matrix_page() {
         &header[..6],
         ["System id", "System", "Tier", "Activity", "Required", "Gap"]
     );
+    // Columns are party names; the page shows ids: cairn.json maps one to the other.
+    let model: serde_json::Value = serde_json::from_str(&site.out("cairn.json")).unwrap();
+    let id_of = |name: &str| -> String {
+        model["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no party named {name}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let mut from_csv = Cells::new();
     let mut rows = 0;
     for record in reader.records() {
@@ -144,7 +151,7 @@ fn matrix_csv_parses_and_matches_the_matrix_page() {
                 from_csv.insert((
                     record[0].to_string(),
                     record[3].to_string(),
-                    header[i].clone(),
+                    id_of(&header[i]),
                     letters.to_string(),
                 ));
             }
