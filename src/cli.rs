@@ -46,6 +46,9 @@ enum Command {
         /// site, a folder above it, or one of its source folders).
         #[arg(long)]
         force: bool,
+        /// Also write offline.zip of the output, for reading from file://.
+        #[arg(long)]
+        zip: bool,
     },
     /// Validate the site without writing anything.
     Check {
@@ -208,6 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             strict,
             timings,
             force,
+            zip,
         } => {
             let started = Instant::now();
             let opts = Options {
@@ -215,6 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 audience,
                 strict,
                 force,
+                zip,
                 ..Options::new(site)
             };
             let report = crate::build(&opts)?;
@@ -226,6 +231,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 for (stage, t) in &report.timings {
                     eprintln!("  {stage:<8} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
+            }
+            if let Some(p) = report.precache.as_ref().filter(|p| p.over_budget) {
+                eprintln!(
+                    "note: the site is {:.1} MB, over the offline budget (offline.budget in cairn.yaml): \
+                     readers' devices keep only pages, theme assets and search terms ({:.1} MB)",
+                    p.site_bytes as f64 / 1e6,
+                    p.cached_bytes as f64 / 1e6
+                );
             }
             if report.written {
                 eprintln!(

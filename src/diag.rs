@@ -30,6 +30,7 @@ pub enum Code {
     OrphanPage,
     UnclosedBlock,
     RemoteImage,
+    OfflineBudget,
 }
 
 impl Code {
@@ -58,6 +59,7 @@ impl Code {
             Code::OrphanPage => "orphan-page",
             Code::UnclosedBlock => "unclosed-block",
             Code::RemoteImage => "remote-image",
+            Code::OfflineBudget => "offline-budget",
         }
     }
 
@@ -72,7 +74,8 @@ impl Code {
             | Code::PossibleSecret
             | Code::OrphanPage
             | Code::UnclosedBlock
-            | Code::RemoteImage => Severity::Warning,
+            | Code::RemoteImage
+            | Code::OfflineBudget => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -17,6 +17,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod model;
+pub mod offline;
 pub mod outdir;
 pub mod render;
 pub mod search;
@@ -63,6 +64,11 @@ pub struct Options {
     pub today: chrono::NaiveDate,
     /// Add the live-reload script (only `cairn serve`).
     pub live_reload: bool,
+    /// Also write `offline.zip` of the output (`cairn build --zip`).
+    pub zip: bool,
+    /// The build's clock for "copy built …" (Unix seconds); `None`: the time the
+    /// build runs, or `SOURCE_DATE_EPOCH` when set.
+    pub built_at: Option<i64>,
 }
 
 impl Options {
@@ -75,6 +81,8 @@ impl Options {
             force: false,
             today: today(),
             live_reload: false,
+            zip: false,
+            built_at: None,
         }
     }
 
@@ -101,6 +109,8 @@ pub struct Report {
     /// Whether the output was written (no errors, or no warnings under `--strict`).
     pub written: bool,
     pub pages_written: usize,
+    /// What the service worker precaches.
+    pub precache: Option<offline::Precache>,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -196,13 +206,20 @@ pub fn build(opts: &Options) -> Result<Report> {
         live_reload: opts.live_reload,
         today: opts.today,
         only: None,
+        zip: opts.zip,
+    };
+    // Every file's hash goes to the service worker's manifest as it is written.
+    let manifest = offline::Manifest::default();
+    let write = |path: &str, bytes: &[u8]| {
+        manifest.record(path, bytes);
+        output.write(path, bytes)
     };
     // The search index needs only the view, so it is built while pages render:
     // its tokenizing would otherwise run alone after the parallel render.
     let (pages, index_files) = rayon::join(
         || {
             render::render_site(&view, &theme, &render_opts, &|file| {
-                output.write(&file.path, &file.bytes)
+                write(&file.path, &file.bytes)
             })
         },
         || search::build_index(&view),
@@ -211,14 +228,31 @@ pub fn build(opts: &Options) -> Result<Report> {
     clock.lap("render+search");
     index_files
         .par_iter()
-        .try_for_each(|file| output.write(&file.path, &file.bytes))?;
-    view.static_files
-        .par_iter()
-        .try_for_each(|rel| output.copy(&site.root.join("static").join(rel), rel))?;
+        .try_for_each(|file| write(&file.path, &file.bytes))?;
+    view.static_files.par_iter().try_for_each(|rel| {
+        let from = site.root.join("static").join(rel);
+        output.copy(&from, rel)?;
+        manifest.record_file(rel, &from)
+    })?;
     view.assets.par_iter().try_for_each(|asset| {
-        output.copy(&site.root.join("content").join(&asset.rel), &asset.rel)
+        let from = site.root.join("content").join(&asset.rel);
+        output.copy(&from, &asset.rel)?;
+        manifest.record_file(&asset.rel, &from)
     })?;
     clock.lap("copy");
+    let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
+    let worker = offline::service_worker(
+        &mut manifest.into_files(),
+        site.config
+            .offline
+            .budget
+            .unwrap_or(offline::DEFAULT_BUDGET),
+        &offline::build_time(&site.config.timezone.0, opts.built_at),
+        previous_worker.as_deref(),
+    );
+    output.write(offline::WORKER, &worker.code)?;
+    output.write(offline::MANIFEST, &worker.manifest)?;
+    report.precache = Some(worker.precache);
     report.diagnostics.extend(gate.finish(audience));
     diag::sort(&mut report.diagnostics);
     if report.failed(opts.strict) {
@@ -226,6 +260,12 @@ pub fn build(opts: &Options) -> Result<Report> {
         report.timings = clock.laps;
         return Ok(report);
     }
+    if opts.zip {
+        // Every file in it went through the gate above.
+        let zip = offline::zip_folder(staging.path())?;
+        staging.write(offline::ZIP, &zip)?;
+    }
+    clock.lap("offline");
     staging.commit()?;
     clock.lap("write");
     report.written = true;

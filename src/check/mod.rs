@@ -6,6 +6,7 @@
 mod blocks;
 mod coverage;
 mod links;
+mod offline;
 mod orphans;
 mod raci;
 mod refs;
@@ -42,6 +43,7 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     diags.extend(orphans::check_orphans(site, &index, &links, opts));
     diags.extend(orphans::check_systems_without_runbook(site, opts));
     diags.extend(remote_images::check_remote_images(site, opts));
+    diags.extend(offline::check_offline_budget(site));
     diag::sort(&mut diags);
     diags
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub theme: Option<String>,
     #[serde(default)]
     pub csp: CspConfig,
+    #[serde(default)]
+    pub offline: OfflineConfig,
 }
 
 /// Additions to the pages' Content-Security-Policy.
@@ -137,6 +139,43 @@ impl<'de> Deserialize<'de> for ImageOrigin {
             "an image origin such as https://images.example.com",
             ImageOrigin::parse,
         )
+    }
+}
+
+/// `offline:` — what the service worker keeps on readers' devices.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineConfig {
+    /// Precache at most this much (`50MB`); over it only pages, theme assets and
+    /// the search terms are kept.
+    pub budget: Option<ByteSize>,
+}
+
+/// A size as authors write it: `50MB`, `500 KB`, `1GB`, `2MiB` (KB = 1000 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ByteSize(pub u64);
+
+impl TryFrom<String> for ByteSize {
+    type Error = String;
+    fn try_from(s: String) -> Result<ByteSize, String> {
+        let bad =
+            || format!("invalid size `{s}`: write a number and a unit, like 50MB, 500KB or 1GB");
+        let t = s.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (digits, unit) = t.split_at(split);
+        let n: u64 = digits.parse().map_err(|_| bad())?;
+        let per: u64 = match unit.trim() {
+            "B" => 1,
+            "KB" | "kB" => 1000,
+            "MB" => 1000 * 1000,
+            "GB" => 1000 * 1000 * 1000,
+            "KiB" => 1 << 10,
+            "MiB" => 1 << 20,
+            "GiB" => 1 << 30,
+            _ => return Err(bad()),
+        };
+        n.checked_mul(per).map(ByteSize).ok_or_else(bad)
     }
 }
 

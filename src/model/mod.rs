@@ -10,7 +10,10 @@ mod hours;
 mod party;
 mod system;
 
-pub use config::{Config, CspConfig, ImageOrigin, MarkdownConfig, RawHtmlMode, url_origin};
+pub use config::{
+    ByteSize, Config, CspConfig, ImageOrigin, MarkdownConfig, OfflineConfig, RawHtmlMode,
+    url_origin,
+};
 pub use duration::Duration;
 pub use hours::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay, WeekMask};
 pub use party::{Contact, Party, PartyKind};

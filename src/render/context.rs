@@ -380,6 +380,7 @@ impl<'v, 'a> Shared<'v, 'a> {
         ctx.insert("has_diagram", &false);
         ctx.insert("meta_description", &None::<&str>);
         ctx.insert("csp_img_src", &self.csp_img_src);
+        ctx.insert("offline_zip", &self.opts.zip);
         ctx.insert("today", &self.opts.today.to_string());
         ctx
     }

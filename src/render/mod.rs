@@ -25,6 +25,8 @@ pub struct RenderOptions {
     /// Render only these output paths (`runbooks/x/index.html`); `None` renders all.
     /// `cairn serve` uses it to re-render what an edit touched.
     pub only: Option<HashSet<String>>,
+    /// `offline.zip` is written beside the pages: the footer links it.
+    pub zip: bool,
 }
 
 /// One file of the output, relative to the output root with `/` separators.

@@ -79,6 +79,33 @@ struct Cache {
     edited_systems: BTreeSet<String>,
     /// What those systems depended on before their edits.
     system_neighbours: BTreeSet<String>,
+    /// File hashes for the service worker's manifest.
+    worker_hashes: crate::offline::MemoHashes,
+}
+
+impl Cache {
+    /// A copy of the site to serve, with `sw.js` made for exactly these files.
+    fn publish(&mut self, built_at: Option<i64>) -> Arc<Files> {
+        let mut hashes = self.worker_hashes.files(self.files.iter());
+        let config = &self.site.config;
+        let previous = self.files.get(crate::offline::WORKER).cloned();
+        let worker = crate::offline::service_worker(
+            &mut hashes,
+            config
+                .offline
+                .budget
+                .unwrap_or(crate::offline::DEFAULT_BUDGET),
+            &crate::offline::build_time(&config.timezone.0, built_at),
+            previous.as_deref(),
+        );
+        self.files
+            .insert(Arc::from(crate::offline::WORKER), Arc::from(worker.code));
+        self.files.insert(
+            Arc::from(crate::offline::MANIFEST),
+            Arc::from(worker.manifest),
+        );
+        Arc::new(self.files.clone())
+    }
 }
 
 pub struct Builder {
@@ -118,6 +145,7 @@ impl Builder {
             live_reload: true,
             today: self.opts.today,
             only,
+            zip: false,
         }
     }
 
@@ -195,8 +223,7 @@ impl Builder {
             }
         }
         drop(view);
-        let published = Arc::new(files.clone());
-        self.cache = Some(Cache {
+        let mut cache = Cache {
             site,
             load_diags,
             theme,
@@ -210,7 +237,10 @@ impl Builder {
             search_stale: false,
             edited_systems: BTreeSet::new(),
             system_neighbours: BTreeSet::new(),
-        });
+            worker_hashes: Default::default(),
+        };
+        let published = cache.publish(self.opts.built_at);
+        self.cache = Some(cache);
         Ok(Outcome::Built {
             files: published,
             pages,
@@ -294,7 +324,7 @@ impl Builder {
             }
         }
         Some(Outcome::Built {
-            files: Arc::new(cache.files.clone()),
+            files: cache.publish(self.opts.built_at),
             pages: 0,
             incremental: true,
             diagnostics: Vec::new(),
@@ -460,7 +490,7 @@ impl Builder {
         cache.edited_systems.clear();
         cache.system_neighbours.clear();
         cache.search_stale = true;
-        let published = Arc::new(cache.files.clone());
+        let published = cache.publish(self.opts.built_at);
         lap("merge");
         Some(Outcome::Built {
             files: published,
@@ -489,7 +519,7 @@ impl Builder {
         }
         cache.search_keys = new_keys;
         cache.search_stale = false;
-        Some(Arc::new(cache.files.clone()))
+        Some(cache.publish(self.opts.built_at))
     }
 }
 
@@ -578,6 +608,7 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
             live_reload: true,
             today,
             only: Some(only),
+            zip: false,
         },
         &sink_into(&collected),
     );
@@ -764,6 +795,8 @@ mod tests {
     /// served byte with a fresh full build.
     fn assert_incremental_equals_full(site: &Path, rel: &str, edit: &dyn Fn(&str) -> String) {
         let mut opts = Options::new(site);
+        // One clock for both builds: the service worker is dated by it.
+        opts.built_at = Some(1_795_564_800);
         opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         let mut builder = Builder::new(opts.clone());
         assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));

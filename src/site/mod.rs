@@ -267,6 +267,7 @@ fn fallback_config() -> Config {
         markdown: Default::default(),
         theme: None,
         csp: Default::default(),
+        offline: Default::default(),
     }
 }
 

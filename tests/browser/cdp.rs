@@ -290,6 +290,9 @@ impl Tab<'_> {
         let mine: Vec<Value> = conn.events.drain(..).collect();
         drop(conn);
         for ev in mine {
+            if std::env::var_os("CAIRN_CDP_DEBUG").is_some() {
+                eprintln!("cdp event: {}", ev["method"]);
+            }
             if ev.get("sessionId").and_then(Value::as_str) != Some(self.session.as_str()) {
                 continue;
             }
@@ -333,35 +336,31 @@ impl Tab<'_> {
         rest
     }
 
-    /// Read events until one matches `pred` or `timeout` passes.
-    fn wait_event(&mut self, timeout: Duration, pred: impl Fn(&Value) -> bool) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.drain_events().iter().any(&pred) {
-                return true;
-            }
-            if Instant::now() > deadline {
-                return false;
-            }
-            // A cheap round trip reads whatever arrived meanwhile.
-            let _ = self.send("Runtime.evaluate", json!({ "expression": "1" }));
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Load `url` and wait for its `load` event (30 s at most).
+    /// Load `url` and wait until its document has loaded (30 s at most;
+    /// a page whose subresources keep loading counts once it is interactive).
     pub fn goto(&mut self, url: &str) -> CdpResult<()> {
         self.drain_events();
         let nav = self.send("Page.navigate", json!({ "url": url }))?;
         if let Some(err) = nav.get("errorText").and_then(Value::as_str) {
             return Err(format!("navigating to {url}: {err}"));
         }
-        if !self.wait_event(Duration::from_secs(30), |ev| {
-            ev["method"] == "Page.loadEventFired"
-        }) {
-            return Err(format!("{url} did not finish loading"));
+        let loader = nav.get("loaderId").cloned().unwrap_or(Value::Null);
+        let started = Instant::now();
+        let mut state = Value::Null;
+        while started.elapsed() < Duration::from_secs(30) {
+            // The new document is current once the frame's loader is the navigation's.
+            let tree = self.send("Page.getFrameTree", json!({}))?;
+            if loader.is_null() || tree["frameTree"]["frame"]["loaderId"] == loader {
+                state = self.eval("document.readyState").unwrap_or(Value::Null);
+                if state == "complete"
+                    || (state == "interactive" && started.elapsed() > Duration::from_secs(10))
+                {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(25));
         }
-        Ok(())
+        Err(format!("{url} did not finish loading (readyState {state})"))
     }
 
     /// Evaluate a JS expression (promises awaited) and return its value as JSON.

@@ -7,6 +7,7 @@ mod axe;
 mod callcard;
 mod cdp;
 mod livereload;
+mod offline;
 mod phone;
 mod shots;
 
@@ -170,7 +171,7 @@ fn build_example() -> Fixture {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -402,12 +403,12 @@ fn main() {
         ),
     ];
     // Each topic's module adds its own list here (one line each).
-    tests.extend(Vec::<(&str, TestFn)>::new());
     tests.extend(callcard::tests());
     tests.extend(shots::tests());
     tests.extend(axe::tests());
     tests.extend(phone::tests());
     tests.extend(livereload::tests());
+    tests.extend(offline::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))

@@ -15,6 +15,7 @@ mod hostile_input;
 mod init_new;
 mod markdown;
 mod no_panic;
+mod offline;
 mod out;
 mod outside;
 mod readme;

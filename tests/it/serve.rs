@@ -498,3 +498,33 @@ fn a_folder_that_is_not_a_site_is_a_usage_error() {
     assert_eq!(bad_bind.code, 2, "{bad_bind:?}");
     assert!(bad_bind.stderr.contains("--bind nowhere"), "{bad_bind:?}");
 }
+
+#[test]
+fn the_service_worker_is_served_fresh_and_live_reload_bypasses_it() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    let worker = server.get("/sw.js");
+    assert_eq!(worker.status, 200);
+    assert_eq!(worker.header("Cache-Control"), Some("no-cache"));
+    assert!(
+        worker.content_type().contains("javascript"),
+        "{}",
+        worker.content_type()
+    );
+    // The worker never answers for serve's own endpoints, so live reload keeps working.
+    assert!(worker.body.contains("/__cairn/"));
+    let manifest = server.get("/sw-manifest.js");
+    assert_eq!(manifest.status, 200);
+    assert!(
+        manifest
+            .body
+            .contains("\"runbooks/network/internet-outage/index.html\"")
+    );
+    // An edit is a new build: the worker changes, so browsers fetch the new copy.
+    let before = worker.body.lines().next().unwrap_or_default().to_string();
+    site.edit("data/parties.yaml", "+1 555 0142", "+1 555 0177");
+    let after = server.poll("/sw.js", 30, |r| {
+        r.body.lines().next().unwrap_or_default() != before
+    });
+    assert_ne!(after.body.lines().next().unwrap_or_default(), before);
+}

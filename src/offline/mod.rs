@@ -1,0 +1,345 @@
+//! Offline: `sw.js`, the service worker that keeps a hosted site on the reader's
+//! device (pages network-first, the cache only when the network fails), and
+//! `offline.zip` of the whole output for `file://` (`cairn build --zip`).
+//!
+//! The worker's code is fixed (`sw.js` next to this file); the build prepends
+//! the manifest: every output file with its content hash, so a new build fetches
+//! only what changed, and the build's hash, which names the cache.
+
+use crate::model::ByteSize;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// The worker's output path, at the site root so its scope is the whole site.
+/// It stays small (browsers fetch it to look for a new build); the list of
+/// files is in [`MANIFEST`], which it imports.
+pub const WORKER: &str = "sw.js";
+pub const MANIFEST: &str = "sw-manifest.js";
+/// The zip's output path; never inside itself nor in the worker's manifest.
+pub const ZIP: &str = "offline.zip";
+
+const WORKER_CODE: &str = include_str!("sw.js");
+/// Precache budget when `cairn.yaml` names none.
+pub const DEFAULT_BUDGET: ByteSize = ByteSize(50 * 1000 * 1000);
+
+/// One output file as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHash {
+    pub path: String,
+    pub size: u64,
+    pub hash: u64,
+}
+
+impl FileHash {
+    pub fn of(path: &str, bytes: &[u8]) -> FileHash {
+        FileHash {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+}
+
+/// Collects the hash of every file a build writes, from any thread.
+#[derive(Default)]
+pub struct Manifest {
+    files: Mutex<Vec<FileHash>>,
+}
+
+impl Manifest {
+    pub fn record(&self, path: &str, bytes: &[u8]) {
+        let entry = FileHash::of(path, bytes);
+        if let Ok(mut files) = self.files.lock() {
+            files.push(entry);
+        }
+    }
+
+    /// Hash a copied file (streamed, so a large one is never held whole).
+    pub fn record_file(&self, rel: &str, path: &Path) -> Result<()> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut file =
+            std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = std::io::Read::read(&mut file, &mut buf)
+                .with_context(|| format!("reading {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        if let Ok(mut files) = self.files.lock() {
+            files.push(FileHash {
+                path: rel.to_string(),
+                size,
+                hash: hasher.digest(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn into_files(self) -> Vec<FileHash> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+/// Hashes of an in-memory site (`cairn serve`), recomputed only for the files
+/// whose bytes were replaced since the last time.
+#[derive(Default)]
+pub struct MemoHashes {
+    // The bytes are kept so their address is never reused by other bytes.
+    by_path: std::collections::HashMap<std::sync::Arc<str>, (std::sync::Arc<[u8]>, FileHash)>,
+}
+
+impl MemoHashes {
+    pub fn files<'f>(
+        &mut self,
+        files: impl IntoIterator<Item = (&'f std::sync::Arc<str>, &'f std::sync::Arc<[u8]>)>,
+    ) -> Vec<FileHash> {
+        let mut next = std::collections::HashMap::new();
+        for (path, bytes) in files {
+            let hash = match self.by_path.remove(path) {
+                Some((old, hash)) if std::sync::Arc::ptr_eq(&old, bytes) => hash,
+                _ => FileHash::of(path, bytes),
+            };
+            next.insert(path.clone(), (bytes.clone(), hash));
+        }
+        self.by_path = next;
+        self.by_path.values().map(|(_, h)| h.clone()).collect()
+    }
+}
+
+/// The data the build prepends to the worker's code.
+#[derive(Serialize, Deserialize)]
+struct WorkerData {
+    /// Hash of the whole manifest: the cache's name, so each build has its own.
+    build: String,
+    /// When the build was made, for "Offline copy from …" (site timezone).
+    built: String,
+}
+
+/// What the worker keeps, for the build's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precache {
+    /// Bytes of every output file (the worker and the zip excepted).
+    pub site_bytes: u64,
+    /// Bytes the worker precaches.
+    pub cached_bytes: u64,
+    /// Over the budget only pages, theme assets and the search index are kept.
+    pub over_budget: bool,
+}
+
+/// Over the budget a phone keeps what a technician reads: pages, the theme and
+/// the search terms. Result documents, images, static files and data exports are
+/// fetched when online.
+fn essential(path: &str) -> bool {
+    path.ends_with(".html")
+        || path.starts_with("assets/")
+        || path == "search/meta.js"
+        || path.starts_with("search/t/")
+}
+
+/// The worker and its manifest.
+pub struct Worker {
+    pub code: Vec<u8>,
+    pub manifest: Vec<u8>,
+    pub precache: Precache,
+}
+
+/// The worker for `files` (which it sorts), and what it precaches. `built_at`
+/// is shown to readers; `previous` is the worker of the output being replaced,
+/// whose time is kept when nothing changed, so a rebuild stays byte-identical.
+pub fn service_worker(
+    files: &mut Vec<FileHash>,
+    budget: ByteSize,
+    built_at: &str,
+    previous: Option<&[u8]>,
+) -> Worker {
+    // Dotfiles (the output's marker) are not for readers; many hosts refuse them.
+    files.retain(|f| {
+        f.path != WORKER
+            && f.path != MANIFEST
+            && f.path != ZIP
+            && !f.path.split('/').any(|part| part.starts_with('.'))
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let site_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let over_budget = site_bytes > budget.0;
+    let kept: Vec<&FileHash> = files
+        .iter()
+        .filter(|f| !over_budget || essential(&f.path))
+        .collect();
+    let mut whole = xxhash_rust::xxh3::Xxh3::new();
+    for f in &kept {
+        whole.update(f.path.as_bytes());
+        whole.update(&[0]);
+        whole.update(&f.hash.to_le_bytes());
+    }
+    let build = format!("{:016x}", whole.digest());
+    let built = previous
+        .and_then(parse_worker)
+        .filter(|old| old.build == build)
+        .map(|old| old.built)
+        .unwrap_or_else(|| built_at.to_string());
+    let listed: Vec<(&str, String)> = kept
+        .iter()
+        .map(|f| (f.path.as_str(), format!("{:016x}", f.hash)))
+        .collect();
+    let manifest = format!(
+        "self.CAIRN_FILES = {};\n",
+        serde_json::to_string(&listed).unwrap_or_default()
+    );
+    // The query names the build, so no HTTP cache hands an older list to a newer worker.
+    let import = format!("importScripts(\"{MANIFEST}?{build}\");\n");
+    let json = serde_json::to_string(&WorkerData { build, built }).unwrap_or_default();
+    let code = format!("self.CAIRN_OFFLINE = {json};\n{import}{WORKER_CODE}");
+    Worker {
+        code: code.into_bytes(),
+        manifest: manifest.into_bytes(),
+        precache: Precache {
+            site_bytes,
+            cached_bytes: kept.iter().map(|f| f.size).sum(),
+            over_budget,
+        },
+    }
+}
+
+fn parse_worker(bytes: &[u8]) -> Option<WorkerData> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let first = text.lines().next()?;
+    let json = first
+        .strip_prefix("self.CAIRN_OFFLINE = ")?
+        .strip_suffix(';')?;
+    serde_json::from_str(json).ok()
+}
+
+/// "2026-11-29 09:02 EST": the build time in the site's timezone; `at` (Unix
+/// seconds) or `SOURCE_DATE_EPOCH` when set, else now.
+pub fn build_time(timezone: &str, at: Option<i64>) -> String {
+    let now = at
+        .or_else(|| {
+            std::env::var("SOURCE_DATE_EPOCH")
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+        })
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => now
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => now.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+/// `offline.zip` of the folder `dir` (the staged output), deterministic: entries
+/// sorted, fixed times and permissions, so two builds give the same bytes.
+pub fn zip_folder(dir: &Path) -> Result<Vec<u8>> {
+    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel != ZIP {
+            files.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    files.sort();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (rel, path) in files {
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        zip.start_file(rel.as_str(), options)
+            .with_context(|| format!("zipping {rel}"))?;
+        zip.write_all(&bytes)
+            .with_context(|| format!("zipping {rel}"))?;
+    }
+    let cursor = zip.finish().context("finishing offline.zip")?;
+    Ok(cursor.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<FileHash> {
+        vec![
+            FileHash::of("index.html", b"<html>home</html>"),
+            FileHash::of("assets/cairn.css", b"body{}"),
+            FileHash::of("static/big.bin", &[0u8; 2000]),
+            FileHash::of("search/d/1.js", b"doc"),
+        ]
+    }
+
+    fn listed(worker: &Worker) -> Vec<String> {
+        let text = std::str::from_utf8(&worker.manifest).unwrap();
+        let json = text
+            .strip_prefix("self.CAIRN_FILES = ")
+            .unwrap()
+            .trim_end()
+            .strip_suffix(';')
+            .unwrap();
+        let files: Vec<(String, String)> = serde_json::from_str(json).unwrap();
+        files.into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn the_worker_lists_every_file_but_itself_and_the_zip() {
+        let mut all = files();
+        all.push(FileHash::of(WORKER, b"old"));
+        all.push(FileHash::of(MANIFEST, b"old"));
+        all.push(FileHash::of(ZIP, b"zip"));
+        let worker = service_worker(&mut all, ByteSize(1 << 20), "now", None);
+        let precache = &worker.precache;
+        let paths = listed(&worker);
+        assert_eq!(
+            paths,
+            [
+                "assets/cairn.css",
+                "index.html",
+                "search/d/1.js",
+                "static/big.bin"
+            ]
+        );
+        assert!(!precache.over_budget);
+        assert_eq!(precache.cached_bytes, precache.site_bytes);
+    }
+
+    #[test]
+    fn over_budget_only_pages_assets_and_search_terms_are_kept() {
+        let worker = service_worker(&mut files(), ByteSize(100), "now", None);
+        assert_eq!(listed(&worker), ["assets/cairn.css", "index.html"]);
+        assert!(worker.precache.over_budget);
+    }
+
+    #[test]
+    fn an_unchanged_rebuild_keeps_the_build_time_and_a_changed_one_does_not() {
+        let first = service_worker(&mut files(), DEFAULT_BUDGET, "monday", None).code;
+        let again = service_worker(&mut files(), DEFAULT_BUDGET, "tuesday", Some(&first)).code;
+        assert_eq!(first, again);
+        let mut changed = files();
+        changed[0] = FileHash::of("index.html", b"<html>new number</html>");
+        let next = service_worker(&mut changed, DEFAULT_BUDGET, "tuesday", Some(&first)).code;
+        let data = parse_worker(&next).unwrap();
+        assert_eq!(data.built, "tuesday");
+        assert_ne!(data.build, parse_worker(&first).unwrap().build);
+    }
+}
