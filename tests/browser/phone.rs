@@ -51,8 +51,14 @@ const OVERFLOW: &str = r#"(() => {
 
 fn every_page_kind_fits_a_390px_phone(b: &Browser, f: &Fixture) -> Result<(), String> {
     let mut problems = Vec::new();
-    for (kind, rel) in PAGE_KINDS {
-        let mut tab = b.chrome().tab(&phone())?;
+    // The review queue again in June 2027, when its overdue table is full.
+    let later = [("review in 2027", "review/index.html")];
+    for (kind, rel) in PAGE_KINDS.iter().chain(later.iter()) {
+        let mut opts = phone();
+        if kind.ends_with("2027") {
+            opts.now = Some("2027-06-01T12:00:00-04:00".into());
+        }
+        let mut tab = b.chrome().tab(&opts)?;
         tab.goto(&file_url(&f.out, rel))?;
         tab.wait_for(
             "document.documentElement.classList.contains('js')",

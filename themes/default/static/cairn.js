@@ -290,8 +290,9 @@
       if (!due) { group = "overdue"; }
       else {
         var days = Math.round((Date.parse(due + "T00:00:00Z") - todayMs) / 86400000);
-        if (days < 0) { group = "overdue"; status.textContent = -days + (days === -1 ? " day" : " days") + " overdue"; }
-        else if (days <= 60) { group = "soon"; status.textContent = days === 0 ? "due today" : "due in " + days + (days === 1 ? " day" : " days"); }
+        // A non-breaking space keeps "12 days" on one line; the status may wrap after it.
+        if (days < 0) { group = "overdue"; status.textContent = -days + (days === -1 ? "\u00a0day" : "\u00a0days") + " overdue"; }
+        else if (days <= 60) { group = "soon"; status.textContent = days === 0 ? "due today" : "due in " + days + (days === 1 ? "\u00a0day" : "\u00a0days"); }
         else { group = "later"; status.textContent = "due " + due; }
       }
       tr.setAttribute("data-group", group);
@@ -399,9 +400,9 @@
   function printMeta() {
     var url = document.querySelector(".print-url");
     if (url && /^https?:/.test(window.location.protocol)) url.textContent = window.location.href.split("#")[0];
-    // Paper gets the whole ladder, folded or not.
+    // Paper gets everything folded on screen: ladders, the later reviews.
     window.addEventListener("beforeprint", function () {
-      document.querySelectorAll("details.ladder-fold").forEach(function (d) { d.open = true; });
+      document.querySelectorAll("main details").forEach(function (d) { d.open = true; });
     });
   }
 
