@@ -7,6 +7,7 @@ mod axe;
 mod callcard;
 mod cdp;
 mod livereload;
+mod markdown;
 mod offline;
 mod phone;
 mod shots;
@@ -408,6 +409,7 @@ fn main() {
     tests.extend(axe::tests());
     tests.extend(phone::tests());
     tests.extend(livereload::tests());
+    tests.extend(markdown::tests());
     tests.extend(offline::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
