@@ -175,7 +175,8 @@ impl Snapshot {
             .pages
             .iter()
             .map(|p| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                // Fx: 8 bytes a step; flooding resistance buys nothing on the site's own text.
+                let mut h = crate::search::Fx::default();
                 p.body().hash(&mut h);
                 let snap = PageSnap {
                     rel: p.rel.clone(),
