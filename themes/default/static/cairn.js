@@ -293,7 +293,7 @@
         // A non-breaking space keeps "12 days" on one line; the status may wrap after it.
         if (days < 0) { group = "overdue"; status.textContent = -days + (days === -1 ? "\u00a0day" : "\u00a0days") + " overdue"; }
         else if (days <= 60) { group = "soon"; status.textContent = days === 0 ? "due today" : "due in " + days + (days === 1 ? "\u00a0day" : "\u00a0days"); }
-        else { group = "later"; status.textContent = "due " + due; }
+        else { group = "later"; status.textContent = "not due yet"; }
       }
       tr.setAttribute("data-group", group);
       counts[group]++;
