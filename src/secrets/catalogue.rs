@@ -48,24 +48,38 @@ pub struct Context {
     pub hex_context_above: bool,
 }
 
-/// Anything a closer look could flag: a cheap pass over a whole text finds
-/// the lines worth a closer look. Keywords are case-insensitive; the rest is as
-/// the token formats write them. The last alternatives catch writing that
-/// hides a token from a plain match: entities, backslash escapes, markup and
-/// emphasis inside a word. Long runs of token characters are found apart
-/// ([`long_runs`]): a counted repetition would blow up the regex's DFA.
-static CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-|hooks\.slack\.com",
-        r"|[sr]k_live_|Q~|eyJ|AIza|sig=|://[^/\s:@]+:[^/\s@]+@",
-        r"|(?i:pass|pwd|secret|api[_-]?key|apikey|access[_-]?key",
-        r"|token|bearer|accountkey=|convertto-securestring)",
-        r"|&[#A-Za-z]|\\[!-/:-@\[-`{-~]|[A-Za-z0-9][*`]+[A-Za-z0-9]|[A-Za-z0-9]<[A-Za-z/]",
-    ))
-    .ok()
-});
+/// Words anything a closer look could flag contains (ASCII case ignored):
+/// the literal starts of the token formats and the keywords of the value
+/// rules. One Aho-Corasick pass finds them in a whole text.
+const KEYWORDS: &[&str] = &[
+    "begin", "putty-user-key", "akia", "asia", "abia", "acca", "ghp_", "gho_", "ghu_", "ghs_",
+    "ghr_", "github_pat_", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-",
+    "hooks.slack.com", "sk_live_", "rk_live_", "q~", "eyj", "aiza", "sig=", "pass", "pwd",
+    "secret", "api_key", "api-key", "apikey", "access_key", "access-key", "accesskey", "token",
+    "bearer", "accountkey=", "convertto-securestring", "://",
+];
 
-/// In a binary file only the token formats count: their literal starts.
+/// The token formats' literal starts alone: all a binary file is read for.
+const FORMAT_KEYWORDS: &[&str] = &[
+    "begin", "putty-user-key", "akia", "asia", "abia", "acca", "ghp_", "gho_", "ghu_", "ghs_",
+    "ghr_", "github_pat_", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-",
+    "hooks.slack.com", "sk_live_", "rk_live_", "q~", "eyj", "aiza", "sig=", "accountkey=",
+    "secret_access", "secretaccess",
+];
+
+fn keyword_finder(words: &[&str]) -> Option<aho_corasick::AhoCorasick> {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .ok()
+}
+
+static CANDIDATE: LazyLock<Option<aho_corasick::AhoCorasick>> =
+    LazyLock::new(|| keyword_finder(KEYWORDS));
+static FORMAT_CANDIDATE_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> =
+    LazyLock::new(|| keyword_finder(FORMAT_KEYWORDS));
+
+/// A line holds the start of a token format (case as the formats write it).
 static FORMAT_CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
         r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-",
@@ -74,42 +88,77 @@ static FORMAT_CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
-/// Byte offsets of the candidate spots in `text`, in order.
+/// Byte offsets of the spots in `text` worth a closer look, in order: the
+/// keywords, and (except in binary files) what one pass over the bytes finds:
+/// runs of 32 or more token characters, and the writing that hides a token
+/// from a plain match (entities, backslash escapes, `*`/`` ` `` or a tag
+/// inside a word).
 pub fn candidates(text: &str, kind: LineKind) -> Vec<usize> {
-    let re = if kind == LineKind::Opaque {
-        &FORMAT_CANDIDATE
+    let finder = if kind == LineKind::Opaque {
+        &FORMAT_CANDIDATE_WORDS
     } else {
         &CANDIDATE
     };
-    let mut spots: Vec<usize> = re
-        .as_ref()
-        .map(|re| re.find_iter(text).map(|m| m.start()).collect())
-        .unwrap_or_default();
+    let mut spots: Vec<usize> = match finder.as_ref() {
+        Some(ac) => ac
+            .find_iter(text)
+            .filter(|m| &text[m.start()..m.end()] != "://" || url_with_password(&text[m.end()..]))
+            .map(|m| m.start())
+            .collect(),
+        None => vec![0],
+    };
     if kind != LineKind::Opaque {
-        let runs = long_runs(text);
-        if !runs.is_empty() {
-            spots.extend(runs);
+        let before = spots.len();
+        byte_spots(text.as_bytes(), &mut spots);
+        if spots.len() > before {
             spots.sort_unstable();
         }
     }
     spots
 }
 
-/// Starts of runs of 32 or more characters that could make a random token.
-fn long_runs(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
+/// `user:password@` right after `://`.
+fn url_with_password(rest: &str) -> bool {
+    let end = rest
+        .find(|c: char| c == '/' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    authority
+        .split_once(':')
+        .is_some_and(|(user, rest)| !user.is_empty() && !user.contains('@') && rest.contains('@'))
+}
+
+fn byte_spots(b: &[u8], spots: &mut Vec<usize>) {
+    let token = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
     let mut run = 0usize;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-') {
+    for (i, &c) in b.iter().enumerate() {
+        if token(c) {
             run += 1;
             if run == 32 {
-                out.push(i + 1 - 32);
+                spots.push(i + 1 - 32);
             }
-        } else {
-            run = 0;
+            continue;
+        }
+        run = 0;
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        let prev_alnum = i > 0 && b[i - 1].is_ascii_alphanumeric();
+        let hides = match c {
+            b'&' => next == b'#' || next.is_ascii_alphabetic(),
+            b'\\' => next.is_ascii_punctuation(),
+            b'*' | b'`' => {
+                prev_alnum
+                    && b[i..]
+                        .iter()
+                        .find(|&&x| x != b'*' && x != b'`')
+                        .is_some_and(u8::is_ascii_alphanumeric)
+            }
+            b'<' => prev_alnum && (next.is_ascii_alphabetic() || next == b'/'),
+            _ => false,
+        };
+        if hides {
+            spots.push(i);
         }
     }
-    out
 }
 
 /// Token formats recognisable on their own: (what it looks like, pattern,
@@ -929,8 +978,8 @@ mod tests {
             assert!(re.is_match(yes), "{what} misses {yes}");
             assert!(!re.is_match(no), "{what} matches {no}");
         }
+        assert!(CANDIDATE.is_some() && FORMAT_CANDIDATE_WORDS.is_some());
         for lazy in [
-            &CANDIDATE,
             &FORMAT_CANDIDATE,
             &KEY_VALUE_RE,
             &PROSE_IS_RE,

@@ -129,6 +129,12 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
+    push_decoded(&mut out, s);
+    Cow::Owned(out)
+}
+
+/// [`decode_entities`] appended to `out`.
+pub fn push_decoded(out: &mut String, s: &str) {
     let mut rest = s;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
@@ -145,7 +151,6 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    Cow::Owned(out)
 }
 
 /// The character a reference after `&` stands for, and the bytes it used.
@@ -305,12 +310,8 @@ pub fn reader_text(html: &str) -> ReaderText {
             i += 1;
             continue;
         }
-        let text = decode_entities(&html[text_from..i]);
-        if pre > 0 {
-            out.code.push_str(&text);
-        } else {
-            out.prose.push_str(&text);
-        }
+        let text = &html[text_from..i];
+        push_decoded(if pre > 0 { &mut out.code } else { &mut out.prose }, text);
         if html[i..].starts_with("<!--") {
             let end = html[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e);
             out.markup.push_str(&html[i + 4..end]);
@@ -356,7 +357,7 @@ pub fn reader_text(html: &str) -> ReaderText {
                 let inner = &html[i..inner_end];
                 if name == "textarea" || name == "title" {
                     out.prose.push('\n');
-                    out.prose.push_str(&decode_entities(inner));
+                    push_decoded(&mut out.prose, inner);
                     out.prose.push('\n');
                 } else {
                     out.markup.push_str(inner);
@@ -377,12 +378,8 @@ pub fn reader_text(html: &str) -> ReaderText {
             }
         }
     }
-    let text = decode_entities(&html[text_from.min(b.len())..]);
-    if pre > 0 {
-        out.code.push_str(&text);
-    } else {
-        out.prose.push_str(&text);
-    }
+    let text = &html[text_from.min(b.len())..];
+    push_decoded(if pre > 0 { &mut out.code } else { &mut out.prose }, text);
     out
 }
 
@@ -445,7 +442,7 @@ fn attributes(s: &str, out: &mut String) {
         };
         i = next;
         if !name.eq_ignore_ascii_case("class") && !value.is_empty() {
-            out.push_str(&decode_entities(value));
+            push_decoded(out, value);
             out.push('\n');
         }
     }

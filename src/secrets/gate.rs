@@ -85,9 +85,9 @@ impl<'a> OutputGate<'a> {
             }
         };
         if is_html(rel) {
-            html_text(&String::from_utf8_lossy(bytes), &mut keep);
+            html_text(&utf8(bytes), &mut keep);
         } else if rel.starts_with("search/") && rel.ends_with(".js") {
-            let strings = decode::js_strings(&String::from_utf8_lossy(bytes));
+            let strings = decode::js_strings(&utf8(bytes));
             scan::scan_text(&strings, Syntax::Uniform(LineKind::Prose), &mut |h| {
                 keep(None, h.hit)
             });
@@ -209,6 +209,14 @@ fn search_doc_url(bytes: &[u8]) -> Option<&str> {
     let start = text.find("{\"u\":\"")? + 6;
     let len = text[start..].find('"')?;
     Some(&text[start..start + len])
+}
+
+/// Generated files are UTF-8; the lossy path only for what is not.
+fn utf8(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 fn is_html(rel: &str) -> bool {
