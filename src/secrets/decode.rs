@@ -311,7 +311,14 @@ pub fn reader_text(html: &str) -> ReaderText {
             continue;
         }
         let text = &html[text_from..i];
-        push_decoded(if pre > 0 { &mut out.code } else { &mut out.prose }, text);
+        push_decoded(
+            if pre > 0 {
+                &mut out.code
+            } else {
+                &mut out.prose
+            },
+            text,
+        );
         if html[i..].starts_with("<!--") {
             let end = html[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e);
             out.markup.push_str(&html[i + 4..end]);
@@ -379,7 +386,14 @@ pub fn reader_text(html: &str) -> ReaderText {
         }
     }
     let text = &html[text_from.min(b.len())..];
-    push_decoded(if pre > 0 { &mut out.code } else { &mut out.prose }, text);
+    push_decoded(
+        if pre > 0 {
+            &mut out.code
+        } else {
+            &mut out.prose
+        },
+        text,
+    );
     out
 }
 
