@@ -219,10 +219,10 @@ impl<'a> Resolver<'a> {
         Err(format!("no file {tried}"))
     }
 
-    /// `systems/ID`, `parties/ID`, `matrix`, `review`, `search`.
+    /// `systems/ID`, `parties/ID`, `matrix`, `review`, `search`, `now`.
     fn generated(&self, folder: &str) -> bool {
         match folder.split_once('/') {
-            None => matches!(folder, "matrix" | "review" | "search"),
+            None => matches!(folder, "matrix" | "review" | "search" | "now"),
             Some(("systems", id)) => self.systems.contains(id),
             Some(("parties", id)) => self.parties.contains(id),
             Some(_) => false,

@@ -155,12 +155,12 @@ fn level<'a>(l: &'a LadderLevel<'a>) -> LevelCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct LadderCtx<'a> {
+pub(super) struct LadderCtx<'a> {
     system: SystemCard<'a>,
     levels: Vec<LevelCtx<'a>>,
 }
 
-fn ladder<'a>(s: &'a SystemView<'a>) -> LadderCtx<'a> {
+pub(super) fn ladder<'a>(s: &'a SystemView<'a>) -> LadderCtx<'a> {
     LadderCtx {
         system: system_card(s),
         levels: s.ladder.iter().map(level).collect(),
@@ -270,6 +270,10 @@ impl<'v, 'a> Shared<'v, 'a> {
             })
             .unwrap_or_default();
         nav.push(Link {
+            title: "Now".into(),
+            url: "now/index.html".into(),
+        });
+        nav.push(Link {
             title: "Matrix".into(),
             url: "matrix/index.html".into(),
         });
@@ -346,6 +350,10 @@ impl<'v, 'a> Shared<'v, 'a> {
                 ctx.insert("title", "Search");
                 ctx.insert("systems", &self.system_cards());
                 "search.html"
+            }
+            Job::Now => {
+                super::now::context(self.view, &mut ctx);
+                "now.html"
             }
             Job::NotFound => {
                 ctx.insert("title", "Page not found");

@@ -8,6 +8,7 @@
 mod context;
 pub mod coverage_chart;
 pub mod data;
+mod now;
 mod theme;
 
 use crate::audience::SiteView;
@@ -48,6 +49,8 @@ enum Job<'v, 'a> {
     Review,
     Search,
     NotFound,
+    /// Who answers every system now (`now/index.html`).
+    Now,
 }
 
 impl Job<'_, '_> {
@@ -63,6 +66,7 @@ impl Job<'_, '_> {
             Job::Review => "review/index.html".into(),
             Job::Search => "search/index.html".into(),
             Job::NotFound => "404.html".into(),
+            Job::Now => "now/index.html".into(),
         }
     }
 }
@@ -81,6 +85,7 @@ pub fn data_paths(view: &SiteView) -> Vec<String> {
 fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
     let mut jobs = vec![
         Job::Home,
+        Job::Now,
         Job::Matrix,
         Job::Review,
         Job::Search,

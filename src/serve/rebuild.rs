@@ -591,6 +591,7 @@ fn render_touched(cache: &Cache, audience: Audience, today: chrono::NaiveDate) -
         for key in [
             "cairn.json",
             "matrix.csv",
+            "now/index.html",
             "index.html",
             "matrix/index.html",
             "review/index.html",
@@ -890,11 +891,10 @@ mod tests {
         for system in ["m365", "firewall", "entra-id"] {
             let rel = format!("data/systems/{system}.yaml");
             assert_incremental_equals_full(dir.path(), &rel, &|t| {
-                t.replacen("\nname: ", "\nname: Edited ", 1).replacen(
-                    "respond_within: 15m",
-                    "respond_within: 25m",
-                    1,
-                )
+                // Hours too: the coverage charts, the now board and cairn.json follow.
+                t.replacen("\nname: ", "\nname: Edited ", 1)
+                    .replacen("respond_within: 15m", "respond_within: 25m", 1)
+                    .replacen("hours: business", "hours: extended", 1)
             });
         }
     }

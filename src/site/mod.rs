@@ -19,8 +19,17 @@ pub const PARTIES_FILE: &str = "data/parties.yaml";
 pub const ACTIVITIES_FILE: &str = "data/activities.yaml";
 
 /// Top-level output folders cairn generates; content may not claim them.
-pub const GENERATED_SECTIONS: [&str; 6] =
-    ["systems", "parties", "matrix", "review", "search", "assets"];
+pub const GENERATED_SECTIONS: [&str; 7] = [
+    "systems", "parties", "matrix", "review", "search", "assets", "now",
+];
+
+/// Data files cairn writes at the output root; content may not claim them either.
+pub const GENERATED_FILES: [&str; 4] = [
+    "cairn.json",
+    "cairn.schema.json",
+    "matrix.csv",
+    "contacts.vcf",
+];
 
 /// Everything a site's sources say, parsed, before any cross-reference is checked.
 #[derive(Debug)]
@@ -870,6 +879,17 @@ fn generated_clash(rel: &str, is_page: bool) -> Option<Diagnostic> {
     } else {
         rel.to_string()
     };
+    if let Some(file) = GENERATED_FILES
+        .iter()
+        .find(|f| f.eq_ignore_ascii_case(&out))
+    {
+        return Some(Diagnostic::new(
+            Code::InvalidValue,
+            format!("content/{rel}"),
+            None,
+            format!("content/{rel} clashes with the `{file}` cairn generates; rename the file"),
+        ));
+    }
     let (top, _) = out.split_once('/')?;
     let generated = GENERATED_SECTIONS
         .iter()
@@ -1099,6 +1119,9 @@ mod tests {
         }
         assert!(generated_clash("img/search.png", false).is_none());
         assert!(generated_clash("search.png", false).is_none());
+        assert!(generated_clash("now.md", true).is_some());
+        assert!(generated_clash("Cairn.json", false).is_some());
+        assert!(generated_clash("img/cairn.json", false).is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod callcard;
 mod cdp;
 mod livereload;
 mod markdown;
+mod now;
 mod offline;
 mod phone;
 mod shots;
@@ -410,6 +411,7 @@ fn main() {
     tests.extend(phone::tests());
     tests.extend(livereload::tests());
     tests.extend(markdown::tests());
+    tests.extend(now::tests());
     tests.extend(offline::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)

@@ -22,6 +22,7 @@ pub const PAGE_KINDS: &[(&str, &str)] = &[
     ("system", "systems/firewall/index.html"),
     ("party", "parties/bright/index.html"),
     ("matrix", "matrix/index.html"),
+    ("now", "now/index.html"),
     ("review", "review/index.html"),
     ("search", "search/index.html?q=firewall"),
     ("404", "404.html"),
