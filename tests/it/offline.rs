@@ -30,10 +30,16 @@ fn the_worker_lists_every_output_file_with_its_hash_and_costs_under_two_percent(
     assert_eq!(run.code, 0, "{run:?}");
     let out = site.path().join("public");
     let listed = manifest(&site);
+    // content-example has a diagram, so the diagram library is kept too.
     let expected: Vec<String> = files(&out)
         .into_iter()
         .filter(|f| f != "sw.js" && f != "sw-manifest.js" && !f.starts_with('.'))
         .collect();
+    assert!(
+        expected
+            .iter()
+            .any(|f| f.starts_with("assets/vendor/mermaid/"))
+    );
     assert_eq!(
         listed.keys().cloned().collect::<Vec<_>>(),
         expected,
