@@ -140,10 +140,160 @@ impl Stopwatch {
     }
 }
 
+/// What the load stage read: the site, its theme (`None` when the theme has
+/// a problem, which is then among the diagnostics) and what could not be read.
+pub struct Loaded {
+    pub site: site::Site,
+    pub theme: Option<render::Theme>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Stage 1, load: every source read and parsed once, the theme included.
+pub fn load(site_root: &std::path::Path) -> Result<Loaded> {
+    let (site, mut diagnostics) = site::load_site(site_root)?;
+    let theme = match render::load_theme(&site) {
+        Ok(theme) => Some(theme),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    Ok(Loaded {
+        site,
+        theme,
+        diagnostics,
+    })
+}
+
+/// Stage 2, check: the load problems and every check for `audience`, sorted.
+/// For a build (`for_build`), a secret in a client build is an error whatever
+/// `check` tolerates: a secret must never reach a client.
+pub fn check_stage(
+    site: &site::Site,
+    load_diagnostics: &[Diagnostic],
+    audience: Audience,
+    today: chrono::NaiveDate,
+    for_build: bool,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = load_diagnostics.to_vec();
+    diagnostics.extend(check::check_site(
+        site,
+        &check::CheckOptions { audience, today },
+    ));
+    if for_build && audience == Audience::Client {
+        check::promote_for_client_build(&mut diagnostics);
+    }
+    diag::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Where the output goes: the staging folder of `build`, or memory for `serve`.
+pub trait Sink: Sync {
+    /// Write `bytes` at `path` (output-relative, `/`-separated).
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Publish the site's source file `source` (`static/…`, `content/…`) at `path`.
+    fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()>;
+}
+
+impl Sink for write::Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        write::Staging::write(self, path, bytes)
+    }
+
+    fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
+        write::Staging::copy(self, &site.root.join(source), path)
+    }
+}
+
+/// A client build's sink: every byte passes the secrets gate on its way to
+/// the staging folder.
+impl Sink for secrets::gate::Gated<'_, '_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        secrets::gate::Gated::write(self, path, bytes)
+    }
+
+    fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
+        secrets::gate::Gated::copy(self, &site.root.join(source), path)
+    }
+}
+
+/// A sink that records each file's hash for the service worker's manifest on
+/// its way to `inner`.
+struct Recorded<'a, S: Sink> {
+    manifest: &'a offline::Manifest,
+    inner: &'a S,
+}
+
+impl<S: Sink> Sink for Recorded<'_, S> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.manifest.record(path, bytes);
+        self.inner.write(path, bytes)
+    }
+
+    fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
+        self.inner.copy(site, source, path)?;
+        self.manifest.record_file(path, &site.root.join(source))
+    }
+}
+
+/// What the render stage produced: the number of HTML pages, and the paths of
+/// the search index's files.
+pub struct Rendered {
+    pub pages: usize,
+    pub index: Vec<String>,
+}
+
+/// Stage 4, render ‖ search: every page and the search index into `sink`.
+pub fn render_stage(
+    view: &audience::SiteView,
+    theme: &render::Theme,
+    opts: &render::RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Rendered> {
+    // The search index needs only the view, so it is built while pages render:
+    // its tokenizing would otherwise run alone after the parallel render.
+    let (pages, index_files) = rayon::join(
+        || {
+            render::render_site(view, theme, opts, &|file| {
+                sink.write(&file.path, &file.bytes)
+            })
+        },
+        || search::build_index(view),
+    );
+    let pages = pages?;
+    index_files
+        .par_iter()
+        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
+    Ok(Rendered {
+        pages,
+        index: index_files.into_iter().map(|f| f.path).collect(),
+    })
+}
+
+/// Stage 5, copy: the static files and the content files the view publishes.
+pub fn copy_stage(site: &site::Site, view: &audience::SiteView, sink: &dyn Sink) -> Result<()> {
+    view.static_files
+        .par_iter()
+        .try_for_each(|rel| sink.copy(site, &format!("static/{rel}"), rel))?;
+    view.assets
+        .par_iter()
+        .try_for_each(|asset| sink.copy(site, &format!("content/{}", asset.rel), &asset.rel))
+}
+
 /// Load and check, nothing written.
 pub fn check(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
-    let (_site, audience, diagnostics) = load_and_check(opts, &mut clock)?;
+    let loaded = load(&opts.site)?;
+    clock.lap("load");
+    let audience = opts.audience.unwrap_or(loaded.site.config.audience);
+    let diagnostics = check_stage(
+        &loaded.site,
+        &loaded.diagnostics,
+        audience,
+        opts.today,
+        false,
+    );
+    clock.lap("check");
     Ok(Report {
         diagnostics,
         audience: Some(audience),
@@ -152,55 +302,38 @@ pub fn check(opts: &Options) -> Result<Report> {
     })
 }
 
-/// The first two stages every run shares: load the site and check it for the
-/// run's audience (sorted diagnostics; load problems included).
-fn load_and_check(
-    opts: &Options,
-    clock: &mut Stopwatch,
-) -> Result<(site::Site, Audience, Vec<Diagnostic>)> {
-    let (site, mut diagnostics) = site::load_site(&opts.site)?;
-    clock.lap("load");
-    let audience = opts.audience.unwrap_or(site.config.audience);
-    diagnostics.extend(check::check_site(
-        &site,
-        &check::CheckOptions {
-            audience,
-            today: opts.today,
-        },
-    ));
-    diag::sort(&mut diagnostics);
-    clock.lap("check");
-    Ok((site, audience, diagnostics))
-}
-
-/// Load, check, and when clean render and write the site for one audience.
+/// Load, check, and when clean render and write the site for one audience:
+/// the stages above in order, into a staging folder swapped in at the end.
 pub fn build(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
     site::ensure_site(&opts.site)?;
     // Before anything is read: a build must never be able to destroy its input.
     let out = outdir::checked_out_dir(&opts.site, &opts.out_dir(), opts.force)?;
-    let (site, audience, mut diagnostics) = load_and_check(opts, &mut clock)?;
-    if audience == Audience::Client {
-        // A secret must never reach a client, whatever `check` tolerates.
-        check::promote_for_client_build(&mut diagnostics);
-        diag::sort(&mut diagnostics);
-    }
+    let loaded = load(&opts.site)?;
+    clock.lap("load");
+    let site = &loaded.site;
+    let audience = opts.audience.unwrap_or(site.config.audience);
+    let diagnostics = check_stage(site, &loaded.diagnostics, audience, opts.today, true);
+    clock.lap("check");
     let mut report = Report {
         diagnostics,
         audience: Some(audience),
         ..Report::default()
     };
-    if report.failed(opts.strict) {
+    let Some(theme) = loaded
+        .theme
+        .as_ref()
+        .filter(|_| !report.failed(opts.strict))
+    else {
         report.timings = clock.laps;
         return Ok(report);
-    }
+    };
 
-    let view = audience::view(&site, audience);
-    let theme = render::load_theme(&site.root, &site.config)?;
+    let view = audience::view(site, audience);
     clock.lap("view");
     let staging = write::Staging::new(&out)?;
     // Every byte goes through the secrets gate on its way to the staging folder.
-    let gate = secrets::gate::OutputGate::new(&site, &view);
+    let gate = secrets::gate::OutputGate::new(site, &view);
     let output = secrets::gate::Gated::new(&gate, &staging);
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
@@ -210,35 +343,13 @@ pub fn build(opts: &Options) -> Result<Report> {
     };
     // Every file's hash goes to the service worker's manifest as it is written.
     let manifest = offline::Manifest::default();
-    let write = |path: &str, bytes: &[u8]| {
-        manifest.record(path, bytes);
-        output.write(path, bytes)
+    let recorded = Recorded {
+        manifest: &manifest,
+        inner: &output,
     };
-    // The search index needs only the view, so it is built while pages render:
-    // its tokenizing would otherwise run alone after the parallel render.
-    let (pages, index_files) = rayon::join(
-        || {
-            render::render_site(&view, &theme, &render_opts, &|file| {
-                write(&file.path, &file.bytes)
-            })
-        },
-        || search::build_index(&view),
-    );
-    let pages = pages?;
+    let rendered = render_stage(&view, theme, &render_opts, &recorded)?;
     clock.lap("render+search");
-    index_files
-        .par_iter()
-        .try_for_each(|file| write(&file.path, &file.bytes))?;
-    view.static_files.par_iter().try_for_each(|rel| {
-        let from = site.root.join("static").join(rel);
-        output.copy(&from, rel)?;
-        manifest.record_file(rel, &from)
-    })?;
-    view.assets.par_iter().try_for_each(|asset| {
-        let from = site.root.join("content").join(&asset.rel);
-        output.copy(&from, &asset.rel)?;
-        manifest.record_file(&asset.rel, &from)
-    })?;
+    copy_stage(site, &view, &recorded)?;
     clock.lap("copy");
     let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
     let worker = offline::service_worker(
@@ -269,7 +380,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     staging.commit()?;
     clock.lap("write");
     report.written = true;
-    report.pages_written = pages;
+    report.pages_written = rendered.pages;
     report.timings = clock.laps;
     Ok(report)
 }

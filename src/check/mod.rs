@@ -235,6 +235,41 @@ mod tests {
         assert_eq!(front_item_line(page, "systems", 1), Some(5));
     }
 
+    /// Checks read what was loaded: once loaded, the data files and pages may
+    /// vanish from disk and the checks (the secrets scan too) still see them.
+    #[test]
+    fn checks_read_the_loaded_site_not_the_disk() {
+        let t = TestSite::new();
+        t.write(
+            "content/a.md",
+            "---\ntitle: A\n---\nkey AKIAZ7Q2LMN4PQRS5TUV\n",
+        );
+        t.write(
+            "data/activities.yaml",
+            "- name: Backups # key AKIAZ7Q2LMN4PQRS5TUV\n",
+        );
+        let site = t.load();
+        std::fs::remove_dir_all(t.root().join("content")).unwrap();
+        std::fs::remove_dir_all(t.root().join("data")).unwrap();
+        let diags = check_site(
+            &site,
+            &CheckOptions {
+                audience: Audience::Client,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            },
+        );
+        let secrets: Vec<&str> = diags
+            .iter()
+            .filter(|d| d.code == Code::PossibleSecret)
+            .map(|d| d.file.as_str())
+            .collect();
+        assert_eq!(
+            secrets,
+            ["content/a.md", "data/activities.yaml"],
+            "{diags:?}"
+        );
+    }
+
     #[test]
     fn a_client_build_promotes_secrets_to_errors() {
         let mut diags = vec![

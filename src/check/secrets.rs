@@ -140,9 +140,10 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     let data = Some(Syntax::Uniform(LineKind::Data));
     let mut data_files: Vec<&str> = vec![CONFIG_FILE, PARTIES_FILE, ACTIVITIES_FILE];
     data_files.extend(site.systems.iter().map(|s| s.file.as_str()));
+    // As the loader read them (an unreadable one was reported there).
     out.extend(data_files.into_iter().map(|file| Source {
         file: file.to_string(),
-        text: None,
+        text: Some(site.text(file)),
         syntax: data,
         page_allows: false,
     }));

@@ -3,7 +3,8 @@
 //! under `themes/` in `cairn.yaml`, and its `templates/` override either.
 
 use super::OutputFile;
-use anyhow::{Context as _, Result};
+use crate::diag::{Code, Diagnostic};
+use crate::site::{CONFIG_FILE, Site};
 use include_dir::{Dir, include_dir};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,7 +19,13 @@ pub struct Theme {
 
 /// Load the templates (built-in, then the site's theme, then the site's own
 /// `templates/`, each overriding the last by name) and the theme's assets.
-pub fn load_theme(site_root: &Path, config: &crate::model::Config) -> Result<Theme> {
+/// Part of the load stage: a missing theme or a template that does not parse
+/// is a diagnostic, so `cairn check` reports it as `build` would.
+pub fn load_theme(site: &Site) -> Result<Theme, Diagnostic> {
+    let site_root = site.root.as_path();
+    let config = &site.config;
+    // Template name → the file it came from, to name it in an error.
+    let mut origin: BTreeMap<String, String> = BTreeMap::new();
     let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     embedded_files(&DEFAULT_THEME, &mut |path, bytes| {
@@ -32,24 +39,34 @@ pub fn load_theme(site_root: &Path, config: &crate::model::Config) -> Result<The
         }
     });
     if let Some(name) = &config.theme {
+        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                CONFIG_FILE,
+                site.line(CONFIG_FILE, &["theme"]),
+                format!("theme `{name}` must be the name of a folder under themes/"),
+            ));
+        }
         let dir = site_root.join("themes").join(name);
         if !dir.is_dir() {
-            anyhow::bail!(
-                "cairn.yaml: theme `{name}` not found: expected the folder themes/{name}/"
-            );
+            return Err(Diagnostic::new(
+                Code::InvalidValue,
+                CONFIG_FILE,
+                site.line(CONFIG_FILE, &["theme"]),
+                format!("theme `{name}` not found: expected the folder themes/{name}/"),
+            ));
         }
-        read_dir_into(
-            site_root,
-            &format!("themes/{name}/templates"),
-            &mut |n, b| {
-                templates.insert(n, String::from_utf8_lossy(&b).into_owned());
-            },
-        )?;
+        let sub = format!("themes/{name}/templates");
+        read_dir_into(site_root, &sub, &mut |n, b| {
+            origin.insert(n.clone(), format!("{sub}/{n}"));
+            templates.insert(n, String::from_utf8_lossy(&b).into_owned());
+        })?;
         read_dir_into(site_root, &format!("themes/{name}/static"), &mut |n, b| {
             assets.insert(format!("assets/{n}"), b);
         })?;
     }
     read_dir_into(site_root, "templates", &mut |n, b| {
+        origin.insert(n.clone(), format!("templates/{n}"));
         templates.insert(n, String::from_utf8_lossy(&b).into_owned());
     })?;
     assets.insert(
@@ -61,8 +78,28 @@ pub fn load_theme(site_root: &Path, config: &crate::model::Config) -> Result<The
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(crate::markdown::escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| anyhow::anyhow!("templates: {}", tera_error_chain(&e)))?;
+        .map_err(|e| template_error(&tera_error_chain(&e), &origin))?;
     Ok(Theme { tera, assets })
+}
+
+/// A template error as a diagnostic at the site's file it names (tera says
+/// `Failed to parse 'page.html'` and ` --> LINE:COL`), else at `templates/`.
+fn template_error(message: &str, origin: &BTreeMap<String, String>) -> Diagnostic {
+    let file = origin
+        .iter()
+        .find(|(name, _)| message.contains(&format!("'{name}'")))
+        .map_or("templates/", |(_, file)| file.as_str());
+    let line = message
+        .split_once(" --> ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .and_then(|(n, _)| n.trim().parse().ok());
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    Diagnostic::new(
+        Code::InvalidValue,
+        file,
+        line,
+        format!("template error: {message}"),
+    )
 }
 
 impl Theme {
@@ -105,10 +142,22 @@ fn embedded_files(dir: &Dir<'_>, f: &mut dyn FnMut(&str, &[u8])) {
 }
 
 /// Every file of `root/sub`; only the site's own regular files (see `site::Tops`).
-fn read_dir_into(root: &Path, sub: &str, f: &mut dyn FnMut(String, Vec<u8>)) -> Result<()> {
-    for rel in crate::site::list_files(root, sub)? {
-        let bytes = std::fs::read(root.join(sub).join(&rel))
-            .with_context(|| format!("reading {sub}/{rel}"))?;
+fn read_dir_into(
+    root: &Path,
+    sub: &str,
+    f: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), Diagnostic> {
+    let files = crate::site::list_files(root, sub)
+        .map_err(|e| Diagnostic::new(Code::InvalidValue, sub, None, format!("{e:#}")))?;
+    for rel in files {
+        let bytes = std::fs::read(root.join(sub).join(&rel)).map_err(|e| {
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("{sub}/{rel}"),
+                None,
+                format!("cannot read: {e}"),
+            )
+        })?;
         f(rel, bytes);
     }
     Ok(())

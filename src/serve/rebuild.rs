@@ -1,6 +1,7 @@
 //! Building into memory, in full or for edited pages and systems only.
 //!
-//! A full build is `crate::build` with a map for a sink. The incremental path
+//! A full build is `crate::build`'s stages (load, check, view, render ‖
+//! search, copy) with a memory [`crate::Sink`]. The incremental path
 //! is taken only when every change is an edit of an existing markdown page
 //! (not a section's `_index.md`) whose front matter still parses and keeps
 //! its title field and audience: the page is re-read into the cached [`Site`]
@@ -32,7 +33,7 @@ use crate::diag::{self, Diagnostic};
 use crate::model::Audience;
 use crate::render::{self, OutputFile, RenderOptions, Theme};
 use crate::site::{self, Page, Site};
-use crate::{Options, audience, check, markdown, search};
+use crate::{Options, audience, markdown, search};
 use anyhow::{Context, Result};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -113,6 +114,46 @@ pub struct Builder {
     cache: Option<Cache>,
 }
 
+/// The sink of `serve`: every output file in memory. Copied sources are read
+/// only when they are the site's own (see `site::Tops`).
+#[derive(Default)]
+struct MemorySink {
+    files: Mutex<Vec<(String, Arc<[u8]>)>>,
+}
+
+impl MemorySink {
+    fn paths(&self) -> Vec<String> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.iter().map(|(p, _)| p.clone()).collect()
+    }
+
+    fn into_files(self) -> Files {
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.into_iter().map(|(k, v)| (Arc::from(k), v)).collect()
+    }
+}
+
+impl crate::Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), Arc::from(bytes)));
+        Ok(())
+    }
+
+    fn copy(&self, site: &Site, source: &str, path: &str) -> Result<()> {
+        let root = site
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| site.root.clone());
+        if let Some(bytes) = read_inside(&root, source)? {
+            self.write(path, &bytes)?;
+        }
+        Ok(())
+    }
+}
+
 type Collected = Mutex<Vec<(String, Arc<[u8]>)>>;
 
 fn sink_into(collected: &Collected) -> impl Fn(OutputFile) -> Result<()> + Sync + '_ {
@@ -149,80 +190,41 @@ impl Builder {
         }
     }
 
-    fn check(&self, site: &Site, load_diags: &[Diagnostic]) -> (Audience, Vec<Diagnostic>) {
-        let audience = self.opts.audience.unwrap_or(site.config.audience);
-        let mut diagnostics = load_diags.to_vec();
-        diagnostics.extend(check::check_site(
-            site,
-            &check::CheckOptions {
-                audience,
-                today: self.opts.today,
-            },
-        ));
-        if audience == Audience::Client {
-            check::promote_for_client_build(&mut diagnostics);
-        }
-        diag::sort(&mut diagnostics);
-        (audience, diagnostics)
-    }
-
     fn failed(&self, diagnostics: &[Diagnostic]) -> bool {
         diagnostics.iter().any(|d| d.is_error() || self.opts.strict)
     }
 
-    /// Load, check and render everything. `Err` only when SITE cannot be
-    /// read at all (not a site, IO): the caller decides whether that is fatal.
+    /// Load, check and render everything: `crate::build`'s stages with a
+    /// memory sink. `Err` only when SITE cannot be read at all (not a site,
+    /// IO): the caller decides whether that is fatal.
     pub fn full(&mut self) -> Result<Outcome> {
         self.cache = None;
-        let (site, load_diags) = site::load_site(&self.opts.site)?;
-        let (audience, diagnostics) = self.check(&site, &load_diags);
-        if self.failed(&diagnostics) {
-            return Ok(Outcome::Failed {
-                text: failed_text(&diagnostics),
-                diagnostics,
-            });
-        }
-        let theme = render::load_theme(&site.root, &site.config)?;
-        let view = audience::view(&site, audience);
-        let collected = Collected::default();
-        let render_opts = self.render_options(None);
-        // As `crate::build`: the search index is built while the pages render.
-        let (pages, index) = rayon::join(
-            || render::render_site(&view, &theme, &render_opts, &sink_into(&collected)),
-            || search::build_index(&view),
-        );
-        let pages = pages?;
-        let rendered = collected.into_inner().unwrap_or_else(|e| e.into_inner());
-        let render_keys: HashSet<String> = rendered.iter().map(|(k, _)| k.clone()).collect();
-        let mut files: Files = rendered
-            .into_iter()
-            .map(|(k, v)| (Arc::from(k), v))
-            .collect();
-        let mut search_keys = HashSet::new();
-        for file in index {
-            search_keys.insert(file.path.clone());
-            files.insert(Arc::from(file.path), Arc::from(file.bytes));
-        }
-
-        let root = site
-            .root
-            .canonicalize()
-            .unwrap_or_else(|_| site.root.clone());
-        let sources = view
-            .static_files
-            .iter()
-            .map(|rel| (format!("static/{rel}"), rel.clone()))
-            .chain(
-                view.assets
-                    .iter()
-                    .map(|a| (format!("content/{}", a.rel), a.rel.clone())),
-            );
-        for (path, rel) in sources {
-            if let Some(bytes) = read_inside(&root, &path)? {
-                files.insert(Arc::from(rel), Arc::from(bytes));
+        let loaded = crate::load(&self.opts.site)?;
+        let site = loaded.site;
+        let load_diags = loaded.diagnostics;
+        let audience = self.opts.audience.unwrap_or(site.config.audience);
+        let diagnostics = crate::check_stage(&site, &load_diags, audience, self.opts.today, true);
+        let theme = match loaded.theme {
+            Some(theme) if !self.failed(&diagnostics) => theme,
+            _ => {
+                return Ok(Outcome::Failed {
+                    text: failed_text(&diagnostics),
+                    diagnostics,
+                });
             }
-        }
+        };
+        let view = audience::view(&site, audience);
+        let sink = MemorySink::default();
+        let rendered = crate::render_stage(&view, &theme, &self.render_options(None), &sink)?;
+        let search_keys: HashSet<String> = rendered.index.into_iter().collect();
+        let render_keys: HashSet<String> = sink
+            .paths()
+            .into_iter()
+            .filter(|p| !search_keys.contains(p))
+            .collect();
+        crate::copy_stage(&site, &view, &sink)?;
         drop(view);
+        let files = sink.into_files();
         let mut cache = Cache {
             site,
             load_diags,
@@ -243,7 +245,7 @@ impl Builder {
         self.cache = Some(cache);
         Ok(Outcome::Built {
             files: published,
-            pages,
+            pages: rendered.pages,
             incremental: false,
             diagnostics,
         })
@@ -384,16 +386,17 @@ impl Builder {
         let mut systems = Vec::new();
         for file in &system_files {
             let index = cache.site.systems.iter().position(|e| &e.file == file)?;
-            let (system, lines) = reread_system(&opts_site, file)?;
-            systems.push((index, system, lines));
+            let (system, lines, text) = reread_system(&opts_site, file)?;
+            systems.push((index, system, lines, text));
         }
-        for (index, system, lines) in systems {
+        for (index, system, lines, text) in systems {
             let entry = &mut cache.site.systems[index];
             cache
                 .system_neighbours
                 .extend(entry.system.depends_on.iter().cloned());
             cache.edited_systems.insert(system.id.as_str().to_string());
             cache.site.lines.insert(entry.file.clone(), lines);
+            cache.site.texts.insert(entry.file.clone(), text);
             entry.system = system;
         }
         let mut replaced = Vec::new();
@@ -435,15 +438,13 @@ impl Builder {
         let (diagnostics, rendered) = rayon::join(
             || {
                 let t = std::time::Instant::now();
-                let mut d = cache_ref.load_diags.clone();
-                d.extend(check::check_site(
+                let d = crate::check_stage(
                     &cache_ref.site,
-                    &check::CheckOptions { audience, today },
-                ));
-                if audience == Audience::Client {
-                    check::promote_for_client_build(&mut d);
-                }
-                diag::sort(&mut d);
+                    &cache_ref.load_diags,
+                    audience,
+                    today,
+                    true,
+                );
                 if timings {
                     eprintln!(
                         "    check        {:>8.1} ms",
@@ -654,7 +655,7 @@ fn own_file(root: &Path, rel: &str) -> Result<(), Diagnostic> {
 /// Re-read `data/systems/ID.yaml` the way `site::load_site` does; `None` when
 /// it no longer parses or its id differs from its file name (a full load
 /// reports those).
-fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site::LineMap)> {
+fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site::LineMap, String)> {
     own_file(root, file).ok()?;
     let text = String::from_utf8(std::fs::read(root.join(file)).ok()?).ok()?;
     if text.contains('\0') {
@@ -665,7 +666,7 @@ fn reread_system(root: &Path, file: &str) -> Option<(crate::model::System, site:
             .ok()?;
     let name = file.rsplit('/').next()?;
     let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
-    (parsed.value.id.as_str() == stem).then_some((parsed.value, parsed.lines))
+    (parsed.value.id.as_str() == stem).then_some((parsed.value, parsed.lines, text))
 }
 
 /// Re-read one content page the way `site::load_site` does; `None` when the

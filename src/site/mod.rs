@@ -47,6 +47,10 @@ pub struct Site {
     pub static_files: Vec<String>,
     /// Line maps of the YAML sources, by file relative to the root.
     pub lines: HashMap<String, LineMap>,
+    /// The text of each data file (`cairn.yaml`, `data/…`) as read, by file
+    /// relative to the root: checks read them from here, never from disk.
+    /// Pages keep theirs in [`Page::text`].
+    pub texts: HashMap<String, String>,
     /// Sources that failed to load; references into them are not reported again.
     pub failed: Failed,
     /// Where the top folders really are: what may be read again later.
@@ -145,6 +149,11 @@ pub fn parent_folder(folder: &str) -> &str {
 }
 
 impl Site {
+    /// The text of a data file as loaded; empty when it could not be read.
+    pub fn text(&self, file: &str) -> &str {
+        self.texts.get(file).map_or("", String::as_str)
+    }
+
     pub fn line(&self, file: &str, path: &[&str]) -> Option<usize> {
         self.lines.get(file).and_then(|m| m.line(path))
     }
@@ -189,10 +198,11 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     ensure_site(root)?;
     let mut diags = Vec::new();
     let mut lines = HashMap::new();
+    let mut texts = HashMap::new();
     let mut failed = Failed::default();
     let tops = Tops::new(root, &mut diags);
 
-    let config = match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines) {
+    let config = match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines, &mut texts) {
         Some(c) => c,
         None => {
             failed.config = true;
@@ -207,47 +217,43 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     let reported = |rel: &str, diags: &[Diagnostic]| diags.iter().any(|d| d.file == rel);
 
     let parties = if listed(PARTIES_FILE) {
-        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines).unwrap_or_else(|| {
-            failed.parties = true;
-            Vec::new()
-        })
+        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines, &mut texts)
+            .unwrap_or_else(|| {
+                failed.parties = true;
+                Vec::new()
+            })
     } else {
         failed.parties = reported(PARTIES_FILE, &diags);
         Vec::new()
     };
 
     let activities = if listed(ACTIVITIES_FILE) {
-        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines).unwrap_or_else(
-            || {
+        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines, &mut texts)
+            .unwrap_or_else(|| {
                 failed.activities = true;
                 Vec::new()
-            },
-        )
+            })
     } else {
         failed.activities = reported(ACTIVITIES_FILE, &diags);
         Vec::new()
     };
 
-    let systems = load_systems(root, &data_files, &mut diags, &mut lines, &mut failed);
+    let systems = load_systems(
+        root,
+        &data_files,
+        &mut diags,
+        (&mut lines, &mut texts),
+        &mut failed,
+    );
     let before = diags.len();
     let (pages, assets) = load_content(root, &tops, &config, &mut diags)?;
     failed.pages = diags.len() > before;
     let mut static_files = list_site_files(root, &tops, "static", &mut diags)?;
     drop_scheme_like(&mut static_files, "static", &mut diags);
-    // Templates and themes are read by the build; what they may not hold is
-    // reported here, so `cairn check` names it too.
+    // Templates and themes are read by `render::load_theme` (the load stage
+    // too); what they may not hold is reported here.
     list_site_files(root, &tops, "templates", &mut diags)?;
     list_site_files(root, &tops, "themes", &mut diags)?;
-    if let Some(name) = &config.theme
-        && (name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']))
-    {
-        diags.push(Diagnostic::new(
-            Code::InvalidValue,
-            CONFIG_FILE,
-            lines.get(CONFIG_FILE).and_then(|m| m.line(&["theme"])),
-            format!("theme `{name}` must be the name of a folder under themes/"),
-        ));
-    }
 
     let site = Site {
         root: root.to_path_buf(),
@@ -259,6 +265,7 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         assets,
         static_files,
         lines,
+        texts,
         failed,
         tops,
     };
@@ -360,6 +367,7 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
     rel: &str,
     diags: &mut Vec<Diagnostic>,
     lines: &mut HashMap<String, LineMap>,
+    texts: &mut HashMap<String, String>,
 ) -> Option<T> {
     let text = match read_text(root, rel) {
         Ok(t) => t,
@@ -368,13 +376,14 @@ fn load_yaml<T: serde::de::DeserializeOwned>(
             return None;
         }
     };
+    let text: &str = texts.entry(rel.to_string()).or_insert(text);
     // An empty list file is an empty list, not an error.
-    let text = if yaml::is_blank(&text) && rel != CONFIG_FILE {
-        "[]".to_string()
+    let text = if yaml::is_blank(text) && rel != CONFIG_FILE {
+        "[]"
     } else {
         text
     };
-    match yaml::parse::<T>(&text, rel, 1, Code::YamlSyntax) {
+    match yaml::parse::<T>(text, rel, 1, Code::YamlSyntax) {
         Ok(p) => {
             lines.insert(rel.to_string(), p.lines);
             Some(p.value)
@@ -391,7 +400,7 @@ fn load_systems(
     root: &Path,
     data_files: &[String],
     diags: &mut Vec<Diagnostic>,
-    lines: &mut HashMap<String, LineMap>,
+    (lines, texts): (&mut HashMap<String, LineMap>, &mut HashMap<String, String>),
     failed: &mut Failed,
 ) -> Vec<SystemEntry> {
     let mut files: Vec<&str> = data_files
@@ -400,7 +409,13 @@ fn load_systems(
         .filter(|f| !f.contains('/') && (f.ends_with(".yaml") || f.ends_with(".yml")))
         .collect();
     files.sort();
-    let parsed: Vec<(String, String, Result<yaml::Parsed<System>, Diagnostic>)> = files
+    type Loaded = (
+        String,
+        String,
+        Option<String>,
+        Result<yaml::Parsed<System>, Diagnostic>,
+    );
+    let parsed: Vec<Loaded> = files
         .par_iter()
         .map(|name| {
             let rel = format!("data/systems/{name}");
@@ -408,13 +423,20 @@ fn load_systems(
                 .trim_end_matches(".yaml")
                 .trim_end_matches(".yml")
                 .to_string();
-            let result = read_text(root, &rel)
-                .and_then(|text| yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax));
-            (rel, stem, result)
+            match read_text(root, &rel) {
+                Ok(text) => {
+                    let result = yaml::parse::<System>(&text, &rel, 1, Code::YamlSyntax);
+                    (rel, stem, Some(text), result)
+                }
+                Err(d) => (rel, stem, None, Err(d)),
+            }
         })
         .collect();
     let mut systems = Vec::new();
-    for (rel, stem, result) in parsed {
+    for (rel, stem, text, result) in parsed {
+        if let Some(text) = text {
+            texts.insert(rel.clone(), text);
+        }
         match result {
             Ok(p) => {
                 if p.value.id.as_str() != stem {

@@ -11,23 +11,15 @@ use crate::diag::{Code, Diagnostic};
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// Key path → 1-based line in the file. A path is map keys and sequence indexes,
 /// e.g. `["raci", "Patch management", "bright"]` or `["escalation", "1", "party"]`.
-#[derive(Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LineMap {
-    lines: HashMap<String, usize>,
-}
-
-/// Sorted, so two maps of the same text print the same (a HashMap's order
-/// differs from one map to the next).
-impl fmt::Debug for LineMap {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sorted: std::collections::BTreeMap<&String, &usize> = self.lines.iter().collect();
-        f.debug_struct("LineMap").field("lines", &sorted).finish()
-    }
+    /// Sorted, so two maps of one text print (and compare) the same.
+    lines: BTreeMap<String, usize>,
 }
 
 impl LineMap {
@@ -236,7 +228,7 @@ struct Loader {
     /// Nodes copied by aliases so far, and the most allowed.
     expanded: usize,
     budget: usize,
-    lines: HashMap<String, usize>,
+    lines: BTreeMap<String, usize>,
     unquoted_times: Vec<(usize, String)>,
 }
 
@@ -507,7 +499,7 @@ fn run(text: &str, first_line: usize) -> (Loader, Result<(), SyntaxError>) {
         expanded: 0,
         // Generous for hand-written anchors, far below an exponential fan-out.
         budget: 10_000 + 10 * text.len(),
-        lines: HashMap::new(),
+        lines: BTreeMap::new(),
         unquoted_times: Vec::new(),
     };
     let result = feed(&mut loader, text, first_line);

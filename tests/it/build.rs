@@ -375,3 +375,34 @@ fn new_runbook_creates_a_page_that_checks() {
     assert!(text.contains("systems: [m365]"));
     assert_eq!(site.cairn(&["check", ".", "--strict"]).code, 0);
 }
+
+/// The theme is part of loading: `check` reports what `build` would fail on.
+#[test]
+fn check_reports_a_missing_theme_and_a_broken_template() {
+    let site = Site::fixture("base");
+    site.edit("cairn.yaml", "title:", "theme: nothere\ntitle:");
+    let run = site.cairn(&["check", ".", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let e = &run.json()["errors"][0];
+    assert_eq!(e["file"], "cairn.yaml", "{run:?}");
+    assert_eq!(e["line"], 1, "{run:?}");
+    assert!(
+        e["message"].as_str().unwrap().contains("nothere"),
+        "{run:?}"
+    );
+
+    let site = Site::fixture("base");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock %}",
+    );
+    let run = site.cairn(&["check", ".", "--format", "json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let e = &run.json()["errors"][0];
+    assert_eq!(e["file"], "templates/page.html", "{run:?}");
+    assert!(e["line"].as_u64().is_some(), "{run:?}");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("templates/page.html"), "{run:?}");
+    assert!(!site.path().join("public").exists());
+}
