@@ -126,10 +126,8 @@ const FORMAT_KEYWORDS: &[&str] = &[
 ];
 
 fn keyword_finder(words: &[&str]) -> Option<aho_corasick::AhoCorasick> {
-    // A full DFA: a few hundred KiB once, the fastest scan per byte.
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(words)
         .ok()
 }
