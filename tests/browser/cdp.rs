@@ -67,6 +67,19 @@ impl Default for TabOptions {
 
 pub type CdpResult<T> = Result<T, String>;
 
+/// Headless, and quiet on a machine whose network is closed: without the
+/// background-networking flags Chromium keeps trying to reach Google's hosts.
+pub const HEADLESS_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 impl Chrome {
     /// The path of Chromium on PATH, if any.
     pub fn find() -> Option<PathBuf> {
@@ -83,16 +96,9 @@ impl Chrome {
     pub fn launch(exe: &Path) -> CdpResult<Chrome> {
         let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
         let mut child = Command::new(exe)
+            .args(HEADLESS_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--disable-extensions",
-                "--no-first-run",
                 "--hide-scrollbars",
                 "--remote-debugging-port=0",
                 "--remote-allow-origins=*",

@@ -35,15 +35,10 @@ struct Page {
 
 impl Browser {
     fn find() -> Option<Browser> {
-        ["chromium", "chromium-browser", "google-chrome"]
-            .iter()
-            .find_map(|name| {
-                let out = Command::new("which").arg(name).output().ok()?;
-                out.status.success().then(|| Browser {
-                    exe: PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
-                    chrome: OnceCell::new(),
-                })
-            })
+        Chrome::find().map(|exe| Browser {
+            exe,
+            chrome: OnceCell::new(),
+        })
     }
 
     /// The shared DevTools-driven Chromium, started on first use.
@@ -64,19 +59,8 @@ impl Browser {
             "--virtual-time-budget=5000"
         };
         let mut child = Command::new(&self.exe)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--enable-logging=stderr",
-                "--v=0",
-                wait,
-            ])
+            .args(cdp::HEADLESS_FLAGS)
+            .args(["--enable-logging=stderr", "--v=0", wait])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .args(extra)
             .arg("--dump-dom")
