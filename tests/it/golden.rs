@@ -1,4 +1,5 @@
-//! Golden files: one page of each kind and the search index, for both audiences,
+//! Golden files: one page of each kind, the now board, the data files (JSON, CSV,
+//! vCard) and the search index, for both audiences,
 //! built from `tests/fixtures/base` and `content-example` with `SOURCE_DATE_EPOCH`
 //! fixed. They prove refactors byte-for-byte neutral; a change of output on purpose
 //! is reviewed and accepted with `INSTA_UPDATE=always cargo test --test it golden`
@@ -22,6 +23,12 @@ const PAGES: &[(&str, &str)] = &[
     ("review", "review/index.html"),
     ("search", "search/index.html"),
     ("404", "404.html"),
+    ("now", "now/index.html"),
+    ("cairn-json", "cairn.json"),
+    ("matrix-csv", "matrix.csv"),
+    ("system-csv", "systems/firewall/raci.csv"),
+    ("contacts-vcf", "contacts.vcf"),
+    ("party-vcf", "parties/acme-it/contacts.vcf"),
 ];
 
 const EXAMPLE_PAGES: &[(&str, &str)] = &[
@@ -32,6 +39,12 @@ const EXAMPLE_PAGES: &[(&str, &str)] = &[
     ("party", "parties/acme-it/index.html"),
     ("matrix", "matrix/index.html"),
     ("review", "review/index.html"),
+    ("now", "now/index.html"),
+    ("cairn-json", "cairn.json"),
+    ("matrix-csv", "matrix.csv"),
+    ("system-csv", "systems/firewall/raci.csv"),
+    ("contacts-vcf", "contacts.vcf"),
+    ("party-vcf", "parties/acme-it/contacts.vcf"),
 ];
 
 /// `=== PATH (N bytes)` then the file's text, for each file.
