@@ -14,7 +14,7 @@ pub(super) fn check_coverage(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> 
     }
     site.systems
         .iter()
-        .filter(|e| e.system.tier.0 <= 2)
+        .filter(|e| e.system.tier.is_critical())
         .filter_map(|e| coverage_gap(site, index, e))
         .collect()
 }

@@ -421,7 +421,7 @@ fn check_required_activities(site: &Site, out: &mut Vec<Diagnostic>) {
     }
     for entry in &site.systems {
         let sys = &entry.system;
-        if sys.tier.0 > 2 {
+        if !sys.tier.is_critical() {
             continue;
         }
         let rows: HashSet<String> = sys.raci.keys().map(|k| k.trim().to_lowercase()).collect();

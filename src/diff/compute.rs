@@ -4,7 +4,7 @@
 use super::changes::*;
 use super::snapshot::{ContactSnap, LevelSnap, PageSnap, PartySnap, Snapshot, SystemSnap};
 use crate::diag::Severity;
-use crate::model::{Audience, Duration, MINUTES_PER_WEEK, WeekMask};
+use crate::model::{Audience, Duration, MINUTES_PER_WEEK, Tier, WeekMask};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -201,7 +201,7 @@ fn system_changes(names: &Names) -> Vec<SystemChange> {
                         .text(format!(", tier {}, owned by ", s.tier))
                         .name(names.party(&s.owner)),
                 )
-                .attention(s.tier <= 2),
+                .attention(Tier(s.tier).is_critical()),
                 fields: vec![
                     field("tier", s.tier, Value::Null),
                     field("owner", json!(s.owner), Value::Null),
@@ -885,7 +885,7 @@ fn coverage_changes(names: &Names) -> Vec<CoverageChange> {
         let Some(b) = names.old.systems.get(id) else {
             continue;
         };
-        if a.tier > 2 && b.tier > 2 {
+        if !Tier(a.tier).is_critical() && !Tier(b.tier).is_critical() {
             continue;
         }
         if a.coverage == b.coverage {

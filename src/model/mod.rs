@@ -125,6 +125,14 @@ where
 #[serde(transparent)]
 pub struct Tier(pub u8);
 
+impl Tier {
+    /// Tier 1 or 2: the systems whose escalation ladder must cover every minute of
+    /// the week and that must have a row for each required activity.
+    pub fn is_critical(self) -> bool {
+        self.0 <= 2
+    }
+}
+
 impl<'de> Deserialize<'de> for Tier {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

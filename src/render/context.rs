@@ -711,7 +711,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                             }
                             None => serde_json::json!({
                                 "activity": name,
-                                "cells": [], "gap": *required && s.tier.0 <= 2, "missing": true,
+                                "cells": [], "gap": *required && s.tier.is_critical(), "missing": true,
                             }),
                         }
                     })

@@ -431,7 +431,11 @@ pub fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option<String
 /// Compact first-to-answer rows for the tier-1 and tier-2 systems: where the
 /// week is thin, at one look. `None` when the site has no such system.
 pub fn overview(view: &SiteView, root: &str) -> Option<String> {
-    let systems: Vec<&SystemView> = view.systems.iter().filter(|s| s.tier.0 <= 2).collect();
+    let systems: Vec<&SystemView> = view
+        .systems
+        .iter()
+        .filter(|s| s.tier.is_critical())
+        .collect();
     if systems.is_empty() {
         return None;
     }

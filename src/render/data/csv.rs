@@ -56,7 +56,7 @@ fn rows_csv(
                 .iter()
                 .find(|r| r.activity.eq_ignore_ascii_case(name));
             let gap = match row {
-                None if *required && s.tier.0 <= 2 => "missing",
+                None if *required && s.tier.is_critical() => "missing",
                 None => continue,
                 Some(row) => {
                     let has = |c: char| row.cells.iter().any(|(_, l)| l.contains(c));
