@@ -150,7 +150,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         .parties
         .iter()
         .map(|p| {
-            let hours_name = p.hours.clone().unwrap_or_else(|| "24x7".into());
+            let hours_name = p.hours_name().to_string();
             PartyView {
                 id: p.id.as_str(),
                 name: &p.name,
@@ -281,11 +281,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 Some(_) => (client_contact.into_iter().collect(), true),
                 None => (visible, false),
             };
-            let hours_name = level
-                .hours
-                .clone()
-                .or_else(|| party.hours.clone())
-                .unwrap_or_else(|| "24x7".into());
+            let hours_name = level.hours_name(party).to_string();
             let after = level.after.unwrap_or_default();
             total = total.saturating_add(after.minutes());
             Some(LadderLevel {
@@ -315,11 +311,10 @@ fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
         // Every ancestor of a folder with content is a section too.
         let mut f = folder.to_string();
         loop {
-            let title = f.rsplit('/').next().unwrap_or("").replace(['-', '_'], " ");
             sections.entry(f.clone()).or_insert_with(|| SectionView {
                 folder: f.clone(),
                 index: None,
-                title: capitalize(&title),
+                title: crate::site::title_from_folder(&f),
                 pages: Vec::new(),
                 subsections: Vec::new(),
             });
@@ -336,7 +331,10 @@ fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
         if let Some(s) = sections.get_mut(page.folder()) {
             if page.is_section {
                 s.index = Some(page);
-                s.title = page.title.clone();
+                // An index titled `""` keeps the folder's name.
+                if !page.title.is_empty() {
+                    s.title = page.title.clone();
+                }
             } else {
                 s.pages.push(page);
             }
@@ -357,16 +355,6 @@ fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
                 &b.rel,
             ))
         });
-        if s.title.is_empty() {
-            s.title = "Home".into();
-        }
     }
     sections
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 
 use super::SiteIndex;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{HoursSpec, WeekMask};
+use crate::model::WeekMask;
 use crate::site::{Site, SystemEntry};
 
 pub(super) fn check_coverage(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
@@ -34,12 +34,7 @@ fn coverage_gap(site: &Site, index: &SiteIndex, entry: &SystemEntry) -> Option<D
     let mut specs = Vec::with_capacity(sys.escalation.len());
     for level in &sys.escalation {
         let party = &site.parties[*index.parties.get(level.party.as_str())?];
-        // A level without hours answers when its party does; a party without hours always.
-        let name = level.hours.as_deref().or(party.hours.as_deref());
-        specs.push(match name {
-            Some(name) => site.config.hours_named(name)?,
-            None => HoursSpec::Always,
-        });
+        specs.push(site.config.hours_named(level.hours_name(party))?);
     }
     let mask = WeekMask::union_of(&specs);
     // A level with an unknown party or hours returned above: its error already stands,

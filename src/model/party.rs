@@ -129,6 +129,11 @@ impl Party {
     pub fn contact(&self, name: &str) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.name == name)
     }
+
+    /// The name of the hours the party answers: its `hours`, else `24x7`.
+    pub fn hours_name(&self) -> &str {
+        self.hours.as_deref().unwrap_or("24x7")
+    }
 }
 
 #[cfg(test)]

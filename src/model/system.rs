@@ -39,6 +39,14 @@ pub struct EscalationLevel {
     pub respond_within: Option<Duration>,
 }
 
+impl EscalationLevel {
+    /// The name of the hours this level answers: its own `hours`, else its
+    /// party's (see [`super::Party::hours_name`]).
+    pub fn hours_name<'a>(&'a self, party: &'a super::Party) -> &'a str {
+        self.hours.as_deref().unwrap_or_else(|| party.hours_name())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {

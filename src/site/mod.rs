@@ -772,6 +772,11 @@ pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usiz
     Err(1)
 }
 
+/// A folder's `_index.md` (`_index.md` itself at the top of `content/`).
+pub fn is_section_index(rel: &str) -> bool {
+    rel == "_index.md" || rel.ends_with("/_index.md")
+}
+
 /// `runbooks/m365/reset-mfa.md` → `runbooks/m365/reset-mfa/`; `runbooks/_index.md` → `runbooks/`.
 pub fn url_for(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
@@ -828,7 +833,7 @@ fn load_content(
     // Section front matter cascades audience and review_every to everything below.
     let sections: BTreeMap<String, (Option<Audience>, Option<Duration>)> = raw
         .iter()
-        .filter(|p| p.rel == "_index.md" || p.rel.ends_with("/_index.md"))
+        .filter(|p| is_section_index(&p.rel))
         .map(|p| {
             (
                 folder_of(&p.rel).to_string(),
@@ -851,7 +856,7 @@ fn load_content(
     let pages = raw
         .into_par_iter()
         .map(|p| {
-            let is_section = p.rel == "_index.md" || p.rel.ends_with("/_index.md");
+            let is_section = is_section_index(&p.rel);
             let (folder_audience, folder_review) = cascade(folder_of(&p.rel));
             let title = p
                 .front
@@ -937,9 +942,8 @@ fn generated_clash(rel: &str, is_page: bool) -> Option<Diagnostic> {
 /// `content/runbooks/_index.md`, or names differing only in case): the section
 /// index keeps the URL, and the other file is an error.
 fn drop_duplicate_urls(raw: &mut Vec<RawPage>, diags: &mut Vec<Diagnostic>) {
-    let is_section = |rel: &str| rel == "_index.md" || rel.ends_with("/_index.md");
     let mut owner: HashMap<String, String> = HashMap::new();
-    for p in raw.iter().filter(|p| is_section(&p.rel)) {
+    for p in raw.iter().filter(|p| is_section_index(&p.rel)) {
         owner
             .entry(url_for(&p.rel).to_lowercase())
             .or_insert_with(|| p.rel.clone());
@@ -983,16 +987,23 @@ pub(crate) fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
     )
 }
 
+/// A page's title when its front matter gives none: its file name, or for a
+/// section index its folder's.
 fn title_from_path(rel: &str) -> String {
+    if is_section_index(rel) {
+        return title_from_folder(folder_of(rel));
+    }
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    let name = match stem.strip_suffix("_index") {
-        Some(folder) => folder
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or(""),
-        None => stem.rsplit('/').next().unwrap_or(stem),
-    };
+    title_from_name(stem.rsplit('/').next().unwrap_or(stem))
+}
+
+/// A folder's title when no `_index.md` gives one: its name (`vpn-and_remote`
+/// → `Vpn and remote`), and `Home` for the top of `content/`.
+pub fn title_from_folder(folder: &str) -> String {
+    title_from_name(folder.rsplit('/').next().unwrap_or(folder))
+}
+
+fn title_from_name(name: &str) -> String {
     let words = name.replace(['-', '_'], " ");
     let mut chars = words.chars();
     match chars.next() {
@@ -1004,7 +1015,7 @@ fn title_from_path(rel: &str) -> String {
 fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
     let source = format!("content/{rel}");
     let mut diags = Vec::new();
-    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
+    let is_section = is_section_index(rel);
     let text = match read(root, &source) {
         Ok(t) => t,
         Err(mut d) => {
@@ -1180,5 +1191,15 @@ mod tests {
     fn titles_fall_back_to_the_file_name() {
         assert_eq!(title_from_path("runbooks/vpn-down.md"), "Vpn down");
         assert_eq!(title_from_path("runbooks/network/_index.md"), "Network");
+        assert_eq!(title_from_path("_index.md"), "Home");
+        // Only `_index.md` is a section index: `my_index.md` is a page of its own.
+        assert_eq!(title_from_path("runbooks/my_index.md"), "My index");
+        assert_eq!(
+            title_from_folder("runbooks/vpn-and_remote"),
+            "Vpn and remote"
+        );
+        assert_eq!(title_from_folder(""), "Home");
+        assert!(is_section_index("_index.md") && is_section_index("a/b/_index.md"));
+        assert!(!is_section_index("a/my_index.md") && !is_section_index("index.md"));
     }
 }
