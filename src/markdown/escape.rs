@@ -1,0 +1,71 @@
+//! What never reaches the output as written: text is escaped, HTML
+//! comments dropped, script URLs neutralised.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// An HTML comment, or one left open up to the end. `<!-->` and `<!--->`
+/// are complete (empty) comments in HTML.
+pub(super) static COMMENT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--(?:>|->|.*?-->|.*\z)").ok());
+
+/// Drops HTML comments, including one left open (which would otherwise hide
+/// the rest of the page, theme included).
+pub(super) fn strip_comments(html: &str) -> String {
+    match COMMENT.as_ref() {
+        Some(re) if html.contains("<!--") => re.replace_all(html, "").into_owned(),
+        _ => html.to_owned(),
+    }
+}
+
+/// Whether a browser would run `url` as script or load it as a document we
+/// did not write: `javascript:`, `vbscript:`, and `data:` except images.
+pub(super) fn is_dangerous_url(url: &str, is_image: bool) -> bool {
+    // Browsers skip leading spaces and control characters and ignore tabs
+    // and newlines anywhere before reading the scheme.
+    let mut chars = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let mut scheme = String::new();
+    loop {
+        match chars.next() {
+            Some(':') => break,
+            Some(c) if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => {
+                if scheme.len() > 16 {
+                    return false;
+                }
+                scheme.push(c.to_ascii_lowercase());
+            }
+            // No scheme: a relative URL.
+            _ => return false,
+        }
+    }
+    match scheme.as_str() {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            let media_type: String = chars.take(6).collect();
+            !(is_image && media_type.eq_ignore_ascii_case("image/"))
+        }
+        _ => false,
+    }
+}
+
+/// Escape text for HTML element content and quoted attribute values (`/` is
+/// left alone, so URLs read as written). The one escaper of the crate: the
+/// markdown renderer, tera's autoescape and serve's error panel all use it.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
