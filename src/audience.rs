@@ -8,6 +8,12 @@ use crate::model::{
 use crate::site::{Asset, Page, Site, SystemEntry};
 use std::collections::{BTreeMap, HashMap};
 
+mod raci;
+mod review;
+
+pub use raci::{Duties, Gap, MatrixActivity, MatrixCell, Responsibilities};
+pub use review::{ReviewQueue, ReviewState};
+
 pub struct SiteView<'a> {
     pub config: &'a Config,
     pub audience: Audience,

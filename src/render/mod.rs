@@ -8,7 +8,6 @@
 mod context;
 pub mod coverage_chart;
 pub mod data;
-mod now;
 mod theme;
 
 use crate::audience::SiteView;
@@ -170,9 +169,12 @@ fn render_page(
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
     let path = job.path();
-    let (template, ctx) = shared.context(job, &path);
-    let html = theme
-        .render(template, &ctx)
+    let ctx = shared.context(*job, &path);
+    let template = ctx.template();
+    let html = ctx
+        .to_tera()
+        .map_err(|e| e.to_string())
+        .and_then(|ctx| theme.render(template, &ctx))
         .map_err(|e| anyhow::anyhow!("rendering {path} with template {template}: {e}"))?;
     sink(OutputFile {
         path,

@@ -348,3 +348,58 @@ fn vcards_fold_long_lines_and_escape_text() {
     // The internal pager is not in the client build.
     assert_eq!(names(&cards), BTreeSet::from(["Dana Ruiz".to_string()]));
 }
+
+/// `(system id, activity)` of every cell the matrix page marks as a gap.
+fn matrix_page_gaps(html: &str) -> BTreeSet<(String, String)> {
+    let row = regex::Regex::new(
+        r#"(?s)<tr><th scope="row"><a href="[^"]*systems/([a-z0-9-]+)/index.html">.*?</tr>"#,
+    )
+    .unwrap();
+    let td = regex::Regex::new(r#"<td data-label="([^"]*)" class="gap">"#).unwrap();
+    row.captures_iter(html)
+        .flat_map(|r| {
+            td.captures_iter(&r[0])
+                .map(|t| (r[1].to_string(), unescape(&t[1])))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn matrix_csv_and_the_matrix_page_show_the_same_gaps() {
+    // A required activity nobody has a row for: a gap on tier-1 m365, not on
+    // tier-3 firewall. Help desk is optional: shown as unset, never a gap.
+    let site = Site::fixture("base");
+    site.edit(
+        "data/activities.yaml",
+        "- name: Help desk",
+        "- name: Backup verification\n  required: true\n- name: Help desk",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let from_page = matrix_page_gaps(&site.out("matrix/index.html"));
+    let expected: BTreeSet<(String, String)> =
+        [("m365".to_string(), "Backup verification".to_string())].into();
+    assert_eq!(from_page, expected);
+    let text = site.out("matrix.csv");
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let from_csv: BTreeSet<(String, String)> = records
+        .iter()
+        .filter(|r| !r[5].is_empty())
+        .map(|r| (r[0].to_string(), r[3].to_string()))
+        .collect();
+    assert_eq!(from_csv, expected);
+    let gap = records
+        .iter()
+        .find(|r| &r[0] == "m365" && &r[3] == "Backup verification")
+        .unwrap();
+    assert_eq!((&gap[4], &gap[5]), ("yes", "missing"));
+    // Rows the system does not have and that are no gap are left out of the CSV.
+    assert!(
+        !records.iter().any(
+            |r| &r[3] == "Help desk" || (&r[0] == "firewall" && &r[3] == "Backup verification")
+        ),
+        "{records:?}"
+    );
+}

@@ -2,13 +2,13 @@
 //! `systems/ID/raci.csv` (one system). UTF-8 with a byte-order mark, so
 //! spreadsheet apps open accents right; RFC 4180 quoting and CRLF line ends.
 
-use super::super::context::matrix_activities;
 use crate::audience::{PartyView, SiteView, SystemView};
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// One row per system × activity of the matrix page: the rows a system has,
-/// and the required activities a tier-1/2 system lacks (as `missing` gaps).
+/// and the required activities a critical system lacks (as `missing` gaps);
+/// the gaps are the matrix page's ([`SystemView::matrix_cells`]).
 /// One column per party, in `parties.yaml` order.
 pub fn matrix_csv(view: &SiteView) -> anyhow::Result<Vec<u8>> {
     let parties: Vec<&PartyView> = view.parties.iter().collect();
@@ -35,7 +35,7 @@ fn rows_csv(
     systems: &[&SystemView],
     parties: &[&PartyView],
 ) -> anyhow::Result<Vec<u8>> {
-    let activities = matrix_activities(view);
+    let activities = view.matrix_activities();
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
@@ -50,34 +50,22 @@ fn rows_csv(
     header.extend(parties.iter().map(|p| cell(p.name)));
     out.write_record(&header)?;
     for s in systems {
-        for (name, required) in &activities {
-            let row = s
-                .raci
-                .iter()
-                .find(|r| r.activity.eq_ignore_ascii_case(name));
-            let gap = match row {
-                None if *required && s.tier.is_critical() => "missing",
-                None => continue,
-                Some(row) => {
-                    let has = |c: char| row.cells.iter().any(|(_, l)| l.contains(c));
-                    match (has('A'), has('R')) {
-                        (true, true) => "",
-                        (false, true) => "no accountable",
-                        (true, false) => "no responsible",
-                        (false, false) => "no accountable or responsible",
-                    }
-                }
-            };
+        for c in s.matrix_cells(&activities) {
+            // An activity the system has no row for is a row here only when it is a gap.
+            if c.row.is_none() && !c.gap.is_gap() {
+                continue;
+            }
             let mut record = vec![
                 s.id.to_string(),
                 cell(s.name),
                 s.tier.0.to_string(),
-                cell(name),
-                if *required { "yes" } else { "" }.to_string(),
-                gap.to_string(),
+                cell(c.activity),
+                if c.required { "yes" } else { "" }.to_string(),
+                c.gap.as_str().to_string(),
             ];
             record.extend(parties.iter().map(|p| {
-                row.and_then(|r| r.cells.iter().find(|(c, _)| c.id == p.id))
+                c.row
+                    .and_then(|r| r.cells.iter().find(|(c, _)| c.id == p.id))
                     .map(|(_, l)| l.to_string())
                     .unwrap_or_default()
             }));

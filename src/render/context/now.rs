@@ -4,11 +4,19 @@
 //! the level answering at the reader's minute with `cairn.answering`, the same
 //! function as the call cards.
 
-use super::context::{LadderCtx, ladder};
-use super::coverage_chart::{self, Segment};
+use super::Base;
+use super::cards::{TierGroup, by_tier};
+use super::ladder::{LadderCtx, ladder};
 use crate::audience::{SiteView, SystemView};
+use crate::render::coverage_chart::{self, Segment};
 use serde::Serialize;
-use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+pub(in crate::render) struct NowCtx<'c> {
+    #[serde(flatten)]
+    base: Base<'c>,
+    tiers: Vec<TierGroup<NowSystem<'c>>>,
+}
 
 #[derive(Serialize)]
 struct NowSystem<'a> {
@@ -27,12 +35,6 @@ struct WeekRow<'a> {
     level: Option<usize>,
     party: Option<&'a str>,
     colour: Option<usize>,
-}
-
-#[derive(Serialize)]
-struct Tier<'a> {
-    tier: u8,
-    systems: Vec<NowSystem<'a>>,
 }
 
 fn system<'a>(view: &SiteView, s: &'a SystemView<'a>) -> NowSystem<'a> {
@@ -72,15 +74,9 @@ fn system<'a>(view: &SiteView, s: &'a SystemView<'a>) -> NowSystem<'a> {
     }
 }
 
-pub(super) fn context(view: &SiteView, ctx: &mut tera::Context) {
-    let mut tiers: BTreeMap<u8, Vec<NowSystem>> = BTreeMap::new();
-    for s in &view.systems {
-        tiers.entry(s.tier.0).or_default().push(system(view, s));
+pub(super) fn context<'c>(view: &'c SiteView<'c>, base: Base<'c>) -> NowCtx<'c> {
+    NowCtx {
+        base,
+        tiers: by_tier(view, |s| system(view, s)),
     }
-    let tiers: Vec<Tier> = tiers
-        .into_iter()
-        .map(|(tier, systems)| Tier { tier, systems })
-        .collect();
-    ctx.insert("title", "Who answers now");
-    ctx.insert("tiers", &tiers);
 }

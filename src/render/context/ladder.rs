@@ -1,0 +1,61 @@
+//! An escalation ladder as call cards show it (system pages, runbooks, the now
+//! board): who to call at each level, when, and after how long.
+
+use super::cards::{ContactCtx, PartyLink, SystemCard, contact, party_link, system_card};
+use crate::audience::{LadderLevel, SystemView};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct LevelCtx<'c> {
+    level: usize,
+    party: PartyLink<'c>,
+    contacts: Vec<ContactCtx<'c>>,
+    contact_hidden: bool,
+    hours_name: &'c str,
+    hours: String,
+    /// `start-end` minute spans of the week (Monday 00:00 = 0), for the answers-now script.
+    spans: String,
+    after: Option<String>,
+    /// `after` in minutes, for the call card's clock times.
+    after_minutes: u64,
+    after_total: Option<String>,
+    respond_within: Option<String>,
+    /// The party's vCard file, when this level shows contacts.
+    vcard: Option<String>,
+}
+
+fn level<'c>(l: &'c LadderLevel<'c>) -> LevelCtx<'c> {
+    LevelCtx {
+        level: l.level,
+        party: party_link(l.party),
+        contacts: l.contacts.iter().map(|c| contact(c)).collect(),
+        contact_hidden: l.contact_hidden,
+        hours_name: &l.hours_name,
+        hours: l.hours.describe(),
+        spans: l
+            .hours
+            .week_spans()
+            .iter()
+            .map(|(a, b)| format!("{a}-{b}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        after: (l.level > 1).then(|| l.after.to_string()),
+        after_minutes: l.after.minutes(),
+        after_total: (l.level > 1).then(|| l.after_total.human()),
+        respond_within: l.respond_within.map(|d| d.to_string()),
+        vcard: (!l.contacts.is_empty()).then(|| format!("parties/{}/contacts.vcf", l.party.id)),
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct LadderCtx<'c> {
+    system: SystemCard<'c>,
+    levels: Vec<LevelCtx<'c>>,
+}
+
+pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
+    LadderCtx {
+        system: system_card(s),
+        levels: s.ladder.iter().map(level).collect(),
+    }
+}

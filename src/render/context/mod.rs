@@ -1,0 +1,324 @@
+//! Template contexts: for each page, exactly the data that page shows, as one
+//! typed struct per page kind (the [`Base`] every page shares flattened in), so
+//! the theme's contract is the structs' fields.
+//!
+//! Every `url` in a context is a path from the output root (`systems/m365/index.html`);
+//! templates print `{{ root }}{{ x.url }}`, where `root` climbs from the page to
+//! the output root (`../../`), so every link is relative.
+//!
+//! What a page shows is decided in the view ([`SiteView`]: gaps, responsibilities,
+//! review order); here it is only shaped for the templates.
+
+mod cards;
+mod home;
+mod ladder;
+mod matrix;
+mod now;
+mod page;
+mod party;
+mod review;
+mod system;
+
+use super::{Job, RenderOptions};
+use crate::audience::SiteView;
+use crate::links::Resolver;
+use crate::markdown::{self, RawHtml};
+use crate::model::RawHtmlMode;
+use crate::site::Page;
+use cards::{Link, SystemCard, system_card};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
+
+pub(super) use cards::{ReviewCtx, review, tel};
+
+/// Characters escaped in URL paths we build from file names.
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\'');
+
+fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'c> {
+    title: &'c str,
+    base_url: &'c str,
+    timezone: &'c str,
+    audience: &'static str,
+}
+
+/// What every page's context holds (`base.html` uses it).
+#[derive(Serialize)]
+struct Base<'c> {
+    site: SiteCtx<'c>,
+    title: &'c str,
+    /// `../` once per folder from the page up to the output root.
+    root: String,
+    page_path: &'c str,
+    /// The page's absolute URL, when `base_url` is absolute.
+    canonical: Option<String>,
+    nav: &'c [Link],
+    live_reload: bool,
+    /// The page draws a diagram: the theme then loads its script.
+    has_diagram: bool,
+    meta_description: Option<&'c str>,
+    csp_img_src: &'c str,
+    offline_zip: bool,
+    today: String,
+}
+
+/// A page's context with the template that renders it: one struct per page
+/// kind, each with the [`Base`] flattened in.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum PageContext<'c> {
+    Home(home::HomeCtx<'c>),
+    Section(home::SectionCtx<'c>),
+    Page(page::PageCtx<'c>),
+    System(system::SystemCtx<'c>),
+    Party(party::PartyCtx<'c>),
+    Matrix(matrix::MatrixCtx<'c>),
+    Review(review::ReviewPageCtx<'c>),
+    Search(SystemListCtx<'c>),
+    Now(now::NowCtx<'c>),
+    NotFound(SystemListCtx<'c>),
+}
+
+impl PageContext<'_> {
+    /// The theme template this page is rendered with.
+    pub fn template(&self) -> &'static str {
+        match self {
+            PageContext::Home(_) => "home.html",
+            PageContext::Section(_) => "section.html",
+            PageContext::Page(_) => "page.html",
+            PageContext::System(_) => "system.html",
+            PageContext::Party(_) => "party.html",
+            PageContext::Matrix(_) => "matrix.html",
+            PageContext::Review(_) => "review.html",
+            PageContext::Search(_) => "search.html",
+            PageContext::Now(_) => "now.html",
+            PageContext::NotFound(_) => "404.html",
+        }
+    }
+
+    pub fn to_tera(&self) -> tera::Result<tera::Context> {
+        tera::Context::from_serialize(self)
+    }
+}
+
+/// The search page and the 404 page: every system, to go straight to one.
+#[derive(Serialize)]
+pub(super) struct SystemListCtx<'c> {
+    #[serde(flatten)]
+    base: Base<'c>,
+    systems: Vec<SystemCard<'c>>,
+}
+
+/// A page's markdown rendered for its context.
+struct Body {
+    html: String,
+    has_diagram: bool,
+}
+
+/// Data every page of one build shares; contexts are built from it per page.
+pub(super) struct Shared<'v, 'a> {
+    view: &'v SiteView<'a>,
+    opts: &'v RenderOptions,
+    resolver: &'v Resolver<'a>,
+    raw_html: RawHtml,
+    nav: Vec<Link>,
+    /// `base_url` when it is absolute (has a scheme): canonical links and the sitemap need one.
+    absolute_base: Option<String>,
+    /// The site's escalation guide, linked from call cards when nobody answers.
+    escalation_guide: Option<Link>,
+    /// `csp.img_src` for the pages' policy: ` https://a.example https://b.example`.
+    csp_img_src: String,
+}
+
+/// A page's `<meta name="description">`: its front matter's, else the
+/// start of its first paragraph.
+fn meta_description(page: &Page) -> Option<&str> {
+    page.front
+        .description
+        .as_deref()
+        .or(Some(page.scan.summary.as_str()))
+        .filter(|d| !d.trim().is_empty())
+}
+
+impl<'v, 'a> Shared<'v, 'a> {
+    pub fn new(
+        view: &'v SiteView<'a>,
+        opts: &'v RenderOptions,
+        resolver: &'v Resolver<'a>,
+    ) -> Self {
+        let mut nav: Vec<Link> = view
+            .sections
+            .get("")
+            .map(|root| {
+                root.subsections
+                    .iter()
+                    .filter_map(|f| view.sections.get(f))
+                    .filter(|s| s.index.is_some())
+                    .map(|s| Link {
+                        title: s.title.clone(),
+                        url: encode_path(&format!("{}/index.html", s.folder)),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (title, url) in [
+            ("Now", "now/index.html"),
+            ("Matrix", "matrix/index.html"),
+            ("Review", "review/index.html"),
+        ] {
+            nav.push(Link {
+                title: title.into(),
+                url: url.into(),
+            });
+        }
+        let base = view.config.base_url_slash();
+        Shared {
+            view,
+            opts,
+            resolver,
+            raw_html: match view.config.markdown.raw_html {
+                RawHtmlMode::Sanitize => RawHtml::Sanitize,
+                RawHtmlMode::Allow => RawHtml::Allow,
+                RawHtmlMode::Escape => RawHtml::Escape,
+            },
+            nav,
+            absolute_base: base.contains("://").then_some(base),
+            escalation_guide: escalation_guide(view),
+            csp_img_src: view
+                .config
+                .csp
+                .img_src
+                .iter()
+                .map(|o| format!(" {}", o.origin))
+                .collect(),
+        }
+    }
+
+    /// The context of the page `job` writes at `path`.
+    pub fn context<'c>(&'c self, job: Job<'c, 'c>, path: &'c str) -> PageContext<'c> {
+        let view: &'c SiteView<'a> = self.view;
+        match job {
+            Job::Home => PageContext::Home(self.home(path)),
+            Job::Section(s) => PageContext::Section(self.section(s, path)),
+            Job::Page(p) => PageContext::Page(self.page(p, path)),
+            Job::System(s) => PageContext::System(self.system(s, path)),
+            Job::Party(p) => PageContext::Party(self.party(p, path)),
+            Job::Matrix => PageContext::Matrix(self.matrix(path)),
+            Job::Review => PageContext::Review(self.review_page(path)),
+            Job::Search => PageContext::Search(SystemListCtx {
+                base: self.base(path, "Search"),
+                systems: view.systems.iter().map(system_card).collect(),
+            }),
+            Job::Now => PageContext::Now(now::context(view, self.base(path, "Who answers now"))),
+            Job::NotFound => PageContext::NotFound(SystemListCtx {
+                base: self.base(path, "Page not found"),
+                systems: view.systems.iter().map(system_card).collect(),
+            }),
+        }
+    }
+
+    /// The shared part of the context of the page at `path` titled `title`;
+    /// no diagram and no description until the page says otherwise.
+    fn base<'c>(&'c self, path: &'c str, title: &'c str) -> Base<'c> {
+        let config = self.view.config;
+        Base {
+            site: SiteCtx {
+                title: &config.title,
+                base_url: &config.base_url,
+                timezone: &config.timezone.0,
+                audience: self.view.audience.as_str(),
+            },
+            title,
+            root: "../".repeat(path.matches('/').count()),
+            page_path: path,
+            canonical: self
+                .absolute_base
+                .as_ref()
+                .map(|base| format!("{base}{}", encode_path(path.trim_end_matches("index.html")))),
+            nav: &self.nav,
+            live_reload: self.opts.live_reload,
+            has_diagram: false,
+            meta_description: None,
+            csp_img_src: &self.csp_img_src,
+            offline_zip: self.opts.zip,
+            today: self.opts.today.to_string(),
+        }
+    }
+
+    /// A page's markdown as HTML, its links rewritten relative to `path`: the
+    /// one place page bodies and section intros are rendered.
+    fn body_html(&self, page: &Page, path: &str) -> Body {
+        let resolve = |dest: &str, _is_image: bool| -> Option<String> {
+            // `#heading` stays as written; so does anything that does not resolve
+            // (other schemes; broken links stopped the build before rendering).
+            if dest.trim().starts_with('#') {
+                return None;
+            }
+            let target = self.resolver.resolve(page, dest)?.ok()?;
+            let fragment = dest.split_once('#').map(|(_, f)| f);
+            let mut url = super::relative_url(path, &self.resolver.output_path(&target));
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                url.push('#');
+                url.push_str(f);
+            }
+            Some(url)
+        };
+        let rendered = markdown::render(
+            page.body(),
+            &markdown::RenderOptions {
+                raw_html: self.raw_html,
+            },
+            &resolve,
+        );
+        Body {
+            html: rendered.html,
+            has_diagram: rendered.has_diagram,
+        }
+    }
+
+    /// `sitemap.xml` when `base_url` is absolute (a sitemap needs absolute URLs).
+    pub fn sitemap(&self) -> Option<String> {
+        let base = self.absolute_base.as_ref()?;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for path in super::page_paths(self.view) {
+            if path == "404.html" || path == "search/index.html" {
+                continue;
+            }
+            let loc = format!("{base}{}", encode_path(path.trim_end_matches("index.html")));
+            xml.push_str("  <url><loc>");
+            xml.push_str(&markdown::escape_html(&loc));
+            xml.push_str("</loc></url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        Some(xml)
+    }
+}
+
+/// The escalation guide: the first page of the audience (by source path) tagged
+/// `escalation` that is not a runbook.
+fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
+    view.pages
+        .iter()
+        .find(|p| !p.is_runbook() && p.front.tags.iter().any(|t| t == "escalation"))
+        .map(|p| Link {
+            title: p.title.clone(),
+            url: encode_path(&format!("{}index.html", p.url)),
+        })
+}

@@ -1,0 +1,49 @@
+//! A content page (runbook or doc): its rendered body, its card, and the call
+//! cards of the systems it names.
+
+use super::cards::{Link, PageCard};
+use super::ladder::{LadderCtx, ladder};
+use super::{Base, Shared, meta_description};
+use crate::site::Page;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(in crate::render) struct PageCtx<'c> {
+    #[serde(flatten)]
+    base: Base<'c>,
+    escalation_guide: &'c Option<Link>,
+    /// The front matter's description.
+    description: Option<&'c str>,
+    /// The body, rendered.
+    content: String,
+    page: PageCard<'c>,
+    ladders: Vec<LadderCtx<'c>>,
+    breadcrumbs: Vec<Link>,
+    /// The source file, relative to the site root.
+    source: &'c str,
+}
+
+impl Shared<'_, '_> {
+    pub(super) fn page<'c>(&'c self, p: &'c Page, path: &'c str) -> PageCtx<'c> {
+        let mut base = self.base(path, &p.title);
+        let body = self.body_html(p, path);
+        base.has_diagram = body.has_diagram;
+        base.meta_description = meta_description(p);
+        PageCtx {
+            base,
+            escalation_guide: &self.escalation_guide,
+            description: p.front.description.as_deref(),
+            content: body.html,
+            page: self.card(p),
+            ladders: p
+                .front
+                .systems
+                .iter()
+                .filter_map(|id| self.view.system(id))
+                .map(ladder)
+                .collect(),
+            breadcrumbs: self.breadcrumbs(p.folder(), true),
+            source: &p.source,
+        }
+    }
+}

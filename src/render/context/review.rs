@@ -1,0 +1,26 @@
+//! The review page: runbooks never reviewed or overdue, then the next due (the
+//! order is the view's [`crate::audience::ReviewQueue`]).
+
+use super::cards::PageCard;
+use super::{Base, Shared};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(in crate::render) struct ReviewPageCtx<'c> {
+    #[serde(flatten)]
+    base: Base<'c>,
+    /// Never reviewed or overdue, worst first.
+    overdue: Vec<PageCard<'c>>,
+    upcoming: Vec<PageCard<'c>>,
+}
+
+impl Shared<'_, '_> {
+    pub(super) fn review_page<'c>(&'c self, path: &'c str) -> ReviewPageCtx<'c> {
+        let queue = self.view.review_queue(self.opts.today);
+        ReviewPageCtx {
+            base: self.base(path, "Review"),
+            overdue: self.cards(&queue.late),
+            upcoming: self.cards(&queue.upcoming),
+        }
+    }
+}
