@@ -204,8 +204,10 @@ pub struct Duties<'v, 'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Gap, RaciRow};
+    use super::{Duties, Gap, RaciRow};
     use crate::audience::PartyRef;
+    use crate::check::testing::TestSite;
+    use crate::model::Audience;
 
     fn row<'a>(cells: &[(&'a str, &'a str)]) -> RaciRow<'a> {
         RaciRow {
@@ -226,5 +228,98 @@ mod tests {
         assert_eq!(row(&[("it", "CI")]).gap(), Gap::NoAccountableOrResponsible);
         assert_eq!(row(&[]).gap().as_str(), "no accountable or responsible");
         assert!(!Gap::None.is_gap() && Gap::Missing.is_gap());
+    }
+
+    fn site() -> TestSite {
+        let t = TestSite::new();
+        t.write(
+            "data/activities.yaml",
+            "- name: Backup verification\n  required: true\n- name: Help desk\n",
+        );
+        t.write(
+            "data/systems/a.yaml",
+            "id: a\nname: A\ntier: 1\nowner: it\nraci:\n  Help desk: { it: RA, msp: C }\n  Monitoring: { msp: RA, it: I }\nescalation:\n  - party: msp\n",
+        );
+        t.write(
+            "data/systems/b.yaml",
+            "id: b\nname: B\ntier: 3\nowner: msp\nraci:\n  Help desk: { msp: R, it: A }\n",
+        );
+        t
+    }
+
+    #[test]
+    fn the_matrix_marks_required_activities_missing_only_on_critical_systems() {
+        let site = site().load();
+        let view = crate::audience::view(&site, Audience::Internal);
+        let activities = view.matrix_activities();
+        let names: Vec<&str> = activities.iter().map(|a| a.name).collect();
+        // The catalogue in order, then activities only systems name.
+        assert_eq!(names, ["Backup verification", "Help desk", "Monitoring"]);
+        let gaps = |id: &str| -> Vec<(String, Gap, bool)> {
+            view.system(id)
+                .unwrap()
+                .matrix_cells(&activities)
+                .iter()
+                .map(|c| (c.activity.to_string(), c.gap, c.row.is_some()))
+                .collect()
+        };
+        assert_eq!(
+            gaps("a"),
+            [
+                ("Backup verification".into(), Gap::Missing, false),
+                ("Help desk".into(), Gap::None, true),
+                ("Monitoring".into(), Gap::None, true),
+            ]
+        );
+        assert_eq!(
+            gaps("b"),
+            [
+                ("Backup verification".into(), Gap::None, false),
+                ("Help desk".into(), Gap::None, true),
+                ("Monitoring".into(), Gap::None, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_party_s_responsibilities_follow_its_letters_system_by_system() {
+        let site = site().load();
+        let view = crate::audience::view(&site, Audience::Internal);
+        let r = view.responsibilities("it");
+        let list = |d: &[Duties]| -> Vec<(String, Vec<(String, String)>)> {
+            d.iter()
+                .map(|d| {
+                    (
+                        d.system.id.to_string(),
+                        d.activities
+                            .iter()
+                            .map(|(a, l)| (a.to_string(), l.to_string()))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let owns: Vec<&str> = r.owns.iter().map(|s| s.id).collect();
+        assert_eq!(owns, ["a"]);
+        assert_eq!(
+            list(&r.accountable),
+            [
+                ("a".into(), vec![("Help desk".into(), "RA".into())]),
+                ("b".into(), vec![("Help desk".into(), "A".into())]),
+            ]
+        );
+        assert_eq!(
+            list(&r.responsible),
+            [("a".into(), vec![("Help desk".into(), "RA".into())])]
+        );
+        assert_eq!(
+            list(&r.consulted),
+            [("a".into(), vec![("Monitoring".into(), "I".into())])]
+        );
+        assert!(r.on_call.is_empty());
+        let msp = view.responsibilities("msp");
+        let on_call: Vec<(&str, usize)> =
+            msp.on_call.iter().map(|(s, l)| (s.id, l.level)).collect();
+        assert_eq!(on_call, [("a", 1)]);
     }
 }

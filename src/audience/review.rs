@@ -74,3 +74,49 @@ impl<'a> SiteView<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ReviewState;
+    use crate::check::testing::TestSite;
+    use crate::model::Audience;
+
+    #[test]
+    fn the_queue_puts_never_reviewed_first_then_most_overdue_then_next_due() {
+        // cairn.yaml says every 90d; today is 2026-06-01.
+        let t = TestSite::new();
+        t.write(
+            "data/systems/m.yaml",
+            "id: m\nname: M\ntier: 3\nowner: it\n",
+        );
+        for (name, reviewed) in [
+            ("soon", "2026-03-05"),     // due 2026-06-03
+            ("late", "2026-01-01"),     // due 2026-04-01, 61 days ago
+            ("later", "2026-04-01"),    // due 2026-06-30
+            ("bit-late", "2026-02-25"), // due 2026-05-26, 6 days ago
+        ] {
+            t.write(
+                &format!("content/{name}.md"),
+                &format!("---\ntitle: {name}\nsystems: [m]\nlast_reviewed: {reviewed}\n---\n"),
+            );
+        }
+        t.write("content/never.md", "---\ntitle: never\nsystems: [m]\n---\n");
+        t.write("content/doc.md", "---\ntitle: doc\n---\n");
+        let site = t.load();
+        let view = crate::audience::view(&site, Audience::Internal);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let queue = view.review_queue(today);
+        let titles = |pages: &[&crate::site::Page]| -> Vec<String> {
+            pages.iter().map(|p| p.title.clone()).collect()
+        };
+        assert_eq!(titles(&queue.late), ["never", "late", "bit-late"]);
+        assert_eq!(titles(&queue.upcoming), ["soon", "later"]);
+        let late = view.page_by_rel("late.md").unwrap();
+        assert!(matches!(
+            ReviewState::of(late, today),
+            ReviewState::Overdue { days: 61, .. }
+        ));
+        let doc = view.page_by_rel("doc.md").unwrap();
+        assert_eq!(ReviewState::of(doc, today), ReviewState::None);
+    }
+}
