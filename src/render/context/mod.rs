@@ -322,3 +322,60 @@ fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
             url: encode_path(&format!("{}index.html", p.url)),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Shared;
+    use crate::check::testing::TestSite;
+    use crate::links::Resolver;
+    use crate::model::Audience;
+    use crate::render::RenderOptions;
+
+    /// A page struct that repeats a [`super::Base`] key would silently override
+    /// it (`#[serde(flatten)]`): serialized straight, the repeat is written
+    /// twice; through a map, once. Both texts must be the same length.
+    #[test]
+    fn no_page_kind_repeats_a_key_of_the_base() {
+        let t = TestSite::new();
+        t.write(
+            "data/systems/m.yaml",
+            "id: m\nname: M\ntier: 1\nowner: it\nraci:\n  Help desk: { it: RA }\nescalation:\n  - party: msp\n",
+        );
+        t.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        t.write("content/runbooks/_index.md", "---\ntitle: Runbooks\n---\n");
+        t.write(
+            "content/runbooks/a.md",
+            "---\ntitle: A\nsystems: [m]\nlast_reviewed: 2026-01-01\n---\nStep one.\n",
+        );
+        let site = t.load();
+        let view = crate::audience::view(&site, Audience::Internal);
+        let resolver = Resolver::new(
+            view.pages.clone(),
+            view.assets.iter().copied(),
+            view.static_files,
+            view.systems.iter().map(|s| s.id),
+            view.parties.iter().map(|p| p.id),
+        );
+        let opts = RenderOptions {
+            live_reload: false,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            only: None,
+            zip: false,
+        };
+        let shared = Shared::new(&view, &opts, &resolver);
+        let mut templates = std::collections::BTreeSet::new();
+        for job in super::super::jobs(&view) {
+            let path = job.path();
+            let ctx = shared.context(job, &path);
+            templates.insert(ctx.template());
+            let straight = serde_json::to_string(&ctx).unwrap();
+            let value = serde_json::to_value(&ctx).unwrap();
+            assert!(value.is_object(), "{path}");
+            let through_map = serde_json::to_string(&value).unwrap();
+            assert_eq!(straight.len(), through_map.len(), "{path}: {straight}");
+            assert!(ctx.to_tera().is_ok(), "{path}");
+        }
+        // Every page kind was built.
+        assert_eq!(templates.len(), 10, "{templates:?}");
+    }
+}
