@@ -1,0 +1,114 @@
+//! Which files the scan reads (every file a build reads text from or
+//! publishes), and how: from the loaded site's text, or streamed from disk.
+
+use crate::secrets::{self, LineHit, LineKind, Syntax, scan};
+use crate::site::{ACTIVITIES_FILE, CONFIG_FILE, PARTIES_FILE, Site};
+use rayon::prelude::*;
+
+/// The hits of one source file.
+pub(super) struct FileHits {
+    pub(super) file: String,
+    pub(super) syntax: Syntax,
+    pub(super) page_allows: bool,
+    pub(super) hits: Vec<LineHit>,
+}
+
+/// One file the scan reads, and how: `text` when it is already in memory,
+/// `syntax` when its kind is known whatever its name.
+struct Source<'a> {
+    file: String,
+    text: Option<&'a str>,
+    syntax: Option<Syntax>,
+    page_allows: bool,
+}
+
+pub(super) fn source_hits(site: &Site) -> Vec<FileHits> {
+    sources(site)
+        .into_par_iter()
+        .filter_map(|src| {
+            let mut hits = Vec::new();
+            let syntax = match (src.text, src.syntax) {
+                (Some(text), Some(syntax)) => {
+                    scan::scan_text(text, syntax, &mut |h| hits.push(h));
+                    syntax
+                }
+                _ => {
+                    let mut chosen = Syntax::Uniform(LineKind::Code);
+                    // Unreadable files, and ones not the site's own (a FIFO
+                    // would block), have been reported by the loader already.
+                    if site.is_own_file(&src.file)
+                        && let Ok(file) = std::fs::File::open(site.root.join(&src.file))
+                    {
+                        let _ = scan::scan_reader(
+                            file,
+                            |binary| {
+                                chosen = src
+                                    .syntax
+                                    .unwrap_or_else(|| secrets::syntax_for(&src.file, binary));
+                                chosen
+                            },
+                            &mut |h| hits.push(h),
+                        );
+                    }
+                    chosen
+                }
+            };
+            (!hits.is_empty()).then_some(FileHits {
+                file: src.file,
+                syntax,
+                page_allows: src.page_allows,
+                hits,
+            })
+        })
+        .collect()
+}
+
+/// Every file a build reads text from or publishes.
+fn sources(site: &Site) -> Vec<Source<'_>> {
+    let mut out: Vec<Source> = site
+        .pages
+        .iter()
+        .map(|p| Source {
+            file: p.source.clone(),
+            text: Some(&p.text),
+            syntax: Some(Syntax::Markdown {
+                body_line: p.body_line,
+            }),
+            page_allows: p.front.allow_secrets,
+        })
+        .collect();
+    let data = Some(Syntax::Uniform(LineKind::Data));
+    let mut data_files: Vec<&str> = vec![CONFIG_FILE, PARTIES_FILE, ACTIVITIES_FILE];
+    data_files.extend(site.systems.iter().map(|s| s.file.as_str()));
+    // As the loader read them (an unreadable one was reported there).
+    out.extend(data_files.into_iter().map(|file| Source {
+        file: file.to_string(),
+        text: Some(site.text(file)),
+        syntax: data,
+        page_allows: false,
+    }));
+    // Published as they are, whatever their name: next to pages, under static/.
+    let mut published: Vec<String> = site
+        .assets
+        .iter()
+        .map(|a| format!("content/{}", a.rel))
+        .chain(site.static_files.iter().map(|f| format!("static/{f}")))
+        .collect();
+    // The theme: the site's templates, and the folder `theme:` picks.
+    let mut theme_dirs = vec!["templates".to_string()];
+    if let Some(name) = &site.config.theme {
+        theme_dirs.push(format!("themes/{name}/templates"));
+        theme_dirs.push(format!("themes/{name}/static"));
+    }
+    for dir in theme_dirs {
+        let files = crate::site::list_files(&site.root, &dir).unwrap_or_default();
+        published.extend(files.into_iter().map(|f| format!("{dir}/{f}")));
+    }
+    out.extend(published.into_iter().map(|file| Source {
+        file,
+        text: None,
+        syntax: None,
+        page_allows: false,
+    }));
+    out
+}
