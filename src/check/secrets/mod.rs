@@ -314,15 +314,4 @@ mod tests {
         let body = "```yaml\nsteps:\n  # pinned to a commit SHA\n  - uses: some/action@c86d0dc0a1b2c3d4e5f60718293a4b5c6d7e8f90\n  - run: git checkout 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b # commit\n```\n";
         assert!(!flagged(body), "{:?}", md(body));
     }
-
-    #[test]
-    fn scanning_is_fast() {
-        let page = "---\ntitle: T\nsystems: [m365]\n---\n## Steps\n\nReset the password for the user in the admin portal and confirm the token was revoked.\n\n```powershell\nGet-MgUser -UserId dana@acme.example | Select-Object DisplayName, AccountEnabled\n```\n\n".repeat(40);
-        let started = std::time::Instant::now();
-        for _ in 0..200 {
-            assert!(scan_file(&page, "content/a.md", Syntax::Markdown { body_line: 5 }).is_empty());
-        }
-        // 200 × ~8 KB; generous even for a debug build.
-        assert!(started.elapsed().as_secs_f64() < 5.0);
-    }
 }
