@@ -38,6 +38,7 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     let (link_diags, links) = links::check_links(site, &index, opts);
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
+    diags.extend(crate::secrets::catalogue::problem());
     diags.extend(blocks::check_unclosed_blocks(site));
     diags.extend(review::check_reviews(site, opts));
     diags.extend(orphans::check_orphans(site, &index, &links, opts));

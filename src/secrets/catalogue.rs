@@ -4,6 +4,7 @@
 //! `password: VALUE` family, the placeholder rules and the context rules.
 //! Regexes are compiled once.
 
+use crate::diag::{Code, Diagnostic, Severity};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -125,26 +126,103 @@ const FORMAT_KEYWORDS: &[&str] = &[
     "secretaccess",
 ];
 
-fn keyword_finder(words: &[&str]) -> Option<aho_corasick::AhoCorasick> {
+/// A line holds the start of a token format (case as the formats write it).
+const FORMAT_CANDIDATE: &str = concat!(
+    r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-",
+    r"|hooks\.slack\.com|[sr]k_live_|Q~|eyJ|AIza|sig=|(?i:accountkey=|secret_?access)",
+);
+
+/// An HTML tag, as [`flatten`] removes it.
+const TAG: &str = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>";
+/// An email address, a value that is not a secret.
+const EMAIL: &str = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$";
+/// A PowerShell `Verb-Noun` cmdlet.
+const CMDLET: &str = r"^[A-Z][a-z]+(?:To|From)?-[A-Z][A-Za-z]+$";
+/// `-----BEGIN CERTIFICATE-----` and kin: the lines after it are a PEM block's body.
+const PEM_BEGIN: &str = r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}";
+
+/// Every compiled pattern of the catalogue, built once on first use. A
+/// pattern that does not compile makes the catalogue an error that the
+/// source scan and the output gate report ([`problem`]), never a scan that
+/// quietly finds nothing.
+pub struct Patterns {
+    candidate: aho_corasick::AhoCorasick,
+    format_candidate_words: aho_corasick::AhoCorasick,
+    format_candidate: Regex,
+    formats: Vec<(&'static str, Regex)>,
+    key_value: Regex,
+    /// A superset of `key_value` without its word boundaries: Unicode `\b`
+    /// keeps the regex engine off its fast automaton on non-ASCII lines, so
+    /// this decides cheaply whether a line needs the full pattern.
+    key_value_hint: Regex,
+    prose_is: Regex,
+    bearer: Regex,
+    url_password: Regex,
+    secure_string: Regex,
+    tag: Regex,
+    email: Regex,
+    cmdlet: Regex,
+    pub(super) pem_begin: Regex,
+}
+
+fn compile(name: &str, pattern: &str) -> Result<Regex, String> {
+    Regex::new(pattern).map_err(|e| format!("pattern `{name}` does not compile: {e}"))
+}
+
+fn keyword_finder(name: &str, words: &[&str]) -> Result<aho_corasick::AhoCorasick, String> {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(words)
-        .ok()
+        .map_err(|e| format!("keywords `{name}` do not compile: {e}"))
 }
 
-static CANDIDATE: LazyLock<Option<aho_corasick::AhoCorasick>> =
-    LazyLock::new(|| keyword_finder(KEYWORDS));
-static FORMAT_CANDIDATE_WORDS: LazyLock<Option<aho_corasick::AhoCorasick>> =
-    LazyLock::new(|| keyword_finder(FORMAT_KEYWORDS));
+impl Patterns {
+    fn compile() -> Result<Patterns, String> {
+        Ok(Patterns {
+            candidate: keyword_finder("candidate", KEYWORDS)?,
+            format_candidate_words: keyword_finder("format-candidate", FORMAT_KEYWORDS)?,
+            format_candidate: compile("format-candidate", FORMAT_CANDIDATE)?,
+            formats: FORMATS
+                .iter()
+                .map(|&(what, re, _, _)| compile(what, re).map(|re| (what, re)))
+                .collect::<Result<_, _>>()?,
+            key_value: compile("key-value", KEY_VALUE)?,
+            key_value_hint: compile("key-value-hint", KEY_VALUE_HINT)?,
+            prose_is: compile("password-is", PROSE_IS)?,
+            bearer: compile("bearer", BEARER)?,
+            url_password: compile("url-password", URL_PASSWORD)?,
+            secure_string: compile("secure-string", SECURE_STRING)?,
+            tag: compile("tag", TAG)?,
+            email: compile("email", EMAIL)?,
+            cmdlet: compile("cmdlet", CMDLET)?,
+            pem_begin: compile("pem-begin", PEM_BEGIN)?,
+        })
+    }
+}
 
-/// A line holds the start of a token format (case as the formats write it).
-static FORMAT_CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"BEGIN|PuTTY-User-Key|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox[abposr]-",
-        r"|hooks\.slack\.com|[sr]k_live_|Q~|eyJ|AIza|sig=|(?i:accountkey=|secret_?access)",
-    ))
-    .ok()
-});
+static PATTERNS: LazyLock<Result<Patterns, String>> = LazyLock::new(Patterns::compile);
+
+/// The compiled catalogue, or why it could not be compiled.
+pub fn patterns() -> Result<&'static Patterns, &'static str> {
+    PATTERNS.as_ref().map_err(String::as_str)
+}
+
+/// The error a scan reports when the catalogue did not compile: without its
+/// patterns nothing could be found, and that must not read as "no secrets".
+pub fn problem() -> Option<Diagnostic> {
+    problem_of(patterns().err())
+}
+
+fn problem_of(error: Option<&str>) -> Option<Diagnostic> {
+    let mut d = Diagnostic::new(
+        Code::PossibleSecret,
+        "cairn.yaml",
+        None,
+        format!("the secret scan cannot run, so nothing was checked: {}; this is a bug in cairn, please report it", error?),
+    );
+    d.severity = Severity::Error;
+    Some(d)
+}
 
 /// Byte offsets of the spots in `text` worth a closer look, in order: the
 /// keywords, and (except in binary files) what one pass over the bytes finds:
@@ -152,19 +230,19 @@ static FORMAT_CANDIDATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// from a plain match (entities, backslash escapes, `*`/`` ` `` or a tag
 /// inside a word).
 pub fn candidates(text: &str, kind: LineKind) -> Vec<usize> {
+    let Ok(p) = patterns() else {
+        return vec![0];
+    };
     let finder = if kind == LineKind::Opaque {
-        &FORMAT_CANDIDATE_WORDS
+        &p.format_candidate_words
     } else {
-        &CANDIDATE
+        &p.candidate
     };
-    let mut spots: Vec<usize> = match finder.as_ref() {
-        Some(ac) => ac
-            .find_iter(text)
-            .filter(|m| &text[m.start()..m.end()] != "://" || url_with_password(&text[m.end()..]))
-            .map(|m| m.start())
-            .collect(),
-        None => vec![0],
-    };
+    let mut spots: Vec<usize> = finder
+        .find_iter(text)
+        .filter(|m| &text[m.start()..m.end()] != "://" || url_with_password(&text[m.end()..]))
+        .map(|m| m.start())
+        .collect();
     if kind != LineKind::Opaque {
         let before = spots.len();
         byte_spots(text.as_bytes(), &mut spots);
@@ -186,18 +264,43 @@ fn url_with_password(rest: &str) -> bool {
         .is_some_and(|(user, rest)| !user.is_empty() && !user.contains('@') && rest.contains('@'))
 }
 
+/// How [`byte_spots`] reads a byte.
+const OTHER: u8 = 0;
+const TOKEN: u8 = 1;
+/// `&`, `\`, `*`, `` ` ``, `<`: may hide a token from a plain match.
+const HIDER: u8 = 2;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-') {
+            t[c] = TOKEN;
+        } else if matches!(b, b'&' | b'\\' | b'*' | b'`' | b'<') {
+            t[c] = HIDER;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn byte_spots(b: &[u8], spots: &mut Vec<usize>) {
-    let token = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
     let mut run = 0usize;
     for (i, &c) in b.iter().enumerate() {
-        if token(c) {
-            run += 1;
-            if run == 32 {
-                spots.push(i + 1 - 32);
+        match BYTE_CLASS[c as usize] {
+            TOKEN => {
+                run += 1;
+                if run == 32 {
+                    spots.push(i + 1 - 32);
+                }
+                continue;
             }
-            continue;
+            OTHER => {
+                run = 0;
+                continue;
+            }
+            _ => run = 0,
         }
-        run = 0;
         let next = b.get(i + 1).copied().unwrap_or(b' ');
         let prev_alnum = i > 0 && b[i - 1].is_ascii_alphanumeric();
         let hides = match c {
@@ -302,33 +405,27 @@ pub const FORMATS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-static FORMAT_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    FORMATS
-        .iter()
-        .filter_map(|&(what, re, _, _)| Regex::new(re).ok().map(|re| (what, re)))
-        .collect()
-});
-
 /// `password: VALUE`, `api_key=VALUE`, `"client_secret": "VALUE"`, `**Password:** VALUE`.
 const KEY_VALUE: &str = concat!(
     r"(?i)\b([a-z0-9_.-]*(?:password|passwd|passphrase|passcode|pwd|secret|api[_-]?key",
     r#"|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|token))\b["'*_]*\s*(:=|[:=])"#,
 );
-static KEY_VALUE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(KEY_VALUE).ok());
+/// [`KEY_VALUE`] without its word boundaries and the key's leading letters:
+/// every line it matches is a line the full pattern may match.
+const KEY_VALUE_HINT: &str = concat!(
+    r"(?i)(?:password|passwd|passphrase|passcode|pwd|secret|api[_-]?key",
+    r#"|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|token)["'*_]*\s*[:=]"#,
+);
 
 /// "The admin password is VALUE": a password told in a sentence.
 const PROSE_IS: &str =
     r"(?i)\b(password|passphrase|passcode|pwd)\s+(?:is|was|will be|would be|remains|reads)\b\s*:?";
-static PROSE_IS_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(PROSE_IS).ok());
 
 const BEARER: &str = r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)";
-static BEARER_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(BEARER).ok());
 
 const URL_PASSWORD: &str = r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@";
-static URL_PASSWORD_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(URL_PASSWORD).ok());
 
 const SECURE_STRING: &str = r#"(?i)ConvertTo-SecureString\b.*?["']([^"']+)["']"#;
-static SECURE_STRING_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(SECURE_STRING).ok());
 
 /// The other patterns, with an example each must match and one it must not
 /// (the unit tests hold every entry to both).
@@ -485,6 +582,9 @@ const FILLER_WORDS: &[&str] = &[
 /// Everything in `line` that looks like a secret, in order of confidence.
 pub fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let Ok(p) = patterns() else {
+        return hits;
+    };
     let flat = if kind == LineKind::Opaque {
         Cow::Borrowed(line)
     } else {
@@ -497,11 +597,8 @@ pub fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
         Cow::Borrowed(_) => &[line],
     };
     for view in views {
-        if FORMAT_CANDIDATE
-            .as_ref()
-            .is_some_and(|re| re.is_match(view))
-        {
-            formats(view, &mut hits);
+        if p.format_candidate.is_match(view) {
+            formats(p, view, &mut hits);
         }
     }
     if kind == LineKind::Opaque {
@@ -514,30 +611,30 @@ pub fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
     }
     let has = |w: &str| lower.contains(w);
     if has("pass") || has("pwd") || has("secret") || has("key") || has("token") {
-        key_value(line, kind, &mut hits);
+        key_value(p, line, kind, &mut hits);
         if let Cow::Owned(f) = &flat {
-            key_value(f, kind, &mut hits);
+            key_value(p, f, kind, &mut hits);
         }
     }
     if has("pass") || has("pwd") {
-        password_is(&flat, &mut hits);
+        password_is(p, &flat, &mut hits);
     }
     if has("bearer")
-        && let Some(c) = BEARER_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(c) = p.bearer.captures(&flat)
         && let Some(v) = c.get(1)
         && !is_placeholder(v.as_str())
     {
         hits.push(hit("a bearer token", preview(v.as_str()), v.as_str()));
     }
     if has("://")
-        && let Some(c) = URL_PASSWORD_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(c) = p.url_password.captures(&flat)
         && let Some(v) = c.get(1)
         && !is_placeholder(v.as_str())
     {
         hits.push(hit("a password in a URL", "`user:…@`".into(), v.as_str()));
     }
     if has("asplaintext")
-        && let Some(c) = SECURE_STRING_RE.as_ref().and_then(|re| re.captures(&flat))
+        && let Some(c) = p.secure_string.captures(&flat)
         && let Some(v) = c.get(1)
         && !is_placeholder(v.as_str())
     {
@@ -562,8 +659,8 @@ fn hit(what: &'static str, shown: String, evidence: &str) -> Hit {
 }
 
 /// The token formats in a (flattened) line.
-fn formats(line: &str, hits: &mut Vec<Hit>) {
-    for (what, re) in FORMAT_RES.iter() {
+fn formats(p: &Patterns, line: &str, hits: &mut Vec<Hit>) {
+    for (what, re) in &p.formats {
         for m in re.find_iter(line) {
             if !has_placeholder_word(m.as_str()) && !hits.iter().any(|h| h.evidence == m.as_str()) {
                 hits.push(hit(what, preview(m.as_str()), m.as_str()));
@@ -579,8 +676,6 @@ pub fn flatten(line: &str) -> Cow<'_, str> {
     if !line.contains(['&', '\\', '*', '`', '<']) {
         return Cow::Borrowed(line);
     }
-    static TAG: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>").ok());
     let decoded = super::decode::decode_entities(line);
     let mut out = String::with_capacity(decoded.len());
     let mut chars = decoded.chars().peekable();
@@ -595,17 +690,18 @@ pub fn flatten(line: &str) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
-    match TAG.as_ref() {
-        Some(re) if out.contains('<') => Cow::Owned(re.replace_all(&out, "").into_owned()),
+    match patterns() {
+        Ok(p) if out.contains('<') => Cow::Owned(p.tag.replace_all(&out, "").into_owned()),
         _ => Cow::Owned(out),
     }
 }
 
 /// `password: VALUE` and kin, with a literal value.
-fn key_value(line: &str, kind: LineKind, hits: &mut Vec<Hit>) {
-    let Some(re) = KEY_VALUE_RE.as_ref() else {
+fn key_value(p: &Patterns, line: &str, kind: LineKind, hits: &mut Vec<Hit>) {
+    if !p.key_value_hint.is_match(line) {
         return;
-    };
+    }
+    let re = &p.key_value;
     let spans = if kind == LineKind::Prose {
         code_spans(line)
     } else {
@@ -699,11 +795,8 @@ fn lone_passphrase(value: &str, after: &str) -> bool {
 }
 
 /// "The admin password is Xk29!fja8Qz": a value that is not a plain word.
-fn password_is(line: &str, hits: &mut Vec<Hit>) {
-    let Some(re) = PROSE_IS_RE.as_ref() else {
-        return;
-    };
-    for m in re.find_iter(line) {
+fn password_is(p: &Patterns, line: &str, hits: &mut Vec<Hit>) {
+    for m in p.prose_is.find_iter(line) {
         let Some((value, quoted, after)) = literal_value(&line[m.end()..]) else {
             continue;
         };
@@ -792,10 +885,7 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // An email address, a dotted.identifier, a sentence.
-    static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$").ok()
-    });
-    let email = EMAIL.as_ref().is_some_and(|re| re.is_match(v));
+    let email = patterns().is_ok_and(|p| p.email.is_match(v));
     let dotted = v.contains('.')
         && v.split('.').all(|part| {
             part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -837,9 +927,7 @@ fn words(v: &str) -> Vec<String> {
 /// A PowerShell `Verb-Noun` cmdlet (`$token = Get-MsalToken …`): the value is
 /// computed by a command, not written out.
 fn is_command_name(value: &str) -> bool {
-    static CMDLET: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"^[A-Z][a-z]+(?:To|From)?-[A-Z][A-Za-z]+$").ok());
-    CMDLET.as_ref().is_some_and(|re| re.is_match(value))
+    patterns().is_ok_and(|p| p.cmdlet.is_match(value))
 }
 
 fn has_placeholder_word(v: &str) -> bool {
@@ -1026,26 +1114,26 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles_and_matches_its_example_only() {
-        assert_eq!(
-            FORMAT_RES.len(),
-            FORMATS.len(),
-            "a format failed to compile"
-        );
+        // The whole catalogue compiles (the scan would report an error otherwise).
+        let p = patterns().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.formats.len(), FORMATS.len());
+        assert!(problem().is_none());
         for &(what, re, yes, no) in FORMATS.iter().chain(RULES) {
             let re = Regex::new(re).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert!(re.is_match(yes), "{what} misses {yes}");
             assert!(!re.is_match(no), "{what} matches {no}");
         }
-        assert!(CANDIDATE.is_some() && FORMAT_CANDIDATE_WORDS.is_some());
-        for lazy in [
-            &FORMAT_CANDIDATE,
-            &KEY_VALUE_RE,
-            &PROSE_IS_RE,
-            &BEARER_RE,
-            &URL_PASSWORD_RE,
-            &SECURE_STRING_RE,
+        // The cheap look before `key-value` lets every line through that it matches.
+        for line in [
+            "password: Hunter22x",
+            "DB_PASSWORD := 'x'",
+            "**Password:** Xk29!fja8Qz",
+            "\"client_secret\": \"abc\"",
+            "api-key = 1234",
+            "Zugang — user_token=abc",
         ] {
-            assert!(lazy.is_some());
+            assert!(p.key_value.is_match(line), "{line}");
+            assert!(p.key_value_hint.is_match(line), "{line}");
         }
         // Every positive example is a candidate line and a hit as written.
         for &(what, _, yes, _) in FORMATS {
@@ -1054,6 +1142,14 @@ mod tests {
             let hits = scan_line(yes, LineKind::Opaque, Context::default());
             assert!(hits.iter().any(|h| h.what == what), "{what}: {hits:?}");
         }
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_is_an_error_not_an_empty_scan() {
+        let error = compile("broken", "(unclosed").err();
+        assert!(error.as_deref().is_some_and(|e| e.contains("`broken`")));
+        let d = problem_of(error.as_deref());
+        assert!(d.is_some_and(|d| d.severity == Severity::Error && d.message.contains("`broken`")));
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
 /// [`decode_entities`] appended to `out`.
 pub fn push_decoded(out: &mut String, s: &str) {
     let mut rest = s;
-    while let Some(at) = rest.find('&') {
+    while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         match entity(after) {
@@ -287,11 +287,38 @@ impl ReaderText {
 }
 
 /// Elements that do not break a line of text.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "ins", "del",
-    "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-    "wbr",
-];
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "cite"
+            | "code"
+            | "data"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "del"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
 
 /// The text of an HTML document, entities decoded and markup removed.
 pub fn reader_text(html: &str) -> ReaderText {
@@ -301,9 +328,9 @@ pub fn reader_text(html: &str) -> ReaderText {
     let mut text_from = 0;
     let mut i = 0;
     while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
-            continue;
+        match memchr::memchr(b'<', &b[i..]) {
+            Some(at) => i += at,
+            None => break,
         }
         let next = b.get(i + 1).copied().unwrap_or(0);
         if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!' || next == b'?') {
@@ -338,7 +365,16 @@ pub fn reader_text(html: &str) -> ReaderText {
             .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
             .count();
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // Lowercased on the stack: every name this reads is short.
+        let mut lower = [0u8; 10];
+        let name = match b.get(name_start..name_start + name_len) {
+            Some(n) if n.len() <= lower.len() => {
+                lower[..n.len()].copy_from_slice(n);
+                lower[..n.len()].make_ascii_lowercase();
+                std::str::from_utf8(&lower[..n.len()]).unwrap_or("")
+            }
+            _ => "",
+        };
         let end = tag_end(b, name_start + name_len);
         if !closing {
             attributes(
@@ -348,7 +384,7 @@ pub fn reader_text(html: &str) -> ReaderText {
         }
         i = end;
         text_from = i;
-        match name.as_str() {
+        match name {
             "pre" if closing => {
                 pre = pre.saturating_sub(1);
                 out.code.push('\n');
@@ -359,8 +395,7 @@ pub fn reader_text(html: &str) -> ReaderText {
             }
             "code" if pre == 0 => out.prose.push('`'),
             "script" | "style" | "textarea" | "title" if !closing => {
-                let close = format!("</{name}");
-                let inner_end = find_ascii_ci(&html[i..], &close).map_or(b.len(), |e| i + e);
+                let inner_end = find_close(&html[i..], name).map_or(b.len(), |e| i + e);
                 let inner = &html[i..inner_end];
                 if name == "textarea" || name == "title" {
                     out.prose.push('\n');
@@ -373,7 +408,7 @@ pub fn reader_text(html: &str) -> ReaderText {
                 i = inner_end;
                 text_from = i;
             }
-            _ if INLINE.contains(&name.as_str()) => {}
+            _ if is_inline(name) => {}
             _ => {
                 if pre > 0 {
                     if name == "br" {
@@ -444,7 +479,7 @@ fn attributes(s: &str, out: &mut String) {
         }
         let (value, next) = match b.get(i) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = s[i + 1..].find(q as char).map_or(b.len(), |e| i + 1 + e);
+                let end = memchr::memchr(q, &b[i + 1..]).map_or(b.len(), |e| i + 1 + e);
                 (&s[i + 1..end], end + 1)
             }
             _ => {
@@ -462,13 +497,14 @@ fn attributes(s: &str, out: &mut String) {
     }
 }
 
-fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+/// Where `</name` starts in `hay` (the name in any case).
+fn find_close(hay: &str, name: &str) -> Option<usize> {
     let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    if n.is_empty() || h.len() < n.len() {
-        return None;
-    }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    let n = name.as_bytes();
+    memchr::memmem::find_iter(h, b"</").find(|&i| {
+        h.get(i + 2..i + 2 + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// The string literals of a generated script (the search index), decoded:

@@ -140,6 +140,9 @@ impl<'a> OutputGate<'a> {
     /// One `possible-secret` per output file that holds a secret the authors
     /// did not allow: an error for a client build, a warning otherwise.
     pub fn finish(self, audience: Audience) -> Vec<Diagnostic> {
+        if let Some(problem) = super::catalogue::problem() {
+            return vec![problem];
+        }
         let mut found = self.found.into_inner().unwrap_or_default();
         if found.is_empty() {
             return Vec::new();

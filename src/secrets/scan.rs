@@ -4,9 +4,7 @@
 
 use super::catalogue::{self, ALLOW, Context, Hit, LineKind};
 use super::decode::Chunks;
-use regex::Regex;
 use std::io::Read;
-use std::sync::LazyLock;
 
 /// How a file's lines are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +33,6 @@ pub struct Scanner {
     hex_context_above: bool,
 }
 
-/// `-----BEGIN CERTIFICATE-----` and kin: the lines after it are the block's body.
-static PEM_BEGIN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}").ok());
-
 impl Scanner {
     pub fn new(syntax: Syntax) -> Scanner {
         Scanner {
@@ -54,6 +48,10 @@ impl Scanner {
     /// the same line in the next piece. `last`: no piece follows, so lines
     /// after the last candidate need not be read.
     pub fn feed(&mut self, text: &str, last: bool, out: &mut dyn FnMut(LineHit)) {
+        let Ok(patterns) = catalogue::patterns() else {
+            // Reported once by the scan's caller (`catalogue::problem`).
+            return;
+        };
         let mut spots = catalogue::candidates(text, self.uniform_kind())
             .into_iter()
             .peekable();
@@ -68,7 +66,7 @@ impl Scanner {
             let line = segment.trim_end_matches(['\n', '\r']);
             let kind = self.kind(line);
             let pem_body = self.in_pem && is_pem_body(line);
-            if PEM_BEGIN.as_ref().is_some_and(|re| re.is_match(line)) {
+            if patterns.pem_begin.is_match(line) {
                 self.in_pem = true;
             } else if line.contains("-----END ") || !pem_body {
                 self.in_pem = false;
