@@ -64,13 +64,21 @@ fn main() {
     let page = page();
     measure("source scan, markdown page", page.len(), 400, || {
         let mut n = 0;
-        scan_text(black_box(&page), Syntax::Markdown { body_line: 5 }, &mut |_| n += 1);
+        scan_text(
+            black_box(&page),
+            Syntax::Markdown { body_line: 5 },
+            &mut |_| n += 1,
+        );
         n
     });
     let html = html_page();
     measure("output gate, rendered page", html.len(), 400, || {
         let mut n = 0;
-        output_hits("runbooks/a/index.html", black_box(html.as_bytes()), &mut |_, _| n += 1);
+        output_hits(
+            "runbooks/a/index.html",
+            black_box(html.as_bytes()),
+            &mut |_, _| n += 1,
+        );
         n
     });
     // `cargo bench` passes `--bench`; any other argument is a built site.
@@ -78,8 +86,11 @@ fn main() {
         let root = PathBuf::from(&dir);
         let mut paths = Vec::new();
         files(&root, &mut paths);
-        let mut kinds: Vec<(&str, Vec<(String, Vec<u8>)>)> =
-            vec![("html", Vec::new()), ("search", Vec::new()), ("other", Vec::new())];
+        let mut kinds: Vec<(&str, Vec<(String, Vec<u8>)>)> = vec![
+            ("html", Vec::new()),
+            ("search", Vec::new()),
+            ("other", Vec::new()),
+        ];
         for path in paths {
             let rel = path
                 .strip_prefix(&root)

@@ -218,7 +218,10 @@ fn problem_of(error: Option<&str>) -> Option<Diagnostic> {
         Code::PossibleSecret,
         "cairn.yaml",
         None,
-        format!("the secret scan cannot run, so nothing was checked: {}; this is a bug in cairn, please report it", error?),
+        format!(
+            "the secret scan cannot run, so nothing was checked: {}; this is a bug in cairn, please report it",
+            error?
+        ),
     );
     d.severity = Severity::Error;
     Some(d)
