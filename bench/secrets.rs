@@ -46,6 +46,9 @@ fn measure(name: &str, bytes: usize, reps: usize, mut f: impl FnMut() -> usize) 
     );
 }
 
+/// A built file: its path under the site, its bytes.
+type OutputFile = (String, Vec<u8>);
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -86,7 +89,7 @@ fn main() {
         let root = PathBuf::from(&dir);
         let mut paths = Vec::new();
         files(&root, &mut paths);
-        let mut kinds: Vec<(&str, Vec<(String, Vec<u8>)>)> = vec![
+        let mut kinds: Vec<(&str, Vec<OutputFile>)> = vec![
             ("html", Vec::new()),
             ("search", Vec::new()),
             ("other", Vec::new()),
