@@ -24,6 +24,7 @@ pub mod search;
 pub mod secrets;
 pub mod serve;
 pub mod site;
+pub mod urls;
 pub mod write;
 
 use anyhow::Result;

@@ -4,6 +4,7 @@
 
 use crate::model::Audience;
 use crate::site::{Asset, Page};
+use crate::urls;
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 
@@ -170,9 +171,8 @@ impl<'a> Resolver<'a> {
             Target::Page(i) => self
                 .pages
                 .get(*i)
-                .map_or_else(|| "index.html".into(), |p| format!("{}index.html", p.url)),
-            Target::Folder(f) | Target::Generated(f) if f.is_empty() => "index.html".into(),
-            Target::Folder(f) | Target::Generated(f) => format!("{f}/index.html"),
+                .map_or_else(|| urls::HOME.into(), |p| urls::page(&p.url)),
+            Target::Folder(f) | Target::Generated(f) => urls::folder(f),
             Target::Asset(rel) | Target::Static(rel) => rel.clone(),
         }
     }

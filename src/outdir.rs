@@ -7,6 +7,7 @@
 //! path slips past: a symlinked OUT is built through, into its target.
 
 use crate::UsageError;
+use crate::urls;
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::fs;
@@ -91,7 +92,7 @@ fn is_empty_or_cairn_output(dir: &Path) -> bool {
         return true;
     }
     fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
-        || ["index.html", "assets/cairn.js", "search/index.html"]
+        || [urls::HOME, "assets/cairn.js", urls::SEARCH]
             .iter()
             .all(|f| fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.is_file()))
 }

@@ -7,6 +7,7 @@
 //! only what changed, and the build's hash, which names the cache.
 
 use crate::model::ByteSize;
+use crate::urls;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -149,8 +150,8 @@ pub struct Precache {
 fn essential(path: &str) -> bool {
     path.ends_with(".html")
         || path.starts_with("assets/")
-        || path == "search/meta.js"
-        || path.starts_with("search/t/")
+        || path == urls::SEARCH_META
+        || path.starts_with(urls::SEARCH_TERMS_DIR)
 }
 
 /// The worker and its manifest.

@@ -12,6 +12,7 @@ mod theme;
 
 use crate::audience::SiteView;
 use crate::links::Resolver;
+use crate::urls;
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -48,7 +49,7 @@ enum Job<'v, 'a> {
     Review,
     Search,
     NotFound,
-    /// Who answers every system now (`now/index.html`).
+    /// Who answers every system now ([`urls::NOW`]).
     Now,
 }
 
@@ -56,16 +57,16 @@ impl Job<'_, '_> {
     /// The output file, relative to the output root.
     fn path(&self) -> String {
         match self {
-            Job::Home => "index.html".into(),
-            Job::Section(s) => format!("{}/index.html", s.folder),
-            Job::Page(p) => format!("{}index.html", p.url),
-            Job::System(s) => format!("systems/{}/index.html", s.id),
-            Job::Party(p) => format!("parties/{}/index.html", p.id),
-            Job::Matrix => "matrix/index.html".into(),
-            Job::Review => "review/index.html".into(),
-            Job::Search => "search/index.html".into(),
-            Job::NotFound => "404.html".into(),
-            Job::Now => "now/index.html".into(),
+            Job::Home => urls::HOME.into(),
+            Job::Section(s) => urls::folder(&s.folder),
+            Job::Page(p) => urls::page(&p.url),
+            Job::System(s) => urls::system(s.id),
+            Job::Party(p) => urls::party(p.id),
+            Job::Matrix => urls::MATRIX.into(),
+            Job::Review => urls::REVIEW.into(),
+            Job::Search => urls::SEARCH.into(),
+            Job::NotFound => urls::NOT_FOUND.into(),
+            Job::Now => urls::NOW.into(),
         }
     }
 }

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::audience::SiteView;
 use crate::render::OutputFile;
+use crate::urls;
 use index::{Doc, Index, weights as w};
 
 /// Snippet text kept per document (characters): bounds the index at 10,000 runbooks.
@@ -154,7 +155,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         }
         wt.field(&body, 1, w::BODY_CAP);
         let doc = Doc {
-            url: format!("systems/{}/index.html", s.id),
+            url: urls::system(s.id),
             title: s.name.to_string(),
             kind: "system",
             systems: vec![s.name.to_string()],
@@ -221,7 +222,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
             snippet.push_str(&collapse_ws(&p.scan.code));
         }
         let doc = Doc {
-            url: format!("{}index.html", p.url),
+            url: urls::page(&p.url),
             title: p.title.clone(),
             kind: if p.is_runbook() { "runbook" } else { "page" },
             systems: names,
@@ -254,7 +255,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         }
         wt.field(&body, w::HEADING, w::HEADING);
         let doc = Doc {
-            url: format!("parties/{}/index.html", p.id),
+            url: urls::party(p.id),
             title: p.name.to_string(),
             kind: "party",
             systems: Vec::new(),
@@ -350,7 +351,7 @@ pub fn files(index: &Index) -> Vec<OutputFile> {
                 .collect();
             let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
             OutputFile {
-                path: format!("search/t/{n}.js"),
+                path: urls::search_terms(n),
                 bytes: index::shard_file(n, &refs).into_bytes(),
             }
         })
@@ -368,7 +369,7 @@ pub fn files(index: &Index) -> Vec<OutputFile> {
             js_string(&d.text),
         );
         OutputFile {
-            path: format!("search/d/{n}.js"),
+            path: urls::search_docs(n),
             bytes: body.into_bytes(),
         }
     }));
@@ -395,7 +396,7 @@ pub fn files(index: &Index) -> Vec<OutputFile> {
         shards.join(",")
     );
     out.push(OutputFile {
-        path: "search/meta.js".into(),
+        path: urls::SEARCH_META.into(),
         bytes: meta.into_bytes(),
     });
     out

@@ -14,6 +14,7 @@ use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Audience;
 use crate::site::{PARTIES_FILE, Site};
+use crate::urls;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -43,13 +44,13 @@ impl<'a> OutputGate<'a> {
     pub fn new(site: &'a Site, view: &SiteView) -> OutputGate<'a> {
         let mut sources = HashMap::new();
         for p in &view.pages {
-            sources.insert(format!("{}index.html", p.url), p.source.clone());
+            sources.insert(urls::page(&p.url), p.source.clone());
         }
         for s in &view.systems {
-            sources.insert(format!("systems/{}/index.html", s.id), s.file.to_string());
+            sources.insert(urls::system(s.id), s.file.to_string());
         }
         for p in &view.parties {
-            sources.insert(format!("parties/{}/index.html", p.id), PARTIES_FILE.into());
+            sources.insert(urls::party(p.id), PARTIES_FILE.into());
         }
         for rel in view.static_files {
             sources.insert(rel.clone(), format!("static/{rel}"));

@@ -3,6 +3,7 @@
 
 use super::paths::{self, Target};
 use super::reload::{self, Hub};
+use crate::urls;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
@@ -263,7 +264,7 @@ pub fn handle(request: &Request, shared: &Shared) -> Answer {
             if let Some(bytes) = snap.files.get(key.as_str()) {
                 return Answer::Now(serve_file(shared, &snap, &key, bytes, 200));
             }
-            let index = format!("{key}/index.html");
+            let index = urls::folder(&key);
             if !dir && snap.files.contains_key(index.as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
                 let path = url.split(['?', '#']).next().unwrap_or("/");
@@ -278,8 +279,8 @@ pub fn handle(request: &Request, shared: &Shared) -> Answer {
 }
 
 fn not_found(shared: &Shared, snap: &Snapshot) -> Reply {
-    match snap.files.get("404.html") {
-        Some(page) => serve_file(shared, snap, "404.html", page, 404),
+    match snap.files.get(urls::NOT_FOUND) {
+        Some(page) => serve_file(shared, snap, urls::NOT_FOUND, page, 404),
         None => {
             let mut html = String::from(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\

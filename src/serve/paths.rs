@@ -53,13 +53,8 @@ pub fn resolve(url: &str) -> Target {
         return Target::Internal(segments[1..].join("/"));
     }
     let dir = decoded.ends_with('/') || segments.is_empty();
-    let mut key = segments.join("/");
-    if dir {
-        if !key.is_empty() {
-            key.push('/');
-        }
-        key.push_str("index.html");
-    }
+    let key = segments.join("/");
+    let key = if dir { crate::urls::folder(&key) } else { key };
     Target::File { key, dir }
 }
 

@@ -10,6 +10,7 @@ use super::super::coverage_chart::{self, Segment};
 use crate::audience::{LadderLevel, PartyView, SiteView, SystemView};
 use crate::model::{Contact, HoursSpec};
 use crate::site::Page;
+use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -94,7 +95,7 @@ fn party<'a>(p: &'a PartyView<'a>) -> PartyJson<'a> {
         name: p.name,
         kind: p.kind.as_str(),
         description: p.description,
-        url: format!("parties/{}/index.html", p.id),
+        url: urls::party(p.id),
         vcard: super::party_vcard_path(p),
         hours: hours(&p.hours_name, &p.hours),
         contacts: p.contacts.iter().map(|c| contact(c)).collect(),
@@ -219,8 +220,8 @@ fn system<'a>(s: &'a SystemView<'a>) -> SystemJson<'a> {
         name: s.name,
         tier: s.tier.0,
         description: s.description,
-        url: format!("systems/{}/index.html", s.id),
-        raci_csv: super::system_csv_path(s.id),
+        url: urls::system(s.id),
+        raci_csv: urls::system_csv(s.id),
         owner: s.owner.id,
         depends_on: s.depends_on.iter().map(|d| d.id).collect(),
         dependents: s.dependents.iter().map(|d| d.id).collect(),
@@ -260,7 +261,7 @@ struct RunbookJson<'a> {
 }
 
 fn page_url(p: &Page) -> String {
-    format!("{}index.html", p.url)
+    urls::page(&p.url)
 }
 
 /// The model as compact JSON (it weighs megabytes on a big site), keys in a fixed order.

@@ -8,6 +8,7 @@ mod json;
 mod vcard;
 
 use crate::audience::{PartyView, SiteView, SystemView};
+use crate::urls;
 
 pub use json::SCHEMA_VERSION;
 
@@ -22,25 +23,25 @@ pub(super) enum DataFile<'v, 'a> {
     PartyVcards(&'v PartyView<'a>),
 }
 
-/// `systems/ID/raci.csv`.
+/// `systems/ID/raci.csv`; [`urls::system_csv`], kept for callers not yet switched.
 pub fn system_csv_path(id: &str) -> String {
-    format!("systems/{id}/raci.csv")
+    urls::system_csv(id)
 }
 
 /// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of the party.
 pub fn party_vcard_path(party: &PartyView) -> Option<String> {
-    (!party.contacts.is_empty()).then(|| format!("parties/{}/contacts.vcf", party.id))
+    (!party.contacts.is_empty()).then(|| urls::party_vcards(party.id))
 }
 
 impl DataFile<'_, '_> {
     pub fn path(&self) -> String {
         match self {
-            DataFile::CairnJson => "cairn.json".into(),
-            DataFile::Schema => "cairn.schema.json".into(),
-            DataFile::MatrixCsv => "matrix.csv".into(),
-            DataFile::SystemCsv(s) => system_csv_path(s.id),
-            DataFile::SiteVcards => "contacts.vcf".into(),
-            DataFile::PartyVcards(p) => format!("parties/{}/contacts.vcf", p.id),
+            DataFile::CairnJson => urls::CAIRN_JSON.into(),
+            DataFile::Schema => urls::CAIRN_SCHEMA.into(),
+            DataFile::MatrixCsv => urls::MATRIX_CSV.into(),
+            DataFile::SystemCsv(s) => urls::system_csv(s.id),
+            DataFile::SiteVcards => urls::SITE_VCARDS.into(),
+            DataFile::PartyVcards(p) => urls::party_vcards(p.id),
         }
     }
 

@@ -1,0 +1,99 @@
+//! Every output path of a build, relative to the output root, named once.
+//!
+//! The render jobs write these files; links, the search index, `cairn.json`,
+//! the secrets gate and `cairn serve` point at them or trace them back to
+//! their sources. A page's path is also its URL (relative links are made
+//! from two of them, see `render::relative_url`); a folder's URL is its
+//! path without `index.html`.
+
+/// The home page.
+pub const HOME: &str = "index.html";
+/// Who answers every system now.
+pub const NOW: &str = "now/index.html";
+/// The RACI matrix of every system.
+pub const MATRIX: &str = "matrix/index.html";
+/// Runbooks due for review.
+pub const REVIEW: &str = "review/index.html";
+/// The search page.
+pub const SEARCH: &str = "search/index.html";
+/// What a server shows for a path the site does not have.
+pub const NOT_FOUND: &str = "404.html";
+
+/// The whole site as data.
+pub const CAIRN_JSON: &str = "cairn.json";
+/// The JSON schema of `cairn.json`.
+pub const CAIRN_SCHEMA: &str = "cairn.schema.json";
+/// The RACI matrix as CSV.
+pub const MATRIX_CSV: &str = "matrix.csv";
+/// Every contact of the site as vCards.
+pub const SITE_VCARDS: &str = "contacts.vcf";
+
+/// The search index's metadata, read first.
+pub const SEARCH_META: &str = "search/meta.js";
+/// Where the search index's term shards live.
+pub const SEARCH_TERMS_DIR: &str = "search/t/";
+
+/// The page of a runbook whose URL is `url` (`""` for the home page,
+/// otherwise ending in `/`): `runbooks/reset-mfa/index.html`.
+pub fn page(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// The index page of `folder` (a path without trailing `/`; `""` is the
+/// root): `runbooks/index.html`.
+pub fn folder(folder: &str) -> String {
+    if folder.is_empty() {
+        HOME.to_string()
+    } else {
+        format!("{folder}/index.html")
+    }
+}
+
+/// `systems/ID/index.html`.
+pub fn system(id: &str) -> String {
+    format!("systems/{id}/index.html")
+}
+
+/// `parties/ID/index.html`.
+pub fn party(id: &str) -> String {
+    format!("parties/{id}/index.html")
+}
+
+/// `systems/ID/raci.csv`.
+pub fn system_csv(id: &str) -> String {
+    format!("systems/{id}/raci.csv")
+}
+
+/// `parties/ID/contacts.vcf`.
+pub fn party_vcards(id: &str) -> String {
+    format!("parties/{id}/contacts.vcf")
+}
+
+/// The search index's term shard `n`: `search/t/N.js`.
+pub fn search_terms(n: usize) -> String {
+    format!("{SEARCH_TERMS_DIR}{n}.js")
+}
+
+/// The search index's document shard `n`: `search/d/N.js`.
+pub fn search_docs(n: usize) -> String {
+    format!("search/d/{n}.js")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_the_ones_spec_names() {
+        assert_eq!(page(""), HOME);
+        assert_eq!(page("runbooks/reset-mfa/"), "runbooks/reset-mfa/index.html");
+        assert_eq!(folder(""), HOME);
+        assert_eq!(folder("runbooks"), "runbooks/index.html");
+        assert_eq!(system("m365"), "systems/m365/index.html");
+        assert_eq!(party("acme-it"), "parties/acme-it/index.html");
+        assert_eq!(system_csv("m365"), "systems/m365/raci.csv");
+        assert_eq!(party_vcards("acme-it"), "parties/acme-it/contacts.vcf");
+        assert_eq!(search_terms(3), "search/t/3.js");
+        assert_eq!(search_docs(0), "search/d/0.js");
+    }
+}
