@@ -1,7 +1,14 @@
 //! Audience: the one place internal content is dropped. A [`SiteView`] holds only
 //! what a build for one audience may show; render and search never see the
-//! [`Site`] itself, so a template cannot forget to hide something.
+//! [`Site`] itself, so a template cannot forget to hide something. The checks
+//! that depend on the audience (links, orphans, reviews, remote images) read
+//! the same view.
+//!
+//! Who sees an item is decided once: the load gives each page and asset its
+//! audience (a folder's `_index.md` cascades to everything below it), and
+//! [`sees`] is the one test of it.
 
+use crate::links::Resolver;
 use crate::model::{
     Activity, Audience, Config, Contact, Duration, HoursSpec, PartyKind, Sla, Tier,
 };
@@ -13,6 +20,35 @@ mod review;
 
 pub use raci::{Duties, Gap, MatrixActivity, MatrixCell, Responsibilities};
 pub use review::{ReviewQueue, ReviewState};
+
+/// Something the load gave an audience: a page or an asset after the folder
+/// cascade (never more visible than a folder above it), a contact as written.
+pub trait Audienced {
+    fn audience(&self) -> Audience;
+}
+
+impl Audienced for Page {
+    fn audience(&self) -> Audience {
+        self.audience
+    }
+}
+
+impl Audienced for Asset {
+    fn audience(&self) -> Audience {
+        self.audience
+    }
+}
+
+impl Audienced for Contact {
+    fn audience(&self) -> Audience {
+        self.audience
+    }
+}
+
+/// Whether a build for `audience` shows `item`.
+pub fn sees(audience: Audience, item: &impl Audienced) -> bool {
+    item.audience().visible_in(audience)
+}
 
 pub struct SiteView<'a> {
     pub config: &'a Config,
@@ -28,6 +64,9 @@ pub struct SiteView<'a> {
     pub activities: Vec<&'a Activity>,
     pub assets: Vec<&'a Asset>,
     pub static_files: &'a [String],
+    /// Where the links authors write point, for this audience: render's hrefs
+    /// and the link check's verdicts both come from it.
+    pub links: Resolver<'a>,
 }
 
 pub struct SectionView<'a> {
@@ -108,6 +147,11 @@ pub struct LadderLevel<'a> {
 }
 
 impl<'a> SiteView<'a> {
+    /// Whether this view's audience sees `item` (see [`sees`]).
+    pub fn shows(&self, item: &impl Audienced) -> bool {
+        sees(self.audience, item)
+    }
+
     pub fn page_by_rel(&self, rel: &str) -> Option<&'a Page> {
         self.pages
             .binary_search_by(|p| p.rel.as_str().cmp(rel))
@@ -146,11 +190,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
             tier: e.system.tier,
         }
     }
-    let pages: Vec<&Page> = site
-        .pages
-        .iter()
-        .filter(|p| p.audience.visible_in(audience))
-        .collect();
+    let pages: Vec<&Page> = site.pages.iter().filter(|p| sees(audience, *p)).collect();
 
     let parties: Vec<PartyView> = site
         .parties
@@ -167,11 +207,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
                     .hours_named(&hours_name)
                     .unwrap_or(HoursSpec::Always),
                 hours_name,
-                contacts: p
-                    .contacts
-                    .iter()
-                    .filter(|c| c.audience.visible_in(audience))
-                    .collect(),
+                contacts: p.contacts.iter().filter(|c| sees(audience, *c)).collect(),
             }
         })
         .collect();
@@ -241,6 +277,16 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
     systems.sort_by(|a, b| (a.tier, a.name, a.id).cmp(&(b.tier, b.name, b.id)));
 
     let sections = sections(&pages);
+    // Built from every page and asset, so a link to a hidden one is reported
+    // as hidden rather than missing; it never resolves for a page shown.
+    let links = Resolver::new(
+        audience,
+        site.pages.iter().collect(),
+        &site.assets,
+        &site.static_files,
+        site.systems.iter().map(|e| e.system.id.as_str()),
+        site.parties.iter().map(|p| p.id.as_str()),
+    );
     SiteView {
         config: &site.config,
         audience,
@@ -249,12 +295,9 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         systems,
         parties,
         activities: site.activities.iter().collect(),
-        assets: site
-            .assets
-            .iter()
-            .filter(|a| a.audience.visible_in(audience))
-            .collect(),
+        assets: site.assets.iter().filter(|a| sees(audience, *a)).collect(),
         static_files: &site.static_files,
+        links,
     }
 }
 
@@ -271,7 +314,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
             let visible: Vec<&Contact> = party
                 .contacts
                 .iter()
-                .filter(|c| c.audience.visible_in(audience))
+                .filter(|c| sees(audience, *c))
                 .collect();
             let named = level.contact.as_deref().and_then(|n| party.contact(n));
             // An internal contact is replaced by `client_contact`, or by nobody: the
@@ -281,9 +324,9 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 .client_contact
                 .as_deref()
                 .and_then(|n| party.contact(n))
-                .filter(|c| c.audience.visible_in(audience));
+                .filter(|c| sees(audience, *c));
             let (contacts, contact_hidden) = match named {
-                Some(c) if c.audience.visible_in(audience) => (vec![c], false),
+                Some(c) if sees(audience, c) => (vec![c], false),
                 Some(_) => (client_contact.into_iter().collect(), true),
                 None => (visible, false),
             };

@@ -2,7 +2,7 @@
 //! site out. Data flows one way:
 //!
 //! ```text
-//! load_site → check_site → view(audience) → render_site + build_index → write
+//! load_site → view(audience) → check_site → render_site + build_index → write
 //! ```
 //!
 //! `cairn check` stops after the checks; `cairn serve` calls the same [`build`].
@@ -176,12 +176,27 @@ pub fn check_stage(
     today: chrono::NaiveDate,
     for_build: bool,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = load_diagnostics.to_vec();
-    diagnostics.extend(check::check_site(
+    check_view_stage(
         site,
-        &check::CheckOptions { audience, today },
-    ));
-    if for_build && audience == Audience::Client {
+        &audience::view(site, audience),
+        load_diagnostics,
+        today,
+        for_build,
+    )
+}
+
+/// [`check_stage`] on a view already built: a build checks the very view it
+/// renders.
+pub fn check_view_stage(
+    site: &site::Site,
+    view: &audience::SiteView,
+    load_diagnostics: &[Diagnostic],
+    today: chrono::NaiveDate,
+    for_build: bool,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = load_diagnostics.to_vec();
+    diagnostics.extend(check::check_view(site, view, today));
+    if for_build && view.audience == Audience::Client {
         check::promote_for_client_build(&mut diagnostics);
     }
     diag::sort(&mut diagnostics);
@@ -314,7 +329,9 @@ pub fn build(opts: &Options) -> Result<Report> {
     clock.lap("load");
     let site = &loaded.site;
     let audience = opts.audience.unwrap_or(site.config.audience);
-    let diagnostics = check_stage(site, &loaded.diagnostics, audience, opts.today, true);
+    let view = audience::view(site, audience);
+    clock.lap("view");
+    let diagnostics = check_view_stage(site, &view, &loaded.diagnostics, opts.today, true);
     clock.lap("check");
     let mut report = Report {
         diagnostics,
@@ -330,8 +347,6 @@ pub fn build(opts: &Options) -> Result<Report> {
         return Ok(report);
     };
 
-    let view = audience::view(site, audience);
-    clock.lap("view");
     let staging = write::Staging::new(&out)?;
     // Every byte goes through the secrets gate on its way to the staging folder.
     let gate = secrets::gate::OutputGate::new(site, &view);

@@ -1,6 +1,7 @@
-//! Where a link an author wrote points: one resolver shared by the link check
-//! (is it broken?) and the renderer (what href to emit), so both agree on
-//! every rule of SPEC "Links authors write".
+//! Where a link an author wrote points: one resolver, built with the audience's
+//! view ([`crate::audience::SiteView::links`]) and shared by the link check (is
+//! it broken?) and the renderer (what href to emit), so both agree on every
+//! rule of SPEC "Links authors write", the audience's included.
 
 use crate::model::Audience;
 use crate::site::{Asset, Page};
@@ -23,7 +24,10 @@ pub enum Target {
 }
 
 pub struct Resolver<'a> {
-    /// Indexed by [`Target::Page`].
+    /// The build's: a target it may not see does not resolve.
+    audience: Audience,
+    /// Every page of the site, hidden ones too (a link to one is "internal",
+    /// not "missing"); indexed by [`Target::Page`].
     pages: Vec<&'a Page>,
     by_rel: HashMap<&'a str, usize>,
     systems: HashSet<&'a str>,
@@ -35,9 +39,11 @@ pub struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    /// `pages` in the order [`Target::Page`] indexes; `systems` and `parties`
-    /// are the ids that have generated pages.
+    /// For a build for `audience`. `pages` (all of them, in the order
+    /// [`Target::Page`] indexes) and `assets` carry the audience the load gave
+    /// them; `systems` and `parties` are the ids that have generated pages.
     pub fn new(
+        audience: Audience,
         pages: Vec<&'a Page>,
         assets: impl IntoIterator<Item = &'a Asset>,
         statics: &'a [String],
@@ -59,6 +65,7 @@ impl<'a> Resolver<'a> {
             }
         }
         Resolver {
+            audience,
             by_rel: pages
                 .iter()
                 .enumerate()
@@ -76,7 +83,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub fn audience_of(&self, target: &Target) -> Audience {
+    /// The page a target is, if it is one.
+    pub fn page(&self, target: &Target) -> Option<&'a Page> {
+        match target {
+            Target::Page(i) => self.pages.get(*i).copied(),
+            _ => None,
+        }
+    }
+
+    /// Who may see a target: a page or asset as the load decided, a folder as
+    /// its most visible page, static files and generated pages everyone.
+    fn audience_of(&self, target: &Target) -> Audience {
         match target {
             Target::Page(i) => self.pages.get(*i).map_or(Audience::Client, |p| p.audience),
             Target::Folder(f) => self.folders.get(f).copied().unwrap_or(Audience::Client),
@@ -86,7 +103,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The source the target comes from, for messages.
-    pub fn describe(&self, target: &Target) -> String {
+    fn describe(&self, target: &Target) -> String {
         match target {
             Target::Page(i) => self
                 .pages
@@ -100,6 +117,9 @@ impl<'a> Resolver<'a> {
     }
 
     /// `None` for links cairn does not check (other schemes, empty, bare `#`).
+    /// A target the reader of `page` may not see is an error: the build's
+    /// audience reads a page it shows, and a page it hides is read (and its
+    /// links checked) by the page's own audience.
     pub fn resolve(&self, page: &Page, dest: &str) -> Option<Result<Target, String>> {
         let dest = dest.trim();
         let (path, fragment) = match dest.split_once('#') {
@@ -148,21 +168,42 @@ impl<'a> Resolver<'a> {
             self.file(&norm, from_static.as_deref())
                 .or_else(|missing| self.folder(&norm).map_err(|_| missing))
         };
-        Some(target.and_then(|t| match (&t, fragment) {
-            (Target::Page(i), Some(anchor)) => {
-                let target_page = self.pages.get(*i).ok_or_else(String::new)?;
-                if has_anchor(target_page, &anchor) {
-                    Ok(t)
-                } else {
-                    Err(format!(
-                        "{} has no heading `#{anchor}`{}",
-                        target_page.source,
-                        heading_hint(target_page)
-                    ))
-                }
-            }
-            _ => Ok(t),
-        }))
+        Some(
+            target
+                .and_then(|t| match (&t, fragment) {
+                    (Target::Page(i), Some(anchor)) => {
+                        let target_page = self.pages.get(*i).ok_or_else(String::new)?;
+                        if has_anchor(target_page, &anchor) {
+                            Ok(t)
+                        } else {
+                            Err(format!(
+                                "{} has no heading `#{anchor}`{}",
+                                target_page.source,
+                                heading_hint(target_page)
+                            ))
+                        }
+                    }
+                    _ => Ok(t),
+                })
+                .and_then(|t| self.seen_from(page, t)),
+        )
+    }
+
+    /// `target` when the reader of `page` sees it.
+    fn seen_from(&self, page: &Page, target: Target) -> Result<Target, String> {
+        // The build's audience, or the page's own when the build hides it.
+        let reader = self.audience.max(page.audience);
+        let audience = self.audience_of(&target);
+        if audience.visible_in(reader) {
+            Ok(target)
+        } else {
+            Err(format!(
+                "{} is {}, so a {} build will not contain it",
+                self.describe(&target),
+                audience.as_str(),
+                self.audience.as_str()
+            ))
+        }
     }
 
     /// The output file a target is written to, relative to the output root.

@@ -3,71 +3,56 @@
 //! a client page must not link to an internal one. Also records which pages are
 //! linked to, for the orphan check.
 
-use super::SiteIndex;
+use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::links::{Resolver, Target};
-use crate::model::Audience;
 use crate::site::{Page, Site};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
-/// Who links to what, counting only links from pages of the check's audience.
+/// Who links to what, counting only links from pages the view shows.
 #[derive(Debug, Default)]
-pub(super) struct LinkGraph {
-    /// Per page (by index in `site.pages`): another visible page links to it.
-    pub linked: Vec<bool>,
-    /// Folders (relative to `content/`) a visible page links to.
+pub(super) struct LinkGraph<'a> {
+    /// Pages (by `rel`) another shown page links to.
+    pub linked: HashSet<&'a str>,
+    /// Folders (relative to `content/`) a shown page links to.
     pub linked_folders: HashSet<String>,
 }
 
-pub(super) fn check_links(
-    site: &Site,
-    index: &SiteIndex,
-    opts: &super::CheckOptions,
-) -> (Vec<Diagnostic>, LinkGraph) {
-    let resolver = Resolver::new(
-        site.pages.iter().collect(),
-        &site.assets,
-        &site.static_files,
-        index.systems.keys().copied(),
-        index.parties.keys().copied(),
-    );
+/// Every page's links, hidden pages' too (they must not break either); where
+/// a link may point is the view's resolver's verdict for the page's reader.
+pub(super) fn check_links<'a>(
+    site: &'a Site,
+    view: &SiteView<'a>,
+) -> (Vec<Diagnostic>, LinkGraph<'a>) {
     let per_page: Vec<(Vec<Diagnostic>, Vec<Target>)> = site
         .pages
         .par_iter()
-        .map(|page| check_page(&resolver, page, opts.audience))
+        .map(|page| check_page(&view.links, page))
         .collect();
     let mut diags = Vec::new();
-    let mut graph = LinkGraph {
-        linked: vec![false; site.pages.len()],
-        linked_folders: HashSet::new(),
-    };
+    let mut graph = LinkGraph::default();
     for (page, (d, targets)) in site.pages.iter().zip(per_page) {
         diags.extend(d);
-        if !page.audience.visible_in(opts.audience) {
+        if !view.shows(page) {
             continue;
         }
         for target in targets {
-            match target {
-                Target::Page(i) if site.pages[i].rel != page.rel => graph.linked[i] = true,
-                Target::Folder(f) => {
-                    graph.linked_folders.insert(f);
-                }
-                _ => {}
+            if let Target::Folder(f) = target {
+                graph.linked_folders.insert(f);
+            } else if let Some(linked) = view.links.page(&target)
+                && linked.rel != page.rel
+            {
+                graph.linked.insert(&linked.rel);
             }
         }
     }
     (diags, graph)
 }
 
-fn check_page(
-    resolver: &Resolver,
-    page: &Page,
-    audience: Audience,
-) -> (Vec<Diagnostic>, Vec<Target>) {
+fn check_page(resolver: &Resolver, page: &Page) -> (Vec<Diagnostic>, Vec<Target>) {
     let mut diags = Vec::new();
     let mut targets = Vec::new();
-    let visible = page.audience.visible_in(audience);
     for link in &page.scan.links {
         let line = Some(page.body_line + link.line.max(1) - 1);
         let what = if link.is_image { "image" } else { "link" };
@@ -79,24 +64,7 @@ fn check_page(
                 line,
                 format!("broken {what} `{}`: {why}", link.dest),
             )),
-            Some(Ok(target)) => {
-                let target_audience = resolver.audience_of(&target);
-                if visible && !target_audience.visible_in(audience) {
-                    diags.push(Diagnostic::new(
-                        Code::BrokenLink,
-                        &page.source,
-                        line,
-                        format!(
-                            "broken {what} `{}`: {} is {}, so a {} build will not contain it",
-                            link.dest,
-                            resolver.describe(&target),
-                            target_audience.as_str(),
-                            audience.as_str()
-                        ),
-                    ));
-                }
-                targets.push(target);
-            }
+            Some(Ok(target)) => targets.push(target),
         }
     }
     (diags, targets)
@@ -105,10 +73,10 @@ fn check_page(
 #[cfg(test)]
 mod tests {
     use super::super::testing::TestSite;
-    use super::super::{CheckOptions, SiteIndex};
     use super::*;
     use crate::links::{has_scheme, normalize};
     use crate::markdown::{Heading, LinkRef};
+    use crate::model::Audience;
 
     #[test]
     fn paths_join_and_climb_within_content() {
@@ -188,12 +156,8 @@ mod tests {
                 is_image: *is_image,
             });
         }
-        let index = SiteIndex::new(&site);
-        let opts = CheckOptions {
-            audience,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-        };
-        let (diags, _) = check_links(&site, &index, &opts);
+        let view = crate::audience::view(&site, audience);
+        let (diags, _) = check_links(&site, &view);
         diags
             .into_iter()
             .map(|d| (d.file, d.line.unwrap(), d.message))

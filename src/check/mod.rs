@@ -1,7 +1,9 @@
 //! Check: `&Site → Vec<Diagnostic>`, the cross-reference and content rules of
 //! SPEC "Checks". Loading has already reported what failed to parse; every check
 //! here reads the typed [`Site`] only, is total (no panics on any site), and
-//! stays quiet about references into sources that failed to load.
+//! stays quiet about references into sources that failed to load. The checks
+//! that depend on the build's audience read its [`SiteView`], which decides
+//! what that audience sees and where links point for it.
 
 mod blocks;
 mod coverage;
@@ -14,6 +16,7 @@ mod remote_images;
 mod review;
 mod secrets;
 
+use crate::audience::SiteView;
 use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::model::Audience;
 use crate::site::{Page, Site};
@@ -30,20 +33,30 @@ pub struct CheckOptions {
 
 /// All diagnostics for the site (load diagnostics are separate; the caller merges them).
 pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
+    check_view(
+        site,
+        &crate::audience::view(site, opts.audience),
+        opts.today,
+    )
+}
+
+/// All diagnostics for the site, those that depend on the audience from
+/// `view` (the view of `site` a build for that audience renders).
+pub fn check_view(site: &Site, view: &SiteView, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let index = SiteIndex::new(site);
     let mut diags = Vec::new();
     diags.extend(refs::check_refs(site, &index));
     diags.extend(raci::check_raci(site));
     diags.extend(coverage::check_coverage(site, &index));
-    let (link_diags, links) = links::check_links(site, &index, opts);
+    let (link_diags, links) = links::check_links(site, view);
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
     diags.extend(crate::secrets::catalogue::problem());
     diags.extend(blocks::check_unclosed_blocks(site));
-    diags.extend(review::check_reviews(site, opts));
-    diags.extend(orphans::check_orphans(site, &index, &links, opts));
-    diags.extend(orphans::check_systems_without_runbook(site, opts));
-    diags.extend(remote_images::check_remote_images(site, opts));
+    diags.extend(review::check_reviews(view, today));
+    diags.extend(orphans::check_orphans(view, &links));
+    diags.extend(orphans::check_systems_without_runbook(site, view));
+    diags.extend(remote_images::check_remote_images(view));
     diags.extend(offline::check_offline_budget(site));
     diag::sort(&mut diags);
     diags
@@ -143,15 +156,6 @@ pub(crate) fn name_list<S: AsRef<str>>(names: &[S]) -> String {
         .map(|n| format!("`{}`", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Folders (relative to `content/`) that hold an `_index.md`.
-pub(crate) fn section_folders(site: &Site) -> HashSet<&str> {
-    site.pages
-        .iter()
-        .filter(|p| p.is_section)
-        .map(|p| p.folder())
-        .collect()
 }
 
 #[cfg(test)]

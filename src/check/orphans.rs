@@ -4,32 +4,26 @@
 //! `_index.md`, or the content root, listed on the home page) and pages in a
 //! folder some page links to are all reachable; anything else needs a link.
 
-use super::SiteIndex;
 use super::links::LinkGraph;
+use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::site::Site;
 
-pub(super) fn check_orphans(
-    site: &Site,
-    _index: &SiteIndex,
-    links: &LinkGraph,
-    opts: &super::CheckOptions,
-) -> Vec<Diagnostic> {
-    let sections = super::section_folders(site);
-    site.pages
+/// Among the pages the view shows.
+pub(super) fn check_orphans(view: &SiteView, links: &LinkGraph) -> Vec<Diagnostic> {
+    view.pages
         .iter()
-        .enumerate()
-        .filter(|(_, page)| page.audience.visible_in(opts.audience))
-        .filter(|(i, page)| {
+        .filter(|page| {
             let folder = page.folder();
+            let listed = view.sections.get(folder).is_some_and(|s| s.index.is_some());
             !(page.is_section
                 || page.is_runbook()
                 || folder.is_empty()
-                || sections.contains(folder)
+                || listed
                 || links.linked_folders.contains(folder)
-                || links.linked.get(*i).copied().unwrap_or(false))
+                || links.linked.contains(page.rel.as_str()))
         })
-        .map(|(_, page)| {
+        .map(|page| {
             Diagnostic::new(
                 Code::OrphanPage,
                 &page.source,
@@ -44,17 +38,15 @@ pub(super) fn check_orphans(
         .collect()
 }
 
-pub(super) fn check_systems_without_runbook(
-    site: &Site,
-    opts: &super::CheckOptions,
-) -> Vec<Diagnostic> {
+/// Every system of the site, named or not by a runbook the view shows.
+pub(super) fn check_systems_without_runbook(site: &Site, view: &SiteView) -> Vec<Diagnostic> {
     if site.failed.pages {
         return Vec::new();
     }
-    let named: std::collections::HashSet<&str> = site
+    let named: std::collections::HashSet<&str> = view
         .pages
         .iter()
-        .filter(|p| !p.is_section && p.audience.visible_in(opts.audience))
+        .filter(|p| !p.is_section)
         .flat_map(|p| p.front.systems.iter().map(|s| s.as_str()))
         .collect();
     site.systems
@@ -70,7 +62,7 @@ pub(super) fn check_systems_without_runbook(
                 None,
                 format!(
                     "no {} runbook names system `{}`: add `systems: [{}]` to the front matter of its runbooks",
-                    opts.audience.as_str(),
+                    view.audience.as_str(),
                     e.system.id,
                     e.system.id
                 ),

@@ -3,6 +3,7 @@
 //! systems carry a RACI row for every required activity.
 
 use super::{SiteIndex, did_you_mean, front_item_line, front_line};
+use crate::audience::sees;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Audience;
 use crate::site::{PARTIES_FILE, Site};
@@ -192,12 +193,12 @@ fn check_systems(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
                     if let Some(contact) = &level.client_contact
                         && !party
                             .contact(contact)
-                            .is_some_and(|c| c.audience.visible_in(Audience::Client))
+                            .is_some_and(|c| sees(Audience::Client, c))
                     {
                         let names: Vec<&str> = party
                             .contacts
                             .iter()
-                            .filter(|c| c.audience.visible_in(Audience::Client))
+                            .filter(|c| sees(Audience::Client, *c))
                             .map(|c| c.name.as_str())
                             .collect();
                         let why = if party.contact(contact).is_some() {

@@ -2,18 +2,15 @@
 //! allows images from the site itself (and `data:`) only, so a remote image
 //! shows as broken unless `csp.img_src` in `cairn.yaml` allows its host.
 
+use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::model::url_origin;
-use crate::site::Site;
 
-pub(super) fn check_remote_images(site: &Site, opts: &super::CheckOptions) -> Vec<Diagnostic> {
-    let allowed = &site.config.csp.img_src;
+/// On the pages the view shows.
+pub(super) fn check_remote_images(view: &SiteView) -> Vec<Diagnostic> {
+    let allowed = &view.config.csp.img_src;
     let mut diags = Vec::new();
-    for page in site
-        .pages
-        .iter()
-        .filter(|p| p.audience.visible_in(opts.audience))
-    {
+    for page in &view.pages {
         let images = page.scan.links.iter().chain(&page.scan.html_images);
         for image in images.filter(|l| l.is_image) {
             let Some((scheme, host, port)) = url_origin(&image.dest) else {

@@ -1,15 +1,16 @@
 //! review-overdue: a runbook whose `last_reviewed` + `review_every` is before
 //! today, or that was never reviewed. Only runbooks of the check's audience.
 
-use super::{CheckOptions, front_line};
+use super::front_line;
+use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
-use crate::site::{Page, Site};
+use crate::site::Page;
 
-pub(super) fn check_reviews(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
-    site.pages
+pub(super) fn check_reviews(view: &SiteView, today: chrono::NaiveDate) -> Vec<Diagnostic> {
+    view.pages
         .iter()
-        .filter(|p| p.is_runbook() && p.audience.visible_in(opts.audience))
-        .filter_map(|p| overdue(p, opts.today))
+        .filter(|p| p.is_runbook())
+        .filter_map(|p| overdue(p, today))
         .collect()
 }
 
@@ -54,11 +55,9 @@ mod tests {
         for (rel, text) in pages {
             t.write(&format!("content/{rel}"), text);
         }
-        let opts = CheckOptions {
-            audience,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        };
-        check_reviews(&t.load(), &opts)
+        let site = t.load();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        check_reviews(&crate::audience::view(&site, audience), today)
             .into_iter()
             .map(|d| (d.file, d.line, d.message))
             .collect()

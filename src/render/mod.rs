@@ -11,7 +11,6 @@ pub mod data;
 mod theme;
 
 use crate::audience::SiteView;
-use crate::links::Resolver;
 use crate::urls;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -116,14 +115,7 @@ pub fn render_site(
     opts: &RenderOptions,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
-    let resolver = Resolver::new(
-        view.pages.clone(),
-        view.assets.iter().copied(),
-        view.static_files,
-        view.systems.iter().map(|s| s.id),
-        view.parties.iter().map(|p| p.id),
-    );
-    let shared = context::Shared::new(view, opts, &resolver);
+    let shared = context::Shared::new(view, opts, &view.links);
     let wanted = |path: &String| opts.only.as_ref().is_none_or(|only| only.contains(path));
     let jobs: Vec<Job> = jobs(view)
         .into_iter()
