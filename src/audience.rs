@@ -407,3 +407,142 @@ fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
     }
     sections
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::TestSite;
+
+    /// A client folder holding an internal page, and an internal folder (with
+    /// a page marked client, a file, and a subfolder with a file).
+    fn site() -> TestSite {
+        let t = TestSite::new();
+        t.write("content/_index.md", "---\ntitle: Home\n---\n");
+        t.write("content/guides/_index.md", "---\ntitle: Guides\n---\n");
+        t.write(
+            "content/guides/public.md",
+            "---\ntitle: Public\n---\n[n](notes.md) [f](../internal/net.pdf) [d](../internal/) [m](map.png)\n",
+        );
+        t.write(
+            "content/guides/notes.md",
+            "---\ntitle: Notes\naudience: internal\n---\n[p](public.md) [s](../internal/secret.md)\n",
+        );
+        t.write("content/guides/map.png", "png");
+        t.write(
+            "content/internal/_index.md",
+            "---\ntitle: MSP\naudience: internal\n---\n",
+        );
+        t.write(
+            "content/internal/secret.md",
+            "---\ntitle: Secret\naudience: client\n---\n",
+        );
+        t.write("content/internal/net.pdf", "pdf");
+        t.write("content/internal/deep/er/plan.pdf", "pdf");
+        t.write("content/internal/deep/er/plan.md", "---\ntitle: Plan\n---\n");
+        t
+    }
+
+    fn rels<'p>(pages: impl IntoIterator<Item = &'p &'p Page>) -> Vec<&'p str> {
+        pages.into_iter().map(|p| p.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn the_folder_cascade_decides_once_who_sees_each_page_and_file() {
+        let t = site();
+        let site = t.load();
+        let client = view(&site, Audience::Client);
+        assert_eq!(
+            rels(&client.pages),
+            ["_index.md", "guides/_index.md", "guides/public.md"]
+        );
+        let assets: Vec<&str> = client.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert_eq!(assets, ["guides/map.png"]);
+        assert_eq!(client.sections.keys().collect::<Vec<_>>(), ["", "guides"]);
+        assert_eq!(rels(&client.sections["guides"].pages), ["guides/public.md"]);
+        // `audience: client` cannot undo its folder's cascade, at any depth.
+        let secret = site.page_by_rel("internal/secret.md").unwrap();
+        assert!(!client.shows(secret) && !sees(Audience::Client, secret));
+        let plan = site
+            .assets
+            .iter()
+            .find(|a| a.rel.ends_with("plan.pdf"))
+            .unwrap();
+        assert!(!client.shows(plan));
+
+        let internal = view(&site, Audience::Internal);
+        assert_eq!(internal.pages.len(), site.pages.len());
+        assert_eq!(internal.assets.len(), site.assets.len());
+        assert!(internal.shows(secret) && internal.shows(plan));
+    }
+
+    /// Render and the link check ask the same resolver, the view's: for a page
+    /// the build shows, a hidden target does not resolve (render leaves the
+    /// link as written, the check reports it); a hidden page's own links are
+    /// read by its audience.
+    #[test]
+    fn the_views_links_resolve_only_to_what_the_reader_sees() {
+        let t = site();
+        let site = t.load();
+        let resolve = |v: &SiteView, from: &str, dest: &str| {
+            let page = site.page_by_rel(from).unwrap();
+            v.links
+                .resolve(page, dest)
+                .unwrap()
+                .map(|target| v.links.output_path(&target))
+        };
+        let client = view(&site, Audience::Client);
+        let hidden = |dest| resolve(&client, "guides/public.md", dest).unwrap_err();
+        assert_eq!(
+            hidden("notes.md"),
+            "content/guides/notes.md is internal, so a client build will not contain it"
+        );
+        assert!(hidden("../internal/net.pdf").starts_with("content/internal/net.pdf is internal"));
+        assert!(hidden("../internal/").starts_with("content/internal/_index.md is internal"));
+        assert!(hidden("/internal/deep/").starts_with("content/internal/deep/ is internal"));
+        assert_eq!(
+            resolve(&client, "guides/public.md", "map.png"),
+            Ok("guides/map.png".into())
+        );
+        for dest in ["public.md", "../internal/secret.md"] {
+            assert!(resolve(&client, "guides/notes.md", dest).is_ok(), "{dest}");
+        }
+
+        let internal = view(&site, Audience::Internal);
+        for dest in [
+            "notes.md",
+            "../internal/net.pdf",
+            "../internal/",
+            "/internal/deep/",
+        ] {
+            assert!(
+                resolve(&internal, "guides/public.md", dest).is_ok(),
+                "{dest}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_section_takes_its_index_title_or_its_folder_name() {
+        let t = TestSite::new();
+        t.write("content/vpn-and_remote/a.md", "---\ntitle: A\n---\n");
+        t.write("content/runbooks/_index.md", "---\ntitle: \"\"\n---\n");
+        t.write("content/runbooks/b.md", "---\ntitle: B\n---\n");
+        t.write("content/guides/_index.md", "---\ntitle: How-tos\n---\n");
+        let site = t.load();
+        let v = view(&site, Audience::Client);
+        let titles: Vec<(&str, &str)> = v
+            .sections
+            .values()
+            .map(|s| (s.folder.as_str(), s.title.as_str()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("", "Home"),
+                ("guides", "How-tos"),
+                ("runbooks", "Runbooks"),
+                ("vpn-and_remote", "Vpn and remote")
+            ]
+        );
+    }
+}

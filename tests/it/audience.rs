@@ -338,3 +338,96 @@ fn pages_carry_a_csp_without_inline_script() {
         );
     }
 }
+
+/// Who sees a page or file is decided once, at load, and a client check judges
+/// by the same decision as a client build's output: a hidden page's links are
+/// its own audience's business (they must still lead somewhere), links from
+/// hidden pages reach no client reader, and a system named only by internal
+/// runbooks has no client runbook.
+#[test]
+fn a_client_check_judges_by_what_a_client_build_shows() {
+    let site = site_with_internal_markers();
+    // Hidden by its folder's cascade: links to an internal page under a client
+    // folder, an internal file, a client page, and one page that is not there.
+    site.write(
+        "content/internal/handover.md",
+        "---\ntitle: Handover\naudience: client\n---\nSee [night](../runbooks/night-restart.md).\n\n![diagram](diagram.svg)\n\nAlso [lonely](../guides/lonely.md) and [gone](gone.md).\n",
+    );
+    site.write(
+        "content/guides/lonely.md",
+        "---\ntitle: Linked only from an internal page\n---\nHello.\n",
+    );
+    // A client page linking into the internal folder: its file and the folder.
+    site.edit(
+        "content/guides/escalate.md",
+        "Call level 1 first.",
+        "Call level 1 first.\n\n![map](../internal/diagram.svg) and [msp](../internal/).",
+    );
+    site.write(
+        "data/systems/vpn.yaml",
+        "id: vpn\nname: VPN\ntier: 3\nowner: bright\nescalation:\n  - party: bright\n",
+    );
+    site.write(
+        "content/runbooks/vpn-reset.md",
+        "---\ntitle: VPN reset\nsystems: [vpn]\naudience: internal\nlast_reviewed: 2026-11-01\n---\nReset.\n",
+    );
+
+    let found = |audience: &str| -> Vec<(String, String, Option<u64>, String)> {
+        let json = site
+            .cairn(&["check", ".", "--format", "json", "--audience", audience])
+            .json();
+        json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(json["warnings"].as_array().unwrap())
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["line"].as_u64(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let client = found("client");
+    let codes: Vec<(&str, &str, Option<u64>)> = client
+        .iter()
+        .map(|(c, f, l, _)| (c.as_str(), f.as_str(), *l))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("broken-link", "content/guides/escalate.md", Some(6)),
+            ("broken-link", "content/guides/escalate.md", Some(6)),
+            ("broken-link", "content/internal/handover.md", Some(9)),
+            ("orphan-page", "content/guides/lonely.md", None),
+            ("system-without-runbook", "data/systems/vpn.yaml", None),
+        ],
+        "{client:#?}"
+    );
+    assert!(
+        client[0].3.contains(
+            "content/internal/diagram.svg is internal, so a client build will not contain it"
+        ) && client[1].3.contains(
+            "content/internal/_index.md is internal, so a client build will not contain it"
+        ) && client[2]
+            .3
+            .contains("broken link `gone.md`: no page content/internal/gone.md"),
+        "{client:#?}"
+    );
+
+    // The internal build shows all of it: only the missing page is broken, and
+    // the internal page's link reaches the lonely one.
+    let internal = found("internal");
+    let codes: Vec<(&str, &str)> = internal
+        .iter()
+        .map(|(c, f, _, _)| (c.as_str(), f.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("broken-link", "content/internal/handover.md")],
+        "{internal:#?}"
+    );
+}

@@ -327,7 +327,6 @@ fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
 mod tests {
     use super::Shared;
     use crate::check::testing::TestSite;
-    use crate::links::Resolver;
     use crate::model::Audience;
     use crate::render::RenderOptions;
 
@@ -349,20 +348,13 @@ mod tests {
         );
         let site = t.load();
         let view = crate::audience::view(&site, Audience::Internal);
-        let resolver = Resolver::new(
-            view.pages.clone(),
-            view.assets.iter().copied(),
-            view.static_files,
-            view.systems.iter().map(|s| s.id),
-            view.parties.iter().map(|p| p.id),
-        );
         let opts = RenderOptions {
             live_reload: false,
             today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
             only: None,
             zip: false,
         };
-        let shared = Shared::new(&view, &opts, &resolver);
+        let shared = Shared::new(&view, &opts, &view.links);
         let mut templates = std::collections::BTreeSet::new();
         for job in super::super::jobs(&view) {
             let path = job.path();
