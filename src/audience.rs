@@ -438,7 +438,10 @@ mod tests {
         );
         t.write("content/internal/net.pdf", "pdf");
         t.write("content/internal/deep/er/plan.pdf", "pdf");
-        t.write("content/internal/deep/er/plan.md", "---\ntitle: Plan\n---\n");
+        t.write(
+            "content/internal/deep/er/plan.md",
+            "---\ntitle: Plan\n---\n",
+        );
         t
     }
 
