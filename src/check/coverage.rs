@@ -95,6 +95,29 @@ mod tests {
         assert!(gaps(1, "\n  - party: it\n  - party: msp\n").is_empty());
     }
 
+    /// One rule for the check and the ladder page: a level answers at its own
+    /// hours, else its party's, else the hours named `24x7` (what a site calls
+    /// that, if it defines them).
+    #[test]
+    fn the_check_and_the_ladder_agree_on_a_levels_hours() {
+        let t = TestSite::new();
+        t.write(
+            "cairn.yaml",
+            "title: T\ntimezone: UTC\nhours:\n  24x7: { days: mon-fri, from: \"00:00\", to: \"23:59\" }\n",
+        );
+        t.write(
+            "data/systems/s.yaml",
+            "id: s\nname: S\ntier: 1\nowner: it\nescalation:\n  - party: msp\n",
+        );
+        let site = t.load();
+        let got = check_coverage(&site, &SiteIndex::new(&site));
+        assert_eq!(got.len(), 1, "{got:?}");
+        let view = crate::audience::view(&site, crate::model::Audience::Internal);
+        let level = &view.system("s").unwrap().ladder[0];
+        assert_eq!(level.hours_name, "24x7");
+        assert_ne!(level.hours, crate::model::HoursSpec::Always);
+    }
+
     #[test]
     fn several_gaps_name_the_first_and_count_the_rest() {
         let got = gaps(2, "\n  - party: it\n");
