@@ -39,7 +39,8 @@ pub struct CspConfig {
 
 /// `https://host` or `http://host:port`, optionally `https://*.host`: an
 /// origin as CSP writes it, and nothing that could break out of the policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
 pub struct ImageOrigin {
     /// Lowercase, without a trailing `/`.
     pub origin: String,
@@ -132,13 +133,10 @@ pub fn url_origin(url: &str) -> Option<(String, String, Option<String>)> {
     (!host.is_empty()).then(|| (scheme, host.to_ascii_lowercase(), port))
 }
 
-impl<'de> Deserialize<'de> for ImageOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        super::parse_str(
-            d,
-            "an image origin such as https://images.example.com",
-            ImageOrigin::parse,
-        )
+impl TryFrom<String> for ImageOrigin {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        ImageOrigin::parse(&s)
     }
 }
 

@@ -61,8 +61,8 @@ impl std::str::FromStr for Audience {
 }
 
 /// A lowercase `[a-z0-9-]+` identifier of a party or system.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Id(pub String);
 
 impl Id {
@@ -83,41 +83,23 @@ impl fmt::Display for Id {
     }
 }
 
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parse_str(d, "an id", |s| {
-            if Id::is_valid(s) {
-                Ok(Id(s.to_string()))
-            } else {
-                Err(format!(
-                    "invalid id `{s}`: ids are lowercase letters, digits and `-`"
-                ))
-            }
-        })
+impl TryFrom<String> for Id {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if Id::is_valid(&s) {
+            Ok(Id(s))
+        } else {
+            Err(format!(
+                "invalid id `{s}`: ids are lowercase letters, digits and `-`"
+            ))
+        }
     }
 }
 
-/// Deserialize a string through `parse`, raising the error inside the visitor so
-/// the YAML layer can attach the value's line.
-pub(crate) fn parse_str<'de, D, T>(
-    d: D,
-    what: &'static str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    struct V<F>(&'static str, F);
-    impl<T, F: FnOnce(&str) -> Result<T, String>> serde::de::Visitor<'_> for V<F> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.0)
-        }
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
-            (self.1)(s).map_err(E::custom)
-        }
+impl From<Id> for String {
+    fn from(id: Id) -> String {
+        id.0
     }
-    d.deserialize_str(V(what, parse))
 }
 
 /// Importance of a system: 1 = business stops without it … 4.
@@ -160,8 +142,8 @@ impl<'de> Deserialize<'de> for Tier {
 }
 
 /// An IANA timezone name, validated against the tz database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Timezone(pub String);
 
 impl Default for Timezone {
@@ -170,21 +152,27 @@ impl Default for Timezone {
     }
 }
 
-impl<'de> Deserialize<'de> for Timezone {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parse_str(d, "an IANA timezone name", |s| {
-            match s.parse::<chrono_tz::Tz>() {
-                Ok(_) => Ok(Timezone(s.to_string())),
-                Err(_) => Err(format!(
-                    "unknown timezone `{s}`: use an IANA name such as America/New_York or UTC"
-                )),
-            }
-        })
+impl TryFrom<String> for Timezone {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.parse::<chrono_tz::Tz>() {
+            Ok(_) => Ok(Timezone(s)),
+            Err(_) => Err(format!(
+                "unknown timezone `{s}`: use an IANA name such as America/New_York or UTC"
+            )),
+        }
+    }
+}
+
+impl From<Timezone> for String {
+    fn from(tz: Timezone) -> String {
+        tz.0
     }
 }
 
 /// A calendar date written `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Date(pub chrono::NaiveDate);
 
 impl Serialize for Date {
@@ -193,13 +181,12 @@ impl Serialize for Date {
     }
 }
 
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        parse_str(d, "a date YYYY-MM-DD", |s| {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
-        })
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
     }
 }
 

@@ -90,36 +90,38 @@ pub fn is_phone_number(s: &str) -> bool {
 }
 
 fn email<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(try_from = "String")]
     struct Email(String);
-    impl<'de> Deserialize<'de> for Email {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            super::parse_str(d, "an email address", |s| {
-                if is_plain_email(s) {
-                    Ok(Email(s.to_string()))
-                } else {
-                    Err(format!(
-                        "invalid email `{s}`: write a plain address such as name@example.com (no spaces, `?`, `,` or `;`)"
-                    ))
-                }
-            })
+    impl TryFrom<String> for Email {
+        type Error = String;
+        fn try_from(s: String) -> Result<Self, String> {
+            if is_plain_email(&s) {
+                Ok(Email(s))
+            } else {
+                Err(format!(
+                    "invalid email `{s}`: write a plain address such as name@example.com (no spaces, `?`, `,` or `;`)"
+                ))
+            }
         }
     }
     Ok(Option::<Email>::deserialize(d)?.map(|e| e.0))
 }
 
 fn phone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(try_from = "String")]
     struct Phone(String);
-    impl<'de> Deserialize<'de> for Phone {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            super::parse_str(d, "a phone number", |s| {
-                if is_phone_number(s) {
-                    Ok(Phone(s.to_string()))
-                } else {
-                    Err(format!(
-                        "invalid phone `{s}`: write digits, spaces and `+ - ( ) .`, with an optional extension such as `x123` (e.g. \"+1 555 0100 x12\")"
-                    ))
-                }
-            })
+    impl TryFrom<String> for Phone {
+        type Error = String;
+        fn try_from(s: String) -> Result<Self, String> {
+            if is_phone_number(&s) {
+                Ok(Phone(s))
+            } else {
+                Err(format!(
+                    "invalid phone `{s}`: write digits, spaces and `+ - ( ) .`, with an optional extension such as `x123` (e.g. \"+1 555 0100 x12\")"
+                ))
+            }
         }
     }
     Ok(Option::<Phone>::deserialize(d)?.map(|p| p.0))

@@ -196,7 +196,7 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'de> {
     ) -> Result<Option<S::Value>, DeError> {
         self.items
             .next()
-            .map(|item| seed.deserialize(item))
+            .map(|item| seed.deserialize(item).map_err(|e| e.at(item.line)))
             .transpose()
     }
 
@@ -231,7 +231,9 @@ impl<'de> de::MapAccess<'de> for MapAccess<'de> {
         seed: S,
     ) -> Result<S::Value, DeError> {
         match self.value.take() {
-            Some(v) => seed.deserialize(v),
+            // A type that rejects what it read (`#[serde(try_from = "String")]`)
+            // raises its error after the node's own deserializer: still its line.
+            Some(v) => seed.deserialize(v).map_err(|e| e.at(v.line)),
             None => Err(de::Error::custom("a value without its key")),
         }
     }

@@ -637,3 +637,43 @@ fn map_lines(text: &str, first_line: usize) -> (LineMap, Vec<(usize, String)>) {
         loader.unquoted_times,
     )
 }
+
+/// A type that reads a string and then rejects it (`#[serde(try_from =
+/// "String")]`, as the model's ids, dates and emails do) raises its error
+/// after the node's deserializer: it is still reported at the value's line.
+#[test]
+fn a_value_its_type_rejects_is_reported_at_its_line() {
+    #[derive(Deserialize, Debug)]
+    #[serde(try_from = "String")]
+    struct Even(#[allow(dead_code)] String);
+    impl TryFrom<String> for Even {
+        type Error = String;
+        fn try_from(s: String) -> Result<Self, String> {
+            if s.len().is_multiple_of(2) {
+                Ok(Even(s))
+            } else {
+                Err(format!("odd `{s}`"))
+            }
+        }
+    }
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: Even,
+        list: Vec<Even>,
+    }
+    let at = |text: &str| {
+        parse::<Doc>(text, "f.yaml", 1, Code::YamlSyntax)
+            .err()
+            .map(|d| (d.line, d.message))
+    };
+    assert_eq!(at("a: xx\nlist: [yy]\n"), None);
+    assert_eq!(
+        at("a: xx\nlist:\n  - yy\n  - zzz\n"),
+        Some((Some(4), "odd `zzz`".to_string()))
+    );
+    assert_eq!(
+        at("list: []\n\na: x\n"),
+        Some((Some(3), "odd `x`".to_string()))
+    );
+}
