@@ -64,7 +64,7 @@ impl Code {
     }
 
     /// The severity the contract gives the code; `possible-secret` is promoted
-    /// to an error by a client build (see `check::for_build`).
+    /// to an error by a client build (see [`crate::check::promote_for_client_build`]).
     pub fn default_severity(self) -> Severity {
         match self {
             Code::ReviewOverdue

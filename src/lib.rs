@@ -2,10 +2,14 @@
 //! site out. Data flows one way:
 //!
 //! ```text
-//! load_site → view(audience) → check_site → render_site + build_index → write
+//! load → audience::view → check_view_stage → render_stage (pages ‖ search) → copy_stage → write
 //! ```
 //!
-//! `cairn check` stops after the checks; `cairn serve` calls the same [`build`].
+//! Each stage is a public function returning a typed value ([`Loaded`],
+//! [`audience::SiteView`], the diagnostics, [`Rendered`]); output goes through a
+//! [`Sink`]. [`check()`] stops after the checks; [`build`] writes into a staging
+//! folder swapped in at the end; `cairn serve`'s full build runs the same
+//! stages into memory (`serve::rebuild`).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod audience;

@@ -82,8 +82,9 @@ pub struct Rendered {
     pub has_diagram: bool,
 }
 
+/// How [`render`] writes a page body (the site's `markdown:` settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RenderOptions {
+pub struct BodyOptions {
     pub raw_html: RawHtml,
 }
 

@@ -10,7 +10,7 @@ use regex::Regex;
 use super::blocks::{callout, code_block_html, diagram_html, fence_language};
 use super::escape::{escape_html, is_dangerous_url, strip_comments};
 use super::headings::{HeadingAttrs, HeadingIds, HeadingText, heading_attrs};
-use super::{RawHtml, RenderOptions, Rendered, parser_options, sanitize, written_dest};
+use super::{BodyOptions, RawHtml, Rendered, parser_options, sanitize, written_dest};
 
 /// A `<pre>` element: its attributes and its content.
 pub(super) static PRE: LazyLock<Option<Regex>> =
@@ -22,13 +22,13 @@ pub(super) static TAG: LazyLock<Option<Regex>> =
 /// Markdown to HTML for a page body.
 ///
 /// `resolve` maps a link or image destination as the author wrote it (see
-/// [`LinkRef::dest`]) to the href to emit, or None to leave it unchanged; the
+/// [`super::LinkRef::dest`]) to the href to emit, or None to leave it unchanged; the
 /// caller does the path logic (`.md` → `index.html`, etc). Whatever it returns,
 /// `javascript:`, `vbscript:` and `data:` URLs (but `data:image/` in images)
 /// become `#`.
 pub fn render(
     markdown: &str,
-    opts: &RenderOptions,
+    opts: &BodyOptions,
     resolve: &dyn Fn(&str, bool) -> Option<String>,
 ) -> Rendered {
     let mut renderer = Renderer {

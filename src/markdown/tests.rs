@@ -16,7 +16,7 @@ fn every_pattern_compiles() {
 }
 
 fn with(raw_html: RawHtml, markdown: &str) -> String {
-    render(markdown, &RenderOptions { raw_html }, &|_, _| None).html
+    render(markdown, &BodyOptions { raw_html }, &|_, _| None).html
 }
 
 fn plain(markdown: &str) -> String {
@@ -284,7 +284,7 @@ fn javascript_urls_are_never_emitted() {
     // Whatever resolve returns is checked too.
     let html = render(
         "[x](a.md)",
-        &RenderOptions {
+        &BodyOptions {
             raw_html: RawHtml::Escape,
         },
         &|_, _| Some("javascript:alert(1)".into()),
@@ -315,7 +315,7 @@ fn links_and_images_go_through_resolve() {
     };
     let html = render(
         "[o](other.md#steps \"T\") ![p](pic.png) [e](https://x.example) <a@b.example>",
-        &RenderOptions {
+        &BodyOptions {
             raw_html: RawHtml::Escape,
         },
         &resolve,
@@ -339,7 +339,7 @@ fn resolve_is_asked_with_the_written_destination() {
     };
     render(
         "# [h](h.md)\n\n![i](i.png) [r][x] <m@e.example>\n\n[x]: r.md\n",
-        &RenderOptions {
+        &BodyOptions {
             raw_html: RawHtml::Allow,
         },
         &resolve,
@@ -470,7 +470,7 @@ fn mermaid_fences_and_pre_blocks_become_diagrams() {
                   <code class=\"language-mermaid\">graph TD\n  A --&gt; B\n</code></pre>\n</figure>\n";
     let fence = render(
         "```mermaid\ngraph TD\n  A --> B\n```\n",
-        &RenderOptions {
+        &BodyOptions {
             raw_html: RawHtml::Sanitize,
         },
         &|_, _| None,
@@ -480,7 +480,7 @@ fn mermaid_fences_and_pre_blocks_become_diagrams() {
     for raw_html in [RawHtml::Sanitize, RawHtml::Allow] {
         let pre = render(
             "<pre lang=\"mermaid\"><code>graph TD\n  A --&gt; B\n</code></pre>\n",
-            &RenderOptions { raw_html },
+            &BodyOptions { raw_html },
             &|_, _| None,
         );
         assert_eq!(pre.html, figure, "{raw_html:?}");
@@ -489,7 +489,7 @@ fn mermaid_fences_and_pre_blocks_become_diagrams() {
     assert!(
         !render(
             "```sh\nls\n```\n",
-            &RenderOptions {
+            &BodyOptions {
                 raw_html: RawHtml::Sanitize
             },
             &|_, _| None

@@ -5,7 +5,7 @@
 //! - `meta.js`: `cairnSearch.meta({...})`: the document count, stop words, the
 //!   prefix budget and the shard table `[key, file, bytes, exactOnly]`;
 //! - `t/N.js`: `cairnSearch.shard(N, {"term": [doc, weight, Δdoc, weight, …]})`,
-//!   terms grouped by prefix (see [`index`]);
+//!   terms grouped by prefix (see [`mod@index`]);
 //! - `d/N.js`: `cairnSearch.doc(N, {u, t, k, s, o, x})`: one document's URL,
 //!   title, kind, system names, owner and snippet text, loaded only for the
 //!   results on screen.

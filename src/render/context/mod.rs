@@ -280,7 +280,7 @@ impl<'v, 'a> Shared<'v, 'a> {
         };
         let rendered = markdown::render(
             page.body(),
-            &markdown::RenderOptions {
+            &markdown::BodyOptions {
                 raw_html: self.raw_html,
             },
             &resolve,
