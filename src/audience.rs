@@ -50,6 +50,7 @@ pub fn sees(audience: Audience, item: &impl Audienced) -> bool {
     item.audience().visible_in(audience)
 }
 
+/// What one audience sees of a [`Site`]: the view every later stage reads, so nothing it may not see can reach the output.
 pub struct SiteView<'a> {
     pub config: &'a Config,
     pub audience: Audience,

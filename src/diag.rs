@@ -7,33 +7,58 @@ use std::fmt::Write as _;
 /// Every check code of the contract (SPEC "Checks"); the string form is public API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
+    /// `yaml-syntax`: a YAML data file does not parse.
     YamlSyntax,
+    /// `front-matter`: a page's front matter does not parse.
     FrontMatter,
+    /// `invalid-value`: a field of the wrong type or shape, an unknown key, a bad duration, day range, time, tier, kind or timezone.
     InvalidValue,
+    /// `unknown-party`: a party id that `data/parties.yaml` does not define.
     UnknownParty,
+    /// `unknown-system`: a system id with no `data/systems/ID.yaml`.
     UnknownSystem,
+    /// `unknown-contact`: a contact its party does not list.
     UnknownContact,
+    /// `unknown-hours`: hours that `cairn.yaml` does not name.
     UnknownHours,
+    /// `duplicate-id`: two parties or systems with one id.
     DuplicateId,
+    /// `raci-no-accountable`: an activity with no A.
     RaciNoAccountable,
+    /// `raci-many-accountable`: an activity with more than one A.
     RaciManyAccountable,
+    /// `raci-no-responsible`: an activity with no R.
     RaciNoResponsible,
+    /// `raci-bad-letter`: a RACI cell holding other than R, A, C, I.
     RaciBadLetter,
+    /// `broken-link`: a relative link or image that resolves to nothing.
     BrokenLink,
+    /// `dependency-cycle`: systems that depend on each other in a loop.
     DependencyCycle,
+    /// `outside-site`: a special file, or one that resolves outside its top folder; nothing is read from it.
     OutsideSite,
+    /// `review-overdue`: a runbook past its review date.
     ReviewOverdue,
+    /// `coverage-gap`: a tier-1 or tier-2 system whose ladder leaves an hour of the week unanswered.
     CoverageGap,
+    /// `required-activity-missing`: a critical system without a row for a required activity.
     RequiredActivityMissing,
+    /// `system-without-runbook`: no runbook names the system.
     SystemWithoutRunbook,
+    /// `possible-secret`: content that looks like a password, private key or API token.
     PossibleSecret,
+    /// `orphan-page`: a page no list or link reaches.
     OrphanPage,
+    /// `unclosed-block`: an HTML comment or code fence that runs to the end of its page.
     UnclosedBlock,
+    /// `remote-image`: an image on a host that `csp.img_src` does not allow.
     RemoteImage,
+    /// `offline-budget`: the site is over the offline precache budget.
     OfflineBudget,
 }
 
 impl Code {
+    /// The code as SPEC and the output write it (`broken-link`).
     pub fn as_str(self) -> &'static str {
         match self {
             Code::YamlSyntax => "yaml-syntax",
@@ -87,25 +112,34 @@ impl Serialize for Code {
     }
 }
 
+/// Whether a problem stops a build (error) or only a strict one (warning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Stops the build: nothing is written.
     Error,
+    /// Reported; fails only `--strict`.
     Warning,
 }
 
+/// One problem: which check, where, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Which check found it.
     pub code: Code,
+    /// The code's default severity, or as a build promoted it.
     #[serde(skip)]
     pub severity: Severity,
     /// Relative to the site root, `/` separators.
     pub file: String,
+    /// 1-based line in `file`, when known.
     pub line: Option<usize>,
+    /// What is wrong and how to fix it, in the author's words.
     pub message: String,
 }
 
 impl Diagnostic {
+    /// A problem of `code` at `file` (and `line`), with its default severity.
     pub fn new(
         code: Code,
         file: impl Into<String>,
@@ -121,6 +155,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether it stops a build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -181,6 +216,7 @@ fn printable_name(text: &str) -> String {
         .collect()
 }
 
+/// The diagnostics as `cairn check` prints them, one a line, with ANSI colours when `color`.
 pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diags {

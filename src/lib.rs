@@ -55,6 +55,7 @@ impl std::error::Error for UsageError {}
 /// What a build or check is asked to do; validated by the CLI.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The site folder (holding `cairn.yaml`).
     pub site: PathBuf,
     /// Output folder; `SITE/public` when not given.
     pub out: Option<PathBuf>,
@@ -77,6 +78,7 @@ pub struct Options {
 }
 
 impl Options {
+    /// The defaults for the site at `site`: its own audience and output folder, today's date.
     pub fn new(site: impl Into<PathBuf>) -> Options {
         Options {
             site: site.into(),
@@ -91,6 +93,7 @@ impl Options {
         }
     }
 
+    /// The output folder: `--out`, else `SITE/public`.
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.site.join("public"))
     }
@@ -109,13 +112,17 @@ pub fn today() -> chrono::NaiveDate {
 /// What a run found and did.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Every problem found, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
+    /// The audience the run was for.
     pub audience: Option<Audience>,
     /// Whether the output was written (no errors, or no warnings under `--strict`).
     pub written: bool,
+    /// HTML pages written.
     pub pages_written: usize,
     /// What the service worker precaches.
     pub precache: Option<offline::Precache>,
+    /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -148,8 +155,11 @@ impl Stopwatch {
 /// What the load stage read: the site, its theme (`None` when the theme has
 /// a problem, which is then among the diagnostics) and what could not be read.
 pub struct Loaded {
+    /// Every source of the site, read once.
     pub site: site::Site,
+    /// The theme; `None` when it has a problem (among `diagnostics`).
     pub theme: Option<render::Theme>,
+    /// What could not be read or parsed.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -259,7 +269,9 @@ impl<S: Sink> Sink for Recorded<'_, S> {
 /// What the render stage produced: the number of HTML pages, and the paths of
 /// the search index's files.
 pub struct Rendered {
+    /// HTML pages written.
     pub pages: usize,
+    /// The search index's files, output-relative.
     pub index: Vec<String>,
 }
 

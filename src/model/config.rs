@@ -4,25 +4,35 @@ use super::{Audience, Duration, HoursSpec, Timezone};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+/// `cairn.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The site's title, in every page's header.
     pub title: String,
+    /// Where the site is published (`/` when not given); sitemap and absolute links start with it.
     #[serde(default = "default_base_url")]
     pub base_url: String,
+    /// The timezone of hours and "now" (IANA name; UTC when not given).
     #[serde(default)]
     pub timezone: Timezone,
+    /// Who a build is for when `--audience` is not given.
     #[serde(default)]
     pub audience: Audience,
+    /// How often a runbook is reviewed, unless its front matter says.
     pub review_every: Option<Duration>,
+    /// Named hours (`business: { days: mon-fri, ... }`) that parties and levels refer to.
     #[serde(default)]
     pub hours: IndexMap<String, HoursSpec>,
+    /// How markdown is rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
     /// A theme folder under `themes/`; the built-in theme when absent.
     pub theme: Option<String>,
+    /// Additions to the pages' Content-Security-Policy.
     #[serde(default)]
     pub csp: CspConfig,
+    /// What the service worker keeps offline.
     #[serde(default)]
     pub offline: OfflineConfig,
 }
@@ -47,6 +57,7 @@ pub struct ImageOrigin {
 }
 
 impl ImageOrigin {
+    /// Reads `https://host`, `http://host:port` or `https://*.host`; the error says what to write.
     pub fn parse(text: &str) -> Result<ImageOrigin, String> {
         let bad = || {
             format!(
@@ -181,6 +192,7 @@ fn default_base_url() -> String {
     "/".into()
 }
 
+/// `markdown:` in `cairn.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
@@ -190,12 +202,16 @@ pub struct MarkdownConfig {
     pub raw_html: RawHtmlMode,
 }
 
+/// What happens to raw HTML written in markdown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RawHtmlMode {
+    /// Kept to GitHub's allowlist (the default).
     #[default]
     Sanitize,
+    /// Passed through as written.
     Allow,
+    /// Shown as text.
     Escape,
 }
 

@@ -3,24 +3,29 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// A span written `15m`, `4h`, `2d` or `13w`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Duration {
     minutes: u64,
 }
 
 impl Duration {
+    /// A duration of `minutes`.
     pub fn from_minutes(minutes: u64) -> Self {
         Duration { minutes }
     }
 
+    /// In minutes.
     pub fn minutes(self) -> u64 {
         self.minutes
     }
 
+    /// In whole days, rounded down.
     pub fn days(self) -> i64 {
         (self.minutes / (24 * 60)) as i64
     }
 
+    /// Reads `15m`, `4h`, `2d` or `13w`; the error says what to write.
     pub fn parse(s: &str) -> Result<Duration, String> {
         let bad = || {
             format!(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 pub const MINUTES_PER_DAY: usize = 24 * 60;
+/// Minutes in a week, Monday 00:00 first: the length of a [`WeekMask`].
 pub const MINUTES_PER_WEEK: usize = 7 * MINUTES_PER_DAY;
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -13,12 +14,15 @@ const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 pub struct DaySet(u8);
 
 impl DaySet {
+    /// Every day of the week.
     pub const ALL: DaySet = DaySet(0x7f);
 
+    /// Whether `day` (0 = Monday) is in the set.
     pub fn contains(self, day: usize) -> bool {
         day < 7 && self.0 & (1 << day) != 0
     }
 
+    /// The days in the set, Monday (0) first.
     pub fn days(self) -> impl Iterator<Item = usize> {
         (0..7).filter(move |&d| self.contains(d))
     }
@@ -108,10 +112,12 @@ impl Serialize for DaySet {
 pub struct TimeOfDay(u16);
 
 impl TimeOfDay {
+    /// Minutes since midnight.
     pub fn minutes(self) -> usize {
         self.0 as usize
     }
 
+    /// Reads a 24-hour `HH:MM`; the error says what to write.
     pub fn parse(s: &str) -> Result<TimeOfDay, String> {
         let bad = || format!("invalid time `{s}`: write a quoted 24-hour time like \"08:00\"");
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
@@ -170,8 +176,11 @@ impl Serialize for TimeOfDay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoverageWindow {
+    /// The days it starts on.
     pub days: DaySet,
+    /// When it starts.
     pub from: TimeOfDay,
+    /// When it ends (on the next day when not after `from`).
     pub to: TimeOfDay,
 }
 
@@ -203,11 +212,14 @@ impl CoverageWindow {
 /// A named coverage definition in `cairn.yaml`: `24x7`, one window, or a list of windows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HoursSpec {
+    /// `24x7`.
     Always,
+    /// One or more weekly windows.
     Windows(Vec<CoverageWindow>),
 }
 
 impl HoursSpec {
+    /// The minutes of the week it covers.
     pub fn mask(&self) -> WeekMask {
         let mut mask = WeekMask::default();
         match self {
@@ -299,16 +311,19 @@ impl fmt::Debug for WeekMask {
 }
 
 impl WeekMask {
+    /// Covers minutes `start..end` of the week, wrapping past Sunday midnight.
     pub fn fill(&mut self, start: usize, end: usize) {
         for m in start..end.min(MINUTES_PER_WEEK) {
             self.0[m / 64] |= 1 << (m % 64);
         }
     }
 
+    /// Whether `minute` of the week is covered.
     pub fn contains(&self, minute: usize) -> bool {
         minute < MINUTES_PER_WEEK && self.0[minute / 64] & (1 << (minute % 64)) != 0
     }
 
+    /// Adds `other`'s minutes.
     pub fn union(&mut self, other: &WeekMask) {
         for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
             *a |= b;

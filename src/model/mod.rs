@@ -28,12 +28,15 @@ use std::fmt;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
+    /// Everyone: the client and the provider.
     #[default]
     Client,
+    /// The provider's own staff only.
     Internal,
 }
 
 impl Audience {
+    /// As written in YAML and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Audience::Client => "client",
@@ -66,10 +69,12 @@ impl std::str::FromStr for Audience {
 pub struct Id(pub String);
 
 impl Id {
+    /// The id as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// Whether `s` is a non-empty `[a-z0-9-]+`.
     pub fn is_valid(s: &str) -> bool {
         !s.is_empty()
             && s.bytes()

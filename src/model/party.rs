@@ -3,15 +3,20 @@
 use super::{Audience, Id};
 use serde::{Deserialize, Serialize};
 
+/// What a party is to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PartyKind {
+    /// The client's own IT.
     Internal,
+    /// A managed service provider.
     Provider,
+    /// A vendor of a product the client runs.
     Vendor,
 }
 
 impl PartyKind {
+    /// As written in YAML.
     pub fn as_str(self) -> &'static str {
         match self {
             PartyKind::Internal => "internal",
@@ -21,23 +26,32 @@ impl PartyKind {
     }
 }
 
+/// An entry of `data/parties.yaml`: an organisation that answers for systems.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
+    /// Referred to by systems, RACI and ladders.
     pub id: Id,
+    /// As shown on pages.
     pub name: String,
+    /// What it is to the client.
     pub kind: PartyKind,
+    /// A sentence about it.
     pub description: Option<String>,
     /// A name from `cairn.yaml` `hours`; absent means 24x7.
     pub hours: Option<String>,
+    /// People to call, in order.
     #[serde(default)]
     pub contacts: Vec<Contact>,
 }
 
+/// A person of a party.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// As shown on pages; escalation levels name contacts by it.
     pub name: String,
+    /// What they do (`Service desk`).
     pub role: Option<String>,
     /// A plain address: it becomes a `mailto:` link, where `?bcc=` would add recipients.
     #[serde(default, deserialize_with = "email")]
@@ -45,6 +59,7 @@ pub struct Contact {
     /// Digits and the usual separators: it becomes a `tel:` link.
     #[serde(default, deserialize_with = "phone")]
     pub phone: Option<String>,
+    /// Who may see this contact.
     #[serde(default)]
     pub audience: Audience,
 }
@@ -131,6 +146,7 @@ fn phone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
 }
 
 impl Party {
+    /// The contact named `name`.
     pub fn contact(&self, name: &str) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.name == name)
     }

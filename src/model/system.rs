@@ -4,28 +4,39 @@ use super::{Audience, Date, Duration, Id, Tier};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+/// `data/systems/ID.yaml`: a system, who answers for it and how.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct System {
+    /// Its id: the file name, and the URL `systems/ID/`.
     pub id: Id,
+    /// As shown on pages.
     pub name: String,
+    /// How much the business needs it (1 = stops without it).
     pub tier: Tier,
+    /// A sentence about it.
     pub description: Option<String>,
+    /// The id of the party that owns it.
     pub owner: String,
+    /// Ids of the systems it needs.
     #[serde(default)]
     pub depends_on: Vec<String>,
     /// activity → party → letters, in file order.
     #[serde(default)]
     pub raci: IndexMap<String, IndexMap<String, String>>,
+    /// Who to call, in order.
     #[serde(default)]
     pub escalation: Vec<EscalationLevel>,
+    /// Promised times by priority (`P1: { respond: 15m }`).
     #[serde(default)]
     pub sla: IndexMap<String, Sla>,
 }
 
+/// One level of an escalation ladder.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationLevel {
+    /// The id of the party called.
     pub party: String,
     /// Must name a contact of that party.
     pub contact: Option<String>,
@@ -36,6 +47,7 @@ pub struct EscalationLevel {
     pub hours: Option<String>,
     /// Time after the previous level was called.
     pub after: Option<Duration>,
+    /// How soon this level answers.
     pub respond_within: Option<Duration>,
 }
 
@@ -47,18 +59,25 @@ impl EscalationLevel {
     }
 }
 
+/// Promised times for one priority.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sla {
+    /// Time to first answer.
     pub respond: Option<Duration>,
+    /// Time to fix.
     pub resolve: Option<Duration>,
 }
 
+/// An entry of `data/activities.yaml`: a task that RACI rows name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
+    /// As RACI rows write it.
     pub name: String,
+    /// A sentence about it.
     pub description: Option<String>,
+    /// Every tier-1 or tier-2 system must have a row for it.
     #[serde(default)]
     pub required: bool,
 }
@@ -69,15 +88,23 @@ pub struct Activity {
 pub struct FrontMatter {
     /// Required on pages; a section without one is titled after its folder.
     pub title: Option<String>,
+    /// The summary under the title, and in search; the first paragraph when absent.
     pub description: Option<String>,
+    /// Ids of the systems the runbook is for.
     #[serde(default, deserialize_with = "super::one_or_many")]
     pub systems: Vec<String>,
+    /// The id of the party that keeps it up to date.
     pub owner: Option<String>,
+    /// Words to find it by.
     #[serde(default, deserialize_with = "super::one_or_many")]
     pub tags: Vec<String>,
+    /// Who may see it; inherited from its folder when absent.
     pub audience: Option<Audience>,
+    /// When it was last checked to be right.
     pub last_reviewed: Option<Date>,
+    /// How often it must be reviewed; `cairn.yaml`'s when absent.
     pub review_every: Option<Duration>,
+    /// The page may hold what looks like a secret: the secret check and gate let it through.
     #[serde(default)]
     pub allow_secrets: bool,
     /// Order within the section's list; lower first, then by title.

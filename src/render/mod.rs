@@ -18,9 +18,11 @@ use std::collections::HashSet;
 
 pub use theme::{Theme, is_builtin_asset, load_theme};
 
+/// How pages are rendered, beyond the site and theme.
 pub struct RenderOptions {
     /// Injected only by `cairn serve`: the URL path of the live-reload script.
     pub live_reload: bool,
+    /// "Today" for review dates.
     pub today: chrono::NaiveDate,
     /// Render only these output paths (`runbooks/x/index.html`); `None` renders all.
     /// `cairn serve` uses it to re-render what an edit touched.

@@ -11,6 +11,7 @@ use std::path::Path;
 
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+/// The templates and assets pages are rendered with: the built-in theme, or the site's `theme:` over it.
 pub struct Theme {
     tera: tera::Tera,
     /// Output path under `assets/` → bytes.

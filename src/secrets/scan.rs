@@ -11,7 +11,10 @@ use std::io::Read;
 pub enum Syntax {
     /// A page: front matter (data) above this 1-based line, then prose with
     /// fenced code.
-    Markdown { body_line: usize },
+    Markdown {
+        /// The body's first line.
+        body_line: usize,
+    },
     /// Every line the same way.
     Uniform(LineKind),
 }
@@ -19,8 +22,11 @@ pub enum Syntax {
 /// A hit on a numbered line; `allowed` when the line carries [`ALLOW`].
 #[derive(Debug, Clone)]
 pub struct LineHit {
+    /// 1-based line of the hit.
     pub line: usize,
+    /// What was found.
     pub hit: Hit,
+    /// The line carries an allow comment.
     pub allowed: bool,
 }
 
