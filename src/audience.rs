@@ -15,6 +15,7 @@ use crate::model::{
 use crate::site::{Asset, Page, Site, SystemEntry};
 use std::collections::{BTreeMap, HashMap};
 
+mod outline;
 mod raci;
 mod review;
 
@@ -68,6 +69,11 @@ pub struct SiteView<'a> {
     /// Where the links authors write point, for this audience: render's hrefs
     /// and the link check's verdicts both come from it.
     pub links: Resolver<'a>,
+    /// A hash of all the view is made of but its pages' bodies: two views
+    /// that agree on it show the same, save the body of each page on its own.
+    pub outline: u128,
+    /// Position of each system in `systems`, by id.
+    system_index: HashMap<&'a str, usize>,
 }
 
 pub struct SectionView<'a> {
@@ -161,7 +167,7 @@ impl<'a> SiteView<'a> {
     }
 
     pub fn system(&self, id: &str) -> Option<&SystemView<'a>> {
-        self.systems.iter().find(|s| s.id == id)
+        self.system_index.get(id).map(|&i| &self.systems[i])
     }
 
     pub fn party(&self, id: &str) -> Option<&PartyView<'a>> {
@@ -293,12 +299,14 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         audience,
         pages,
         sections,
+        system_index: systems.iter().enumerate().map(|(i, s)| (s.id, i)).collect(),
         systems,
         parties,
         activities: site.activities.iter().collect(),
         assets: site.assets.iter().filter(|a| sees(audience, *a)).collect(),
         static_files: &site.static_files,
         links,
+        outline: outline::of(site, audience),
     }
 }
 

@@ -165,7 +165,13 @@ pub struct Loaded {
 
 /// Stage 1, load: every source read and parsed once, the theme included.
 pub fn load(site_root: &std::path::Path) -> Result<Loaded> {
-    let (site, mut diagnostics) = site::load_site(site_root)?;
+    load_reusing(site_root, site::Parsed::default())
+}
+
+/// [`load`], taking the pages in `parsed` (unchanged since an earlier load)
+/// instead of reading them again: `cairn serve`'s rebuilds.
+pub fn load_reusing(site_root: &std::path::Path, parsed: site::Parsed) -> Result<Loaded> {
+    let (site, mut diagnostics) = site::load_site_reusing(site_root, parsed)?;
     let theme = match render::load_theme(&site) {
         Ok(theme) => Some(theme),
         Err(d) => {
@@ -273,32 +279,49 @@ pub struct Rendered {
     pub pages: usize,
     /// The search index's files, output-relative.
     pub index: Vec<String>,
+    /// Every page's fingerprint, when [`RenderScope::since`] asked for them.
+    pub fingerprints: Option<render::Fingerprints>,
 }
 
-/// Stage 4, render ‖ search: every page and the search index into `sink`.
+/// How much of the render stage to run; `build` runs all of it (the default).
+#[derive(Default)]
+pub struct RenderScope<'p> {
+    /// Render only the pages whose fingerprint differs from these, and return
+    /// every page's ([`render::render_changed`]); `None`: every page.
+    pub since: Option<&'p render::Fingerprints>,
+    /// Leave the search index out: `cairn serve` builds it after serving an
+    /// edited page.
+    pub without_search: bool,
+}
+
+/// Stage 4, render ‖ search: the pages and the search index into `sink`.
 pub fn render_stage(
     view: &audience::SiteView,
     theme: &render::Theme,
     opts: &render::RenderOptions,
+    scope: &RenderScope,
     sink: &dyn Sink,
 ) -> Result<Rendered> {
+    let write = |file: render::OutputFile| sink.write(&file.path, &file.bytes);
     // The search index needs only the view, so it is built while pages render:
     // its tokenizing would otherwise run alone after the parallel render.
     let (pages, index_files) = rayon::join(
-        || {
-            render::render_site(view, theme, opts, &|file| {
-                sink.write(&file.path, &file.bytes)
-            })
+        || match scope.since {
+            Some(since) => render::render_changed(view, theme, opts, since, &write)
+                .map(|(pages, prints)| (pages, Some(prints))),
+            None => render::render_site(view, theme, opts, &write).map(|pages| (pages, None)),
         },
-        || search::build_index(view),
+        || (!scope.without_search).then(|| search::build_index(view)),
     );
-    let pages = pages?;
+    let (pages, fingerprints) = pages?;
+    let index_files = index_files.unwrap_or_default();
     index_files
         .par_iter()
         .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
     Ok(Rendered {
         pages,
         index: index_files.into_iter().map(|f| f.path).collect(),
+        fingerprints,
     })
 }
 
@@ -370,7 +393,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
         today: opts.today,
-        only: None,
         zip: opts.zip,
     };
     // Every file's hash goes to the service worker's manifest as it is written.
@@ -379,18 +401,21 @@ pub fn build(opts: &Options) -> Result<Report> {
         manifest: &manifest,
         inner: &output,
     };
-    let rendered = render_stage(&view, theme, &render_opts, &recorded)?;
+    let rendered = render_stage(
+        &view,
+        theme,
+        &render_opts,
+        &RenderScope::default(),
+        &recorded,
+    )?;
     clock.lap("render+search");
     copy_stage(site, &view, &recorded)?;
     clock.lap("copy");
     let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
-    let worker = offline::service_worker(
+    let worker = offline::site_worker(
+        &site.config,
         &mut manifest.into_files(),
-        site.config
-            .offline
-            .budget
-            .unwrap_or(offline::DEFAULT_BUDGET),
-        &offline::build_time(&site.config.timezone.0, opts.built_at),
+        opts.built_at,
         previous_worker.as_deref(),
     );
     output.write(offline::WORKER, &worker.code)?;

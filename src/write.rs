@@ -12,8 +12,73 @@
 
 use crate::outdir::{MARKER, MARKER_TEXT};
 use anyhow::{Context, Result};
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Output files by path, in memory.
+pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
+
+/// The sink of `serve`: every output file in memory. A source to publish
+/// that is not among the `changed` paths keeps the bytes it had in
+/// `previous`; any other is read only when it is the site's own (see
+/// `site::Tops`).
+pub struct Memory<'p> {
+    files: Mutex<Files>,
+    previous: Option<&'p Files>,
+    changed: Option<&'p BTreeSet<String>>,
+}
+
+impl<'p> Memory<'p> {
+    pub fn new(previous: Option<&'p Files>, changed: Option<&'p BTreeSet<String>>) -> Self {
+        Memory {
+            files: Mutex::default(),
+            previous,
+            changed,
+        }
+    }
+
+    pub fn into_files(self) -> Files {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl crate::Sink for Memory<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(Arc::from(path), Arc::from(bytes));
+        Ok(())
+    }
+
+    fn copy(&self, site: &crate::site::Site, source: &str, path: &str) -> Result<()> {
+        let unchanged = self.changed.is_some_and(|c| !c.contains(source));
+        if let Some(bytes) = self
+            .previous
+            .filter(|_| unchanged)
+            .and_then(|f| f.get(path))
+        {
+            let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+            files.insert(Arc::from(path), bytes.clone());
+            return Ok(());
+        }
+        match site.tops.readable(&site.root, source) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(d) => {
+                eprintln!("warning: not serving {source}: {}", d.message);
+                return Ok(());
+            }
+        }
+        match fs::read(site.root.join(source)) {
+            Ok(bytes) => self.write(path, &bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("reading {source}")),
+        }
+    }
+}
 
 /// A folder being filled; dropped without [`Staging::commit`] it is removed.
 pub struct Staging {

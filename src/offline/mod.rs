@@ -233,6 +233,22 @@ fn parse_worker(bytes: &[u8]) -> Option<WorkerData> {
 
 /// "2026-11-29 09:02 EST": the build time in the site's timezone; `at` (Unix
 /// seconds) or `SOURCE_DATE_EPOCH` when set, else now.
+/// [`service_worker`] with the site's budget and clock: what `build` and
+/// `serve` publish.
+pub fn site_worker(
+    config: &crate::model::Config,
+    files: &mut Vec<FileHash>,
+    built_at: Option<i64>,
+    previous: Option<&[u8]>,
+) -> Worker {
+    service_worker(
+        files,
+        config.offline.budget.unwrap_or(DEFAULT_BUDGET),
+        &build_time(&config.timezone.0, built_at),
+        previous,
+    )
+}
+
 pub fn build_time(timezone: &str, at: Option<i64>) -> String {
     let now = at
         .or_else(|| {

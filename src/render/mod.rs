@@ -14,7 +14,7 @@ use crate::audience::SiteView;
 use crate::urls;
 use anyhow::Result;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 pub use theme::{Theme, is_builtin_asset, load_theme};
 
@@ -24,9 +24,6 @@ pub struct RenderOptions {
     pub live_reload: bool,
     /// "Today" for review dates.
     pub today: chrono::NaiveDate,
-    /// Render only these output paths (`runbooks/x/index.html`); `None` renders all.
-    /// `cairn serve` uses it to re-render what an edit touched.
-    pub only: Option<HashSet<String>>,
     /// `offline.zip` is written beside the pages: the footer links it.
     pub zip: bool,
 }
@@ -54,7 +51,18 @@ enum Job<'v, 'a> {
     Now,
 }
 
-impl Job<'_, '_> {
+impl<'a> Job<'_, 'a> {
+    /// The page whose markdown body this page shows as its own: a page's,
+    /// a section's or the home page's `_index.md`.
+    fn own_body(&self, view: &SiteView<'a>) -> Option<&'a crate::site::Page> {
+        match self {
+            Job::Page(p) => Some(p),
+            Job::Section(s) => s.index,
+            Job::Home => view.sections.get("").and_then(|s| s.index),
+            _ => None,
+        }
+    }
+
     /// The output file, relative to the output root.
     fn path(&self) -> String {
         match self {
@@ -109,8 +117,8 @@ fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
     jobs
 }
 
-/// Render every page (or those in `opts.only`) and the theme's assets; returns
-/// the number of HTML pages written.
+/// Render every page, the data files and the theme's assets; returns the
+/// number of HTML pages written.
 pub fn render_site(
     view: &SiteView,
     theme: &Theme,
@@ -118,29 +126,168 @@ pub fn render_site(
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<usize> {
     let shared = context::Shared::new(view, opts, &view.links);
-    let wanted = |path: &String| opts.only.as_ref().is_none_or(|only| only.contains(path));
-    let jobs: Vec<Job> = jobs(view)
-        .into_iter()
-        .filter(|j| wanted(&j.path()))
+    let jobs = jobs(view);
+    render_jobs(&shared, theme, &jobs, true, sink)?;
+    Ok(jobs.len())
+}
+
+/// What each output file shows, hashed, by output path: with one theme, two
+/// renders that agree on a file's fingerprint write the same bytes there.
+/// A page's is taken from its template context, with its body standing as
+/// its text's hash and a hash of every link target, so computing it renders
+/// no markdown; a data file's is the view's outline (it shows no body).
+/// `cairn serve` renders again only what an edit changed.
+#[derive(Default, Clone, PartialEq, Debug)]
+pub struct Fingerprints {
+    /// [`SiteView::outline`] of the view rendered.
+    outline: u128,
+    /// Every page and data file.
+    files: HashMap<String, u128>,
+    /// The body a page shows as its own (a page's, a section's intro), hashed.
+    bodies: HashMap<String, u128>,
+}
+
+impl Fingerprints {
+    /// The output path of every page and data file.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// [`render_site`] for what differs from `since` (everything when it is
+/// empty): when the view's outline is the same, only pages whose own body
+/// changed; otherwise every page whose fingerprint changed, and the data
+/// files. The theme's assets are always written. Returns the number of
+/// pages rendered and every fingerprint.
+pub fn render_changed(
+    view: &SiteView,
+    theme: &Theme,
+    opts: &RenderOptions,
+    since: &Fingerprints,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<(usize, Fingerprints)> {
+    let shared = context::Shared::new(view, opts, &view.links);
+    let keyed = context::Shared::new(view, opts, &view.links).with_body_keys(links_hash(view));
+    let jobs = jobs(view);
+    let bodies: HashMap<String, u128> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            let body = job.own_body(view)?.body();
+            Some((job.path(), xxhash_rust::xxh3::xxh3_128(body.as_bytes())))
+        })
         .collect();
-    let count = jobs.len();
-    let data_files: Vec<data::DataFile> = data::files(view)
-        .into_iter()
-        .filter(|f| wanted(&f.path()))
+    let same_outline = !since.files.is_empty() && since.outline == view.outline;
+    // Each page's path, fingerprint, and whether it renders again.
+    let pages: Vec<(String, u128, bool)> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = job.path();
+            let before = since.files.get(&path).copied();
+            if same_outline
+                && since.bodies.get(&path) == bodies.get(&path)
+                && let Some(print) = before
+            {
+                // Only a page's own body can differ, and this one's did not.
+                return (path, print, false);
+            }
+            let print = fingerprint(&keyed.context(*job, &path));
+            (path, print, before != Some(print))
+        })
         .collect();
+    let changed: Vec<Job> = jobs
+        .iter()
+        .zip(&pages)
+        .filter(|(_, (_, _, again))| *again)
+        .map(|(job, _)| *job)
+        .collect();
+    // Data files show no body: the same outline, the same bytes.
+    let data = render_jobs(&shared, theme, &changed, !same_outline, sink)?;
+    let mut files: HashMap<String, u128> = pages
+        .into_iter()
+        .map(|(path, print, _)| (path, print))
+        .collect();
+    files.extend(data.into_iter().map(|path| (path, view.outline)));
+    let fingerprints = Fingerprints {
+        outline: view.outline,
+        files,
+        bodies,
+    };
+    Ok((changed.len(), fingerprints))
+}
+
+/// Everything a body's links can resolve to (what the view's resolver knows)
+/// and how its raw HTML is treated: a body renders from this and its text.
+fn links_hash(view: &SiteView) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut add = |s: &str| {
+        hasher.update(s.as_bytes());
+        hasher.update(&[0]);
+    };
+    add(&format!("{:?}", view.config.markdown.raw_html));
+    for page in &view.pages {
+        add(&page.rel);
+        add(page.audience.as_str());
+    }
+    for asset in &view.assets {
+        add(&asset.rel);
+        add(asset.audience.as_str());
+    }
+    view.static_files.iter().for_each(|f| add(f));
+    view.systems.iter().for_each(|s| add(s.id));
+    view.parties.iter().for_each(|p| add(p.id));
+    hasher.digest128()
+}
+
+/// A context's hash: its template and its JSON form.
+fn fingerprint(ctx: &context::PageContext) -> u128 {
+    struct Hashing(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(xxhash_rust::xxh3::Xxh3::new());
+    hashing.0.update(ctx.template().as_bytes());
+    // Writing into a hasher cannot fail; a value that cannot be written
+    // would fail its render the same way.
+    let _ = serde_json::to_writer(&mut hashing, ctx);
+    hashing.0.digest128()
+}
+
+/// Render `jobs` through `shared`, then (`with_data`) every data file and
+/// the sitemap, and the theme's assets. Returns the paths of the data files
+/// and sitemap, written or not.
+fn render_jobs(
+    shared: &context::Shared,
+    theme: &Theme,
+    jobs: &[Job],
+    with_data: bool,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<Vec<String>> {
+    let view = shared.view();
+    let today = shared.today();
+    let data_files = data::files(view);
+    let mut data_paths: Vec<String> = data_files.iter().map(data::DataFile::path).collect();
     let (pages, data_files) = rayon::join(
         || {
             jobs.par_iter()
-                .try_for_each(|job| render_page(&shared, theme, job, sink))
+                .try_for_each(|job| render_page(shared, theme, job, sink))
         },
         || {
-            data_files.par_iter().try_for_each(|file| {
-                let path = file.path();
-                let bytes = file
-                    .bytes(view, opts.today)
-                    .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
-                sink(OutputFile { path, bytes })
-            })
+            data_files
+                .par_iter()
+                .filter(|_| with_data)
+                .try_for_each(|file| {
+                    let path = file.path();
+                    let bytes = file
+                        .bytes(view, today)
+                        .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
+                    sink(OutputFile { path, bytes })
+                })
         },
     );
     pages?;
@@ -148,14 +295,19 @@ pub fn render_site(
     for file in theme.assets() {
         sink(file)?;
     }
-    if let Some(sitemap) = shared.sitemap() {
-        sink(OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap.into_bytes(),
-        })?;
+    if shared.has_sitemap() {
+        data_paths.push(SITEMAP.into());
+        if let Some(sitemap) = shared.sitemap().filter(|_| with_data) {
+            sink(OutputFile {
+                path: SITEMAP.into(),
+                bytes: sitemap.into_bytes(),
+            })?;
+        }
     }
-    Ok(count)
+    Ok(data_paths)
 }
+
+const SITEMAP: &str = "sitemap.xml";
 
 fn render_page(
     shared: &context::Shared,

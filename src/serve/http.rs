@@ -4,7 +4,6 @@
 use super::paths::{self, Target};
 use super::reload::{self, Hub};
 use crate::urls;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
@@ -13,7 +12,7 @@ pub const OVERLAY_CSS: &str = include_str!("overlay.css");
 
 /// Output path (`runbooks/x/index.html`) → bytes.
 /// Keys are shared strings so publishing a copy of a 20,000-file site is cheap.
-pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
+pub use crate::write::Files;
 
 /// What is served right now: the last good site, and the error of the last
 /// rebuild when it failed.

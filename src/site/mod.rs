@@ -195,6 +195,50 @@ pub fn ensure_site(root: &Path) -> Result<()> {
 
 /// Read the whole site. IO failures on the root itself are errors; a bad file is a diagnostic.
 pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
+    load_site_reusing(root, Parsed::default())
+}
+
+/// Pages an earlier load parsed, by `rel`, with what parsing each reported:
+/// `cairn serve` hands back those whose file did not change, so a rebuild
+/// reads and parses only what was edited. Everything after parsing (the walk,
+/// the data files, the cascade, titles, URLs) runs again, in the one loader.
+#[derive(Default)]
+pub struct Parsed {
+    pages: HashMap<String, (RawPage, Vec<Diagnostic>)>,
+}
+
+impl Parsed {
+    /// The pages of `site` whose source is not in `changed` (site-relative
+    /// paths), with their diagnostics from `diagnostics` (the load's).
+    pub fn from_site(site: Site, diagnostics: &[Diagnostic], changed: &BTreeSet<String>) -> Parsed {
+        let mut by_file: HashMap<&str, Vec<Diagnostic>> = HashMap::new();
+        for d in diagnostics {
+            by_file.entry(d.file.as_str()).or_default().push(d.clone());
+        }
+        let pages = site
+            .pages
+            .into_iter()
+            .filter(|p| !changed.contains(&p.source))
+            .map(|p| {
+                let diags = by_file.remove(p.source.as_str()).unwrap_or_default();
+                let raw = RawPage {
+                    rel: p.rel,
+                    text: p.text,
+                    front: p.front,
+                    front_lines: p.front_lines,
+                    body_start: p.body_start,
+                    body_line: p.body_line,
+                    scan: p.scan,
+                };
+                (raw.rel.clone(), (raw, diags))
+            })
+            .collect();
+        Parsed { pages }
+    }
+}
+
+/// [`load_site`], taking pages from `parsed` instead of reading them again.
+pub fn load_site_reusing(root: &Path, parsed: Parsed) -> Result<(Site, Vec<Diagnostic>)> {
     ensure_site(root)?;
     let mut diags = Vec::new();
     let mut lines = HashMap::new();
@@ -246,7 +290,7 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
         &mut failed,
     );
     let before = diags.len();
-    let (pages, assets) = load_content(root, &tops, &config, &mut diags)?;
+    let (pages, assets) = load_content(root, &tops, &config, parsed, &mut diags)?;
     failed.pages = diags.len() > before;
     let mut static_files = list_site_files(root, &tops, "static", &mut diags)?;
     drop_scheme_like(&mut static_files, "static", &mut diags);
@@ -789,6 +833,7 @@ pub fn url_for(rel: &str) -> String {
     }
 }
 
+/// One markdown file as parsed, before the folder cascade.
 struct RawPage {
     rel: String,
     text: String,
@@ -796,12 +841,14 @@ struct RawPage {
     front_lines: LineMap,
     body_start: usize,
     body_line: usize,
+    scan: Scan,
 }
 
 fn load_content(
     root: &Path,
     tops: &Tops,
     config: &Config,
+    mut previous: Parsed,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(Vec<Page>, Vec<Asset>)> {
     let mut files = list_site_files(root, tops, "content", diags)?;
@@ -809,8 +856,15 @@ fn load_content(
     let (md, other): (Vec<String>, Vec<String>) =
         files.into_iter().partition(|f| f.ends_with(".md"));
 
-    let parsed: Vec<(RawPage, Vec<Diagnostic>)> =
-        md.par_iter().map(|rel| parse_page(root, rel)).collect();
+    // In source order: a page parsed before is taken back, any other is read.
+    let wanted: Vec<Result<(RawPage, Vec<Diagnostic>), String>> = md
+        .into_iter()
+        .map(|rel| previous.pages.remove(&rel).ok_or(rel))
+        .collect();
+    let parsed: Vec<(RawPage, Vec<Diagnostic>)> = wanted
+        .into_par_iter()
+        .map(|page| page.unwrap_or_else(|rel| parse_page(root, &rel)))
+        .collect();
     let mut raw = Vec::with_capacity(parsed.len());
     for (page, mut d) in parsed {
         diags.append(&mut d);
@@ -863,7 +917,6 @@ fn load_content(
                 .title
                 .clone()
                 .unwrap_or_else(|| title_from_path(&p.rel));
-            let scan = markdown::scan(&p.text[p.body_start..]);
             Page {
                 source: format!("content/{}", p.rel),
                 url: url_for(&p.rel),
@@ -881,7 +934,7 @@ fn load_content(
                 body_line: p.body_line,
                 text: p.text,
                 rel: p.rel,
-                scan,
+                scan: p.scan,
             }
         })
         .collect();
@@ -1071,6 +1124,7 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             "missing field `title` in the front matter",
         ));
     }
+    let scan = markdown::scan(&text[body_start..]);
     (
         RawPage {
             rel: rel.to_string(),
@@ -1079,6 +1133,7 @@ fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             front_lines,
             body_start,
             body_line,
+            scan,
         },
         diags,
     )
@@ -1166,6 +1221,7 @@ mod tests {
             front_lines: LineMap::default(),
             body_start: 0,
             body_line: 1,
+            scan: Scan::default(),
         };
         let mut raw = vec![
             page("guides/a.md"),

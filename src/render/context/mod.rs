@@ -143,6 +143,9 @@ pub(super) struct Shared<'v, 'a> {
     escalation_guide: Option<Link>,
     /// `csp.img_src` for the pages' policy: ` https://a.example https://b.example`.
     csp_img_src: String,
+    /// Fingerprinting ([`super::Fingerprints`]): bodies are not rendered but
+    /// stand as their source text's hash with this hash of every link target.
+    body_keys: Option<u128>,
 }
 
 /// A page's `<meta name="description">`: its front matter's, else the
@@ -206,6 +209,23 @@ impl<'v, 'a> Shared<'v, 'a> {
                 .iter()
                 .map(|o| format!(" {}", o.origin))
                 .collect(),
+            body_keys: None,
+        }
+    }
+
+    pub fn view(&self) -> &'v SiteView<'a> {
+        self.view
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.opts.today
+    }
+
+    /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
+    pub fn with_body_keys(self, links: u128) -> Self {
+        Shared {
+            body_keys: Some(links),
+            ..self
         }
     }
 
@@ -263,6 +283,15 @@ impl<'v, 'a> Shared<'v, 'a> {
     /// A page's markdown as HTML, its links rewritten relative to `path`: the
     /// one place page bodies and section intros are rendered.
     fn body_html(&self, page: &Page, path: &str) -> Body {
+        if let Some(links) = self.body_keys {
+            // A body is made of its text and what its links resolve to (the
+            // page's own path, which sets relative URLs, is in the context).
+            let text = xxhash_rust::xxh3::xxh3_128(page.body().as_bytes());
+            return Body {
+                html: format!("body {} {text:032x} {links:032x}", page.source),
+                has_diagram: false,
+            };
+        }
         let resolve = |dest: &str, _is_image: bool| -> Option<String> {
             // `#heading` stays as written; so does anything that does not resolve
             // (other schemes; broken links stopped the build before rendering).
@@ -292,6 +321,10 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// `sitemap.xml` when `base_url` is absolute (a sitemap needs absolute URLs).
+    pub fn has_sitemap(&self) -> bool {
+        self.absolute_base.is_some()
+    }
+
     pub fn sitemap(&self) -> Option<String> {
         let base = self.absolute_base.as_ref()?;
         let mut xml = String::from(
@@ -351,7 +384,6 @@ mod tests {
         let opts = RenderOptions {
             live_reload: false,
             today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-            only: None,
             zip: false,
         };
         let shared = Shared::new(&view, &opts, &view.links);

@@ -1,0 +1,344 @@
+//! A rebuild serves byte-for-byte what a fresh build of the edited site does.
+
+use super::*;
+use proptest::prelude::*;
+use std::path::Path;
+
+/// A copy of a site of the repository (`rel` to the crate root) in a temp dir.
+fn copy_site(rel: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir.path().join("public"));
+    dir
+}
+
+fn options(site: &Path) -> Options {
+    let mut opts = Options::new(site);
+    // One clock for every build: the service worker is dated by it.
+    opts.built_at = Some(1_795_564_800);
+    opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    opts
+}
+
+/// What a build serves, or the errors it shows: comparable across builds.
+#[derive(Debug, PartialEq)]
+enum Served {
+    Files(Vec<(String, Vec<u8>)>, String),
+    Failed(String),
+}
+
+fn served(builder: &mut Builder, outcome: Outcome) -> Served {
+    match outcome {
+        Outcome::Built {
+            files, diagnostics, ..
+        } => {
+            // The index follows the pages; what is compared is after it.
+            let files = builder.refresh_search().unwrap_or(files);
+            let mut files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_vec()))
+                .collect();
+            files.sort();
+            Served::Files(files, diag::to_text(&diagnostics, false))
+        }
+        Outcome::Failed { text, .. } => Served::Failed(text),
+        Outcome::Unchanged => panic!("a full build is never unchanged"),
+    }
+}
+
+/// The rebuild after `changed` serves what a fresh build of the site does.
+fn assert_rebuild_equals_fresh(
+    builder: &mut Builder,
+    site: &Path,
+    changed: &BTreeSet<String>,
+    what: &str,
+) {
+    let outcome = builder.rebuild(changed, false);
+    let rebuilt = match outcome {
+        // Nothing served changed; compare what is served.
+        Outcome::Unchanged => served(
+            builder,
+            Outcome::Built {
+                files: Arc::new(builder.served.as_ref().unwrap().files.clone()),
+                pages: 0,
+                incremental: true,
+                diagnostics: Vec::new(),
+            },
+        ),
+        outcome => served(builder, outcome),
+    };
+    let mut fresh = Builder::new(options(site));
+    let outcome = fresh.full().unwrap();
+    let fresh = served(&mut fresh, outcome);
+    match (&rebuilt, &fresh) {
+        (Served::Files(a, da), Served::Files(b, db)) => {
+            let names =
+                |f: &[(String, Vec<u8>)]| f.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+            assert_eq!(names(a), names(b), "after {what}: different files");
+            for ((path, x), (_, y)) in a.iter().zip(b) {
+                if x != y {
+                    let _ = std::fs::write("/tmp/rebuilt.html", x);
+                    let _ = std::fs::write("/tmp/fresh.html", y);
+                }
+                assert!(x == y, "after {what}: {path} differs from a fresh build");
+            }
+            assert_eq!(da, db, "after {what}: different diagnostics");
+        }
+        _ => assert_eq!(rebuilt, fresh, "after {what}"),
+    }
+}
+
+fn edit(site: &Path, rel: &str, change: impl Fn(&str) -> String) -> BTreeSet<String> {
+    let path = site.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, change(&text)).unwrap();
+    [rel.to_string()].into()
+}
+
+#[test]
+fn rebuilds_serve_what_a_fresh_build_does() {
+    let dir = copy_site("tests/fixtures/base");
+    let site = dir.path();
+    let mut builder = Builder::new(options(site));
+    assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
+    let rel = "content/runbooks/reset-mfa.md";
+    let template = |t: &str| {
+        t.replacen(
+            "<article class=\"runbook\">",
+            "<article class=\"runbook\"><p>edited</p>",
+            1,
+        )
+    };
+    type Change<'s> = Box<dyn Fn() -> BTreeSet<String> + 's>;
+    let steps: Vec<(&str, Change)> = vec![
+        (
+            "a body edit",
+            Box::new(|| {
+                edit(site, rel, |t| {
+                    format!("{t}\nAn edited line.\n\n## A new heading\n")
+                })
+            }),
+        ),
+        (
+            "a static file edit",
+            Box::new(|| {
+                edit(site, "static/img/net.svg", |t| {
+                    t.replacen("<svg", "<svg data-edited=\"1\"", 1)
+                })
+            }),
+        ),
+        (
+            "a system edit",
+            Box::new(|| {
+                edit(site, "data/systems/m365.yaml", |t| {
+                    t.replacen("name: Microsoft 365", "name: Microsoft 365 (renamed)", 1)
+                        .replacen("tier: 1", "tier: 2", 1)
+                        .replacen("respond_within: 15m", "respond_within: 20m", 1)
+                })
+            }),
+        ),
+        (
+            "a dependency dropped",
+            Box::new(|| {
+                edit(site, "data/systems/m365.yaml", |t| {
+                    t.replacen("depends_on: [firewall]", "depends_on: []", 1)
+                })
+            }),
+        ),
+        (
+            "a title and review date",
+            Box::new(|| {
+                edit(site, rel, |t| {
+                    t.replacen("title: Reset a user's MFA", "title: Reset MFA (renamed)", 1)
+                        .replacen("last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01", 1)
+                })
+            }),
+        ),
+        (
+            "a template edit",
+            Box::new(|| {
+                let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+                std::fs::create_dir_all(site.join("templates")).unwrap();
+                std::fs::copy(
+                    theme.join("templates/page.html"),
+                    site.join("templates/page.html"),
+                )
+                .unwrap();
+                edit(site, "templates/page.html", template)
+            }),
+        ),
+    ];
+    for (what, change) in steps {
+        let changed = change();
+        assert_rebuild_equals_fresh(&mut builder, site, &changed, what);
+    }
+}
+
+/// One step of a random edit sequence; indexes pick among the files there are.
+#[derive(Debug, Clone)]
+enum Step {
+    Body(usize),
+    Title(usize),
+    Reviewed(usize),
+    Audience(usize),
+    Add(usize),
+    Delete(usize),
+    System(usize),
+    Static,
+    Touch(usize),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => any::<usize>().prop_map(Step::Body),
+        2 => any::<usize>().prop_map(Step::Title),
+        1 => any::<usize>().prop_map(Step::Reviewed),
+        2 => any::<usize>().prop_map(Step::Audience),
+        2 => any::<usize>().prop_map(Step::Add),
+        1 => any::<usize>().prop_map(Step::Delete),
+        2 => any::<usize>().prop_map(Step::System),
+        1 => Just(Step::Static),
+        1 => any::<usize>().prop_map(Step::Touch),
+    ]
+}
+
+fn files_under(site: &Path, top: &str, ext: &str) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(site.join(top))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext))
+        .map(|e| {
+            e.path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Set `key: value` in a page's front matter (added when absent, removed when `value` is None).
+fn set_front(text: &str, key: &str, value: Option<&str>) -> String {
+    let (front, body) = match text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---\n"))
+    {
+        Some((front, body)) => (front.to_string(), body.to_string()),
+        None => (String::new(), text.to_string()),
+    };
+    let mut lines: Vec<String> = front
+        .lines()
+        .filter(|l| !l.starts_with(&format!("{key}:")))
+        .map(String::from)
+        .collect();
+    if let Some(value) = value {
+        lines.push(format!("{key}: {value}"));
+    }
+    format!("---\n{}\n---\n{body}", lines.join("\n"))
+}
+
+/// Apply `step` to the site; the paths it changed.
+fn apply(site: &Path, step: &Step, n: usize) -> BTreeSet<String> {
+    let pages = files_under(site, "content", "md");
+    let runbooks: Vec<&String> = pages.iter().filter(|p| !p.ends_with("_index.md")).collect();
+    let systems = files_under(site, "data/systems", "yaml");
+    let pick = |files: &[String], i: usize| files[i % files.len()].clone();
+    match step {
+        Step::Body(i) => edit(site, &pick(&pages, *i), |t| {
+            format!("{t}\nEdit {n}, with a [link](https://example.com/{n}).\n\n## Heading {n}\n")
+        }),
+        Step::Title(i) => edit(site, &pick(&pages, *i), |t| {
+            set_front(t, "title", Some(&format!("Title {n}")))
+        }),
+        Step::Reviewed(i) => edit(site, &pick(&pages, *i), |t| {
+            set_front(
+                t,
+                "last_reviewed",
+                Some(&format!("2026-{:02}-01", 1 + n % 11)),
+            )
+        }),
+        Step::Audience(i) => edit(site, &pick(&pages, *i), |t| {
+            let internal = t.contains("\naudience: internal");
+            set_front(t, "audience", (!internal).then_some("internal"))
+        }),
+        Step::Add(i) => {
+            let folder = pick(&pages, *i);
+            let folder = folder.rsplit_once('/').map_or("content", |(f, _)| f);
+            let system = systems[i % systems.len()]
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".yaml")
+                .to_string();
+            let rel = format!("{folder}/added-{n}.md");
+            std::fs::write(
+                site.join(&rel),
+                format!("---\ntitle: Added {n}\nsystems: [{system}]\n---\nA new page.\n"),
+            )
+            .unwrap();
+            [rel].into()
+        }
+        Step::Delete(i) => {
+            let Some(rel) = (!runbooks.is_empty()).then(|| runbooks[i % runbooks.len()].clone())
+            else {
+                return BTreeSet::new();
+            };
+            std::fs::remove_file(site.join(&rel)).unwrap();
+            [rel].into()
+        }
+        Step::System(i) => edit(site, &pick(&systems, *i), |t| {
+            t.replacen("\nname: ", &format!("\nname: E{n} "), 1)
+        }),
+        Step::Static => match files_under(site, "static", "svg").first() {
+            Some(rel) => edit(site, rel, |t| format!("{t}<!-- {n} -->\n")),
+            None => BTreeSet::new(),
+        },
+        Step::Touch(i) => edit(site, &pick(&pages, *i), str::to_string),
+    }
+}
+
+fn random_sequence(fixture: &str, steps: Vec<Step>) {
+    let dir = copy_site(fixture);
+    let site = dir.path();
+    let mut builder = Builder::new(options(site));
+    let _ = builder.full().unwrap();
+    for (n, step) in steps.iter().enumerate() {
+        let changed = apply(site, step, n);
+        if changed.is_empty() {
+            continue;
+        }
+        assert_rebuild_equals_fresh(
+            &mut builder,
+            site,
+            &changed,
+            &format!("step {n}: {step:?} of {steps:?}"),
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn random_edits_of_the_fixture_rebuild_as_fresh(steps in proptest::collection::vec(step(), 1..8)) {
+        random_sequence("tests/fixtures/base", steps);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3, failure_persistence: None, ..ProptestConfig::default() })]
+    #[test]
+    fn random_edits_of_the_example_rebuild_as_fresh(steps in proptest::collection::vec(step(), 1..6)) {
+        random_sequence("content-example", steps);
+    }
+}
