@@ -186,29 +186,33 @@ fn load_side(opts: &DiffOptions, source: &Source, role: &str) -> Result<(Snapsho
         }
     };
     let side = format!("{role} ({})", info.label);
-    let (site, mut diagnostics) = crate::site::load_site(root).map_err(|e| {
+    // The same stages as `check` and `build`: what diff reports is what a
+    // build of each side would see, theme problems included.
+    let loaded = crate::load(root).map_err(|e| {
         // "not a cairn site" names a temp folder for a revision: name the side instead.
         match e.downcast::<UsageError>() {
             Ok(u) => anyhow::Error::new(UsageError(format!("{side}: {u}"))),
             Err(e) => e.context(format!("reading the {side} site")),
         }
     })?;
-    if site_failed(&site) {
-        let mut problems: Vec<Diagnostic> =
-            diagnostics.into_iter().filter(|d| d.is_error()).collect();
+    if site_failed(&loaded.site) {
+        let mut problems: Vec<Diagnostic> = loaded
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
         diag::sort(&mut problems);
         return Err(SideError { side, problems }.into());
     }
-    diagnostics.extend(crate::check::check_site(
-        &site,
-        &crate::check::CheckOptions {
-            audience: opts.audience,
-            today: opts.today,
-        },
-    ));
-    diag::sort(&mut diagnostics);
-    let view = crate::audience::view(&site, opts.audience);
-    Ok((Snapshot::new(&site, &view, diagnostics), info))
+    let view = crate::audience::view(&loaded.site, opts.audience);
+    let diagnostics = crate::check_view_stage(
+        &loaded.site,
+        &view,
+        &loaded.diagnostics,
+        opts.today,
+        false,
+    );
+    Ok((Snapshot::new(&loaded.site, &view, diagnostics), info))
 }
 
 /// A source file did not parse, so part of the model is missing: comparing it

@@ -810,3 +810,16 @@ escalation:
     assert_eq!(out.json["contacts"].as_array().unwrap().len(), 1);
     assert_eq!(out.json["runbooks"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_theme_problem_is_a_check_result_as_build_sees_it() {
+    // diff runs the build's load stage, which loads the theme: a `theme:`
+    // that names no folder is introduced like any other problem.
+    let (old, new) = pair();
+    let config = new.read("cairn.yaml");
+    new.write("cairn.yaml", &format!("{config}theme: nowhere\n"));
+    let out = all_formats(&old, &new);
+    has(&out.text, "! + introduced error[invalid-value]: cairn.yaml:");
+    has(&out.text, "theme `nowhere` not found");
+    assert_eq!(out.json["checks"]["introduced"][0]["code"], "invalid-value");
+}
