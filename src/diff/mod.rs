@@ -205,13 +205,8 @@ fn load_side(opts: &DiffOptions, source: &Source, role: &str) -> Result<(Snapsho
         return Err(SideError { side, problems }.into());
     }
     let view = crate::audience::view(&loaded.site, opts.audience);
-    let diagnostics = crate::check_view_stage(
-        &loaded.site,
-        &view,
-        &loaded.diagnostics,
-        opts.today,
-        false,
-    );
+    let diagnostics =
+        crate::check_view_stage(&loaded.site, &view, &loaded.diagnostics, opts.today, false);
     Ok((Snapshot::new(&loaded.site, &view, diagnostics), info))
 }
 

@@ -819,7 +819,10 @@ fn a_theme_problem_is_a_check_result_as_build_sees_it() {
     let config = new.read("cairn.yaml");
     new.write("cairn.yaml", &format!("{config}theme: nowhere\n"));
     let out = all_formats(&old, &new);
-    has(&out.text, "! + introduced error[invalid-value]: cairn.yaml:");
+    has(
+        &out.text,
+        "! + introduced error[invalid-value]: cairn.yaml:",
+    );
     has(&out.text, "theme `nowhere` not found");
     assert_eq!(out.json["checks"]["introduced"][0]["code"], "invalid-value");
 }
