@@ -52,6 +52,14 @@ pub fn check_view(site: &Site, view: &SiteView, today: chrono::NaiveDate) -> Vec
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
     diags.extend(crate::secrets::catalogue::problem());
+    if let Some(problem) = crate::markdown::raw_html_problem() {
+        diags.push(Diagnostic::new(
+            Code::InvalidValue,
+            crate::site::CONFIG_FILE,
+            None,
+            format!("raw HTML in markdown cannot be read: {problem}; this is a bug in cairn, please report it"),
+        ));
+    }
     diags.extend(blocks::check_unclosed_blocks(site));
     diags.extend(review::check_reviews(view, today));
     diags.extend(orphans::check_orphans(view, &links));

@@ -39,6 +39,7 @@ mod headings;
 mod highlight;
 mod render;
 mod sanitize;
+pub(crate) use sanitize::problem as raw_html_problem;
 mod scan;
 #[cfg(test)]
 mod tests;

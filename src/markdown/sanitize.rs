@@ -208,6 +208,47 @@ fn keep_attribute<'v>(element: &str, attribute: &str, value: &'v str) -> Option<
     keep.then_some(Cow::Borrowed(value))
 }
 
+/// A tag as an author writes it: `/`, name, attributes, `/`.
+const TAG: &str = r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)(/?)>";
+/// One attribute: its name and its value, quoted either way or bare.
+const ATTRIBUTE: &str =
+    r#"(?i)(?:^|\s)([a-z_:][-a-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#;
+/// A comment, or an opening tag with attributes (for their ids).
+const OPENING_TAG: &str = r"(?s)<!--.*?(?:-->|\z)|<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)>";
+/// A comment, or an `<img>` with its attributes.
+const IMG: &str = r"(?is)<!--.*?(?:-->|\z)|<img(\s[^<>]*)>";
+/// What a reader does not see: comments, scripts and kin with their content, tags.
+const HIDDEN: &str = r"(?is)<!--.*?(?:-->|\z)|<(script|style|template|noscript|textarea)\b.*?(?:</(?:script|style|template|noscript|textarea)\s*>|\z)|<[A-Za-z/!?][^<>]*>?";
+
+/// The patterns raw HTML is read with, compiled once. A pattern that does not
+/// compile is reported by `check` ([`problem`]); until then raw HTML is shown
+/// escaped and its ids, images and text are not read.
+struct Patterns {
+    tag: Regex,
+    attribute: Regex,
+    opening_tag: Regex,
+    img: Regex,
+    hidden: Regex,
+}
+
+static PATTERNS: LazyLock<Result<Patterns, String>> = LazyLock::new(|| {
+    let compile = |name: &str, pattern: &str| {
+        Regex::new(pattern).map_err(|e| format!("pattern `{name}` does not compile: {e}"))
+    };
+    Ok(Patterns {
+        tag: compile("tag", TAG)?,
+        attribute: compile("attribute", ATTRIBUTE)?,
+        opening_tag: compile("opening-tag", OPENING_TAG)?,
+        img: compile("img", IMG)?,
+        hidden: compile("hidden", HIDDEN)?,
+    })
+});
+
+/// Why raw HTML cannot be read, if a pattern did not compile (a bug in cairn).
+pub(crate) fn problem() -> Option<&'static str> {
+    PATTERNS.as_ref().err().map(String::as_str)
+}
+
 /// The page body with raw HTML cut down to the allowlist.
 pub(super) fn sanitize_body(html: &str) -> String {
     CLEANER.clean(html).to_string()
@@ -218,9 +259,7 @@ pub(super) fn sanitize_body(html: &str) -> String {
 /// http(s)), and a tag that is not HTML (`<hostname>`, `<environment>`) is
 /// shown as text, as the author meant it.
 pub(super) fn prepare_fragment(fragment: &str) -> String {
-    static TAG: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)(/?)>").ok());
-    let Some(tag) = TAG.as_ref() else {
+    let Ok(Patterns { tag, .. }) = PATTERNS.as_ref() else {
         return super::escape_html(fragment);
     };
     if !fragment.contains('<') {
@@ -270,13 +309,10 @@ fn iframe_link(attributes: &str) -> String {
 
 /// The value of `name="…"`, `name='…'` or `name=…` in a tag's attributes.
 pub(super) fn attribute_value(attributes: &str, name: &str) -> Option<String> {
-    static ATTR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(
-            r#"(?i)(?:^|\s)([a-z_:][-a-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#,
-        )
-        .ok()
-    });
-    ATTR.as_ref()?
+    PATTERNS
+        .as_ref()
+        .ok()?
+        .attribute
         .captures_iter(attributes)
         .find(|c| c[1].eq_ignore_ascii_case(name))
         .and_then(|c| c.get(2).or(c.get(3)).or(c.get(4)))
@@ -300,10 +336,10 @@ pub(super) fn decode_entities(text: &str) -> String {
 /// The `id`s (and `<a name>`s) a fragment of raw HTML gives the page:
 /// anchors a link may point at.
 pub(super) fn anchor_ids(fragment: &str) -> Vec<String> {
-    static TAG: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?s)<!--.*?(?:-->|\z)|<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)>").ok()
-    });
-    let Some(tag) = TAG.as_ref() else {
+    let Ok(Patterns {
+        opening_tag: tag, ..
+    }) = PATTERNS.as_ref()
+    else {
         return Vec::new();
     };
     if !fragment.contains("id") && !fragment.contains("name") {
@@ -326,9 +362,7 @@ pub(super) fn anchor_ids(fragment: &str) -> Vec<String> {
 /// The `src` of each `<img>` in a fragment of raw HTML, with the byte offset
 /// of its tag.
 pub(super) fn image_sources(fragment: &str) -> Vec<(usize, String)> {
-    static IMG: LazyLock<Option<Regex>> =
-        LazyLock::new(|| Regex::new(r"(?is)<!--.*?(?:-->|\z)|<img(\s[^<>]*)>").ok());
-    let Some(img) = IMG.as_ref() else {
+    let Ok(Patterns { img, .. }) = PATTERNS.as_ref() else {
         return Vec::new();
     };
     if !fragment.contains("img") && !fragment.contains("IMG") {
@@ -346,19 +380,20 @@ pub(super) fn image_sources(fragment: &str) -> Vec<(usize, String)> {
 /// The text a reader sees of a raw HTML fragment, for search: tags, comments
 /// and the content of scripts and styles removed.
 pub(super) fn visible_text(fragment: &str) -> String {
-    static HIDDEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?is)<!--.*?(?:-->|\z)|<(script|style|template|noscript|textarea)\b.*?(?:</(?:script|style|template|noscript|textarea)\s*>|\z)|<[A-Za-z/!?][^<>]*>?")
-            .ok()
-    });
-    match HIDDEN.as_ref() {
-        Some(re) => decode_entities(&re.replace_all(fragment, " ")),
-        None => String::new(),
+    match PATTERNS.as_ref() {
+        Ok(p) => decode_entities(&p.hidden.replace_all(fragment, " ")),
+        Err(_) => String::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_pattern_compiles() {
+        assert_eq!(problem(), None);
+    }
 
     #[test]
     fn iframes_become_links_to_their_source() {
