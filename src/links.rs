@@ -220,10 +220,7 @@ impl<'a> Resolver<'a> {
 
     /// A folder link: its `_index.md`, a folder whose pages get a list, or a generated page.
     fn folder(&self, folder: &str) -> Result<Target, String> {
-        let folder = folder
-            .strip_suffix("index.html")
-            .unwrap_or(folder)
-            .trim_end_matches('/');
+        let folder = urls::url_of(folder).trim_end_matches('/');
         let index_rel = if folder.is_empty() {
             "_index.md".to_string()
         } else {

@@ -33,6 +33,12 @@ pub const SEARCH_META: &str = "search/meta.js";
 /// Where the search index's term shards live.
 pub const SEARCH_TERMS_DIR: &str = "search/t/";
 
+/// The URL of the page at `path`: its folder, ending in `/` (`""` for the
+/// home page), as a server resolves it.
+pub fn url_of(path: &str) -> &str {
+    path.strip_suffix("index.html").unwrap_or(path)
+}
+
 /// The page of a runbook whose URL is `url` (`""` for the home page,
 /// otherwise ending in `/`): `runbooks/reset-mfa/index.html`.
 pub fn page(url: &str) -> String {
@@ -89,6 +95,9 @@ mod tests {
         assert_eq!(page("runbooks/reset-mfa/"), "runbooks/reset-mfa/index.html");
         assert_eq!(folder(""), HOME);
         assert_eq!(folder("runbooks"), "runbooks/index.html");
+        assert_eq!(url_of("runbooks/index.html"), "runbooks/");
+        assert_eq!(url_of(HOME), "");
+        assert_eq!(url_of(NOT_FOUND), NOT_FOUND);
         assert_eq!(system("m365"), "systems/m365/index.html");
         assert_eq!(party("acme-it"), "parties/acme-it/index.html");
         assert_eq!(system_csv("m365"), "systems/m365/raci.csv");

@@ -5,6 +5,7 @@ use super::{Shared, encode_path};
 use crate::audience::{PartyRef, PartyView, ReviewState, SiteView, SystemRef, SystemView};
 use crate::model::Contact;
 use crate::site::Page;
+use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -30,11 +31,11 @@ pub(super) fn party_link(p: PartyRef<'_>) -> PartyLink<'_> {
 }
 
 pub(super) fn party_url(id: &str) -> String {
-    format!("parties/{id}/index.html")
+    urls::party(id)
 }
 
 pub(super) fn system_url(id: &str) -> String {
-    format!("systems/{id}/index.html")
+    urls::system(id)
 }
 
 /// A party with its hours (the home page's list, the party page's heading).
@@ -214,7 +215,7 @@ impl Shared<'_, '_> {
     pub(super) fn card<'c>(&'c self, p: &'c Page) -> PageCard<'c> {
         PageCard {
             title: &p.title,
-            url: encode_path(&format!("{}index.html", p.url)),
+            url: encode_path(&urls::page(&p.url)),
             description: p.front.description.as_deref(),
             systems: p
                 .front
@@ -242,7 +243,7 @@ impl Shared<'_, '_> {
             .filter(|s| s.index.is_some())
             .map(|s| SectionCard {
                 title: &s.title,
-                url: encode_path(&format!("{}/index.html", s.folder)),
+                url: encode_path(&urls::folder(&s.folder)),
                 description: s.index.and_then(|p| p.front.description.as_deref()),
                 count: self.pages_under(&s.folder),
             })
@@ -264,7 +265,7 @@ impl Shared<'_, '_> {
     pub(super) fn breadcrumbs(&self, folder: &str, include_self: bool) -> Vec<Link> {
         let mut crumbs = vec![Link {
             title: "Home".into(),
-            url: "index.html".into(),
+            url: urls::HOME.into(),
         }];
         let parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
         let upto = if include_self {
@@ -277,7 +278,7 @@ impl Shared<'_, '_> {
             if let Some(s) = self.view.sections.get(&f) {
                 crumbs.push(Link {
                     title: s.title.clone(),
-                    url: encode_path(&format!("{f}/index.html")),
+                    url: encode_path(&urls::folder(&f)),
                 });
             }
         }

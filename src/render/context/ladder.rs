@@ -3,6 +3,7 @@
 
 use super::cards::{ContactCtx, PartyLink, SystemCard, contact, party_link, system_card};
 use crate::audience::{LadderLevel, SystemView};
+use crate::urls;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -43,7 +44,7 @@ fn level<'c>(l: &'c LadderLevel<'c>) -> LevelCtx<'c> {
         after_minutes: l.after.minutes(),
         after_total: (l.level > 1).then(|| l.after_total.human()),
         respond_within: l.respond_within.map(|d| d.to_string()),
-        vcard: (!l.contacts.is_empty()).then(|| format!("parties/{}/contacts.vcf", l.party.id)),
+        vcard: (!l.contacts.is_empty()).then(|| urls::party_vcards(l.party.id)),
     }
 }
 

@@ -25,6 +25,7 @@ use crate::links::Resolver;
 use crate::markdown::{self, RawHtml};
 use crate::model::RawHtmlMode;
 use crate::site::Page;
+use crate::urls;
 use cards::{Link, SystemCard, system_card};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
@@ -174,15 +175,15 @@ impl<'v, 'a> Shared<'v, 'a> {
                     .filter(|s| s.index.is_some())
                     .map(|s| Link {
                         title: s.title.clone(),
-                        url: encode_path(&format!("{}/index.html", s.folder)),
+                        url: encode_path(&urls::folder(&s.folder)),
                     })
                     .collect()
             })
             .unwrap_or_default();
         for (title, url) in [
-            ("Now", "now/index.html"),
-            ("Matrix", "matrix/index.html"),
-            ("Review", "review/index.html"),
+            ("Now", urls::NOW),
+            ("Matrix", urls::MATRIX),
+            ("Review", urls::REVIEW),
         ] {
             nav.push(Link {
                 title: title.into(),
@@ -269,7 +270,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             canonical: self
                 .absolute_base
                 .as_ref()
-                .map(|base| format!("{base}{}", encode_path(path.trim_end_matches("index.html")))),
+                .map(|base| format!("{base}{}", encode_path(urls::url_of(path)))),
             nav: &self.nav,
             live_reload: self.opts.live_reload,
             has_diagram: false,
@@ -331,10 +332,10 @@ impl<'v, 'a> Shared<'v, 'a> {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
         for path in super::page_paths(self.view) {
-            if path == "404.html" || path == "search/index.html" {
+            if path == urls::NOT_FOUND || path == urls::SEARCH {
                 continue;
             }
-            let loc = format!("{base}{}", encode_path(path.trim_end_matches("index.html")));
+            let loc = format!("{base}{}", encode_path(urls::url_of(&path)));
             xml.push_str("  <url><loc>");
             xml.push_str(&markdown::escape_html(&loc));
             xml.push_str("</loc></url>\n");
@@ -352,7 +353,7 @@ fn escalation_guide(view: &SiteView<'_>) -> Option<Link> {
         .find(|p| !p.is_runbook() && p.front.tags.iter().any(|t| t == "escalation"))
         .map(|p| Link {
             title: p.title.clone(),
-            url: encode_path(&format!("{}index.html", p.url)),
+            url: encode_path(&urls::page(&p.url)),
         })
 }
 

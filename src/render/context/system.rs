@@ -6,6 +6,7 @@ use super::cards::{
 use super::ladder::{LadderCtx, ladder};
 use super::{Base, Shared};
 use crate::audience::{RaciRow, SystemView};
+use crate::urls;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -89,7 +90,7 @@ impl Shared<'_, '_> {
                     gap: row.gap().is_gap(),
                 })
                 .collect(),
-            raci_csv: super::super::data::system_csv_path(s.id),
+            raci_csv: urls::system_csv(s.id),
             runbooks: self.cards(&s.runbooks),
             source: s.file,
         }
