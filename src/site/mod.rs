@@ -55,6 +55,109 @@ pub struct Site {
     pub failed: Failed,
     /// Where the top folders really are: what may be read again later.
     pub tops: Tops,
+    /// What the walk of the top folders found, for a reload that adds or
+    /// removes no file.
+    listing: Listing,
+}
+
+/// The files under the top folders, as the walk found them, and what it reported.
+#[derive(Debug, Default)]
+struct Listing {
+    /// Relative to `data/`.
+    data: Vec<String>,
+    /// Relative to `content/`, names that look like URL schemes dropped.
+    content: Vec<String>,
+    /// Relative to `static/`, likewise.
+    static_files: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Listing {
+    fn walk(root: &Path, tops: &Tops) -> Result<Listing> {
+        let mut diags = Vec::new();
+        let data = list_site_files(root, tops, "data", &mut diags)?;
+        let mut content = list_site_files(root, tops, "content", &mut diags)?;
+        drop_scheme_like(&mut content, "content", &mut diags);
+        let mut static_files = list_site_files(root, tops, "static", &mut diags)?;
+        drop_scheme_like(&mut static_files, "static", &mut diags);
+        // Templates and themes are read by `render::load_theme` (the load stage
+        // too); what they may not hold is reported here.
+        list_site_files(root, tops, "templates", &mut diags)?;
+        list_site_files(root, tops, "themes", &mut diags)?;
+        Ok(Listing {
+            data,
+            content,
+            static_files,
+            diagnostics: diags,
+        })
+    }
+}
+
+/// `cairn.yaml` and the files under `data/`, parsed, with what loading them reported.
+struct Data {
+    config: Config,
+    parties: Vec<Party>,
+    systems: Vec<SystemEntry>,
+    activities: Vec<Activity>,
+    lines: HashMap<String, LineMap>,
+    texts: HashMap<String, String>,
+    failed: Failed,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Data {
+    fn load(root: &Path, data_files: &[String]) -> Data {
+        let mut diags = Vec::new();
+        let mut lines = HashMap::new();
+        let mut texts = HashMap::new();
+        let mut failed = Failed::default();
+        let config =
+            match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines, &mut texts) {
+                Some(c) => c,
+                None => {
+                    failed.config = true;
+                    fallback_config()
+                }
+            };
+        // Every file under data/ is listed, so one that is not the site's own is
+        // reported whether or not cairn reads it; only listed files are read.
+        let listed = |rel: &str| data_files.iter().any(|f| format!("data/{f}") == rel);
+        let parties = if listed(PARTIES_FILE) {
+            load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines, &mut texts)
+                .unwrap_or_else(|| {
+                    failed.parties = true;
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
+        };
+        let activities = if listed(ACTIVITIES_FILE) {
+            load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines, &mut texts)
+                .unwrap_or_else(|| {
+                    failed.activities = true;
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
+        };
+        let systems = load_systems(
+            root,
+            data_files,
+            &mut diags,
+            (&mut lines, &mut texts),
+            &mut failed,
+        );
+        Data {
+            config,
+            parties,
+            systems,
+            activities,
+            lines,
+            texts,
+            failed,
+            diagnostics: diags,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -198,19 +301,52 @@ pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     load_site_reusing(root, Parsed::default())
 }
 
-/// Pages an earlier load parsed, by `rel`, with what parsing each reported:
-/// `cairn serve` hands back those whose file did not change, so a rebuild
-/// reads and parses only what was edited. Everything after parsing (the walk,
-/// the data files, the cascade, titles, URLs) runs again, in the one loader.
+/// What an earlier load read that a reload can take back: `cairn serve`
+/// hands back the pages whose files did not change (with what parsing each
+/// reported), the data files when none changed, and the walk's listing when
+/// no file came or went. Everything else (the cascade, titles, URLs) runs
+/// again, in the one loader.
 #[derive(Default)]
 pub struct Parsed {
     pages: HashMap<String, (RawPage, Vec<Diagnostic>)>,
+    data: Option<Data>,
+    listing: Option<Listing>,
 }
 
 impl Parsed {
-    /// The pages of `site` whose source is not in `changed` (site-relative
-    /// paths), with their diagnostics from `diagnostics` (the load's).
+    /// What of `site` the `changed` paths (site-relative) leave as it was,
+    /// with its diagnostics from `diagnostics` (the load's).
     pub fn from_site(site: Site, diagnostics: &[Diagnostic], changed: &BTreeSet<String>) -> Parsed {
+        let is_data = |file: &str| file == CONFIG_FILE || file.starts_with("data/");
+        // An edit of a file the walk listed, still a regular file: the same listing.
+        let listed = |path: &str| {
+            let rel = |top: &str| path.strip_prefix(top);
+            rel("content/").is_some_and(|r| site.listing.content.iter().any(|f| f == r))
+                || rel("static/").is_some_and(|r| site.listing.static_files.iter().any(|f| f == r))
+                || rel("data/").is_some_and(|r| site.listing.data.iter().any(|f| f == r))
+                || path == CONFIG_FILE
+        };
+        let same_files = changed.iter().all(|path| {
+            listed(path)
+                && fs::symlink_metadata(site.root.join(path)).is_ok_and(|m| m.file_type().is_file())
+        });
+        let data = (!changed.iter().any(|p| is_data(p))).then(|| Data {
+            config: site.config,
+            parties: site.parties,
+            systems: site.systems,
+            activities: site.activities,
+            lines: site.lines,
+            texts: site.texts,
+            failed: Failed {
+                pages: false,
+                ..site.failed
+            },
+            diagnostics: diagnostics
+                .iter()
+                .filter(|d| is_data(&d.file) && !site.listing.diagnostics.contains(d))
+                .cloned()
+                .collect(),
+        });
         let mut by_file: HashMap<&str, Vec<Diagnostic>> = HashMap::new();
         for d in diagnostics {
             by_file.entry(d.file.as_str()).or_default().push(d.clone());
@@ -233,85 +369,51 @@ impl Parsed {
                 (raw.rel.clone(), (raw, diags))
             })
             .collect();
-        Parsed { pages }
+        Parsed {
+            pages,
+            data,
+            listing: same_files.then_some(site.listing),
+        }
     }
 }
 
 /// [`load_site`], taking pages from `parsed` instead of reading them again.
-pub fn load_site_reusing(root: &Path, parsed: Parsed) -> Result<(Site, Vec<Diagnostic>)> {
+pub fn load_site_reusing(root: &Path, mut parsed: Parsed) -> Result<(Site, Vec<Diagnostic>)> {
     ensure_site(root)?;
     let mut diags = Vec::new();
-    let mut lines = HashMap::new();
-    let mut texts = HashMap::new();
-    let mut failed = Failed::default();
     let tops = Tops::new(root, &mut diags);
-
-    let config = match load_yaml::<Config>(root, CONFIG_FILE, &mut diags, &mut lines, &mut texts) {
-        Some(c) => c,
-        None => {
-            failed.config = true;
-            fallback_config()
-        }
+    let listing = match parsed.listing.take() {
+        Some(listing) => listing,
+        None => Listing::walk(root, &tops)?,
     };
-
-    // Every file under data/ is listed, so one that is not the site's own is
-    // reported whether or not cairn reads it; only listed files are read.
-    let data_files = list_site_files(root, &tops, "data", &mut diags)?;
-    let listed = |rel: &str| data_files.iter().any(|f| format!("data/{f}") == rel);
-    let reported = |rel: &str, diags: &[Diagnostic]| diags.iter().any(|d| d.file == rel);
-
-    let parties = if listed(PARTIES_FILE) {
-        load_yaml::<Vec<Party>>(root, PARTIES_FILE, &mut diags, &mut lines, &mut texts)
-            .unwrap_or_else(|| {
-                failed.parties = true;
-                Vec::new()
-            })
-    } else {
-        failed.parties = reported(PARTIES_FILE, &diags);
-        Vec::new()
+    diags.extend(listing.diagnostics.iter().cloned());
+    let data = match parsed.data.take() {
+        Some(data) => data,
+        None => Data::load(root, &listing.data),
     };
-
-    let activities = if listed(ACTIVITIES_FILE) {
-        load_yaml::<Vec<Activity>>(root, ACTIVITIES_FILE, &mut diags, &mut lines, &mut texts)
-            .unwrap_or_else(|| {
-                failed.activities = true;
-                Vec::new()
-            })
-    } else {
-        failed.activities = reported(ACTIVITIES_FILE, &diags);
-        Vec::new()
-    };
-
-    let systems = load_systems(
-        root,
-        &data_files,
-        &mut diags,
-        (&mut lines, &mut texts),
-        &mut failed,
-    );
+    diags.extend(data.diagnostics.iter().cloned());
+    let mut failed = data.failed;
+    // A data file that is listed but not the site's own failed too.
+    let reported = |rel: &str| diags.iter().any(|d| d.file == rel);
+    failed.parties |= reported(PARTIES_FILE) && !data.texts.contains_key(PARTIES_FILE);
+    failed.activities |= reported(ACTIVITIES_FILE) && !data.texts.contains_key(ACTIVITIES_FILE);
     let before = diags.len();
-    let (pages, assets) = load_content(root, &tops, &config, parsed, &mut diags)?;
+    let (pages, assets) = load_content(root, &listing.content, &data.config, parsed, &mut diags);
     failed.pages = diags.len() > before;
-    let mut static_files = list_site_files(root, &tops, "static", &mut diags)?;
-    drop_scheme_like(&mut static_files, "static", &mut diags);
-    // Templates and themes are read by `render::load_theme` (the load stage
-    // too); what they may not hold is reported here.
-    list_site_files(root, &tops, "templates", &mut diags)?;
-    list_site_files(root, &tops, "themes", &mut diags)?;
-
     let site = Site {
         root: root.to_path_buf(),
-        config,
-        parties,
-        systems,
-        activities,
+        config: data.config,
+        parties: data.parties,
+        systems: data.systems,
+        activities: data.activities,
         pages,
         assets,
-        static_files,
-        lines,
-        texts,
+        static_files: listing.static_files.clone(),
+        lines: data.lines,
+        texts: data.texts,
         failed,
         tops,
+        listing,
     };
     Ok((site, diags))
 }
@@ -846,15 +948,13 @@ struct RawPage {
 
 fn load_content(
     root: &Path,
-    tops: &Tops,
+    files: &[String],
     config: &Config,
     mut previous: Parsed,
     diags: &mut Vec<Diagnostic>,
-) -> Result<(Vec<Page>, Vec<Asset>)> {
-    let mut files = list_site_files(root, tops, "content", diags)?;
-    drop_scheme_like(&mut files, "content", diags);
+) -> (Vec<Page>, Vec<Asset>) {
     let (md, other): (Vec<String>, Vec<String>) =
-        files.into_iter().partition(|f| f.ends_with(".md"));
+        files.iter().cloned().partition(|f| f.ends_with(".md"));
 
     // In source order: a page parsed before is taken back, any other is read.
     let wanted: Vec<Result<(RawPage, Vec<Diagnostic>), String>> = md
@@ -946,7 +1046,7 @@ fn load_content(
             Asset { rel, audience }
         })
         .collect();
-    Ok((pages, assets))
+    (pages, assets)
 }
 
 /// A page or file whose output would land in a folder cairn generates
