@@ -19,12 +19,12 @@ mod outline;
 mod raci;
 mod review;
 
-pub use raci::{Duties, Gap, MatrixActivity, MatrixCell, Responsibilities};
-pub use review::{ReviewQueue, ReviewState};
+pub(crate) use raci::Duties;
+pub(crate) use review::ReviewState;
 
 /// Something the load gave an audience: a page or an asset after the folder
 /// cascade (never more visible than a folder above it), a contact as written.
-pub trait Audienced {
+pub(crate) trait Audienced {
     fn audience(&self) -> Audience;
 }
 
@@ -47,36 +47,36 @@ impl Audienced for Contact {
 }
 
 /// Whether a build for `audience` shows `item`.
-pub fn sees(audience: Audience, item: &impl Audienced) -> bool {
+pub(crate) fn sees(audience: Audience, item: &impl Audienced) -> bool {
     item.audience().visible_in(audience)
 }
 
 /// What one audience sees of a [`Site`]: the view every later stage reads, so nothing it may not see can reach the output.
 pub struct SiteView<'a> {
-    pub config: &'a Config,
-    pub audience: Audience,
+    pub(crate) config: &'a Config,
+    pub(crate) audience: Audience,
     /// Visible pages and section indexes, sorted by source path.
-    pub pages: Vec<&'a Page>,
+    pub(crate) pages: Vec<&'a Page>,
     /// Folders that hold visible content, keyed by folder (`` is the root).
-    pub sections: BTreeMap<String, SectionView<'a>>,
+    pub(crate) sections: BTreeMap<String, SectionView<'a>>,
     /// Sorted by tier, then name.
-    pub systems: Vec<SystemView<'a>>,
+    pub(crate) systems: Vec<SystemView<'a>>,
     /// In file order.
-    pub parties: Vec<PartyView<'a>>,
-    pub activities: Vec<&'a Activity>,
-    pub assets: Vec<&'a Asset>,
-    pub static_files: &'a [String],
+    pub(crate) parties: Vec<PartyView<'a>>,
+    pub(crate) activities: Vec<&'a Activity>,
+    pub(crate) assets: Vec<&'a Asset>,
+    pub(crate) static_files: &'a [String],
     /// Where the links authors write point, for this audience: render's hrefs
     /// and the link check's verdicts both come from it.
-    pub links: Resolver<'a>,
+    pub(crate) links: Resolver<'a>,
     /// A hash of all the view is made of but its pages' bodies: two views
     /// that agree on it show the same, save the body of each page on its own.
-    pub outline: u128,
+    pub(crate) outline: u128,
     /// Position of each system in `systems`, by id.
     system_index: HashMap<&'a str, usize>,
 }
 
-pub struct SectionView<'a> {
+pub(crate) struct SectionView<'a> {
     pub folder: String,
     pub index: Option<&'a Page>,
     pub title: String,
@@ -86,7 +86,7 @@ pub struct SectionView<'a> {
     pub subsections: Vec<String>,
 }
 
-pub struct PartyView<'a> {
+pub(crate) struct PartyView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub kind: PartyKind,
@@ -98,7 +98,7 @@ pub struct PartyView<'a> {
     pub contacts: Vec<&'a Contact>,
 }
 
-pub struct SystemView<'a> {
+pub(crate) struct SystemView<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub tier: Tier,
@@ -116,25 +116,25 @@ pub struct SystemView<'a> {
 }
 
 #[derive(Clone, Copy)]
-pub struct PartyRef<'a> {
+pub(crate) struct PartyRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
 }
 
 #[derive(Clone, Copy)]
-pub struct SystemRef<'a> {
+pub(crate) struct SystemRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub tier: Tier,
 }
 
-pub struct RaciRow<'a> {
+pub(crate) struct RaciRow<'a> {
     pub activity: &'a str,
     /// In file order; letters as written.
     pub cells: Vec<(PartyRef<'a>, &'a str)>,
 }
 
-pub struct LadderLevel<'a> {
+pub(crate) struct LadderLevel<'a> {
     /// 1-based.
     pub level: usize,
     pub party: PartyRef<'a>,
@@ -155,27 +155,28 @@ pub struct LadderLevel<'a> {
 
 impl<'a> SiteView<'a> {
     /// Whether this view's audience sees `item` (see [`sees`]).
-    pub fn shows(&self, item: &impl Audienced) -> bool {
+    pub(crate) fn shows(&self, item: &impl Audienced) -> bool {
         sees(self.audience, item)
     }
 
-    pub fn page_by_rel(&self, rel: &str) -> Option<&'a Page> {
+    #[cfg(test)]
+    pub(crate) fn page_by_rel(&self, rel: &str) -> Option<&'a Page> {
         self.pages
             .binary_search_by(|p| p.rel.as_str().cmp(rel))
             .ok()
             .map(|i| self.pages[i])
     }
 
-    pub fn system(&self, id: &str) -> Option<&SystemView<'a>> {
+    pub(crate) fn system(&self, id: &str) -> Option<&SystemView<'a>> {
         self.system_index.get(id).map(|&i| &self.systems[i])
     }
 
-    pub fn party(&self, id: &str) -> Option<&PartyView<'a>> {
+    pub(crate) fn party(&self, id: &str) -> Option<&PartyView<'a>> {
         self.parties.iter().find(|p| p.id == id)
     }
 
     /// The party that owns a page: its own `owner`, else its first system's owner.
-    pub fn page_owner(&self, page: &Page) -> Option<PartyRef<'a>> {
+    pub(crate) fn page_owner(&self, page: &Page) -> Option<PartyRef<'a>> {
         let id = match &page.front.owner {
             Some(o) => o.as_str(),
             None => self.system(page.front.systems.first()?)?.owner.id,

@@ -17,7 +17,7 @@ use std::time::Instant;
     version = env!("CAIRN_LONG_VERSION"),
     about = "Runbooks and responsibility data for co-managed IT, as a searchable static site"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }

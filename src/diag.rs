@@ -170,14 +170,14 @@ impl Diagnostic {
 }
 
 /// Sorted for stable output: errors first, then by file, line and code.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.severity, &a.file, a.line, a.code, &a.message)
             .cmp(&(b.severity, &b.file, b.line, b.code, &b.message))
     });
 }
 
-pub fn count(diags: &[Diagnostic]) -> (usize, usize) {
+pub(crate) fn count(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     (errors, diags.len() - errors)
 }
@@ -275,7 +275,7 @@ pub fn to_json(diags: &[Diagnostic]) -> String {
 /// `::error file=PATH,line=N,title=CODE::MESSAGE` (`::warning` for warnings), so
 /// problems show on the pull request's lines. `prefix` leads each file (the
 /// site's folder within the repository, `` or ending in `/`).
-pub fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
+pub(crate) fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
     let mut out = String::new();
     for d in diags {
         let kind = if d.is_error() { "error" } else { "warning" };
@@ -300,21 +300,21 @@ pub fn to_github(diags: &[Diagnostic], prefix: &str) -> String {
 
 /// The message of a workflow command: `%`, CR and LF escaped, as the runner
 /// (actions/toolkit `escapeData`) decodes them.
-pub fn github_data(s: &str) -> String {
+pub(crate) fn github_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 /// A property value (`file=`, `title=`): also `:` and `,`, which end it.
-pub fn github_property(s: &str) -> String {
+pub(crate) fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// The folder of `site` relative to the root of its git repository (found by
 /// walking up to a `.git`), `/`-separated and ending in `/`; without a
 /// repository, relative to the current folder. `` when it is the root itself.
-pub fn repo_prefix(site: &std::path::Path) -> String {
+pub(crate) fn repo_prefix(site: &std::path::Path) -> String {
     let Ok(site) = site.canonicalize() else {
         return String::new();
     };

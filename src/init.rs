@@ -8,7 +8,7 @@ use std::path::Path;
 static EXAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content-example");
 
 /// Write the bundled example into `dir`, which must be absent or empty.
-pub fn init_site(dir: &Path) -> Result<usize> {
+pub(crate) fn init_site(dir: &Path) -> Result<usize> {
     if dir.exists()
         && fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
@@ -56,7 +56,7 @@ fn write_dir(d: &Dir<'_>, to: &Path, written: &mut usize) -> Result<()> {
 }
 
 /// Create `content/runbooks/SLUG.md` with front matter ready to fill in.
-pub fn new_runbook(
+pub(crate) fn new_runbook(
     site: &Path,
     title: &str,
     system: Option<&str>,

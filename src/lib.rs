@@ -10,26 +10,30 @@
 //! [`Sink`]. [`check()`] stops after the checks; [`build`] writes into a staging
 //! folder swapped in at the end; `cairn serve`'s full build runs the same
 //! stages into memory (`serve::rebuild`).
+//!
+//! That is the API: the stages, their values, [`diag`], [`model`] (the YAML
+//! schema as types) and `cli::main`; everything else is `pub(crate)`.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod audience;
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod diag;
-pub mod diff;
-pub mod init;
-pub mod links;
-pub mod markdown;
+pub(crate) mod diff;
+pub(crate) mod init;
+pub(crate) mod links;
+pub(crate) mod markdown;
 pub mod model;
 pub mod offline;
-pub mod outdir;
+pub(crate) mod outdir;
 pub mod render;
-pub mod search;
+pub(crate) mod search;
 pub mod secrets;
-pub mod serve;
+pub(crate) mod serve;
 pub mod site;
-pub mod urls;
-pub mod write;
+pub(crate) mod urls;
+pub(crate) mod write;
 
 use anyhow::Result;
 use diag::Diagnostic;

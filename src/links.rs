@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 /// What a link resolved to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     Page(usize),
     /// A folder without `_index.md` whose pages get a generated list (or the home page).
     Folder(String),
@@ -23,7 +23,7 @@ pub enum Target {
     Generated(String),
 }
 
-pub struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     /// The build's: a target it may not see does not resolve.
     audience: Audience,
     /// Every page of the site, hidden ones too (a link to one is "internal",
@@ -42,7 +42,7 @@ impl<'a> Resolver<'a> {
     /// For a build for `audience`. `pages` (all of them, in the order
     /// [`Target::Page`] indexes) and `assets` carry the audience the load gave
     /// them; `systems` and `parties` are the ids that have generated pages.
-    pub fn new(
+    pub(crate) fn new(
         audience: Audience,
         pages: Vec<&'a Page>,
         assets: impl IntoIterator<Item = &'a Asset>,
@@ -84,7 +84,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The page a target is, if it is one.
-    pub fn page(&self, target: &Target) -> Option<&'a Page> {
+    pub(crate) fn page(&self, target: &Target) -> Option<&'a Page> {
         match target {
             Target::Page(i) => self.pages.get(*i).copied(),
             _ => None,
@@ -120,7 +120,7 @@ impl<'a> Resolver<'a> {
     /// A target the reader of `page` may not see is an error: the build's
     /// audience reads a page it shows, and a page it hides is read (and its
     /// links checked) by the page's own audience.
-    pub fn resolve(&self, page: &Page, dest: &str) -> Option<Result<Target, String>> {
+    pub(crate) fn resolve(&self, page: &Page, dest: &str) -> Option<Result<Target, String>> {
         let dest = dest.trim();
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -207,7 +207,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The output file a target is written to, relative to the output root.
-    pub fn output_path(&self, target: &Target) -> String {
+    pub(crate) fn output_path(&self, target: &Target) -> String {
         match target {
             Target::Page(i) => self
                 .pages

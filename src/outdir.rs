@@ -14,17 +14,17 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 /// Written into every output folder: what marks a folder as cairn's to replace.
-pub const MARKER: &str = ".cairn-output";
+pub(crate) const MARKER: &str = ".cairn-output";
 
 /// What the marker file says, for whoever finds it.
-pub const MARKER_TEXT: &str = "This folder was written by `cairn build`, which replaces it entirely on every build.\nDo not keep your own files here.\n";
+pub(crate) const MARKER_TEXT: &str = "This folder was written by `cairn build`, which replaces it entirely on every build.\nDo not keep your own files here.\n";
 
 /// Source folders of a site: never an output, never inside one.
-pub const SOURCE_FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
+pub(crate) const SOURCE_FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
 
 /// Resolve `out` and refuse it when a build there could destroy what cairn did
 /// not write. Returns the real folder to write (a symlink's target).
-pub fn checked_out_dir(site: &Path, out: &Path, force: bool) -> Result<PathBuf, UsageError> {
+pub(crate) fn checked_out_dir(site: &Path, out: &Path, force: bool) -> Result<PathBuf, UsageError> {
     let shown = out.display();
     let site_real = resolve(site)
         .map_err(|e| UsageError(format!("cannot resolve the site {}: {e}", site.display())))?;
@@ -100,7 +100,7 @@ fn is_empty_or_cairn_output(dir: &Path) -> bool {
 /// The absolute path `path` names, with every symlink along it followed and
 /// `.`/`..` applied after them, as the kernel walks it. Unlike
 /// `canonicalize`, the tail may not exist yet (it is what a build creates).
-pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let start = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -7,47 +7,47 @@
 //! path without `index.html`.
 
 /// The home page.
-pub const HOME: &str = "index.html";
+pub(crate) const HOME: &str = "index.html";
 /// Who answers every system now.
-pub const NOW: &str = "now/index.html";
+pub(crate) const NOW: &str = "now/index.html";
 /// The RACI matrix of every system.
-pub const MATRIX: &str = "matrix/index.html";
+pub(crate) const MATRIX: &str = "matrix/index.html";
 /// Runbooks due for review.
-pub const REVIEW: &str = "review/index.html";
+pub(crate) const REVIEW: &str = "review/index.html";
 /// The search page.
-pub const SEARCH: &str = "search/index.html";
+pub(crate) const SEARCH: &str = "search/index.html";
 /// What a server shows for a path the site does not have.
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 
 /// The whole site as data.
-pub const CAIRN_JSON: &str = "cairn.json";
+pub(crate) const CAIRN_JSON: &str = "cairn.json";
 /// The JSON schema of `cairn.json`.
-pub const CAIRN_SCHEMA: &str = "cairn.schema.json";
+pub(crate) const CAIRN_SCHEMA: &str = "cairn.schema.json";
 /// The RACI matrix as CSV.
-pub const MATRIX_CSV: &str = "matrix.csv";
+pub(crate) const MATRIX_CSV: &str = "matrix.csv";
 /// Every contact of the site as vCards.
-pub const SITE_VCARDS: &str = "contacts.vcf";
+pub(crate) const SITE_VCARDS: &str = "contacts.vcf";
 
 /// The search index's metadata, read first.
-pub const SEARCH_META: &str = "search/meta.js";
+pub(crate) const SEARCH_META: &str = "search/meta.js";
 /// Where the search index's term shards live.
-pub const SEARCH_TERMS_DIR: &str = "search/t/";
+pub(crate) const SEARCH_TERMS_DIR: &str = "search/t/";
 
 /// The URL of the page at `path`: its folder, ending in `/` (`""` for the
 /// home page), as a server resolves it.
-pub fn url_of(path: &str) -> &str {
+pub(crate) fn url_of(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 
 /// The page of a runbook whose URL is `url` (`""` for the home page,
 /// otherwise ending in `/`): `runbooks/reset-mfa/index.html`.
-pub fn page(url: &str) -> String {
+pub(crate) fn page(url: &str) -> String {
     format!("{url}index.html")
 }
 
 /// The index page of `folder` (a path without trailing `/`; `""` is the
 /// root): `runbooks/index.html`.
-pub fn folder(folder: &str) -> String {
+pub(crate) fn folder(folder: &str) -> String {
     if folder.is_empty() {
         HOME.to_string()
     } else {
@@ -56,32 +56,32 @@ pub fn folder(folder: &str) -> String {
 }
 
 /// `systems/ID/index.html`.
-pub fn system(id: &str) -> String {
+pub(crate) fn system(id: &str) -> String {
     format!("systems/{id}/index.html")
 }
 
 /// `parties/ID/index.html`.
-pub fn party(id: &str) -> String {
+pub(crate) fn party(id: &str) -> String {
     format!("parties/{id}/index.html")
 }
 
 /// `systems/ID/raci.csv`.
-pub fn system_csv(id: &str) -> String {
+pub(crate) fn system_csv(id: &str) -> String {
     format!("systems/{id}/raci.csv")
 }
 
 /// `parties/ID/contacts.vcf`.
-pub fn party_vcards(id: &str) -> String {
+pub(crate) fn party_vcards(id: &str) -> String {
     format!("parties/{id}/contacts.vcf")
 }
 
 /// The search index's term shard `n`: `search/t/N.js`.
-pub fn search_terms(n: usize) -> String {
+pub(crate) fn search_terms(n: usize) -> String {
     format!("{SEARCH_TERMS_DIR}{n}.js")
 }
 
 /// The search index's document shard `n`: `search/d/N.js`.
-pub fn search_docs(n: usize) -> String {
+pub(crate) fn search_docs(n: usize) -> String {
     format!("search/d/{n}.js")
 }
 

@@ -18,20 +18,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Output files by path, in memory.
-pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
+pub(crate) type Files = HashMap<Arc<str>, Arc<[u8]>>;
 
 /// The sink of `serve`: every output file in memory. A source to publish
 /// that is not among the `changed` paths keeps the bytes it had in
 /// `previous`; any other is read only when it is the site's own (see
 /// `site::Tops`).
-pub struct Memory<'p> {
+pub(crate) struct Memory<'p> {
     files: Mutex<Files>,
     previous: Option<&'p Files>,
     changed: Option<&'p BTreeSet<String>>,
 }
 
 impl<'p> Memory<'p> {
-    pub fn new(previous: Option<&'p Files>, changed: Option<&'p BTreeSet<String>>) -> Self {
+    pub(crate) fn new(previous: Option<&'p Files>, changed: Option<&'p BTreeSet<String>>) -> Self {
         Memory {
             files: Mutex::default(),
             previous,
@@ -39,7 +39,7 @@ impl<'p> Memory<'p> {
         }
     }
 
-    pub fn into_files(self) -> Files {
+    pub(crate) fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -81,7 +81,7 @@ impl crate::Sink for Memory<'_> {
 }
 
 /// A folder being filled; dropped without [`Staging::commit`] it is removed.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: tempfile::TempDir,
     out: PathBuf,
 }
@@ -89,7 +89,7 @@ pub struct Staging {
 impl Staging {
     /// A staging folder beside `out`, which must be the real path of a folder
     /// that may be replaced (see [`crate::outdir::checked_out_dir`]).
-    pub fn new(out: &Path) -> Result<Staging> {
+    pub(crate) fn new(out: &Path) -> Result<Staging> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -112,12 +112,12 @@ impl Staging {
         Ok(staging)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Write `bytes` at `rel` (`/`-separated) inside the staging folder.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.dir.path().join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -139,7 +139,7 @@ impl Staging {
     }
 
     /// Copy a source file to `rel` inside the staging folder.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+    pub(crate) fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         let to = self.dir.path().join(rel);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -149,7 +149,7 @@ impl Staging {
     }
 
     /// Swap the staging folder into place of `out`.
-    pub fn commit(self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
         let staged = self.dir.keep();
         // `.OUT.cairn-PID-XXXXXX` → `.OUT.cairn-old-PID-XXXXXX`: unique, and
         // recognised as a leftover if this process dies before removing it.

@@ -6,7 +6,7 @@ use super::{LadderLevel, RaciRow, SiteView, SystemView};
 
 /// What a RACI row (or its absence) lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Gap {
+pub(crate) enum Gap {
     /// Someone is accountable and someone responsible; or an optional activity
     /// the system has no row for.
     None,
@@ -18,12 +18,12 @@ pub enum Gap {
 }
 
 impl Gap {
-    pub fn is_gap(self) -> bool {
+    pub(crate) fn is_gap(self) -> bool {
         self != Gap::None
     }
 
     /// The words `matrix.csv` writes in its `Gap` column (empty for no gap).
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Gap::None => "",
             Gap::NoAccountable => "no accountable",
@@ -36,12 +36,12 @@ impl Gap {
 
 impl RaciRow<'_> {
     /// Some party holds `letter` (`A`, `R`, `C`, `I`) in this row.
-    pub fn has(&self, letter: char) -> bool {
+    pub(crate) fn has(&self, letter: char) -> bool {
         self.cells.iter().any(|(_, l)| l.contains(letter))
     }
 
     /// Nobody accountable, or nobody responsible.
-    pub fn gap(&self) -> Gap {
+    pub(crate) fn gap(&self) -> Gap {
         match (self.has('A'), self.has('R')) {
             (true, true) => Gap::None,
             (false, true) => Gap::NoAccountable,
@@ -52,7 +52,7 @@ impl RaciRow<'_> {
 }
 
 /// One column of the matrix.
-pub struct MatrixActivity<'a> {
+pub(crate) struct MatrixActivity<'a> {
     pub name: &'a str,
     /// Required of tier 1/2 systems (`data/activities.yaml`).
     pub required: bool,
@@ -60,7 +60,7 @@ pub struct MatrixActivity<'a> {
 }
 
 /// One system × activity of the matrix.
-pub struct MatrixCell<'s, 'a> {
+pub(crate) struct MatrixCell<'s, 'a> {
     pub activity: &'a str,
     pub required: bool,
     /// The system's row for the activity; none when it has none.
@@ -71,7 +71,7 @@ pub struct MatrixCell<'s, 'a> {
 impl<'a> SiteView<'a> {
     /// The matrix's columns (and `matrix.csv`'s activities): the catalogue's
     /// activities in its order, then any others by first use (not required).
-    pub fn matrix_activities(&self) -> Vec<MatrixActivity<'a>> {
+    pub(crate) fn matrix_activities(&self) -> Vec<MatrixActivity<'a>> {
         let mut activities: Vec<MatrixActivity<'a>> = self
             .activities
             .iter()
@@ -99,7 +99,7 @@ impl<'a> SiteView<'a> {
     }
 
     /// What `party_id` answers for, system by system.
-    pub fn responsibilities<'v>(&'v self, party_id: &str) -> Responsibilities<'v, 'a> {
+    pub(crate) fn responsibilities<'v>(&'v self, party_id: &str) -> Responsibilities<'v, 'a> {
         let mut duties = Responsibilities {
             owns: self
                 .systems
@@ -155,7 +155,7 @@ impl<'a> SiteView<'a> {
 impl<'a> SystemView<'a> {
     /// The system's cell for each of `activities`, with its gap: a row lacking
     /// A or R, or a required activity a critical system has no row for.
-    pub fn matrix_cells<'s>(
+    pub(crate) fn matrix_cells<'s>(
         &'s self,
         activities: &[MatrixActivity<'a>],
     ) -> Vec<MatrixCell<'s, 'a>> {
@@ -183,7 +183,7 @@ impl<'a> SystemView<'a> {
 }
 
 /// What one party answers for (its page), each list in the systems' order.
-pub struct Responsibilities<'v, 'a> {
+pub(crate) struct Responsibilities<'v, 'a> {
     /// Systems it owns.
     pub owns: Vec<&'v SystemView<'a>>,
     /// Per system, the activities where it holds A.
@@ -197,7 +197,7 @@ pub struct Responsibilities<'v, 'a> {
 }
 
 /// Activities of one system, with the party's letters in each.
-pub struct Duties<'v, 'a> {
+pub(crate) struct Duties<'v, 'a> {
     pub system: &'v SystemView<'a>,
     pub activities: Vec<(&'a str, &'a str)>,
 }

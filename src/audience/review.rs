@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 /// A page's review on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewState {
+pub(crate) enum ReviewState {
     /// Due on `due`, `days` from today.
     Ok { due: NaiveDate, days: i64 },
     /// Was due on `due`, `days` ago.
@@ -18,7 +18,7 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    pub fn of(page: &Page, today: NaiveDate) -> Self {
+    pub(crate) fn of(page: &Page, today: NaiveDate) -> Self {
         match page.review_due() {
             Some(due) => {
                 let days = (today - due).num_days().abs();
@@ -33,7 +33,7 @@ impl ReviewState {
         }
     }
 
-    pub fn is_late(self) -> bool {
+    pub(crate) fn is_late(self) -> bool {
         matches!(self, ReviewState::Never | ReviewState::Overdue { .. })
     }
 
@@ -49,7 +49,7 @@ impl ReviewState {
 }
 
 /// The review page's two lists of runbooks.
-pub struct ReviewQueue<'a> {
+pub(crate) struct ReviewQueue<'a> {
     /// Never reviewed or overdue, worst first.
     pub late: Vec<&'a Page>,
     /// The rest, the next due first.
@@ -58,7 +58,7 @@ pub struct ReviewQueue<'a> {
 
 impl<'a> SiteView<'a> {
     /// The runbooks by review urgency on `today` (ties by title).
-    pub fn review_queue(&self, today: NaiveDate) -> ReviewQueue<'a> {
+    pub(crate) fn review_queue(&self, today: NaiveDate) -> ReviewQueue<'a> {
         let mut runbooks: Vec<(ReviewState, &'a Page)> = self
             .pages
             .iter()

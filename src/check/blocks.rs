@@ -12,7 +12,7 @@ use crate::site::{Page, Site};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 use rayon::prelude::*;
 
-pub fn check_unclosed_blocks(site: &Site) -> Vec<Diagnostic> {
+pub(super) fn check_unclosed_blocks(site: &Site) -> Vec<Diagnostic> {
     site.pages.par_iter().filter_map(unclosed_block).collect()
 }
 

@@ -18,13 +18,15 @@ mod secrets;
 
 use crate::audience::SiteView;
 use crate::diag::{self, Code, Diagnostic, Severity};
+#[cfg(test)]
 use crate::model::Audience;
 use crate::site::{Page, Site};
 use std::collections::{HashMap, HashSet};
 
 /// What a check run is for.
+#[cfg(test)]
 #[derive(Debug, Clone)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// The build's audience: decides which pages count for links, reviews and orphans.
     pub audience: Audience,
     /// "Today" for review dates.
@@ -32,7 +34,8 @@ pub struct CheckOptions {
 }
 
 /// All diagnostics for the site (load diagnostics are separate; the caller merges them).
-pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
+#[cfg(test)]
+pub(crate) fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
     check_view(
         site,
         &crate::audience::view(site, opts.audience),
@@ -42,7 +45,11 @@ pub fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
 
 /// All diagnostics for the site, those that depend on the audience from
 /// `view` (the view of `site` a build for that audience renders).
-pub fn check_view(site: &Site, view: &SiteView, today: chrono::NaiveDate) -> Vec<Diagnostic> {
+pub(crate) fn check_view(
+    site: &Site,
+    view: &SiteView,
+    today: chrono::NaiveDate,
+) -> Vec<Diagnostic> {
     let index = SiteIndex::new(site);
     let mut diags = Vec::new();
     diags.extend(refs::check_refs(site, &index));
@@ -72,13 +79,13 @@ pub fn check_view(site: &Site, view: &SiteView, today: chrono::NaiveDate) -> Vec
 
 /// What the authors allowed past the secrets scan (see `secrets::allowed_evidence`):
 /// the output gate lets the same text through.
-pub fn allowed_secrets(site: &Site) -> HashSet<String> {
+pub(crate) fn allowed_secrets(site: &Site) -> HashSet<String> {
     secrets::allowed_evidence(site)
 }
 
 /// A client build refuses to publish anything that looks like a secret: turn
 /// `possible-secret` warnings into errors. `check` keeps them as warnings.
-pub fn promote_for_client_build(diags: &mut [Diagnostic]) {
+pub(crate) fn promote_for_client_build(diags: &mut [Diagnostic]) {
     for d in diags.iter_mut() {
         if d.code == Code::PossibleSecret {
             d.severity = Severity::Error;
@@ -109,11 +116,11 @@ impl<'a> SiteIndex<'a> {
 
     /// A party reference is fine when it names a party, or when parties.yaml
     /// failed to load (its error already stands for every reference into it).
-    pub fn party_known(&self, site: &Site, id: &str) -> bool {
+    pub(crate) fn party_known(&self, site: &Site, id: &str) -> bool {
         site.failed.parties || self.parties.contains_key(id)
     }
 
-    pub fn system_known(&self, site: &Site, id: &str) -> bool {
+    pub(crate) fn system_known(&self, site: &Site, id: &str) -> bool {
         self.systems.contains_key(id) || site.failed.system_ids.contains(id)
     }
 }
@@ -172,15 +179,15 @@ pub(crate) mod testing {
     use crate::site::Site;
     use std::path::Path;
 
-    pub const CONFIG: &str = "title: T\ntimezone: UTC\nreview_every: 90d\nhours:\n  business: { days: mon-fri, from: \"08:00\", to: \"18:00\" }\n  after-hours: { days: mon-fri, from: \"18:00\", to: \"08:00\" }\n  always: 24x7\n";
-    pub const PARTIES: &str = "- id: it\n  name: IT\n  kind: internal\n  hours: business\n  contacts:\n    - name: Dana\n- id: msp\n  name: MSP\n  kind: provider\n  contacts:\n    - name: NOC\n";
+    pub(crate) const CONFIG: &str = "title: T\ntimezone: UTC\nreview_every: 90d\nhours:\n  business: { days: mon-fri, from: \"08:00\", to: \"18:00\" }\n  after-hours: { days: mon-fri, from: \"18:00\", to: \"08:00\" }\n  always: 24x7\n";
+    pub(crate) const PARTIES: &str = "- id: it\n  name: IT\n  kind: internal\n  hours: business\n  contacts:\n    - name: Dana\n- id: msp\n  name: MSP\n  kind: provider\n  contacts:\n    - name: NOC\n";
 
-    pub struct TestSite {
+    pub(crate) struct TestSite {
         pub dir: tempfile::TempDir,
     }
 
     impl TestSite {
-        pub fn new() -> Self {
+        pub(crate) fn new() -> Self {
             let t = TestSite {
                 dir: tempfile::tempdir().unwrap(),
             };
@@ -189,18 +196,18 @@ pub(crate) mod testing {
             t
         }
 
-        pub fn write(&self, rel: &str, text: &str) -> &Self {
+        pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
             let path = self.dir.path().join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
             self
         }
 
-        pub fn root(&self) -> &Path {
+        pub(crate) fn root(&self) -> &Path {
             self.dir.path()
         }
 
-        pub fn load(&self) -> Site {
+        pub(crate) fn load(&self) -> Site {
             let (site, diags) = crate::site::load_site(self.root()).unwrap();
             assert!(diags.is_empty(), "load diagnostics: {diags:?}");
             site

@@ -9,11 +9,11 @@ use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// Bumped when a field of the JSON output changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Everything that differs between two sites, for one audience.
 #[derive(Debug, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     pub schema_version: u32,
     pub old: SideInfo,
     pub new: SideInfo,
@@ -34,7 +34,7 @@ pub struct Diff {
 
 /// Where one side came from.
 #[derive(Debug, Clone, Serialize)]
-pub struct SideInfo {
+pub(crate) struct SideInfo {
     /// What the report calls it: the folder as given, a revision, or `working tree`.
     pub label: String,
     /// `folder`, `git` or `worktree`.
@@ -45,7 +45,7 @@ pub struct SideInfo {
 
 /// Counts for the summary line; `attention` counts the lines marked for a reviewer.
 #[derive(Debug, Default, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub site: usize,
     pub systems_added: usize,
     pub systems_removed: usize,
@@ -67,7 +67,7 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Added,
     Removed,
     Changed,
@@ -78,7 +78,7 @@ pub enum Kind {
 /// reviewer should look twice (an accountable moved, a window left uncovered,
 /// something made client-visible, a level dropped).
 #[derive(Debug, Clone, Serialize)]
-pub struct Line {
+pub(crate) struct Line {
     pub change: Kind,
     pub message: Sentence,
     pub details: Vec<Sentence>,
@@ -87,21 +87,21 @@ pub struct Line {
 
 /// One field before and after; `null` where it did not exist.
 #[derive(Debug, Clone, Serialize)]
-pub struct FieldChange {
+pub(crate) struct FieldChange {
     pub field: String,
     pub before: serde_json::Value,
     pub after: serde_json::Value,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SiteChange {
+pub(crate) struct SiteChange {
     #[serde(flatten)]
     pub line: Line,
     pub fields: Vec<FieldChange>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SystemChange {
+pub(crate) struct SystemChange {
     pub system: String,
     pub name: String,
     #[serde(flatten)]
@@ -111,7 +111,7 @@ pub struct SystemChange {
 
 /// One activity of one system; `before`/`after` map party ids to letters.
 #[derive(Debug, Serialize)]
-pub struct RaciChange {
+pub(crate) struct RaciChange {
     pub system: String,
     pub activity: String,
     #[serde(flatten)]
@@ -123,7 +123,7 @@ pub struct RaciChange {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BeforeAfter<T> {
+pub(crate) struct BeforeAfter<T> {
     pub before: T,
     pub after: T,
 }
@@ -131,7 +131,7 @@ pub struct BeforeAfter<T> {
 /// The ladder of one system: level changes in `details`/`levels`, and the
 /// minutes from the first call until the last level is tried.
 #[derive(Debug, Serialize)]
-pub struct LadderChange {
+pub(crate) struct LadderChange {
     pub system: String,
     #[serde(flatten)]
     pub line: Line,
@@ -141,7 +141,7 @@ pub struct LadderChange {
 }
 
 #[derive(Debug, Serialize)]
-pub struct LevelChange {
+pub(crate) struct LevelChange {
     pub change: Kind,
     pub before: Option<Level>,
     pub after: Option<Level>,
@@ -150,7 +150,7 @@ pub struct LevelChange {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Level {
+pub(crate) struct Level {
     /// 1-based position in its ladder.
     pub level: usize,
     pub party: String,
@@ -168,7 +168,7 @@ pub struct Level {
 
 /// Minutes of the week (site timezone) a tier-1/2 system's ladder answers.
 #[derive(Debug, Serialize)]
-pub struct CoverageChange {
+pub(crate) struct CoverageChange {
     pub system: String,
     pub tier: u8,
     #[serde(flatten)]
@@ -183,7 +183,7 @@ pub struct CoverageChange {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PartyChange {
+pub(crate) struct PartyChange {
     pub party: String,
     pub name: String,
     #[serde(flatten)]
@@ -192,7 +192,7 @@ pub struct PartyChange {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ContactChange {
+pub(crate) struct ContactChange {
     pub party: String,
     pub contact: String,
     #[serde(flatten)]
@@ -202,7 +202,7 @@ pub struct ContactChange {
 
 /// A page under `content/`, by its path there; `from` is set for a move.
 #[derive(Debug, Serialize)]
-pub struct PageChange {
+pub(crate) struct PageChange {
     pub page: String,
     pub from: Option<String>,
     pub title: String,
@@ -215,13 +215,13 @@ pub struct PageChange {
 /// Check results that differ; a problem is matched by severity, code, file and
 /// message (lines shift with every edit above them).
 #[derive(Debug, Default, Serialize)]
-pub struct CheckChanges {
+pub(crate) struct CheckChanges {
     pub introduced: Vec<Problem>,
     pub fixed: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub severity: crate::diag::Severity,
     pub code: crate::diag::Code,
     pub file: String,
@@ -244,10 +244,10 @@ impl From<&Diagnostic> for Problem {
 /// A sentence of the report in pieces, so each printer can style names and
 /// values its own way (bold, code spans, colour) from one wording.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sentence(pub Vec<Seg>);
+pub(crate) struct Sentence(pub Vec<Seg>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     /// Plain words.
     Text(String),
     /// A system, party or contact name, or a page title.
@@ -257,10 +257,10 @@ pub enum Seg {
 }
 
 impl Sentence {
-    pub fn new() -> Sentence {
+    pub(crate) fn new() -> Sentence {
         Sentence(Vec::new())
     }
-    pub fn text(mut self, s: impl Into<String>) -> Sentence {
+    pub(crate) fn text(mut self, s: impl Into<String>) -> Sentence {
         let s = s.into();
         if let Some(Seg::Text(last)) = self.0.last_mut() {
             last.push_str(&s);
@@ -269,15 +269,15 @@ impl Sentence {
         }
         self
     }
-    pub fn name(mut self, s: impl Into<String>) -> Sentence {
+    pub(crate) fn name(mut self, s: impl Into<String>) -> Sentence {
         self.0.push(Seg::Name(s.into()));
         self
     }
-    pub fn value(mut self, s: impl Into<String>) -> Sentence {
+    pub(crate) fn value(mut self, s: impl Into<String>) -> Sentence {
         self.0.push(Seg::Value(s.into()));
         self
     }
-    pub fn append(mut self, other: Sentence) -> Sentence {
+    pub(crate) fn append(mut self, other: Sentence) -> Sentence {
         for seg in other.0 {
             self = match seg {
                 Seg::Text(t) => self.text(t),
@@ -290,7 +290,7 @@ impl Sentence {
         self
     }
     /// Sentences joined by `sep` (`; `).
-    pub fn join(parts: Vec<Sentence>, sep: &str) -> Sentence {
+    pub(crate) fn join(parts: Vec<Sentence>, sep: &str) -> Sentence {
         let mut out = Sentence::new();
         for (i, p) in parts.into_iter().enumerate() {
             if i > 0 {
@@ -300,7 +300,7 @@ impl Sentence {
         }
         out
     }
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
@@ -324,7 +324,7 @@ impl Serialize for Sentence {
 
 impl Diff {
     /// Lines of every section, in report order, for counting.
-    pub fn all_lines(&self) -> impl Iterator<Item = &Line> {
+    pub(crate) fn all_lines(&self) -> impl Iterator<Item = &Line> {
         self.site
             .iter()
             .map(|c| &c.line)

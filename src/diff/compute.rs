@@ -8,7 +8,7 @@ use crate::model::{Audience, Duration, MINUTES_PER_WEEK, Tier, WeekMask};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-pub fn compute(
+pub(super) fn compute(
     old: &Snapshot,
     new: &Snapshot,
     old_info: SideInfo,

@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The repository around a site folder.
-pub struct Repo {
+pub(super) struct Repo {
     pub toplevel: PathBuf,
     /// The site's folder relative to `toplevel`, `/`-separated, `` or ending in `/`.
     pub prefix: String,
@@ -36,7 +36,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String> {
 
 impl Repo {
     /// The repository holding `site` (exit 2 when there is none).
-    pub fn around(site: &Path) -> Result<Repo> {
+    pub(super) fn around(site: &Path) -> Result<Repo> {
         if !site.is_dir() {
             return Err(UsageError(format!("{} is not a folder", site.display())).into());
         }
@@ -54,7 +54,7 @@ impl Repo {
     }
 
     /// The full commit id of a revision (exit 2 for one git does not know).
-    pub fn commit(&self, rev: &str) -> Result<String> {
+    pub(super) fn commit(&self, rev: &str) -> Result<String> {
         if rev.is_empty() || rev.starts_with('-') {
             return Err(UsageError(format!("`{rev}` is not a git revision")).into());
         }
@@ -79,14 +79,14 @@ impl Repo {
     }
 
     /// The best common ancestor, for `A...B`.
-    pub fn merge_base(&self, a: &str, b: &str) -> Result<String> {
+    pub(super) fn merge_base(&self, a: &str, b: &str) -> Result<String> {
         git(&self.toplevel, &["merge-base", a, b])
             .map_err(|_| UsageError(format!("`{a}` and `{b}` have no common ancestor")).into())
     }
 
     /// Write the site folder as it is at `commit` into `dest`. Symlinks that stay
     /// inside the site are recreated; others, and submodules, are left out.
-    pub fn extract(&self, commit: &str, label: &str, dest: &Path) -> Result<()> {
+    pub(super) fn extract(&self, commit: &str, label: &str, dest: &Path) -> Result<()> {
         let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit];
         if !self.prefix.is_empty() {
             args.extend(["--", self.prefix.as_str()]);

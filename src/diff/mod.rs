@@ -14,8 +14,8 @@ mod git;
 mod print;
 mod snapshot;
 
-pub use changes::*;
-pub use print::{to_json, to_markdown, to_text};
+pub(crate) use changes::*;
+pub(crate) use print::{to_json, to_markdown, to_text};
 
 use crate::UsageError;
 use crate::diag::{self, Diagnostic};
@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 /// One side of a comparison.
 #[derive(Debug, Clone)]
-pub enum Source {
+pub(crate) enum Source {
     /// A site folder as it is on disk.
     Folder(PathBuf),
     /// The site folder of `repo` at a commit.
@@ -35,7 +35,7 @@ pub enum Source {
 }
 
 #[derive(Debug, Clone)]
-pub struct DiffOptions {
+pub(crate) struct DiffOptions {
     pub old: Source,
     pub new: Source,
     /// For `Git` sources: the site folder whose repository and place in it are read.
@@ -47,7 +47,10 @@ pub struct DiffOptions {
 /// Which sides `cairn diff` compares, from its arguments: `OLD NEW`, or `--git
 /// REV` (REV against the site folder), `--git A..B`, `--git A...B` (from their
 /// merge base, as `git diff A...B`). An empty end of a range is `HEAD`.
-pub fn sources(paths: &[PathBuf], git_range: Option<&str>) -> Result<(Source, Source, PathBuf)> {
+pub(crate) fn sources(
+    paths: &[PathBuf],
+    git_range: Option<&str>,
+) -> Result<(Source, Source, PathBuf)> {
     let Some(range) = git_range else {
         return match paths {
             [old, new] => Ok((
@@ -107,7 +110,7 @@ fn or_head_str(rev: &str) -> &str {
 
 /// A side that cannot be compared: its sources do not parse. Exit 2.
 #[derive(Debug)]
-pub struct SideError {
+pub(crate) struct SideError {
     pub side: String,
     pub problems: Vec<Diagnostic>,
 }
@@ -137,7 +140,7 @@ impl std::fmt::Display for SideError {
 impl std::error::Error for SideError {}
 
 /// Compare the two sides of `opts`, loading them in parallel.
-pub fn diff(opts: &DiffOptions) -> Result<Diff> {
+pub(crate) fn diff(opts: &DiffOptions) -> Result<Diff> {
     let (old, new) = rayon::join(
         || load_side(opts, &opts.old, "OLD"),
         || load_side(opts, &opts.new, "NEW"),

@@ -41,13 +41,13 @@ fn n(count: usize, one: &str, many: &str) -> String {
 
 /// The summary in three groups: what changed (counts per part of the model),
 /// what needs sign-off from both sides, and check results.
-pub struct Summary {
+pub(super) struct Summary {
     pub changes: Vec<String>,
     pub attention: Vec<String>,
     pub checks: Vec<String>,
 }
 
-pub fn summary(diff: &Diff) -> Summary {
+pub(super) fn summary(diff: &Diff) -> Summary {
     fn push(out: &mut Vec<String>, count: usize, one: &str, many: &str) {
         if count > 0 {
             out.push(n(count, one, many));
@@ -233,7 +233,7 @@ fn marker(kind: Kind) -> (&'static str, &'static str) {
 }
 
 /// Terminal text; `color` adds ANSI styles (only for a TTY without NO_COLOR).
-pub fn to_text(diff: &Diff, color: bool) -> String {
+pub(crate) fn to_text(diff: &Diff, color: bool) -> String {
     let paint = Paint(color);
     let mut out = String::new();
     let _ = writeln!(
@@ -399,7 +399,7 @@ const MD_FOLD_AFTER: usize = 10;
 
 /// A pull-request comment: heading, summary line, then one section per part
 /// of the model; long sections fold into `<details>`, flagged lines stay out.
-pub fn to_markdown(diff: &Diff) -> String {
+pub(crate) fn to_markdown(diff: &Diff) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -525,6 +525,6 @@ pub fn to_markdown(diff: &Diff) -> String {
 // ---------------------------------------------------------------- json
 
 /// The documented JSON schema (README "cairn diff JSON").
-pub fn to_json(diff: &Diff) -> String {
+pub(crate) fn to_json(diff: &Diff) -> String {
     serde_json::to_string_pretty(diff).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

@@ -9,7 +9,7 @@ use crate::site::Site;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
-pub struct Snapshot {
+pub(super) struct Snapshot {
     pub timezone: String,
     /// Named hours of `cairn.yaml`, described (`mon-fri 08:00–18:00`).
     pub hours: BTreeMap<String, String>,
@@ -21,7 +21,7 @@ pub struct Snapshot {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub struct SystemSnap {
+pub(super) struct SystemSnap {
     pub id: String,
     pub name: String,
     pub tier: u8,
@@ -38,7 +38,7 @@ pub struct SystemSnap {
 }
 
 #[derive(Clone, PartialEq, Eq)]
-pub struct LevelSnap {
+pub(super) struct LevelSnap {
     pub party: String,
     /// The contact the level names, when this audience may see it.
     pub contact: Option<String>,
@@ -51,7 +51,7 @@ pub struct LevelSnap {
     pub respond_within: Option<Duration>,
 }
 
-pub struct PartySnap {
+pub(super) struct PartySnap {
     pub id: String,
     pub name: String,
     pub kind: &'static str,
@@ -63,7 +63,7 @@ pub struct PartySnap {
 }
 
 #[derive(Clone, PartialEq, Eq)]
-pub struct ContactSnap {
+pub(super) struct ContactSnap {
     pub name: String,
     pub role: Option<String>,
     pub email: Option<String>,
@@ -71,7 +71,7 @@ pub struct ContactSnap {
     pub audience: Audience,
 }
 
-pub struct PageSnap {
+pub(super) struct PageSnap {
     pub rel: String,
     pub title: String,
     pub runbook: bool,
@@ -86,7 +86,7 @@ pub struct PageSnap {
 }
 
 impl Snapshot {
-    pub fn new(site: &Site, view: &SiteView, diagnostics: Vec<Diagnostic>) -> Snapshot {
+    pub(super) fn new(site: &Site, view: &SiteView, diagnostics: Vec<Diagnostic>) -> Snapshot {
         let systems = view
             .systems
             .iter()
@@ -208,7 +208,7 @@ impl Snapshot {
         }
     }
 
-    pub fn party(&self, id: &str) -> Option<&PartySnap> {
+    pub(super) fn party(&self, id: &str) -> Option<&PartySnap> {
         self.parties.iter().find(|p| p.id == id)
     }
 }

@@ -55,7 +55,7 @@ pub(super) fn is_dangerous_url(url: &str, is_image: bool) -> bool {
 /// Escape text for HTML element content and quoted attribute values (`/` is
 /// left alone, so URLs read as written). The one escaper of the crate: the
 /// markdown renderer, tera's autoescape and serve's error panel all use it.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// A heading of a page, in document order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     /// 1 to 6.
     pub level: u8,
     /// Plain text, without markup.
@@ -27,7 +27,7 @@ pub(super) static NOT_IN_SLUG: LazyLock<Option<Regex>> =
 /// GitHub-style heading id: lowercase, each space to `-`, every character
 /// but letters, marks, digits, `-` and `_` dropped. Repeats are numbered by
 /// the caller (`scan` and `render` do it the same way).
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let lower = text.to_lowercase();
     let kept: String = match NOT_IN_SLUG.as_ref() {
         Some(re) => re.replace_all(&lower, "").into_owned(),

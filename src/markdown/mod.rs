@@ -46,15 +46,15 @@ mod tests;
 
 use pulldown_cmark::{CowStr, LinkType, Options};
 
-pub use escape::escape_html;
+pub(crate) use escape::escape_html;
 use escape::is_dangerous_url;
-pub use headings::{Heading, slugify};
-pub use render::render;
-pub use scan::{Scan, scan};
+pub(crate) use headings::{Heading, slugify};
+pub(crate) use render::render;
+pub(crate) use scan::{Scan, scan};
 
 /// A link or image destination as the author wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkRef {
+pub(crate) struct LinkRef {
     /// Reference links are resolved to their definition; email autolinks
     /// (`<a@b.example>`) are reported as `mailto:a@b.example`.
     pub dest: String,
@@ -65,7 +65,7 @@ pub struct LinkRef {
 
 /// What to do with raw HTML written in markdown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawHtml {
+pub(crate) enum RawHtml {
     /// Keep what GitHub would keep (`<br>`, `<details>`, `<kbd>`, tables,
     /// images, links): scripts, styles, event handlers, forms and iframes go.
     Sanitize,
@@ -77,7 +77,7 @@ pub enum RawHtml {
 
 /// A page body as HTML, and what the page needs to show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub html: String,
     /// A diagram is on the page: it needs the diagram scripts.
     pub has_diagram: bool,
@@ -85,14 +85,14 @@ pub struct Rendered {
 
 /// How [`render`] writes a page body (the site's `markdown:` settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BodyOptions {
+pub(crate) struct BodyOptions {
     pub raw_html: RawHtml,
 }
 
 /// CSS for highlighted code: a light palette, and a dark one under
 /// `@media screen and (prefers-color-scheme: dark)` (so print stays light).
 /// Computed once per process.
-pub fn highlight_css() -> &'static str {
+pub(crate) fn highlight_css() -> &'static str {
     highlight::css()
 }
 

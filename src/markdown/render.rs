@@ -26,7 +26,7 @@ pub(super) static TAG: LazyLock<Option<Regex>> =
 /// caller does the path logic (`.md` → `index.html`, etc). Whatever it returns,
 /// `javascript:`, `vbscript:` and `data:` URLs (but `data:image/` in images)
 /// become `#`.
-pub fn render(
+pub(crate) fn render(
     markdown: &str,
     opts: &BodyOptions,
     resolve: &dyn Fn(&str, bool) -> Option<String>,

@@ -8,7 +8,7 @@ use super::{Heading, LinkRef, parser_options, sanitize, written_dest};
 
 /// What [`scan`] finds in a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Scan {
+pub(crate) struct Scan {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     /// Prose for search: headings, paragraphs, list items, table cells and
@@ -54,7 +54,7 @@ impl Scan {
     }
 
     /// Whether `#anchor` points at something on the page.
-    pub fn has_anchor(&self, anchor: &str) -> bool {
+    pub(crate) fn has_anchor(&self, anchor: &str) -> bool {
         anchor == "top"
             || self.headings.iter().any(|h| h.id == anchor)
             || self.html_ids.iter().any(|id| id == anchor)
@@ -62,7 +62,7 @@ impl Scan {
 }
 
 /// Cheap pass used at load time (checks, search): no HTML, no highlighting.
-pub fn scan(markdown: &str) -> Scan {
+pub(crate) fn scan(markdown: &str) -> Scan {
     let lines = LineIndex::new(markdown);
     let mut scan = Scan::default();
     let mut ids = HeadingIds::default();

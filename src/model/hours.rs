@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-pub const MINUTES_PER_DAY: usize = 24 * 60;
+pub(crate) const MINUTES_PER_DAY: usize = 24 * 60;
 /// Minutes in a week, Monday 00:00 first: the length of a [`WeekMask`].
 pub const MINUTES_PER_WEEK: usize = 7 * MINUTES_PER_DAY;
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

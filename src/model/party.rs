@@ -66,7 +66,7 @@ pub struct Contact {
 
 /// `local@domain`, nothing else: no spaces, no `?`/`,`/`;`/`%`/`<>`/quotes that
 /// would smuggle headers or more recipients into the `mailto:` link.
-pub fn is_plain_email(s: &str) -> bool {
+pub(crate) fn is_plain_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -95,7 +95,7 @@ static EXTENSION: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLoc
 
 /// Digits, spaces and `+ - ( ) .` (a `+` only first), at least three digits,
 /// and an optional extension: `x123`, `ext. 12`, `ext 12`, `extension 12`.
-pub fn is_phone_number(s: &str) -> bool {
+pub(crate) fn is_phone_number(s: &str) -> bool {
     let number = match EXTENSION.as_ref().and_then(|re| re.find(s)) {
         Some(m) => &s[..m.start()],
         None => s,

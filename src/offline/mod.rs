@@ -17,18 +17,18 @@ use std::sync::Mutex;
 /// The worker's output path, at the site root so its scope is the whole site.
 /// It stays small (browsers fetch it to look for a new build); the list of
 /// files is in [`MANIFEST`], which it imports.
-pub const WORKER: &str = "sw.js";
-pub const MANIFEST: &str = "sw-manifest.js";
+pub(crate) const WORKER: &str = "sw.js";
+pub(crate) const MANIFEST: &str = "sw-manifest.js";
 /// The zip's output path; never inside itself nor in the worker's manifest.
-pub const ZIP: &str = "offline.zip";
+pub(crate) const ZIP: &str = "offline.zip";
 
 const WORKER_CODE: &str = include_str!("sw.js");
 /// Precache budget when `cairn.yaml` names none.
-pub const DEFAULT_BUDGET: ByteSize = ByteSize(50 * 1000 * 1000);
+pub(crate) const DEFAULT_BUDGET: ByteSize = ByteSize(50 * 1000 * 1000);
 
 /// One output file as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileHash {
+pub(crate) struct FileHash {
     pub path: String,
     pub size: u64,
     pub hash: u64,
@@ -41,7 +41,7 @@ pub struct FileHash {
 const DIAGRAM_LIBRARY: &str = "assets/vendor/mermaid/";
 
 impl FileHash {
-    pub fn of(path: &str, bytes: &[u8]) -> FileHash {
+    pub(crate) fn of(path: &str, bytes: &[u8]) -> FileHash {
         FileHash {
             path: path.to_string(),
             size: bytes.len() as u64,
@@ -54,12 +54,12 @@ impl FileHash {
 
 /// Collects the hash of every file a build writes, from any thread.
 #[derive(Default)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     files: Mutex<Vec<FileHash>>,
 }
 
 impl Manifest {
-    pub fn record(&self, path: &str, bytes: &[u8]) {
+    pub(crate) fn record(&self, path: &str, bytes: &[u8]) {
         let entry = FileHash::of(path, bytes);
         if let Ok(mut files) = self.files.lock() {
             files.push(entry);
@@ -67,7 +67,7 @@ impl Manifest {
     }
 
     /// Hash a copied file (streamed, so a large one is never held whole).
-    pub fn record_file(&self, rel: &str, path: &Path) -> Result<()> {
+    pub(crate) fn record_file(&self, rel: &str, path: &Path) -> Result<()> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         let mut file =
             std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
@@ -93,7 +93,7 @@ impl Manifest {
         Ok(())
     }
 
-    pub fn into_files(self) -> Vec<FileHash> {
+    pub(crate) fn into_files(self) -> Vec<FileHash> {
         self.files.into_inner().unwrap_or_default()
     }
 }
@@ -101,13 +101,13 @@ impl Manifest {
 /// Hashes of an in-memory site (`cairn serve`), recomputed only for the files
 /// whose bytes were replaced since the last time.
 #[derive(Default)]
-pub struct MemoHashes {
+pub(crate) struct MemoHashes {
     // The bytes are kept so their address is never reused by other bytes.
     by_path: std::collections::HashMap<std::sync::Arc<str>, (std::sync::Arc<[u8]>, FileHash)>,
 }
 
 impl MemoHashes {
-    pub fn files<'f>(
+    pub(crate) fn files<'f>(
         &mut self,
         files: impl IntoIterator<Item = (&'f std::sync::Arc<str>, &'f std::sync::Arc<[u8]>)>,
     ) -> Vec<FileHash> {
@@ -155,7 +155,7 @@ fn essential(path: &str) -> bool {
 }
 
 /// The worker and its manifest.
-pub struct Worker {
+pub(crate) struct Worker {
     pub code: Vec<u8>,
     pub manifest: Vec<u8>,
     pub precache: Precache,
@@ -164,7 +164,7 @@ pub struct Worker {
 /// The worker for `files` (which it sorts), and what it precaches. `built_at`
 /// is shown to readers; `previous` is the worker of the output being replaced,
 /// whose time is kept when nothing changed, so a rebuild stays byte-identical.
-pub fn service_worker(
+pub(crate) fn service_worker(
     files: &mut Vec<FileHash>,
     budget: ByteSize,
     built_at: &str,
@@ -235,7 +235,7 @@ fn parse_worker(bytes: &[u8]) -> Option<WorkerData> {
 /// seconds) or `SOURCE_DATE_EPOCH` when set, else now.
 /// [`service_worker`] with the site's budget and clock: what `build` and
 /// `serve` publish.
-pub fn site_worker(
+pub(crate) fn site_worker(
     config: &crate::model::Config,
     files: &mut Vec<FileHash>,
     built_at: Option<i64>,
@@ -249,7 +249,7 @@ pub fn site_worker(
     )
 }
 
-pub fn build_time(timezone: &str, at: Option<i64>) -> String {
+pub(crate) fn build_time(timezone: &str, at: Option<i64>) -> String {
     let now = at
         .or_else(|| {
             std::env::var("SOURCE_DATE_EPOCH")
@@ -269,7 +269,7 @@ pub fn build_time(timezone: &str, at: Option<i64>) -> String {
 
 /// `offline.zip` of the folder `dir` (the staged output), deterministic: entries
 /// sorted, fixed times and permissions, so two builds give the same bytes.
-pub fn zip_folder(dir: &Path) -> Result<Vec<u8>> {
+pub(crate) fn zip_folder(dir: &Path) -> Result<Vec<u8>> {
     let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(false) {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;

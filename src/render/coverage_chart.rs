@@ -18,7 +18,7 @@ use crate::model::{HoursSpec, MINUTES_PER_WEEK, WeekMask};
 use std::fmt::Write as _;
 
 /// How many party colours the theme defines (`.cov-p0` … `.cov-p7`).
-pub const PALETTE: usize = 8;
+pub(crate) const PALETTE: usize = 8;
 const DAY: usize = 24 * 60;
 const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -26,7 +26,7 @@ const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 /// same ladder level answers first; `level` is an index into the ladder, `None`
 /// when nobody answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Segment {
+pub(crate) struct Segment {
     pub start: usize,
     pub end: usize,
     pub level: Option<usize>,
@@ -34,7 +34,7 @@ pub struct Segment {
 
 /// The week cut where the first level to answer changes. Levels are tried in
 /// order: the first whose hours contain a minute answers it (SPEC, "Ladder timing").
-pub fn first_answer(levels: &[&HoursSpec]) -> Vec<Segment> {
+pub(crate) fn first_answer(levels: &[&HoursSpec]) -> Vec<Segment> {
     let spans: Vec<Vec<(usize, usize)>> = levels.iter().map(|h| h.week_spans()).collect();
     let mut cuts = vec![0, MINUTES_PER_WEEK];
     for &(a, b) in spans.iter().flatten() {
@@ -61,7 +61,7 @@ pub fn first_answer(levels: &[&HoursSpec]) -> Vec<Segment> {
 /// The windows nobody answers, as [`WeekMask::gaps`] reports them (and so as
 /// `coverage-gap` names them): a window over Sunday midnight is one span whose
 /// end passes the end of the week.
-pub fn uncovered(segments: &[Segment]) -> Vec<(usize, usize)> {
+pub(crate) fn uncovered(segments: &[Segment]) -> Vec<(usize, usize)> {
     let mut gaps: Vec<(usize, usize)> = segments
         .iter()
         .filter(|s| s.level.is_none())
@@ -77,13 +77,13 @@ pub fn uncovered(segments: &[Segment]) -> Vec<(usize, usize)> {
 }
 
 /// `sat 08:00–mon 08:00`, the words `coverage-gap` uses.
-pub fn describe(span: (usize, usize)) -> String {
+pub(crate) fn describe(span: (usize, usize)) -> String {
     WeekMask::describe_span(span)
 }
 
 /// The colour class of a party: its place in `parties.yaml`, so one party has
 /// one colour on every page of the site.
-pub fn colour_of(view: &SiteView, party_id: &str) -> usize {
+pub(crate) fn colour_of(view: &SiteView, party_id: &str) -> usize {
     view.parties
         .iter()
         .position(|p| p.id == party_id)
@@ -92,7 +92,7 @@ pub fn colour_of(view: &SiteView, party_id: &str) -> usize {
 }
 
 /// The first-to-answer segments of one system's ladder.
-pub fn system_segments(system: &SystemView) -> Vec<Segment> {
+pub(crate) fn system_segments(system: &SystemView) -> Vec<Segment> {
     let hours: Vec<&HoursSpec> = system.ladder.iter().map(|l| &l.hours).collect();
     first_answer(&hours)
 }
@@ -165,10 +165,10 @@ fn spans_text(spans: &[(usize, usize)]) -> String {
 }
 
 /// The `<defs>` every page with charts needs once: the hatching of uncovered time.
-pub const DEFS: &str = "<svg class=\"cov-defs\" aria-hidden=\"true\" focusable=\"false\" width=\"0\" height=\"0\"><defs><pattern id=\"cov-hatch\" patternUnits=\"userSpaceOnUse\" width=\"90\" height=\"10\"><rect class=\"cov-hatch-bg\" x=\"0\" y=\"0\" width=\"90\" height=\"10\"/><path class=\"cov-hatch-line\" d=\"M0 10 L45 0 M45 10 L90 0\" vector-effect=\"non-scaling-stroke\"/></pattern></defs></svg>";
+pub(crate) const DEFS: &str = "<svg class=\"cov-defs\" aria-hidden=\"true\" focusable=\"false\" width=\"0\" height=\"0\"><defs><pattern id=\"cov-hatch\" patternUnits=\"userSpaceOnUse\" width=\"90\" height=\"10\"><rect class=\"cov-hatch-bg\" x=\"0\" y=\"0\" width=\"90\" height=\"10\"/><path class=\"cov-hatch-line\" d=\"M0 10 L45 0 M45 10 L90 0\" vector-effect=\"non-scaling-stroke\"/></pattern></defs></svg>";
 
 /// The chart of one system: one strip per ladder level, then who answers first.
-pub fn system_chart(view: &SiteView, system: &SystemView) -> String {
+pub(crate) fn system_chart(view: &SiteView, system: &SystemView) -> String {
     let segments = system_segments(system);
     let gaps = uncovered(&segments);
     let mut out = String::with_capacity(4096);
@@ -305,7 +305,7 @@ fn gaps_line(out: &mut String, gaps: &[(usize, usize)], no_ladder: bool) {
 
 /// The chart of one party: per system whose ladder it is on, when it answers
 /// first (solid) and when it stands behind an earlier level (light).
-pub fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option<String> {
+pub(crate) fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option<String> {
     let party = view.party(party_id)?;
     let colour = colour_of(view, party_id);
     let mut rows = String::new();
@@ -430,7 +430,7 @@ pub fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option<String
 
 /// Compact first-to-answer rows for the tier-1 and tier-2 systems: where the
 /// week is thin, at one look. `None` when the site has no such system.
-pub fn overview(view: &SiteView, root: &str) -> Option<String> {
+pub(crate) fn overview(view: &SiteView, root: &str) -> Option<String> {
     let systems: Vec<&SystemView> = view
         .systems
         .iter()

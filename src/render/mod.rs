@@ -6,8 +6,8 @@
 //! and name `index.html`, computed here per page, so templates only print them.
 
 mod context;
-pub mod coverage_chart;
-pub mod data;
+pub(crate) mod coverage_chart;
+pub(crate) mod data;
 mod theme;
 
 use crate::audience::SiteView;
@@ -16,7 +16,8 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-pub use theme::{Theme, is_builtin_asset, load_theme};
+pub(crate) use theme::load_theme;
+pub use theme::{Theme, is_builtin_asset};
 
 /// How pages are rendered, beyond the site and theme.
 pub struct RenderOptions {
@@ -29,7 +30,7 @@ pub struct RenderOptions {
 }
 
 /// One file of the output, relative to the output root with `/` separators.
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
 }
@@ -82,13 +83,8 @@ impl<'a> Job<'_, 'a> {
 
 /// Every output path `render_site` writes for `view`, pages first; `cairn
 /// serve` uses it to tell a page that vanished from one it did not re-render.
-pub fn page_paths(view: &SiteView) -> Vec<String> {
+pub(crate) fn page_paths(view: &SiteView) -> Vec<String> {
     jobs(view).iter().map(Job::path).collect()
-}
-
-/// The data files (`cairn.json`, CSV, vCards) `render_site` writes for `view`.
-pub fn data_paths(view: &SiteView) -> Vec<String> {
-    data::files(view).iter().map(data::DataFile::path).collect()
 }
 
 fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
@@ -119,7 +115,7 @@ fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
 
 /// Render every page, the data files and the theme's assets; returns the
 /// number of HTML pages written.
-pub fn render_site(
+pub(crate) fn render_site(
     view: &SiteView,
     theme: &Theme,
     opts: &RenderOptions,
@@ -159,7 +155,7 @@ impl Fingerprints {
 /// changed; otherwise every page whose fingerprint changed, and the data
 /// files. The theme's assets are always written. Returns the number of
 /// pages rendered and every fingerprint.
-pub fn render_changed(
+pub(crate) fn render_changed(
     view: &SiteView,
     theme: &Theme,
     opts: &RenderOptions,
@@ -331,7 +327,7 @@ fn render_page(
 
 /// The link from the page at `from` (an output file path) to the output file
 /// `to`, relative, so it works from a domain, a sub-path and `file://`.
-pub fn relative_url(from: &str, to: &str) -> String {
+pub(crate) fn relative_url(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = match from.rsplit_once('/') {
         Some((dir, _)) => dir.split('/').collect(),
         None => Vec::new(),

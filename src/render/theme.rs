@@ -22,7 +22,7 @@ pub struct Theme {
 /// `templates/`, each overriding the last by name) and the theme's assets.
 /// Part of the load stage: a missing theme or a template that does not parse
 /// is a diagnostic, so `cairn check` reports it as `build` would.
-pub fn load_theme(site: &Site) -> Result<Theme, Diagnostic> {
+pub(crate) fn load_theme(site: &Site) -> Result<Theme, Diagnostic> {
     let site_root = site.root.as_path();
     let config = &site.config;
     // Template name → the file it came from, to name it in an error.

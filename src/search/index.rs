@@ -20,40 +20,43 @@
 //! [`PREFIX_BUDGET`] bytes; otherwise (a one- or two-letter word at 10,000
 //! runbooks) it matches exactly, so a first query never loads much.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+#[cfg(test)]
+use std::collections::HashMap;
 
+#[cfg(test)]
 use super::text::{Clause, query_clauses};
 
 /// Field weights of a posting.
-pub mod weights {
+pub(crate) mod weights {
     /// A system's or party's own id, as a whole.
-    pub const OWN_ID: u32 = 1000;
+    pub(crate) const OWN_ID: u32 = 1000;
     /// A tag, as a whole.
-    pub const TAG: u32 = 300;
-    pub const TITLE: u32 = 100;
+    pub(crate) const TAG: u32 = 300;
+    pub(crate) const TITLE: u32 = 100;
     /// A system a runbook names (id or name).
-    pub const SYSTEM_REF: u32 = 50;
+    pub(crate) const SYSTEM_REF: u32 = 50;
     /// Words of a page's path (`runbooks/alerts/RouterErrorRatioTooHigh/`).
-    pub const PATH: u32 = 40;
-    pub const HEADING: u32 = 30;
-    pub const DESCRIPTION: u32 = 20;
-    pub const OWNER: u32 = 10;
+    pub(crate) const PATH: u32 = 40;
+    pub(crate) const HEADING: u32 = 30;
+    pub(crate) const DESCRIPTION: u32 = 20;
+    pub(crate) const OWNER: u32 = 10;
     /// Per occurrence in body text, up to this cap.
-    pub const BODY_CAP: u32 = 10;
+    pub(crate) const BODY_CAP: u32 = 10;
     /// Per occurrence in code blocks, up to this cap.
-    pub const CODE_CAP: u32 = 5;
+    pub(crate) const CODE_CAP: u32 = 5;
 }
 
 /// A shard holding more than this many bytes splits by one more character.
-pub const SHARD_TARGET: usize = 40 * 1024;
+pub(crate) const SHARD_TARGET: usize = 40 * 1024;
 /// Longest shard key, in characters.
-pub const MAX_KEY_CHARS: usize = 8;
+pub(crate) const MAX_KEY_CHARS: usize = 8;
 /// Most bytes of shards a query word may load to expand as a prefix.
-pub const PREFIX_BUDGET: usize = 128 * 1024;
+pub(crate) const PREFIX_BUDGET: usize = 128 * 1024;
 
 /// One search result target as `search.js` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Doc {
+pub(crate) struct Doc {
     /// Relative to the site root, naming `index.html`.
     pub url: String,
     pub title: String,
@@ -67,7 +70,7 @@ pub struct Doc {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shard {
+pub(crate) struct Shard {
     /// Every term of the shard starts with it; `exact_only`: the shard holds
     /// just the term equal to the key (the longer ones live in deeper shards).
     pub key: String,
@@ -78,7 +81,7 @@ pub struct Shard {
     pub terms: Vec<String>,
 }
 
-pub struct Index {
+pub(crate) struct Index {
     pub docs: Vec<Doc>,
     /// Term → (document, weight), by document.
     pub postings: BTreeMap<String, Vec<(u32, u32)>>,
@@ -86,7 +89,7 @@ pub struct Index {
 }
 
 /// The JSON text of one shard entry: `"term":[doc,w,Δdoc,w,…]`.
-pub fn entry_json(term: &str, postings: &[(u32, u32)]) -> String {
+pub(crate) fn entry_json(term: &str, postings: &[(u32, u32)]) -> String {
     let mut s = serde_json::to_string(term).unwrap_or_else(|_| "\"\"".into());
     s.push_str(":[");
     let mut prev = 0;
@@ -104,7 +107,7 @@ pub fn entry_json(term: &str, postings: &[(u32, u32)]) -> String {
 }
 
 /// The file text of shard `n` from its entries.
-pub fn shard_file(n: usize, entries: &[&str]) -> String {
+pub(crate) fn shard_file(n: usize, entries: &[&str]) -> String {
     let mut s = format!("cairnSearch.shard({n},{{");
     s.push_str(&entries.join(","));
     s.push_str("});\n");
@@ -112,7 +115,7 @@ pub fn shard_file(n: usize, entries: &[&str]) -> String {
 }
 
 /// Group sorted `(term, entry size)` into shards.
-pub fn plan_shards(terms: &[(&str, usize)]) -> Vec<Shard> {
+pub(crate) fn plan_shards(terms: &[(&str, usize)]) -> Vec<Shard> {
     fn emit(out: &mut Vec<Shard>, key: String, exact_only: bool, terms: &[(&str, usize)]) {
         let n = out.len();
         let header = format!("cairnSearch.shard({n},{{").len() + "});\n".len();
@@ -169,17 +172,19 @@ fn group_by_char<'a, 'b>(
 }
 
 /// How one query word is looked up.
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lookup {
+pub(crate) struct Lookup {
     /// Indexes into `shards` to load.
     pub shards: Vec<usize>,
     /// Whether longer terms starting with the word match too.
     pub prefix: bool,
 }
 
+#[cfg(test)]
 impl Index {
     /// The shards a word needs, and whether it may expand as a prefix.
-    pub fn lookup(&self, word: &str) -> Lookup {
+    pub(crate) fn lookup(&self, word: &str) -> Lookup {
         let candidates: Vec<usize> = self
             .shards
             .iter()
@@ -246,7 +251,7 @@ impl Index {
     }
 
     /// Documents matching every word of `q`, best first, with their scores.
-    pub fn query(&self, q: &str) -> Vec<(u32, u32)> {
+    pub(crate) fn query(&self, q: &str) -> Vec<(u32, u32)> {
         let clauses = query_clauses(q);
         let Some(scores) = and_sum(clauses.iter().map(|c| self.match_clause(c))) else {
             return Vec::new();
@@ -257,7 +262,7 @@ impl Index {
     }
 
     /// The URLs of [`Index::query`]'s results, best first.
-    pub fn query_urls(&self, q: &str) -> Vec<&str> {
+    pub(crate) fn query_urls(&self, q: &str) -> Vec<&str> {
         self.query(q)
             .into_iter()
             .filter_map(|(d, _)| self.docs.get(d as usize).map(|doc| doc.url.as_str()))
@@ -266,6 +271,7 @@ impl Index {
 }
 
 /// Documents in every map, scores summed; `None` for no maps at all.
+#[cfg(test)]
 fn and_sum(mut maps: impl Iterator<Item = HashMap<u32, u32>>) -> Option<HashMap<u32, u32>> {
     let mut acc = maps.next()?;
     for m in maps {

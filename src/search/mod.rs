@@ -12,8 +12,8 @@
 //!
 //! Only the [`SiteView`] is read, so a client build's index holds nothing internal.
 
-pub mod index;
-pub mod text;
+pub(crate) mod index;
+pub(crate) mod text;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,12 +25,12 @@ use crate::urls;
 use index::{Doc, Index, weights as w};
 
 /// Snippet text kept per document (characters): bounds the index at 10,000 runbooks.
-pub const SNIPPET_CHARS: usize = 1200;
+pub(crate) const SNIPPET_CHARS: usize = 1200;
 
 /// FxHash (as rustc's): the index hashes every word of every page, and
 /// SipHash's flooding resistance buys nothing on a site's own content.
 #[derive(Default, Clone, Copy)]
-pub struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl Fx {
     fn add(&mut self, w: u64) {
@@ -64,7 +64,7 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// Term → summed field weight within one document.
 #[derive(Default)]
@@ -291,7 +291,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
 }
 
 /// The index of a view, with shards planned.
-pub fn index(view: &SiteView) -> Index {
+pub(crate) fn index(view: &SiteView) -> Index {
     // Term → its postings' slot; a term's String is kept from the first
     // document that has it, the others' are dropped chunk by chunk.
     let mut ids: FxMap<String, usize> = FxMap::default();
@@ -338,7 +338,7 @@ fn js_string(s: &str) -> String {
 }
 
 /// The files of the index, under `search/`.
-pub fn files(index: &Index) -> Vec<OutputFile> {
+pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
     let mut out: Vec<OutputFile> = index
         .shards
         .par_iter()
@@ -403,7 +403,7 @@ pub fn files(index: &Index) -> Vec<OutputFile> {
 }
 
 /// Called by [`crate::build`]: the index files of the view.
-pub fn build_index(view: &SiteView) -> Vec<OutputFile> {
+pub(crate) fn build_index(view: &SiteView) -> Vec<OutputFile> {
     files(&index(view))
 }
 

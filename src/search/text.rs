@@ -17,15 +17,15 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Terms longer than this (hashes, base64) are not indexed.
-pub const MAX_TERM_CHARS: usize = 48;
+pub(crate) const MAX_TERM_CHARS: usize = 48;
 
 /// Not indexed and dropped from queries. Also written into `search/meta.js`.
-pub const STOP_WORDS: &[&str] = &[
+pub(crate) const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
     "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
 ];
 
-pub fn is_stop_word(w: &str) -> bool {
+pub(crate) fn is_stop_word(w: &str) -> bool {
     // A `match` (the compiler switches on length first): this runs for every word indexed.
     matches!(
         w,
@@ -59,7 +59,7 @@ pub fn is_stop_word(w: &str) -> bool {
 }
 
 /// NFKD, lowercase, combining marks dropped.
-pub fn normalize(s: &str) -> String {
+pub(crate) fn normalize(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
@@ -86,7 +86,7 @@ fn is_joiner(c: char) -> bool {
 /// Calls `f(words, whole)` for each chain of an already normalized string, in
 /// order: its words, and the chain as written (`entra-id`). A chain of one
 /// word is a plain word (`whole` is that word).
-pub fn for_each_chain<'a>(norm: &'a str, mut f: impl FnMut(&[&'a str], &'a str)) {
+pub(crate) fn for_each_chain<'a>(norm: &'a str, mut f: impl FnMut(&[&'a str], &'a str)) {
     let mut words: Vec<&'a str> = Vec::new();
     let mut chain_start = 0;
     let mut word_start: Option<usize> = None;
@@ -129,7 +129,7 @@ pub fn for_each_chain<'a>(norm: &'a str, mut f: impl FnMut(&[&'a str], &'a str))
 /// space apart: `RouterErrorRatioTooHigh on HTTPServer2` → `Router Error
 /// Ratio Too High HTTP Server2`. Words that are not CamelCase give nothing:
 /// the text's own terms already hold them.
-pub fn identifier_parts(text: &str) -> String {
+pub(crate) fn identifier_parts(text: &str) -> String {
     let mut out = String::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         let chars: Vec<char> = word.chars().collect();
@@ -160,7 +160,8 @@ pub fn identifier_parts(text: &str) -> String {
 }
 
 /// Chains of an already normalized string: each is its words in order.
-pub fn chains(norm: &str) -> Vec<Vec<&str>> {
+#[cfg(test)]
+pub(crate) fn chains(norm: &str) -> Vec<Vec<&str>> {
     let mut out = Vec::new();
     for_each_chain(norm, |words, _| out.push(words.to_vec()));
     out
@@ -172,7 +173,7 @@ fn indexable(t: &str) -> bool {
 
 /// Every term of an already normalized text, in order, with repeats: each
 /// non-stop word, and each chain of two or more words as a whole.
-pub fn terms_of<'a>(norm: &'a str, mut each: impl FnMut(&'a str)) {
+pub(crate) fn terms_of<'a>(norm: &'a str, mut each: impl FnMut(&'a str)) {
     for_each_chain(norm, |words, whole| {
         for w in words {
             if indexable(w) && !is_stop_word(w) {
@@ -186,14 +187,15 @@ pub fn terms_of<'a>(norm: &'a str, mut each: impl FnMut(&'a str)) {
 }
 
 /// [`terms_of`] a text not yet normalized.
-pub fn terms(text: &str, each: impl FnMut(&str)) {
+pub(crate) fn terms(text: &str, each: impl FnMut(&str)) {
     let norm = normalize(text);
     terms_of(&norm, each);
 }
 
 /// One part of a query: all clauses must match (AND).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clause {
+pub(crate) struct Clause {
     /// The word, or the whole chain (`entra-id`), prefix-matched.
     pub term: String,
     /// For a chain: its non-stop words, all of which matching also satisfies the clause.
@@ -201,7 +203,8 @@ pub struct Clause {
 }
 
 /// Parse a query into clauses. Stop words alone are dropped.
-pub fn query_clauses(q: &str) -> Vec<Clause> {
+#[cfg(test)]
+pub(crate) fn query_clauses(q: &str) -> Vec<Clause> {
     let norm = normalize(q);
     let mut out = Vec::new();
     for_each_chain(&norm, |words, whole| {

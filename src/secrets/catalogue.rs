@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// The comment that silences a line (any comment syntax around it).
-pub const ALLOW: &str = "cairn: allow-secret";
+pub(crate) const ALLOW: &str = "cairn: allow-secret";
 
 /// How a line is read: a literal after `password:` counts anywhere in data and
 /// code, but in prose only where the key leads the line or sits in code; long
@@ -44,7 +44,7 @@ pub struct Hit {
 
 /// What the lines around a line say.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Context {
+pub(crate) struct Context {
     /// The line above speaks of commits, checksums or hashes: hex below is one.
     pub hex_context_above: bool,
 }
@@ -145,7 +145,7 @@ const PEM_BEGIN: &str = r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}";
 /// pattern that does not compile makes the catalogue an error that the
 /// source scan and the output gate report ([`problem`]), never a scan that
 /// quietly finds nothing.
-pub struct Patterns {
+pub(crate) struct Patterns {
     candidate: aho_corasick::AhoCorasick,
     format_candidate_words: aho_corasick::AhoCorasick,
     format_candidate: Regex,
@@ -203,13 +203,13 @@ impl Patterns {
 static PATTERNS: LazyLock<Result<Patterns, String>> = LazyLock::new(Patterns::compile);
 
 /// The compiled catalogue, or why it could not be compiled.
-pub fn patterns() -> Result<&'static Patterns, &'static str> {
+pub(crate) fn patterns() -> Result<&'static Patterns, &'static str> {
     PATTERNS.as_ref().map_err(String::as_str)
 }
 
 /// The error a scan reports when the catalogue did not compile: without its
 /// patterns nothing could be found, and that must not read as "no secrets".
-pub fn problem() -> Option<Diagnostic> {
+pub(crate) fn problem() -> Option<Diagnostic> {
     problem_of(patterns().err())
 }
 
@@ -232,7 +232,7 @@ fn problem_of(error: Option<&str>) -> Option<Diagnostic> {
 /// runs of 32 or more token characters, and the writing that hides a token
 /// from a plain match (entities, backslash escapes, `*`/`` ` `` or a tag
 /// inside a word).
-pub fn candidates(text: &str, kind: LineKind) -> Vec<usize> {
+pub(crate) fn candidates(text: &str, kind: LineKind) -> Vec<usize> {
     let Ok(p) = patterns() else {
         return vec![0];
     };
@@ -327,7 +327,7 @@ fn byte_spots(b: &[u8], spots: &mut Vec<usize>) {
 
 /// Token formats recognisable on their own: (what it looks like, pattern,
 /// an example it must match, a near miss it must not).
-pub const FORMATS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     (
         "a private key",
         r"-{2,}\s*BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-*",
@@ -432,7 +432,8 @@ const SECURE_STRING: &str = r#"(?i)ConvertTo-SecureString\b.*?["']([^"']+)["']"#
 
 /// The other patterns, with an example each must match and one it must not
 /// (the unit tests hold every entry to both).
-pub const RULES: &[(&str, &str, &str, &str)] = &[
+#[cfg(test)]
+pub(crate) const RULES: &[(&str, &str, &str, &str)] = &[
     (
         "key-value",
         KEY_VALUE,
@@ -583,7 +584,7 @@ const FILLER_WORDS: &[&str] = &[
 ];
 
 /// Everything in `line` that looks like a secret, in order of confidence.
-pub fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
+pub(crate) fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
     let mut hits = Vec::new();
     let Ok(p) = patterns() else {
         return hits;
@@ -675,7 +676,7 @@ fn formats(p: &Patterns, line: &str, hits: &mut Vec<Hit>) {
 /// A line as its reader sees it: HTML entities decoded, backslash escapes
 /// dropped, and the markup a token can hide behind (`**`, `` ` ``, inline
 /// tags) removed. Borrowed when there is nothing to undo.
-pub fn flatten(line: &str) -> Cow<'_, str> {
+pub(crate) fn flatten(line: &str) -> Cow<'_, str> {
     if !line.contains(['&', '\\', '*', '`', '<']) {
         return Cow::Borrowed(line);
     }
@@ -839,7 +840,7 @@ fn literal_value(rest: &str) -> Option<(&str, Option<char>, &str)> {
 }
 
 /// Stand-ins, variables, expressions, paths and other values that are not literal secrets.
-pub fn is_placeholder(value: &str) -> bool {
+pub(crate) fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
     if v.chars().count() < 6 {
         return true;
@@ -1010,7 +1011,7 @@ const HEX_CONTEXT: &[&str] = &[
 
 /// The line names commits, checksums or hashes, so a hex string on it or
 /// below it is one.
-pub fn mentions_hex_context(line: &str) -> bool {
+pub(crate) fn mentions_hex_context(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     HEX_CONTEXT.iter().any(|w| lower.contains(w))
 }

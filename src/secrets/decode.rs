@@ -7,15 +7,15 @@ use std::borrow::Cow;
 use std::io::{self, Read};
 
 /// Text is handed on in pieces of about this many bytes, cut at a line end.
-pub const CHUNK: usize = 1 << 20;
+pub(crate) const CHUNK: usize = 1 << 20;
 /// A line longer than a chunk is cut, and this much of its end is scanned
 /// again at the start of the next piece, so a token across the cut is found.
-pub const OVERLAP: usize = 4096;
+pub(crate) const OVERLAP: usize = 4096;
 
 /// A file (or bytes) read as text, a chunk at a time: a BOM (UTF-8, UTF-16
 /// LE/BE) or UTF-16 without one is recognised and decoded; anything else is
 /// read as UTF-8, invalid bytes replaced.
-pub struct Chunks<R> {
+pub(crate) struct Chunks<R> {
     reader: R,
     decoder: encoding_rs::Decoder,
     buf: Vec<u8>,
@@ -23,11 +23,10 @@ pub struct Chunks<R> {
     eof: bool,
     /// NUL bytes in the first 8 KiB of a file that is not UTF-16: not text.
     pub binary: bool,
-    pub encoding: &'static encoding_rs::Encoding,
 }
 
 impl<R: Read> Chunks<R> {
-    pub fn new(mut reader: R) -> io::Result<Self> {
+    pub(crate) fn new(mut reader: R) -> io::Result<Self> {
         let mut first = vec![0u8; 8192];
         let n = read_full(&mut reader, &mut first)?;
         first.truncate(n);
@@ -40,7 +39,6 @@ impl<R: Read> Chunks<R> {
             pending: String::new(),
             eof: n < 8192,
             binary,
-            encoding,
         };
         chunks.decode(&first[bom..], chunks.eof);
         Ok(chunks)
@@ -60,7 +58,7 @@ impl<R: Read> Chunks<R> {
     /// The next piece of text: whole lines, or for a line longer than
     /// [`CHUNK`] a cut piece that ends without `\n` (the next piece repeats its
     /// last [`OVERLAP`] bytes). `None` at the end.
-    pub fn next_chunk(&mut self) -> io::Result<Option<String>> {
+    pub(crate) fn next_chunk(&mut self) -> io::Result<Option<String>> {
         while !self.eof && self.pending.len() < CHUNK {
             let mut buf = std::mem::take(&mut self.buf);
             let n = read_full(&mut self.reader, &mut buf)?;
@@ -124,7 +122,7 @@ fn sniff(first: &[u8]) -> (&'static encoding_rs::Encoding, usize) {
 /// HTML character references decoded as a browser would: numeric ones (with
 /// or without `;`), every named one that stands for an ASCII character, and
 /// `&nbsp;`. A decoded line break becomes a space, so lines stay lines.
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }
@@ -134,7 +132,7 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
 }
 
 /// [`decode_entities`] appended to `out`.
-pub fn push_decoded(out: &mut String, s: &str) {
+pub(crate) fn push_decoded(out: &mut String, s: &str) {
     let mut rest = s;
     while let Some(at) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
@@ -268,7 +266,7 @@ const NAMED: &[(&str, char)] = &[
 /// text (inline `<code>` kept in backticks), the text of `<pre>` blocks,
 /// attribute values, and the insides of `<script>`/`<style>` and comments.
 #[derive(Debug, Default)]
-pub struct ReaderText {
+pub(crate) struct ReaderText {
     pub prose: String,
     pub code: String,
     pub data: String,
@@ -276,7 +274,7 @@ pub struct ReaderText {
 }
 
 impl ReaderText {
-    pub fn parts(&self) -> [(&str, LineKind); 4] {
+    pub(crate) fn parts(&self) -> [(&str, LineKind); 4] {
         [
             (&self.prose, LineKind::Prose),
             (&self.code, LineKind::Code),
@@ -321,7 +319,7 @@ fn is_inline(name: &str) -> bool {
 }
 
 /// The text of an HTML document, entities decoded and markup removed.
-pub fn reader_text(html: &str) -> ReaderText {
+pub(crate) fn reader_text(html: &str) -> ReaderText {
     let mut out = ReaderText::default();
     let b = html.as_bytes();
     let mut pre = 0usize;
@@ -509,7 +507,7 @@ fn find_close(hay: &str, name: &str) -> Option<usize> {
 
 /// The string literals of a generated script (the search index), decoded:
 /// one a line.
-pub fn js_strings(js: &str) -> String {
+pub(crate) fn js_strings(js: &str) -> String {
     let mut out = String::with_capacity(js.len());
     let mut chars = js.chars();
     while let Some(c) = chars.next() {

@@ -4,12 +4,12 @@
 //! ([`gate`]). The source scan that reports file:line is `check::secrets`;
 //! both use this module, so they agree on what a secret is.
 
-pub mod catalogue;
-pub mod decode;
+pub(crate) mod catalogue;
+pub(crate) mod decode;
 pub mod gate;
 pub mod scan;
 
-pub use catalogue::{ALLOW, Hit, LineKind};
+pub use catalogue::LineKind;
 pub use scan::{LineHit, Syntax};
 
 /// How a published file is read, by its name and whether its bytes are
@@ -18,7 +18,7 @@ pub use scan::{LineHit, Syntax};
 /// markdown as a page; media and archives, and anything binary, for token
 /// formats only; every other text (scripts, configs, key files, files
 /// without an extension) as code.
-pub fn syntax_for(file: &str, binary: bool) -> Syntax {
+pub(crate) fn syntax_for(file: &str, binary: bool) -> Syntax {
     let name = file.rsplit('/').next().unwrap_or(file);
     let ext = name
         .rsplit_once('.')

@@ -30,7 +30,7 @@ pub struct LineHit {
     pub allowed: bool,
 }
 
-pub struct Scanner {
+pub(crate) struct Scanner {
     syntax: Syntax,
     /// 1-based number of the line the next piece starts on.
     line: usize,
@@ -40,7 +40,7 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    pub fn new(syntax: Syntax) -> Scanner {
+    pub(crate) fn new(syntax: Syntax) -> Scanner {
         Scanner {
             syntax,
             line: 1,
@@ -53,7 +53,7 @@ impl Scanner {
     /// Scan a piece of text. A piece that does not end with `\n` continues on
     /// the same line in the next piece. `last`: no piece follows, so lines
     /// after the last candidate need not be read.
-    pub fn feed(&mut self, text: &str, last: bool, out: &mut dyn FnMut(LineHit)) {
+    pub(crate) fn feed(&mut self, text: &str, last: bool, out: &mut dyn FnMut(LineHit)) {
         let Ok(patterns) = catalogue::patterns() else {
             // Reported once by the scan's caller (`catalogue::problem`).
             return;
@@ -144,7 +144,7 @@ pub fn scan_text(text: &str, syntax: Syntax, out: &mut dyn FnMut(LineHit)) {
 
 /// Scan a file or byte stream of any size and encoding in bounded memory.
 /// `syntax_of` picks the reading from whether the bytes are binary.
-pub fn scan_reader(
+pub(crate) fn scan_reader(
     reader: impl Read,
     syntax_of: impl FnOnce(bool) -> Syntax,
     out: &mut dyn FnMut(LineHit),

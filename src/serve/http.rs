@@ -7,16 +7,16 @@ use crate::urls;
 use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
-pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
-pub const OVERLAY_CSS: &str = include_str!("overlay.css");
+pub(crate) const LIVERELOAD_JS: &str = include_str!("livereload.js");
+pub(crate) const OVERLAY_CSS: &str = include_str!("overlay.css");
 
 /// Output path (`runbooks/x/index.html`) → bytes.
 /// Keys are shared strings so publishing a copy of a 20,000-file site is cheap.
-pub use crate::write::Files;
+pub(crate) use crate::write::Files;
 
 /// What is served right now: the last good site, and the error of the last
 /// rebuild when it failed.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub files: Arc<Files>,
     pub error: Option<String>,
 }
@@ -24,7 +24,7 @@ pub struct Snapshot {
 /// Which `Host` headers are answered: the guard against DNS rebinding, where
 /// a web page re-points its own name at 127.0.0.1 and reads the preview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostPolicy {
+pub(crate) enum HostPolicy {
     /// Bound to every address (`--bind 0.0.0.0`): the user asked to be reached
     /// under any name.
     Any,
@@ -34,7 +34,7 @@ pub enum HostPolicy {
 
 impl HostPolicy {
     /// The policy for a server listening on `addr`.
-    pub fn for_bound(addr: IpAddr) -> HostPolicy {
+    pub(crate) fn for_bound(addr: IpAddr) -> HostPolicy {
         if addr.is_unspecified() {
             HostPolicy::Any
         } else {
@@ -42,7 +42,7 @@ impl HostPolicy {
         }
     }
 
-    pub fn allows(self, host: &str) -> bool {
+    pub(crate) fn allows(self, host: &str) -> bool {
         match self {
             HostPolicy::Any => parse_host(host).is_some(),
             HostPolicy::LocalAnd(bound) => match parse_host(host) {
@@ -69,7 +69,7 @@ fn same_ip(a: IpAddr, b: IpAddr) -> bool {
 
 /// A parsed `Host` header value: `name[:port]`, `a.b.c.d[:port]` or `[v6][:port]`.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Host {
+pub(crate) enum Host {
     Ip(IpAddr),
     /// Lowercase, without a trailing dot.
     Name(String),
@@ -77,7 +77,7 @@ pub enum Host {
 
 /// Parse a `Host` value strictly (RFC 3986 host and port): anything else, a
 /// user part (`a@b`), a path, a second colon, spaces, is `None`.
-pub fn parse_host(value: &str) -> Option<Host> {
+pub(crate) fn parse_host(value: &str) -> Option<Host> {
     let port_ok = |p: &str| {
         p.is_empty()
             || (p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
@@ -130,14 +130,14 @@ pub fn parse_host(value: &str) -> Option<Host> {
     Some(Host::Name(name))
 }
 
-pub struct Shared {
+pub(crate) struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
     pub hosts: HostPolicy,
 }
 
 impl Shared {
-    pub fn new(hosts: HostPolicy) -> Shared {
+    pub(crate) fn new(hosts: HostPolicy) -> Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot {
                 files: Arc::new(Files::new()),
@@ -148,7 +148,7 @@ impl Shared {
         }
     }
 
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         self.snapshot
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -156,14 +156,14 @@ impl Shared {
     }
 
     /// Serve new files without waking the pages (the search index catching up).
-    pub fn publish_quiet(&self, files: Arc<Files>) {
+    pub(crate) fn publish_quiet(&self, files: Arc<Files>) {
         let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         let error = slot.error.clone();
         *slot = Arc::new(Snapshot { files, error });
     }
 
     /// Serve a new site, or keep the last one with an error; wake the pages.
-    pub fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
+    pub(crate) fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
         {
             let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
             let files = files.unwrap_or_else(|| slot.files.clone());
@@ -175,14 +175,14 @@ impl Shared {
 
 /// A response body: built here, or shared with the in-memory site (a 30 MB
 /// file is written from the one copy, never copied per request).
-pub enum Body {
+pub(crate) enum Body {
     Owned(Vec<u8>),
     Shared(Arc<[u8]>),
     Static(&'static [u8]),
 }
 
 impl Body {
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             Body::Owned(v) => v,
             Body::Shared(a) => a,
@@ -191,14 +191,14 @@ impl Body {
     }
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Body,
 }
 
 /// What to do with a request: answer it, or park it until the site changes.
-pub enum Answer {
+pub(crate) enum Answer {
     Now(Reply),
     /// `/__cairn/wait?since=N`: answered by the server loop on the next
     /// rebuild or after [`reload::POLL_TIMEOUT`].
@@ -208,14 +208,13 @@ pub enum Answer {
 }
 
 /// The parts of a request head the answer depends on.
-pub struct Request<'a> {
-    pub method: &'a str,
+pub(crate) struct Request<'a> {
     pub target: &'a str,
     /// `None` when absent; a request with two is refused before it gets here.
     pub host: Option<&'a str>,
 }
 
-pub fn reply(status: u16, content_type: &str, body: Body) -> Reply {
+pub(crate) fn reply(status: u16, content_type: &str, body: Body) -> Reply {
     let cache = if content_type.starts_with("text/html") {
         "no-store"
     } else {
@@ -233,7 +232,7 @@ pub fn reply(status: u16, content_type: &str, body: Body) -> Reply {
     }
 }
 
-pub fn plain(status: u16, text: &str) -> Reply {
+pub(crate) fn plain(status: u16, text: &str) -> Reply {
     reply(
         status,
         "text/plain; charset=utf-8",
@@ -242,7 +241,7 @@ pub fn plain(status: u16, text: &str) -> Reply {
 }
 
 /// The answer to a GET or HEAD (other methods never get here).
-pub fn handle(request: &Request, shared: &Shared) -> Answer {
+pub(crate) fn handle(request: &Request, shared: &Shared) -> Answer {
     if let Some(host) = request.host
         && !shared.hosts.allows(host)
     {
@@ -369,7 +368,7 @@ fn after_open_tag(html: &[u8], tag: &str) -> Option<usize> {
 
 /// A served HTML page: the generation it belongs to (for live reload) after
 /// `<head>`, and when the last rebuild failed, the error block after `<body>`.
-pub fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec<u8> {
+pub(crate) fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec<u8> {
     let meta = format!("<meta name=\"cairn-generation\" content=\"{generation}\">");
     let overlay = error.map(|text| {
         format!(

@@ -10,12 +10,12 @@
 //!
 //! The user's `public/` is never touched: the site lives in a map.
 
-pub mod http;
-pub mod paths;
-pub mod rebuild;
-pub mod reload;
-pub mod server;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod paths;
+pub(crate) mod rebuild;
+pub(crate) mod reload;
+pub(crate) mod server;
+pub(crate) mod watch;
 
 use anyhow::{Context, Result};
 use http::Shared;
@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub build: crate::Options,
     pub bind: String,
     pub port: u16,
@@ -143,7 +143,7 @@ fn publish(shared: &Shared, outcome: Outcome) {
 }
 
 /// Build, serve, watch, rebuild; returns on Ctrl-C.
-pub fn serve(opts: ServeOptions) -> Result<()> {
+pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
     crate::site::ensure_site(&opts.build.site)?;
     let root = opts
         .build
@@ -173,7 +173,6 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         Err(e) if e.downcast_ref::<crate::UsageError>().is_some() => return Err(e),
         Err(e) => Outcome::Failed {
             text: format!("error: {e:#}\n"),
-            diagnostics: Vec::new(),
         },
     };
     report(&outcome, started.elapsed(), true);
@@ -309,7 +308,6 @@ fn watch_loop(
                 text:
                     "error: internal error while rebuilding (a bug in cairn); save again to retry\n"
                         .into(),
-                diagnostics: Vec::new(),
             }
         });
         report(&outcome, started.elapsed(), false);

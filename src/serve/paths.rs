@@ -5,7 +5,7 @@ use percent_encoding::percent_decode_str;
 
 /// What a request path asks for.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A key of the site map (`runbooks/reset-mfa/index.html`); `dir` when the
     /// path ended with `/` (or was `/`), so `index.html` was appended.
     File { key: String, dir: bool },
@@ -15,10 +15,10 @@ pub enum Target {
     Refused,
 }
 
-pub const INTERNAL_PREFIX: &str = "__cairn";
+pub(crate) const INTERNAL_PREFIX: &str = "__cairn";
 
 /// Decode and normalise the path part of a request URL.
-pub fn resolve(url: &str) -> Target {
+pub(crate) fn resolve(url: &str) -> Target {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') {
         return Target::Refused;
@@ -67,7 +67,7 @@ fn unsafe_text(s: &str) -> bool {
 }
 
 /// `Content-Type` for a key, by extension.
-pub fn content_type(key: &str) -> &'static str {
+pub(crate) fn content_type(key: &str) -> &'static str {
     let ext = key
         .rsplit('/')
         .next()

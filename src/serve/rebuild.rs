@@ -24,7 +24,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 /// The result of one (re)build.
-pub enum Outcome {
+pub(crate) enum Outcome {
     Built {
         files: Arc<Files>,
         /// Pages rendered this time.
@@ -36,10 +36,7 @@ pub enum Outcome {
     /// Only transient files came and went (an editor's temporaries).
     Unchanged,
     /// Errors: the previous site stays; `text` is what the overlay shows.
-    Failed {
-        text: String,
-        diagnostics: Vec<Diagnostic>,
-    },
+    Failed { text: String },
 }
 
 /// What the last good build serves.
@@ -54,7 +51,7 @@ struct Served {
     worker_hashes: crate::offline::MemoHashes,
 }
 
-pub struct Builder {
+pub(crate) struct Builder {
     opts: Options,
     /// The last load, good or not, with its diagnostics: its pages are taken
     /// back by the next load.
@@ -73,7 +70,7 @@ fn renders_everything(path: &str) -> bool {
 }
 
 impl Builder {
-    pub fn new(opts: Options) -> Builder {
+    pub(crate) fn new(opts: Options) -> Builder {
         Builder {
             opts,
             last: None,
@@ -82,21 +79,21 @@ impl Builder {
     }
 
     /// Drop what earlier builds left: the next rebuild starts afresh.
-    pub fn forget(&mut self) {
+    pub(crate) fn forget(&mut self) {
         self.last = None;
         self.served = None;
     }
 
     /// Load, check and render everything. `Err` only when SITE cannot be read
     /// at all (not a site, IO): the caller decides whether that is fatal.
-    pub fn full(&mut self) -> Result<Outcome> {
+    pub(crate) fn full(&mut self) -> Result<Outcome> {
         self.forget();
         self.build(None)
     }
 
     /// Rebuild after `changed` (site-relative paths). Never `Err`: a failure
     /// is an [`Outcome::Failed`].
-    pub fn rebuild(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Outcome {
+    pub(crate) fn rebuild(&mut self, changed: &BTreeSet<String>, rescan: bool) -> Outcome {
         if !rescan && self.only_transient(changed) {
             return Outcome::Unchanged;
         }
@@ -107,7 +104,6 @@ impl Builder {
         };
         outcome.unwrap_or_else(|e| Outcome::Failed {
             text: format!("error: {e:#}\n"),
-            diagnostics: Vec::new(),
         })
     }
 
@@ -186,7 +182,6 @@ impl Builder {
                 self.last = Some((site, load_diags));
                 return Ok(Outcome::Failed {
                     text: format!("error: {e:#}\n"),
-                    diagnostics,
                 });
             }
             _ => {
@@ -197,7 +192,6 @@ impl Builder {
                 }
                 return Ok(Outcome::Failed {
                     text: failed_text(&diagnostics),
-                    diagnostics,
                 });
             }
         };
@@ -249,7 +243,7 @@ impl Builder {
     /// After a rebuild the pages are served at once and the search index
     /// follows: rebuilt here, it is served without reloading open pages.
     /// `None` when it is up to date.
-    pub fn refresh_search(&mut self) -> Option<Arc<Files>> {
+    pub(crate) fn refresh_search(&mut self) -> Option<Arc<Files>> {
         let served = self.served.as_mut().filter(|s| s.search_stale)?;
         let (site, _) = self.last.as_ref()?;
         let view = audience::view(site, served.audience);

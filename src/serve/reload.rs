@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long a parked request waits before it is answered with no change.
-pub const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+pub(crate) const POLL_TIMEOUT: Duration = Duration::from_secs(25);
 
-pub struct Hub {
+pub(crate) struct Hub {
     generation: AtomicU64,
     closed: AtomicBool,
     /// Wakes the server loop, which answers the parked requests.
@@ -25,7 +25,7 @@ impl Default for Hub {
 }
 
 impl Hub {
-    pub fn new() -> Hub {
+    pub(crate) fn new() -> Hub {
         Hub {
             generation: AtomicU64::new(1),
             closed: AtomicBool::new(false),
@@ -33,7 +33,7 @@ impl Hub {
         }
     }
 
-    pub fn set_waker(&self, waker: Arc<mio::Waker>) {
+    pub(crate) fn set_waker(&self, waker: Arc<mio::Waker>) {
         *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(waker);
     }
 
@@ -49,35 +49,35 @@ impl Hub {
         }
     }
 
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
 
     /// A new site (or a new error) is being served: wake every waiting page.
-    pub fn bump(&self) -> u64 {
+    pub(crate) fn bump(&self) -> u64 {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         self.wake();
         generation
     }
 
     /// Shutting down: the loop answers everyone and stops.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         self.wake();
     }
 
-    pub fn is_closed(&self) -> bool {
+    pub(crate) fn is_closed(&self) -> bool {
         self.closed.load(Ordering::SeqCst)
     }
 }
 
 /// The body a waiting page gets.
-pub fn answer_body(generation: u64) -> Vec<u8> {
+pub(crate) fn answer_body(generation: u64) -> Vec<u8> {
     format!("{{\"generation\":{generation}}}").into_bytes()
 }
 
 /// `since=N` from a query string.
-pub fn since(url: &str) -> Option<u64> {
+pub(crate) fn since(url: &str) -> Option<u64> {
     let query = url.split_once('?')?.1;
     query
         .split('&')

@@ -22,22 +22,22 @@ use std::time::{Duration, Instant};
 /// The largest request head (request line and headers) read; a longer one is
 /// answered 431 and the connection closed. Browsers send 1-8 KiB (cookies of
 /// other apps on localhost included).
-pub const MAX_HEAD: usize = 64 * 1024;
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// At most this many headers in a request.
 const MAX_HEADERS: usize = 100;
 /// A request head must arrive whole within this time of the connection being
 /// opened (or of the previous response on it); idle keep-alive ends then too.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// A response that makes no progress for this long is dropped (a client that
 /// does not read).
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After a refusal, how long what the client still sends is read and thrown
 /// away, so closing does not reset the connection before it reads the answer.
 const LINGER: Duration = Duration::from_secs(1);
 /// Open connections at most; at the limit the one that waited longest for a
 /// request head is closed to make room, so a flood of idle connections cannot
 /// lock out a real client.
-pub const MAX_CONNECTIONS: usize = 512;
+pub(crate) const MAX_CONNECTIONS: usize = 512;
 /// How often timeouts are looked at.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -91,7 +91,7 @@ const WRITE_TURN: usize = 1024 * 1024;
 const DRAIN_TURN: usize = 64 * 1024;
 
 /// Run the server loop on `listener` until `shared.hub` is closed.
-pub fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> io::Result<()> {
+pub(crate) fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> io::Result<()> {
     let poll = Poll::new()?;
     listener.set_nonblocking(true)?;
     let mut listener = TcpListener::from_std(listener);
@@ -528,7 +528,6 @@ fn parse(conn: &mut Conn, shared: &Shared) -> Parsed {
     let head_only = head.method == "HEAD";
     let answer = http::handle(
         &Request {
-            method: &head.method,
             target: &head.target,
             host: head.hosts.first().map(String::as_str),
         },

@@ -8,9 +8,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Wait this long after the last event of a burst before rebuilding.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub(crate) const QUIET: Duration = Duration::from_millis(30);
 /// Never wait longer than this after the first event of a burst.
-pub const MAX_BURST: Duration = Duration::from_millis(1000);
+pub(crate) const MAX_BURST: Duration = Duration::from_millis(1000);
 
 /// Top-level entries of a site whose changes change the output.
 const SOURCES: [&str; 6] = [
@@ -24,7 +24,7 @@ const SOURCES: [&str; 6] = [
 
 /// The site-relative `/`-separated path of a changed file when it can change
 /// the site; `None` for the output folder, editor droppings and unrelated files.
-pub fn relevant(root: &Path, out: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relevant(root: &Path, out: &Path, path: &Path) -> Option<String> {
     if path.starts_with(out) {
         return None;
     }
@@ -44,7 +44,7 @@ pub fn relevant(root: &Path, out: &Path, path: &Path) -> Option<String> {
 }
 
 /// Swap files, backups, lock files and atomic-save temporaries of common editors.
-pub fn editor_temp(name: &str) -> bool {
+pub(crate) fn editor_temp(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -58,7 +58,7 @@ pub fn editor_temp(name: &str) -> bool {
 
 /// What one burst of events changed.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Burst {
+pub(crate) struct Burst {
     pub paths: BTreeSet<String>,
     /// The watcher lost events (overflow): only a full rebuild is safe.
     pub rescan: bool,
@@ -66,7 +66,7 @@ pub struct Burst {
 
 /// A filesystem event, reduced to what the debouncer needs.
 #[derive(Debug)]
-pub enum Change {
+pub(crate) enum Change {
     Paths(Vec<PathBuf>),
     Rescan,
 }
@@ -74,7 +74,8 @@ pub enum Change {
 /// Block for the first relevant change, then gather until the events have been
 /// quiet for `quiet` (or `max` has passed). `None` when the channel is closed
 /// or `stop()` says so while idle.
-pub fn next_burst(
+#[cfg(test)]
+pub(crate) fn next_burst(
     rx: &Receiver<Change>,
     quiet: Duration,
     max: Duration,
@@ -85,7 +86,7 @@ pub fn next_burst(
 }
 
 /// [`next_burst`], starting with a change already taken off the channel.
-pub fn next_burst_from(
+pub(crate) fn next_burst_from(
     carry: Option<Change>,
     rx: &Receiver<Change>,
     quiet: Duration,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Split `---\n…\n---\n` off the top: (front matter text, its first line, body byte offset, body line).
-pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usize)>, usize> {
+pub(crate) fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usize)>, usize> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let first_len = match rest.find('\n') {
@@ -28,12 +28,12 @@ pub fn split_front_matter(text: &str) -> Result<Option<(&str, usize, usize, usiz
 }
 
 /// A folder's `_index.md` (`_index.md` itself at the top of `content/`).
-pub fn is_section_index(rel: &str) -> bool {
+pub(crate) fn is_section_index(rel: &str) -> bool {
     rel == "_index.md" || rel.ends_with("/_index.md")
 }
 
 /// `runbooks/m365/reset-mfa.md` → `runbooks/m365/reset-mfa/`; `runbooks/_index.md` → `runbooks/`.
-pub fn url_for(rel: &str) -> String {
+pub(crate) fn url_for(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     if stem == "_index" {
         String::new()
@@ -261,7 +261,7 @@ pub(super) fn title_from_path(rel: &str) -> String {
 
 /// A folder's title when no `_index.md` gives one: its name (`vpn-and_remote`
 /// → `Vpn and remote`), and `Home` for the top of `content/`.
-pub fn title_from_folder(folder: &str) -> String {
+pub(crate) fn title_from_folder(folder: &str) -> String {
     title_from_name(folder.rsplit('/').next().unwrap_or(folder))
 }
 

@@ -5,34 +5,36 @@
 mod content;
 mod data;
 mod walk;
-pub mod yaml;
+pub(crate) mod yaml;
 
 use crate::diag::{Code, Diagnostic};
 use crate::markdown::{self, Scan};
 use crate::model::{Activity, Audience, Config, Duration, FrontMatter, Party, System};
 use anyhow::{Context, Result};
+pub(crate) use content::title_from_folder;
 use content::{RawPage, load_content};
-pub use content::{is_section_index, split_front_matter, title_from_folder, url_for};
+#[cfg(test)]
+use content::{is_section_index, split_front_matter, url_for};
 use data::Data;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use walk::{Listing, read, read_text, refuse_nul};
-pub use walk::{TOP_FOLDERS, Tops, list_files};
-pub use yaml::LineMap;
+pub(crate) use walk::{Tops, list_files};
+pub(crate) use yaml::LineMap;
 
-pub const CONFIG_FILE: &str = "cairn.yaml";
-pub const PARTIES_FILE: &str = "data/parties.yaml";
-pub const ACTIVITIES_FILE: &str = "data/activities.yaml";
+pub(crate) const CONFIG_FILE: &str = "cairn.yaml";
+pub(crate) const PARTIES_FILE: &str = "data/parties.yaml";
+pub(crate) const ACTIVITIES_FILE: &str = "data/activities.yaml";
 
 /// Top-level output folders cairn generates; content may not claim them.
-pub const GENERATED_SECTIONS: [&str; 7] = [
+pub(crate) const GENERATED_SECTIONS: [&str; 7] = [
     "systems", "parties", "matrix", "review", "search", "assets", "now",
 ];
 
 /// Data files cairn writes at the output root; content may not claim them either.
-pub const GENERATED_FILES: [&str; 4] = [
+pub(crate) const GENERATED_FILES: [&str; 4] = [
     "cairn.json",
     "cairn.schema.json",
     "matrix.csv",
@@ -42,34 +44,34 @@ pub const GENERATED_FILES: [&str; 4] = [
 /// Everything a site's sources say, parsed, before any cross-reference is checked.
 #[derive(Debug)]
 pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub parties: Vec<Party>,
-    pub systems: Vec<SystemEntry>,
-    pub activities: Vec<Activity>,
+    pub(crate) root: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) parties: Vec<Party>,
+    pub(crate) systems: Vec<SystemEntry>,
+    pub(crate) activities: Vec<Activity>,
     /// Pages and section indexes, sorted by source path.
-    pub pages: Vec<Page>,
+    pub(crate) pages: Vec<Page>,
     /// Non-markdown files under `content/`, served next to their pages.
-    pub assets: Vec<Asset>,
+    pub(crate) assets: Vec<Asset>,
     /// Files under `static/`, relative to it, sorted.
-    pub static_files: Vec<String>,
+    pub(crate) static_files: Vec<String>,
     /// Line maps of the YAML sources, by file relative to the root.
-    pub lines: HashMap<String, LineMap>,
+    pub(crate) lines: HashMap<String, LineMap>,
     /// The text of each data file (`cairn.yaml`, `data/…`) as read, by file
     /// relative to the root: checks read them from here, never from disk.
     /// Pages keep theirs in [`Page::text`].
-    pub texts: HashMap<String, String>,
+    pub(crate) texts: HashMap<String, String>,
     /// Sources that failed to load; references into them are not reported again.
-    pub failed: Failed,
+    pub(crate) failed: Failed,
     /// Where the top folders really are: what may be read again later.
-    pub tops: Tops,
+    pub(crate) tops: Tops,
     /// What the walk of the top folders found, for a reload that adds or
     /// removes no file.
     listing: Listing,
 }
 
 #[derive(Debug, Default)]
-pub struct Failed {
+pub(crate) struct Failed {
     pub config: bool,
     pub parties: bool,
     pub activities: bool,
@@ -79,21 +81,21 @@ pub struct Failed {
 }
 
 #[derive(Debug)]
-pub struct SystemEntry {
+pub(crate) struct SystemEntry {
     pub system: System,
     /// `data/systems/ID.yaml`
     pub file: String,
 }
 
 #[derive(Debug, Clone)]
-pub struct Asset {
+pub(crate) struct Asset {
     /// Relative to `content/`, `/` separators.
     pub rel: String,
     pub audience: Audience,
 }
 
 #[derive(Debug)]
-pub struct Page {
+pub(crate) struct Page {
     /// `content/runbooks/m365/reset-mfa.md`
     pub source: String,
     /// `runbooks/m365/reset-mfa.md`, relative to `content/`.
@@ -119,71 +121,59 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 
     /// The folder the page lives in, relative to `content/` (`` at the top).
-    pub fn folder(&self) -> &str {
+    pub(crate) fn folder(&self) -> &str {
         self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 
-    /// The section whose list shows this page: its folder, or for a section index the parent folder.
-    pub fn parent_section(&self) -> Option<&str> {
-        if self.is_section {
-            if self.rel == "_index.md" {
-                None
-            } else {
-                Some(parent_folder(self.folder()))
-            }
-        } else {
-            Some(self.folder())
-        }
-    }
-
     /// A runbook is a page that names systems.
-    pub fn is_runbook(&self) -> bool {
+    pub(crate) fn is_runbook(&self) -> bool {
         !self.is_section && !self.front.systems.is_empty()
     }
 
     /// When the next review is due: `last_reviewed` + `review_every`. None when
     /// never reviewed, or when no interval applies.
-    pub fn review_due(&self) -> Option<chrono::NaiveDate> {
+    pub(crate) fn review_due(&self) -> Option<chrono::NaiveDate> {
         let last = self.front.last_reviewed?.0;
         let every = self.review_every?;
         last.checked_add_signed(chrono::TimeDelta::try_days(every.days())?)
     }
 }
 
-pub fn parent_folder(folder: &str) -> &str {
+pub(crate) fn parent_folder(folder: &str) -> &str {
     folder.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
 impl Site {
     /// The text of a data file as loaded; empty when it could not be read.
-    pub fn text(&self, file: &str) -> &str {
+    pub(crate) fn text(&self, file: &str) -> &str {
         self.texts.get(file).map_or("", String::as_str)
     }
 
-    pub fn line(&self, file: &str, path: &[&str]) -> Option<usize> {
+    pub(crate) fn line(&self, file: &str, path: &[&str]) -> Option<usize> {
         self.lines.get(file).and_then(|m| m.line(path))
     }
 
-    pub fn party(&self, id: &str) -> Option<&Party> {
+    pub(crate) fn party(&self, id: &str) -> Option<&Party> {
         self.parties.iter().find(|p| p.id.as_str() == id)
     }
 
-    pub fn system(&self, id: &str) -> Option<&SystemEntry> {
+    pub(crate) fn system(&self, id: &str) -> Option<&SystemEntry> {
         self.systems.iter().find(|s| s.system.id.as_str() == id)
     }
 
-    pub fn page_by_rel(&self, rel: &str) -> Option<&Page> {
+    #[cfg(test)]
+    pub(crate) fn page_by_rel(&self, rel: &str) -> Option<&Page> {
         self.pages.iter().find(|p| p.rel == rel)
     }
 
     /// Whether `rel` may be read: `cairn.yaml`, or a regular file inside its
     /// own top folder (`outside-site` otherwise, reported by the load).
-    pub fn is_own_file(&self, rel: &str) -> bool {
+    pub(crate) fn is_own_file(&self, rel: &str) -> bool {
         if rel.contains('/') {
             matches!(self.tops.readable(&self.root, rel), Ok(true))
         } else {
@@ -193,7 +183,7 @@ impl Site {
 }
 
 /// Whether `root` is a cairn site at all (exit 2 when not).
-pub fn ensure_site(root: &Path) -> Result<()> {
+pub(crate) fn ensure_site(root: &Path) -> Result<()> {
     if !root.join(CONFIG_FILE).is_file() {
         return Err(crate::UsageError(format!(
             "{} is not a cairn site: no {CONFIG_FILE} found (create one with `cairn init`)",
@@ -205,7 +195,8 @@ pub fn ensure_site(root: &Path) -> Result<()> {
 }
 
 /// Read the whole site. IO failures on the root itself are errors; a bad file is a diagnostic.
-pub fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
+#[cfg(test)]
+pub(crate) fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
     load_site_reusing(root, Parsed::default())
 }
 
@@ -286,7 +277,10 @@ impl Parsed {
 }
 
 /// [`load_site`], taking pages from `parsed` instead of reading them again.
-pub fn load_site_reusing(root: &Path, mut parsed: Parsed) -> Result<(Site, Vec<Diagnostic>)> {
+pub(crate) fn load_site_reusing(
+    root: &Path,
+    mut parsed: Parsed,
+) -> Result<(Site, Vec<Diagnostic>)> {
     ensure_site(root)?;
     let mut diags = Vec::new();
     let tops = Tops::new(root, &mut diags);

@@ -113,20 +113,20 @@ pub(super) fn drop_scheme_like(files: &mut Vec<String>, sub: &str, diags: &mut V
 
 /// The folders whose files a site publishes or reads, each the boundary of
 /// its own files: what resolves outside its top folder is `outside-site`.
-pub const TOP_FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
+pub(crate) const TOP_FOLDERS: [&str; 5] = ["content", "data", "static", "templates", "themes"];
 
 /// Where each top folder of a site really is. A file under one is read only
 /// when it is a regular file that resolves (through any chain of symlinks)
 /// inside its own top folder; a top folder that resolves outside the site is
 /// not read at all.
 #[derive(Debug)]
-pub struct Tops {
+pub(crate) struct Tops {
     real: HashMap<&'static str, PathBuf>,
 }
 
 impl Tops {
     /// Resolve the top folders of `root`; one outside the site is reported.
-    pub fn new(root: &Path, diags: &mut Vec<Diagnostic>) -> Tops {
+    pub(crate) fn new(root: &Path, diags: &mut Vec<Diagnostic>) -> Tops {
         let mut real = HashMap::new();
         let Ok(root_real) = root.canonicalize() else {
             return Tops { real };
@@ -157,7 +157,7 @@ impl Tops {
 
     /// Whether `rel` (`data/parties.yaml`) may be read: a regular file inside
     /// its own top folder. `Err` explains why not; `Ok(false)` when it is absent.
-    pub fn readable(&self, root: &Path, rel: &str) -> Result<bool, Diagnostic> {
+    pub(crate) fn readable(&self, root: &Path, rel: &str) -> Result<bool, Diagnostic> {
         let top = rel.split('/').next().unwrap_or(rel);
         let path = root.join(rel);
         let Ok(meta) = fs::metadata(&path) else {
@@ -216,7 +216,7 @@ pub(super) fn links_outside(shown: &str, top: &str, real: &Path) -> Diagnostic {
 /// Files below `root/sub` (`templates`, `themes/NAME/static`), relative to it
 /// with `/` separators, sorted; none if it is absent. Any entry that cannot be
 /// listed, or lies outside its top folder, is an error.
-pub fn list_files(root: &Path, sub: &str) -> Result<Vec<String>> {
+pub(crate) fn list_files(root: &Path, sub: &str) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     let tops = Tops::new(root, &mut problems);
     let files = walk(root, &tops, sub, &mut problems)?;

@@ -2,6 +2,7 @@
 //! `file://` and over HTTP from `cairn serve`, as a technician would. The site is
 //! built once and shared. Without Chromium the tests are skipped, unless
 //! `CAIRN_REQUIRE_BROWSER=1` (CI), where a missing browser fails.
+#![allow(unreachable_pub, missing_docs)] // helpers are `pub` to be shared between the modules of this test binary, not API
 
 mod axe;
 mod callcard;

@@ -1,5 +1,6 @@
 //! Integration tests: real sites through the real binary, asserting what users
 //! see (exit codes, messages, JSON, HTML on disk, HTTP responses).
+#![allow(unreachable_pub, missing_docs)] // helpers are `pub` to be shared between the modules of this test binary, not API
 
 mod audience;
 mod build;

@@ -55,7 +55,7 @@ fn report(found: FileHits) -> Vec<Diagnostic> {
 /// What the authors allowed on purpose (an allow comment on the line, a page
 /// with `allow_secrets: true`): the text of each such hit, so the output gate
 /// lets the same text through where the build publishes it.
-pub fn allowed_evidence(site: &Site) -> HashSet<String> {
+pub(super) fn allowed_evidence(site: &Site) -> HashSet<String> {
     source_hits(site)
         .into_iter()
         .flat_map(|found| {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Serialize, Clone)]
-pub struct Link {
+pub(super) struct Link {
     pub(super) title: String,
     pub(super) url: String,
 }

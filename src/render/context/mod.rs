@@ -97,7 +97,7 @@ pub(super) enum PageContext<'c> {
 
 impl PageContext<'_> {
     /// The theme template this page is rendered with.
-    pub fn template(&self) -> &'static str {
+    pub(super) fn template(&self) -> &'static str {
         match self {
             PageContext::Home(_) => "home.html",
             PageContext::Section(_) => "section.html",
@@ -112,7 +112,7 @@ impl PageContext<'_> {
         }
     }
 
-    pub fn to_tera(&self) -> tera::Result<tera::Context> {
+    pub(super) fn to_tera(&self) -> tera::Result<tera::Context> {
         tera::Context::from_serialize(self)
     }
 }
@@ -160,7 +160,7 @@ fn meta_description(page: &Page) -> Option<&str> {
 }
 
 impl<'v, 'a> Shared<'v, 'a> {
-    pub fn new(
+    pub(super) fn new(
         view: &'v SiteView<'a>,
         opts: &'v RenderOptions,
         resolver: &'v Resolver<'a>,
@@ -214,16 +214,16 @@ impl<'v, 'a> Shared<'v, 'a> {
         }
     }
 
-    pub fn view(&self) -> &'v SiteView<'a> {
+    pub(super) fn view(&self) -> &'v SiteView<'a> {
         self.view
     }
 
-    pub fn today(&self) -> chrono::NaiveDate {
+    pub(super) fn today(&self) -> chrono::NaiveDate {
         self.opts.today
     }
 
     /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
-    pub fn with_body_keys(self, links: u128) -> Self {
+    pub(super) fn with_body_keys(self, links: u128) -> Self {
         Shared {
             body_keys: Some(links),
             ..self
@@ -231,7 +231,7 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// The context of the page `job` writes at `path`.
-    pub fn context<'c>(&'c self, job: Job<'c, 'c>, path: &'c str) -> PageContext<'c> {
+    pub(super) fn context<'c>(&'c self, job: Job<'c, 'c>, path: &'c str) -> PageContext<'c> {
         let view: &'c SiteView<'a> = self.view;
         match job {
             Job::Home => PageContext::Home(self.home(path)),
@@ -322,11 +322,11 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// `sitemap.xml` when `base_url` is absolute (a sitemap needs absolute URLs).
-    pub fn has_sitemap(&self) -> bool {
+    pub(super) fn has_sitemap(&self) -> bool {
         self.absolute_base.is_some()
     }
 
-    pub fn sitemap(&self) -> Option<String> {
+    pub(super) fn sitemap(&self) -> Option<String> {
         let base = self.absolute_base.as_ref()?;
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

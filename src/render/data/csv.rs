@@ -10,13 +10,13 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 /// and the required activities a critical system lacks (as `missing` gaps);
 /// the gaps are the matrix page's ([`SystemView::matrix_cells`]).
 /// One column per party, in `parties.yaml` order.
-pub fn matrix_csv(view: &SiteView) -> anyhow::Result<Vec<u8>> {
+pub(super) fn matrix_csv(view: &SiteView) -> anyhow::Result<Vec<u8>> {
     let parties: Vec<&PartyView> = view.parties.iter().collect();
     rows_csv(view, &view.systems.iter().collect::<Vec<_>>(), &parties)
 }
 
 /// The RACI of one system, with a column for each party it names.
-pub fn system_csv(view: &SiteView, system: &SystemView) -> anyhow::Result<Vec<u8>> {
+pub(super) fn system_csv(view: &SiteView, system: &SystemView) -> anyhow::Result<Vec<u8>> {
     let parties: Vec<&PartyView> = view
         .parties
         .iter()

@@ -14,8 +14,8 @@ use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub const SCHEMA_VERSION: u32 = 1;
-pub const SCHEMA: &str = include_str!("cairn.schema.json");
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(super) const SCHEMA: &str = include_str!("cairn.schema.json");
 
 #[derive(Serialize)]
 struct Model<'a> {
@@ -265,7 +265,7 @@ fn page_url(p: &Page) -> String {
 }
 
 /// The model as compact JSON (it weighs megabytes on a big site), keys in a fixed order.
-pub fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
+pub(super) fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
     let system_ids: std::collections::HashSet<&str> = view.systems.iter().map(|s| s.id).collect();
     let model = Model {
         schema: "cairn.schema.json",

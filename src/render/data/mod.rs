@@ -10,8 +10,6 @@ mod vcard;
 use crate::audience::{PartyView, SiteView, SystemView};
 use crate::urls;
 
-pub use json::SCHEMA_VERSION;
-
 /// One data file of the output.
 #[derive(Clone, Copy)]
 pub(super) enum DataFile<'v, 'a> {
@@ -23,18 +21,13 @@ pub(super) enum DataFile<'v, 'a> {
     PartyVcards(&'v PartyView<'a>),
 }
 
-/// `systems/ID/raci.csv`; [`urls::system_csv`], kept for callers not yet switched.
-pub fn system_csv_path(id: &str) -> String {
-    urls::system_csv(id)
-}
-
 /// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of the party.
-pub fn party_vcard_path(party: &PartyView) -> Option<String> {
+pub(crate) fn party_vcard_path(party: &PartyView) -> Option<String> {
     (!party.contacts.is_empty()).then(|| urls::party_vcards(party.id))
 }
 
 impl DataFile<'_, '_> {
-    pub fn path(&self) -> String {
+    pub(super) fn path(&self) -> String {
         match self {
             DataFile::CairnJson => urls::CAIRN_JSON.into(),
             DataFile::Schema => urls::CAIRN_SCHEMA.into(),
@@ -45,7 +38,11 @@ impl DataFile<'_, '_> {
         }
     }
 
-    pub fn bytes(&self, view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
+    pub(super) fn bytes(
+        &self,
+        view: &SiteView,
+        today: chrono::NaiveDate,
+    ) -> anyhow::Result<Vec<u8>> {
         Ok(match self {
             DataFile::CairnJson => json::cairn_json(view, today)?,
             DataFile::Schema => json::SCHEMA.as_bytes().to_vec(),

@@ -8,7 +8,7 @@ use crate::audience::{PartyView, SiteView};
 use crate::model::Contact;
 
 /// One vCard per visible contact of `party`.
-pub fn party_vcards(view: &SiteView, party: &PartyView) -> Vec<u8> {
+pub(super) fn party_vcards(view: &SiteView, party: &PartyView) -> Vec<u8> {
     let mut out = String::new();
     for c in &party.contacts {
         card(&mut out, view, party, c);
@@ -17,7 +17,7 @@ pub fn party_vcards(view: &SiteView, party: &PartyView) -> Vec<u8> {
 }
 
 /// Every visible contact of every party, in `parties.yaml` order.
-pub fn site_vcards(view: &SiteView) -> Vec<u8> {
+pub(super) fn site_vcards(view: &SiteView) -> Vec<u8> {
     let mut out = String::new();
     for p in &view.parties {
         for c in &p.contacts {

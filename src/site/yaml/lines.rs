@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 /// Key path → 1-based line in the file. A path is map keys and sequence indexes,
 /// e.g. `["raci", "Patch management", "bright"]` or `["escalation", "1", "party"]`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct LineMap {
+pub(crate) struct LineMap {
     /// Sorted, so two maps of one text print (and compare) the same.
     pub(super) lines: BTreeMap<String, usize>,
 }
@@ -16,12 +16,12 @@ impl LineMap {
     }
 
     /// The line of `path` itself, when the text has it.
-    pub fn exact(&self, path: &[&str]) -> Option<usize> {
+    pub(crate) fn exact(&self, path: &[&str]) -> Option<usize> {
         self.lines.get(&Self::key(path)).copied()
     }
 
     /// The line of the deepest prefix of `path` that is known.
-    pub fn line(&self, path: &[&str]) -> Option<usize> {
+    pub(crate) fn line(&self, path: &[&str]) -> Option<usize> {
         (0..=path.len())
             .rev()
             .find_map(|n| self.lines.get(&Self::key(&path[..n])).copied())

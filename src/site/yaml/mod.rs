@@ -21,9 +21,9 @@ use load::{MORE_THAN_ONE, load_tolerating_tabs};
 use serde::de::DeserializeOwned;
 use std::cell::Cell;
 
-pub use lines::LineMap;
+pub(crate) use lines::LineMap;
 
-pub struct Parsed<T> {
+pub(crate) struct Parsed<T> {
     pub value: T,
     pub lines: LineMap,
 }
@@ -33,13 +33,14 @@ thread_local! {
 }
 
 /// How many YAML texts this thread has parsed: tests prove each source is read once.
-pub fn parse_count() -> usize {
+#[cfg(test)]
+pub(crate) fn parse_count() -> usize {
     PARSES.with(Cell::get)
 }
 
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 /// Syntax errors get `syntax_code`, everything else `invalid-value`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     text: &str,
     file: &str,
     first_line: usize,
@@ -84,7 +85,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// Whether the text holds nothing but comments and blank lines.
-pub fn is_blank(text: &str) -> bool {
+pub(crate) fn is_blank(text: &str) -> bool {
     text.lines().all(|l| {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
