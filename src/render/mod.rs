@@ -123,7 +123,13 @@ pub(crate) fn render_site(
 ) -> Result<usize> {
     let shared = context::Shared::new(view, opts, &view.links);
     let jobs = jobs(view);
-    render_jobs(&shared, theme, &jobs, true, sink)?;
+    let (pages, data) = rayon::join(
+        || render_pages(&shared, theme, &jobs, sink),
+        || write_data(&shared, true, sink),
+    );
+    pages?;
+    data?;
+    write_assets(theme, sink)?;
     Ok(jobs.len())
 }
 
@@ -173,31 +179,38 @@ pub(crate) fn render_changed(
         })
         .collect();
     let same_outline = !since.files.is_empty() && since.outline == view.outline;
-    // Each page's path, fingerprint, and whether it renders again.
-    let pages: Vec<(String, u128, bool)> = jobs
-        .par_iter()
-        .map(|job| {
-            let path = job.path();
-            let before = since.files.get(&path).copied();
-            if same_outline
-                && since.bodies.get(&path) == bodies.get(&path)
-                && let Some(print) = before
-            {
-                // Only a page's own body can differ, and this one's did not.
-                return (path, print, false);
-            }
-            let print = fingerprint(&keyed.context(*job, &path));
-            (path, print, before != Some(print))
-        })
-        .collect();
-    let changed: Vec<Job> = jobs
-        .iter()
-        .zip(&pages)
-        .filter(|(_, (_, _, again))| *again)
-        .map(|(job, _)| *job)
-        .collect();
+    let pages_changed = || -> Result<Vec<(String, u128, bool)>> {
+        // Each page's path, fingerprint, and whether it renders again.
+        let pages: Vec<(String, u128, bool)> = jobs
+            .par_iter()
+            .map(|job| {
+                let path = job.path();
+                let before = since.files.get(&path).copied();
+                if same_outline
+                    && since.bodies.get(&path) == bodies.get(&path)
+                    && let Some(print) = before
+                {
+                    // Only a page's own body can differ, and this one's did not.
+                    return (path, print, false);
+                }
+                let print = fingerprint(&keyed.context(*job, &path));
+                (path, print, before != Some(print))
+            })
+            .collect();
+        let changed: Vec<Job> = jobs
+            .iter()
+            .zip(&pages)
+            .filter(|(_, (_, _, again))| *again)
+            .map(|(job, _)| *job)
+            .collect();
+        render_pages(&shared, theme, &changed, sink)?;
+        Ok(pages)
+    };
     // Data files show no body: the same outline, the same bytes.
-    let data = render_jobs(&shared, theme, &changed, !same_outline, sink)?;
+    let (pages, data) = rayon::join(pages_changed, || write_data(&shared, !same_outline, sink));
+    let (pages, data) = (pages?, data?);
+    write_assets(theme, sink)?;
+    let rendered = pages.iter().filter(|(_, _, again)| *again).count();
     let mut files: HashMap<String, u128> = pages
         .into_iter()
         .map(|(path, print, _)| (path, print))
@@ -208,7 +221,7 @@ pub(crate) fn render_changed(
         files,
         bodies,
     };
-    Ok((changed.len(), fingerprints))
+    Ok((rendered, fingerprints))
 }
 
 /// Everything a body's links can resolve to (what the view's resolver knows)
@@ -254,45 +267,38 @@ fn fingerprint(ctx: &context::PageContext) -> u128 {
     hashing.0.digest128()
 }
 
-/// Render `jobs` through `shared`, then (`with_data`) every data file and
-/// the sitemap, and the theme's assets. Returns the paths of the data files
-/// and sitemap, written or not.
-fn render_jobs(
+fn render_pages(
     shared: &context::Shared,
     theme: &Theme,
     jobs: &[Job],
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<()> {
+    jobs.par_iter()
+        .try_for_each(|job| render_page(shared, theme, job, sink))
+}
+
+/// When `with_data`, write every data file and the sitemap. Returns their
+/// paths, written or not.
+fn write_data(
+    shared: &context::Shared,
     with_data: bool,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<Vec<String>> {
     let view = shared.view();
     let today = shared.today();
     let data_files = data::files(view);
-    let mut data_paths: Vec<String> = data_files.iter().map(data::DataFile::path).collect();
-    let (pages, data_files) = rayon::join(
-        || {
-            jobs.par_iter()
-                .try_for_each(|job| render_page(shared, theme, job, sink))
-        },
-        || {
-            data_files
-                .par_iter()
-                .filter(|_| with_data)
-                .try_for_each(|file| {
-                    let path = file.path();
-                    let bytes = file
-                        .bytes(view, today)
-                        .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
-                    sink(OutputFile { path, bytes })
-                })
-        },
-    );
-    pages?;
-    data_files?;
-    for file in theme.assets() {
-        sink(file)?;
+    let mut paths: Vec<String> = data_files.iter().map(data::DataFile::path).collect();
+    if with_data {
+        data_files.par_iter().try_for_each(|file| {
+            let path = file.path();
+            let bytes = file
+                .bytes(view, today)
+                .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
+            sink(OutputFile { path, bytes })
+        })?;
     }
     if shared.has_sitemap() {
-        data_paths.push(SITEMAP.into());
+        paths.push(SITEMAP.into());
         if let Some(sitemap) = shared.sitemap().filter(|_| with_data) {
             sink(OutputFile {
                 path: SITEMAP.into(),
@@ -300,7 +306,11 @@ fn render_jobs(
             })?;
         }
     }
-    Ok(data_paths)
+    Ok(paths)
+}
+
+fn write_assets(theme: &Theme, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
+    theme.assets().try_for_each(sink)
 }
 
 const SITEMAP: &str = "sitemap.xml";

@@ -195,26 +195,26 @@ impl Builder {
                 });
             }
         };
-        let mut files = sink.into_files();
+        let written = sink.into_files();
         let fingerprints = rendered.fingerprints.unwrap_or_default();
         let incremental = previous.is_some();
-        let search_keys = match previous {
+        let (files, search_keys) = match previous {
             Some(previous) => {
-                // Pages whose fingerprint did not change, and the index (it follows).
-                let kept = fingerprints
-                    .paths()
-                    .chain(previous.search_keys.iter().map(String::as_str))
-                    .chain([crate::offline::WORKER]);
-                for path in kept {
-                    if !files.contains_key(path)
-                        && let Some(bytes) = previous.files.get(path)
-                    {
-                        files.insert(Arc::from(path), bytes.clone());
-                    }
-                }
-                previous.search_keys.clone()
+                // What was served, less what is gone, with what was written
+                // over it: pages whose fingerprint did not change and the
+                // search index (it follows) keep their bytes.
+                let mut files = previous.files.clone();
+                let keys: HashSet<&str> = fingerprints.paths().collect();
+                files.retain(|path, _| {
+                    keys.contains(&**path)
+                        || previous.search_keys.contains(&**path)
+                        || written.contains_key(path)
+                        || **path == *crate::offline::WORKER
+                });
+                files.extend(written);
+                (files, previous.search_keys.clone())
             }
-            None => rendered.index.into_iter().collect(),
+            None => (written, rendered.index.into_iter().collect()),
         };
         let worker_hashes = self
             .served

@@ -29,7 +29,7 @@ pub(super) fn source_hits(site: &Site) -> Vec<FileHits> {
             let mut hits = Vec::new();
             let syntax = match (src.text, src.syntax) {
                 (Some(text), Some(syntax)) => {
-                    scan::scan_text(text, syntax, &mut |h| hits.push(h));
+                    hits = memo::scan_text(text, syntax);
                     syntax
                 }
                 _ => {
@@ -61,6 +61,41 @@ pub(super) fn source_hits(site: &Site) -> Vec<FileHits> {
             })
         })
         .collect()
+}
+
+/// The scan of a text, by its hash and syntax, kept for the process:
+/// `cairn serve` checks the whole site after every save, and all but the
+/// saved texts are as before. (A pure function of its key: the patterns are
+/// fixed in the binary.)
+mod memo {
+    use crate::secrets::{LineHit, Syntax, scan};
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    static SCANNED: LazyLock<Mutex<HashMap<u128, Vec<LineHit>>>> = LazyLock::new(Mutex::default);
+
+    pub(super) fn scan_text(text: &str, syntax: Syntax) -> Vec<LineHit> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(format!("{syntax:?}").as_bytes());
+        hasher.update(&[0]);
+        hasher.update(text.as_bytes());
+        let key = hasher.digest128();
+        let known = SCANNED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(hits) = known {
+            return hits;
+        }
+        let mut hits = Vec::new();
+        scan::scan_text(text, syntax, &mut |h| hits.push(h));
+        SCANNED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, hits.clone());
+        hits
+    }
 }
 
 /// Every file a build reads text from or publishes.

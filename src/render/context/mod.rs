@@ -147,6 +147,9 @@ pub(super) struct Shared<'v, 'a> {
     /// Fingerprinting ([`super::Fingerprints`]): bodies are not rendered but
     /// stand as their source text's hash with this hash of every link target.
     body_keys: Option<u128>,
+    /// Fingerprinting: each system's call card, hashed once, by system id
+    /// (every page naming the system shows the same card).
+    ladder_keys: std::collections::HashMap<&'a str, String>,
 }
 
 /// A page's `<meta name="description">`: its front matter's, else the
@@ -211,6 +214,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                 .map(|o| format!(" {}", o.origin))
                 .collect(),
             body_keys: None,
+            ladder_keys: Default::default(),
         }
     }
 
@@ -224,8 +228,19 @@ impl<'v, 'a> Shared<'v, 'a> {
 
     /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
     pub(super) fn with_body_keys(self, links: u128) -> Self {
+        let ladder_keys = self
+            .view
+            .systems
+            .iter()
+            .map(|s| {
+                let json = serde_json::to_vec(&ladder::ladder(s)).unwrap_or_default();
+                let key = xxhash_rust::xxh3::xxh3_128(&json);
+                (s.id, format!("ladder {} {key:032x}", s.id))
+            })
+            .collect();
         Shared {
             body_keys: Some(links),
+            ladder_keys,
             ..self
         }
     }

@@ -17,10 +17,18 @@ pub(in crate::render) struct PageCtx<'c> {
     /// The body, rendered.
     content: String,
     page: PageCard<'c>,
-    ladders: Vec<LadderCtx<'c>>,
+    ladders: Ladders<'c>,
     breadcrumbs: Vec<Link>,
     /// The source file, relative to the site root.
     source: &'c str,
+}
+
+/// The call cards of a page's systems; when fingerprinting, each card's key.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Ladders<'c> {
+    Cards(Vec<LadderCtx<'c>>),
+    Keys(Vec<&'c str>),
 }
 
 impl Shared<'_, '_> {
@@ -35,13 +43,17 @@ impl Shared<'_, '_> {
             description: p.front.description.as_deref(),
             content: body.html,
             page: self.card(p),
-            ladders: p
-                .front
-                .systems
-                .iter()
-                .filter_map(|id| self.view.system(id))
-                .map(ladder)
-                .collect(),
+            ladders: if self.body_keys.is_some() {
+                let keys = p.front.systems.iter();
+                Ladders::Keys(
+                    keys.filter_map(|id| self.ladder_keys.get(id.as_str()))
+                        .map(String::as_str)
+                        .collect(),
+                )
+            } else {
+                let systems = p.front.systems.iter().filter_map(|id| self.view.system(id));
+                Ladders::Cards(systems.map(ladder).collect())
+            },
             breadcrumbs: self.breadcrumbs(p.folder(), true),
             source: &p.source,
         }
