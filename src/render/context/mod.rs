@@ -28,6 +28,7 @@ use crate::site::Page;
 use crate::urls;
 use cards::{Link, SystemCard, system_card};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub(super) use cards::{ReviewCtx, review, tel};
@@ -150,6 +151,9 @@ pub(super) struct Shared<'v, 'a> {
     /// Fingerprinting: each system's call card, hashed once, by system id
     /// (every page naming the system shows the same card).
     ladder_keys: std::collections::HashMap<&'a str, String>,
+    /// Fingerprinting: each page's card, hashed once, by source (a runbook's
+    /// card is on its section, its systems' pages and the review queue).
+    card_keys: std::collections::HashMap<&'a str, String>,
 }
 
 /// A page's `<meta name="description">`: its front matter's, else the
@@ -215,6 +219,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                 .collect(),
             body_keys: None,
             ladder_keys: Default::default(),
+            card_keys: Default::default(),
         }
     }
 
@@ -238,9 +243,20 @@ impl<'v, 'a> Shared<'v, 'a> {
                 (s.id, format!("ladder {} {key:032x}", s.id))
             })
             .collect();
+        let card_keys = self
+            .view
+            .pages
+            .par_iter()
+            .map(|p| {
+                let json = serde_json::to_vec(&self.card(p)).unwrap_or_default();
+                let key = xxhash_rust::xxh3::xxh3_128(&json);
+                (p.source.as_str(), format!("card {} {key:032x}", p.source))
+            })
+            .collect();
         Shared {
             body_keys: Some(links),
             ladder_keys,
+            card_keys,
             ..self
         }
     }
