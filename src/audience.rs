@@ -72,6 +72,9 @@ pub struct SiteView<'a> {
     /// A hash of all the view is made of but its pages' bodies: two views
     /// that agree on it show the same, save the body of each page on its own.
     pub(crate) outline: u128,
+    /// The part of [`SiteView::outline`] made of the data files alone: what
+    /// a data file that lists no page is made of.
+    pub(crate) data_outline: u128,
     /// Position of each system in `systems`, by id.
     system_index: HashMap<&'a str, usize>,
 }
@@ -308,6 +311,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         static_files: &site.static_files,
         links,
         outline: outline::of(site, audience),
+        data_outline: outline::of_data(site, audience),
     }
 }
 

@@ -11,6 +11,26 @@ use crate::site::Site;
 /// their pages' bodies.
 pub(super) fn of(site: &Site, audience: Audience) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&of_data(site, audience).to_le_bytes());
+    let mut add = |s: &str| {
+        hasher.update(s.as_bytes());
+        hasher.update(&[0]);
+    };
+    for page in &site.pages {
+        add(&page.source);
+        add(&page.text[..page.body_start]);
+    }
+    for asset in &site.assets {
+        add(&asset.rel);
+    }
+    site.static_files.iter().for_each(|f| add(f));
+    hasher.digest128()
+}
+
+/// The part of the outline no page makes: the audience and the data files
+/// (`cairn.yaml`, parties, activities, systems) as read.
+pub(super) fn of_data(site: &Site, audience: Audience) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut add = |s: &str| {
         hasher.update(s.as_bytes());
         hasher.update(&[0]);
@@ -22,13 +42,5 @@ pub(super) fn of(site: &Site, audience: Audience) -> u128 {
         add(file);
         add(text);
     }
-    for page in &site.pages {
-        add(&page.source);
-        add(&page.text[..page.body_start]);
-    }
-    for asset in &site.assets {
-        add(&asset.rel);
-    }
-    site.static_files.iter().for_each(|f| add(f));
     hasher.digest128()
 }

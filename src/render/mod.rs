@@ -125,7 +125,7 @@ pub(crate) fn render_site(
     let jobs = jobs(view);
     let (pages, data) = rayon::join(
         || render_pages(&shared, theme, &jobs, sink),
-        || write_data(&shared, true, sink),
+        || write_data(&shared, &Fingerprints::default(), sink),
     );
     pages?;
     data?;
@@ -137,7 +137,7 @@ pub(crate) fn render_site(
 /// renders that agree on a file's fingerprint write the same bytes there.
 /// A page's is taken from its template context, with its body standing as
 /// its text's hash and a hash of every link target, so computing it renders
-/// no markdown; a data file's is the view's outline (it shows no body).
+/// no markdown; a data file's is the outline it is made of (see [`write_data`]).
 /// `cairn serve` renders again only what an edit changed.
 #[derive(Default, Clone, PartialEq, Debug)]
 pub struct Fingerprints {
@@ -206,8 +206,7 @@ pub(crate) fn render_changed(
         render_pages(&shared, theme, &changed, sink)?;
         Ok(pages)
     };
-    // Data files show no body: the same outline, the same bytes.
-    let (pages, data) = rayon::join(pages_changed, || write_data(&shared, !same_outline, sink));
+    let (pages, data) = rayon::join(pages_changed, || write_data(&shared, since, sink));
     let (pages, data) = (pages?, data?);
     write_assets(theme, sink)?;
     let rendered = pages.iter().filter(|(_, _, again)| *again).count();
@@ -215,7 +214,7 @@ pub(crate) fn render_changed(
         .into_iter()
         .map(|(path, print, _)| (path, print))
         .collect();
-    files.extend(data.into_iter().map(|path| (path, view.outline)));
+    files.extend(data);
     let fingerprints = Fingerprints {
         outline: view.outline,
         files,
@@ -277,36 +276,52 @@ fn render_pages(
         .try_for_each(|job| render_page(shared, theme, job, sink))
 }
 
-/// When `with_data`, write every data file and the sitemap. Returns their
-/// paths, written or not.
+/// Write every data file and the sitemap whose fingerprint differs from
+/// `since` (all of them when it is empty). A data file's fingerprint is the
+/// outline the file is made of: the whole view's for the files that list
+/// pages, the data files' alone for the others; no data file shows a body.
+/// Returns every path with its fingerprint.
 fn write_data(
     shared: &context::Shared,
-    with_data: bool,
+    since: &Fingerprints,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
-) -> Result<Vec<String>> {
+) -> Result<Vec<(String, u128)>> {
     let view = shared.view();
     let today = shared.today();
-    let data_files = data::files(view);
-    let mut paths: Vec<String> = data_files.iter().map(data::DataFile::path).collect();
-    if with_data {
-        data_files.par_iter().try_for_each(|file| {
+    let changed = |path: &str, print: u128| since.files.get(path) != Some(&print);
+    let mut prints: Vec<(String, u128)> = data::files(view)
+        .par_iter()
+        .map(|file| {
             let path = file.path();
-            let bytes = file
-                .bytes(view, today)
-                .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
-            sink(OutputFile { path, bytes })
-        })?;
-    }
+            let print = if file.lists_pages() {
+                view.outline
+            } else {
+                view.data_outline
+            };
+            if changed(&path, print) {
+                let bytes = file
+                    .bytes(view, today)
+                    .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
+                sink(OutputFile {
+                    path: path.clone(),
+                    bytes,
+                })?;
+            }
+            Ok((path, print))
+        })
+        .collect::<Result<_>>()?;
     if shared.has_sitemap() {
-        paths.push(SITEMAP.into());
-        if let Some(sitemap) = shared.sitemap().filter(|_| with_data) {
+        if changed(SITEMAP, view.outline)
+            && let Some(sitemap) = shared.sitemap()
+        {
             sink(OutputFile {
                 path: SITEMAP.into(),
                 bytes: sitemap.into_bytes(),
             })?;
         }
+        prints.push((SITEMAP.into(), view.outline));
     }
-    Ok(paths)
+    Ok(prints)
 }
 
 fn write_assets(theme: &Theme, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {

@@ -38,6 +38,12 @@ impl DataFile<'_, '_> {
         }
     }
 
+    /// Whether the file lists pages; the others are made of the data files
+    /// alone (RACI, contacts), so a page's edit leaves them as they were.
+    pub(super) fn lists_pages(&self) -> bool {
+        matches!(self, DataFile::CairnJson)
+    }
+
     pub(super) fn bytes(
         &self,
         view: &SiteView,
