@@ -49,35 +49,10 @@ pub(crate) struct Context {
     pub hex_context_above: bool,
 }
 
-/// Words anything a closer look could flag contains (ASCII case ignored):
-/// the literal starts of the token formats and the keywords of the value
-/// rules. One Aho-Corasick pass finds them in a whole text.
-const KEYWORDS: &[&str] = &[
-    "begin",
-    "putty-user-key",
-    "akia",
-    "asia",
-    "abia",
-    "acca",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "xoxa-",
-    "xoxb-",
-    "xoxp-",
-    "xoxo-",
-    "xoxs-",
-    "xoxr-",
-    "hooks.slack.com",
-    "sk_live_",
-    "rk_live_",
-    "q~",
-    "eyj",
-    "aiza",
-    "sig=",
+/// Words the value rules' keys contain (ASCII case ignored). With
+/// [`FORMAT_KEYWORDS`], anything a closer look could flag contains one of
+/// them: one Aho-Corasick pass finds them in a whole text.
+const VALUE_KEYWORDS: &[&str] = &[
     "pass",
     "pwd",
     "secret",
@@ -89,7 +64,6 @@ const KEYWORDS: &[&str] = &[
     "accesskey",
     "token",
     "bearer",
-    "accountkey=",
     "convertto-securestring",
     "://",
 ];
@@ -169,7 +143,10 @@ fn compile(name: &str, pattern: &str) -> Result<Regex, String> {
     Regex::new(pattern).map_err(|e| format!("pattern `{name}` does not compile: {e}"))
 }
 
-fn keyword_finder(name: &str, words: &[&str]) -> Result<aho_corasick::AhoCorasick, String> {
+fn keyword_finder<'w>(
+    name: &str,
+    words: impl IntoIterator<Item = &'w &'w str>,
+) -> Result<aho_corasick::AhoCorasick, String> {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(words)
@@ -179,7 +156,7 @@ fn keyword_finder(name: &str, words: &[&str]) -> Result<aho_corasick::AhoCorasic
 impl Patterns {
     fn compile() -> Result<Patterns, String> {
         Ok(Patterns {
-            candidate: keyword_finder("candidate", KEYWORDS)?,
+            candidate: keyword_finder("candidate", FORMAT_KEYWORDS.iter().chain(VALUE_KEYWORDS))?,
             format_candidate_words: keyword_finder("format-candidate", FORMAT_KEYWORDS)?,
             format_candidate: compile("format-candidate", FORMAT_CANDIDATE)?,
             formats: FORMATS
