@@ -169,7 +169,14 @@ pub(crate) fn render_changed(
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<(usize, Fingerprints)> {
     let shared = context::Shared::new(view, opts, &view.links);
-    let keyed = context::Shared::new(view, opts, &view.links).with_body_keys(links_hash(view));
+    // Keys for every page card and call card: only built when some page is
+    // fingerprinted (a body edit usually fingerprints none).
+    let keyed = std::sync::OnceLock::new();
+    let keyed = || {
+        keyed.get_or_init(|| {
+            context::Shared::new(view, opts, &view.links).with_body_keys(links_hash(view))
+        })
+    };
     let jobs = jobs(view);
     let bodies: HashMap<String, u128> = jobs
         .par_iter()
@@ -179,10 +186,11 @@ pub(crate) fn render_changed(
         })
         .collect();
     let same_outline = !since.files.is_empty() && since.outline == view.outline;
+    // Each page's path, fingerprint, and whether it rendered again. A page
+    // renders as soon as its fingerprint differs, so a long one (the review
+    // queue) renders while the others are fingerprinted.
     let pages_changed = || -> Result<Vec<(String, u128, bool)>> {
-        // Each page's path, fingerprint, and whether it renders again.
-        let pages: Vec<(String, u128, bool)> = jobs
-            .par_iter()
+        jobs.par_iter()
             .map(|job| {
                 let path = job.path();
                 let before = since.files.get(&path).copied();
@@ -191,20 +199,16 @@ pub(crate) fn render_changed(
                     && let Some(print) = before
                 {
                     // Only a page's own body can differ, and this one's did not.
-                    return (path, print, false);
+                    return Ok((path, print, false));
                 }
-                let print = fingerprint(&keyed.context(*job, &path));
-                (path, print, before != Some(print))
+                let print = fingerprint(&keyed().context(*job, &path));
+                let again = before != Some(print);
+                if again {
+                    render_page(&shared, theme, job, sink)?;
+                }
+                Ok((path, print, again))
             })
-            .collect();
-        let changed: Vec<Job> = jobs
-            .iter()
-            .zip(&pages)
-            .filter(|(_, (_, _, again))| *again)
-            .map(|(job, _)| *job)
-            .collect();
-        render_pages(&shared, theme, &changed, sink)?;
-        Ok(pages)
+            .collect()
     };
     let (pages, data) = rayon::join(pages_changed, || write_data(&shared, since, sink));
     let (pages, data) = (pages?, data?);
