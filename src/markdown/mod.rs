@@ -41,6 +41,8 @@ mod render;
 mod sanitize;
 pub(crate) use sanitize::problem as raw_html_problem;
 mod scan;
+mod unclosed;
+pub(crate) use unclosed::{Block as UnclosedBlock, Unclosed};
 #[cfg(test)]
 mod tests;
 

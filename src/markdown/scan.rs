@@ -25,6 +25,8 @@ pub(crate) struct Scan {
     /// The first paragraph's text, cut to about 160 characters at a word:
     /// the page's description when its front matter has none.
     pub summary: String,
+    /// A comment or code fence that runs to the end of the page.
+    pub unclosed: Option<super::Unclosed>,
 }
 
 impl Scan {
@@ -192,6 +194,7 @@ pub(crate) fn scan(markdown: &str) -> Scan {
         }
     }
     scan.text.truncate(scan.text.trim_end().len());
+    scan.unclosed = super::unclosed::find(markdown);
     scan
 }
 
