@@ -75,6 +75,9 @@ pub struct SiteView<'a> {
     /// The part of [`SiteView::outline`] made of the data files alone: what
     /// a data file that lists no page is made of.
     pub(crate) data_outline: u128,
+    /// [`SiteView::outline`] less the runbooks' front matter: what pages
+    /// show of pages other than their own.
+    pub(crate) frame: u128,
     /// Position of each system in `systems`, by id.
     system_index: HashMap<&'a str, usize>,
 }
@@ -312,6 +315,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         links,
         outline: outline::of(site, audience),
         data_outline: outline::of_data(site, audience),
+        frame: outline::frame(site, audience),
     }
 }
 

@@ -27,6 +27,35 @@ pub(super) fn of(site: &Site, audience: Audience) -> u128 {
     hasher.digest128()
 }
 
+/// The outline less the front matter of runbooks, each runbook standing as
+/// its place alone: source, URL, audience. What a page shows of pages other
+/// than its own is sections (breadcrumbs, the nav) and the escalation guide,
+/// and neither is a runbook; runbooks are listed by section, system, party
+/// and site-wide pages. So under one frame, a page's own page changes only
+/// with its own file.
+pub(super) fn frame(site: &Site, audience: Audience) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&of_data(site, audience).to_le_bytes());
+    let mut add = |s: &str| {
+        hasher.update(s.as_bytes());
+        hasher.update(&[0]);
+    };
+    for page in &site.pages {
+        add(&page.source);
+        if page.is_runbook() {
+            add(&page.url);
+            add(page.audience.as_str());
+        } else {
+            add(&page.text[..page.body_start]);
+        }
+    }
+    for asset in &site.assets {
+        add(&asset.rel);
+    }
+    site.static_files.iter().for_each(|f| add(f));
+    hasher.digest128()
+}
+
 /// The part of the outline no page makes: the audience and the data files
 /// (`cairn.yaml`, parties, activities, systems) as read.
 pub(super) fn of_data(site: &Site, audience: Audience) -> u128 {

@@ -53,9 +53,9 @@ enum Job<'v, 'a> {
 }
 
 impl<'a> Job<'_, 'a> {
-    /// The page whose markdown body this page shows as its own: a page's,
-    /// a section's or the home page's `_index.md`.
-    fn own_body(&self, view: &SiteView<'a>) -> Option<&'a crate::site::Page> {
+    /// The page this page shows as its own, body and all: a page's, a
+    /// section's or the home page's `_index.md`.
+    fn own_page(&self, view: &SiteView<'a>) -> Option<&'a crate::site::Page> {
         match self {
             Job::Page(p) => Some(p),
             Job::Section(s) => s.index,
@@ -143,10 +143,12 @@ pub(crate) fn render_site(
 pub struct Fingerprints {
     /// [`SiteView::outline`] of the view rendered.
     outline: u128,
+    /// [`SiteView::frame`] of the view rendered.
+    frame: u128,
     /// Every page and data file.
     files: HashMap<String, u128>,
-    /// The body a page shows as its own (a page's, a section's intro), hashed.
-    bodies: HashMap<String, u128>,
+    /// The file of the page each page shows as its own (see [`Job::own_page`]), hashed.
+    own_files: HashMap<String, u128>,
 }
 
 impl Fingerprints {
@@ -157,9 +159,10 @@ impl Fingerprints {
 }
 
 /// [`render_site`] for what differs from `since` (everything when it is
-/// empty): when the view's outline is the same, only pages whose own body
-/// changed; otherwise every page whose fingerprint changed, and the data
-/// files. The theme's assets are always written. Returns the number of
+/// empty): when the view's outline is the same, only pages whose own file
+/// changed; when its frame is, those and every page but a content page's
+/// own whose fingerprint changed; otherwise every page whose fingerprint
+/// changed. And the data files whose outline changed. The theme's assets are always written. Returns the number of
 /// pages rendered and every fingerprint.
 pub(crate) fn render_changed(
     view: &SiteView,
@@ -178,14 +181,15 @@ pub(crate) fn render_changed(
         })
     };
     let jobs = jobs(view);
-    let bodies: HashMap<String, u128> = jobs
+    let own_files: HashMap<String, u128> = jobs
         .par_iter()
         .filter_map(|job| {
-            let body = job.own_body(view)?.body();
-            Some((job.path(), xxhash_rust::xxh3::xxh3_128(body.as_bytes())))
+            let text = &job.own_page(view)?.text;
+            Some((job.path(), xxhash_rust::xxh3::xxh3_128(text.as_bytes())))
         })
         .collect();
     let same_outline = !since.files.is_empty() && since.outline == view.outline;
+    let same_frame = !since.files.is_empty() && since.frame == view.frame;
     // Each page's path, fingerprint, and whether it rendered again. A page
     // renders as soon as its fingerprint differs, so a long one (the review
     // queue) renders while the others are fingerprinted.
@@ -194,11 +198,12 @@ pub(crate) fn render_changed(
             .map(|job| {
                 let path = job.path();
                 let before = since.files.get(&path).copied();
-                if same_outline
-                    && since.bodies.get(&path) == bodies.get(&path)
-                    && let Some(print) = before
-                {
-                    // Only a page's own body can differ, and this one's did not.
+                let own_file_same = since.own_files.get(&path) == own_files.get(&path);
+                // Same outline: only a page's own body can differ. Same frame:
+                // a content page shows nothing of other pages that differs.
+                let shows_no_change =
+                    own_file_same && (same_outline || (same_frame && matches!(job, Job::Page(_))));
+                if shows_no_change && let Some(print) = before {
                     return Ok((path, print, false));
                 }
                 let print = fingerprint(&keyed().context(*job, &path));
@@ -221,8 +226,9 @@ pub(crate) fn render_changed(
     files.extend(data);
     let fingerprints = Fingerprints {
         outline: view.outline,
+        frame: view.frame,
         files,
-        bodies,
+        own_files,
     };
     Ok((rendered, fingerprints))
 }

@@ -164,6 +164,34 @@ fn rebuilds_serve_what_a_fresh_build_does() {
             }),
         ),
         (
+            "a guide becomes the escalation guide",
+            Box::new(|| {
+                edit(site, "content/guides/escalate.md", |t| {
+                    set_front(t, "tags", Some("[escalation]"))
+                })
+            }),
+        ),
+        (
+            "the escalation guide retitled (every call card links it)",
+            Box::new(|| {
+                edit(site, "content/guides/escalate.md", |t| {
+                    set_front(t, "title", Some("Escalating"))
+                })
+            }),
+        ),
+        (
+            "a section retitled (breadcrumbs and the nav show it)",
+            Box::new(|| {
+                edit(site, "content/runbooks/_index.md", |t| {
+                    set_front(t, "title", Some("Procedures"))
+                })
+            }),
+        ),
+        (
+            "a runbook no longer names a system (it is a plain page now)",
+            Box::new(|| edit(site, rel, |t| set_front(t, "systems", None))),
+        ),
+        (
             "a template edit",
             Box::new(|| {
                 let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
@@ -190,6 +218,10 @@ enum Step {
     Title(usize),
     Reviewed(usize),
     Audience(usize),
+    /// Tagged `escalation`, or no longer.
+    Escalation(usize),
+    /// Names a system (a runbook), or none (a plain page).
+    Systems(usize),
     Add(usize),
     Delete(usize),
     System(usize),
@@ -203,6 +235,8 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::Title),
         1 => any::<usize>().prop_map(Step::Reviewed),
         2 => any::<usize>().prop_map(Step::Audience),
+        1 => any::<usize>().prop_map(Step::Escalation),
+        1 => any::<usize>().prop_map(Step::Systems),
         2 => any::<usize>().prop_map(Step::Add),
         1 => any::<usize>().prop_map(Step::Delete),
         2 => any::<usize>().prop_map(Step::System),
@@ -248,6 +282,12 @@ fn set_front(text: &str, key: &str, value: Option<&str>) -> String {
     format!("---\n{}\n---\n{body}", lines.join("\n"))
 }
 
+/// `m365` for `data/systems/m365.yaml`.
+fn system_id(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.trim_end_matches(".yaml").to_string()
+}
+
 /// Apply `step` to the site; the paths it changed.
 fn apply(site: &Path, step: &Step, n: usize) -> BTreeSet<String> {
     let pages = files_under(site, "content", "md");
@@ -272,15 +312,25 @@ fn apply(site: &Path, step: &Step, n: usize) -> BTreeSet<String> {
             let internal = t.contains("\naudience: internal");
             set_front(t, "audience", (!internal).then_some("internal"))
         }),
+        Step::Escalation(i) => edit(site, &pick(&pages, *i), |t| {
+            let tagged = t.contains("\ntags: [escalation]");
+            set_front(t, "tags", (!tagged).then_some("[escalation]"))
+        }),
+        Step::Systems(i) => {
+            let system = system_id(&systems[i % systems.len()]);
+            edit(site, &pick(&pages, *i), |t| {
+                let names = t.contains("\nsystems: ");
+                set_front(
+                    t,
+                    "systems",
+                    (!names).then(|| format!("[{system}]")).as_deref(),
+                )
+            })
+        }
         Step::Add(i) => {
             let folder = pick(&pages, *i);
             let folder = folder.rsplit_once('/').map_or("content", |(f, _)| f);
-            let system = systems[i % systems.len()]
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".yaml")
-                .to_string();
+            let system = system_id(&systems[i % systems.len()]);
             let rel = format!("{folder}/added-{n}.md");
             std::fs::write(
                 site.join(&rel),
