@@ -37,6 +37,15 @@ impl ReviewState {
         matches!(self, ReviewState::Never | ReviewState::Overdue { .. })
     }
 
+    /// Not late, and due within [`SOON_DAYS`] (or never due).
+    fn is_soon(self) -> bool {
+        match self {
+            ReviewState::Ok { days, .. } => days <= SOON_DAYS,
+            ReviewState::None => true,
+            ReviewState::Never | ReviewState::Overdue { .. } => false,
+        }
+    }
+
     /// Worst first: never reviewed, then most days overdue; then the next due.
     fn rank(self) -> (u8, i64) {
         match self {
@@ -52,9 +61,15 @@ impl ReviewState {
 pub(crate) struct ReviewQueue<'a> {
     /// Never reviewed or overdue, worst first.
     pub late: Vec<&'a Page>,
+    /// Due within [`SOON_DAYS`], the next due first.
+    pub soon: Vec<&'a Page>,
     /// The rest, the next due first.
-    pub upcoming: Vec<&'a Page>,
+    pub later: Vec<&'a Page>,
 }
+
+/// How many days ahead a review is coming soon: the review page lists those
+/// apart from the ones due later.
+pub(crate) const SOON_DAYS: i64 = 60;
 
 impl<'a> SiteView<'a> {
     /// The runbooks by review urgency on `today` (ties by title).
@@ -66,12 +81,21 @@ impl<'a> SiteView<'a> {
             .map(|p| (ReviewState::of(p, today), *p))
             .collect();
         runbooks.sort_by(|(a, pa), (b, pb)| a.rank().cmp(&b.rank()).then(pa.title.cmp(&pb.title)));
-        let (late, upcoming): (Vec<_>, Vec<_>) =
-            runbooks.into_iter().partition(|(state, _)| state.is_late());
-        ReviewQueue {
-            late: late.into_iter().map(|(_, p)| p).collect(),
-            upcoming: upcoming.into_iter().map(|(_, p)| p).collect(),
+        let mut queue = ReviewQueue {
+            late: Vec::new(),
+            soon: Vec::new(),
+            later: Vec::new(),
+        };
+        for (state, page) in runbooks {
+            if state.is_late() {
+                queue.late.push(page);
+            } else if state.is_soon() {
+                queue.soon.push(page);
+            } else {
+                queue.later.push(page);
+            }
         }
+        queue
     }
 }
 
@@ -90,10 +114,11 @@ mod tests {
             "id: m\nname: M\ntier: 3\nowner: it\n",
         );
         for (name, reviewed) in [
-            ("soon", "2026-03-05"),     // due 2026-06-03
-            ("late", "2026-01-01"),     // due 2026-04-01, 61 days ago
-            ("later", "2026-04-01"),    // due 2026-06-30
-            ("bit-late", "2026-02-25"), // due 2026-05-26, 6 days ago
+            ("soon", "2026-03-05"),       // due 2026-06-03
+            ("late", "2026-01-01"),       // due 2026-04-01, 61 days ago
+            ("later", "2026-04-01"),      // due 2026-06-30
+            ("much-later", "2026-05-30"), // due 2026-08-28, in 88 days
+            ("bit-late", "2026-02-25"),   // due 2026-05-26, 6 days ago
         ] {
             t.write(
                 &format!("content/{name}.md"),
@@ -110,7 +135,8 @@ mod tests {
             pages.iter().map(|p| p.title.clone()).collect()
         };
         assert_eq!(titles(&queue.late), ["never", "late", "bit-late"]);
-        assert_eq!(titles(&queue.upcoming), ["soon", "later"]);
+        assert_eq!(titles(&queue.soon), ["soon", "later"]);
+        assert_eq!(titles(&queue.later), ["much-later"]);
         let late = view.page_by_rel("late.md").unwrap();
         assert!(matches!(
             ReviewState::of(late, today),

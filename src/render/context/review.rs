@@ -11,7 +11,10 @@ pub(in crate::render) struct ReviewPageCtx<'c> {
     base: Base<'c>,
     /// Never reviewed or overdue, worst first.
     overdue: Vec<PageCard<'c>>,
-    upcoming: Vec<PageCard<'c>>,
+    /// Due within 60 days (the view's review queue decides), next due first.
+    soon: Vec<PageCard<'c>>,
+    /// Due later.
+    later: Vec<PageCard<'c>>,
 }
 
 impl Shared<'_, '_> {
@@ -20,7 +23,8 @@ impl Shared<'_, '_> {
         ReviewPageCtx {
             base: self.base(path, "Review"),
             overdue: self.cards(&queue.late),
-            upcoming: self.cards(&queue.upcoming),
+            soon: self.cards(&queue.soon),
+            later: self.cards(&queue.later),
         }
     }
 }
