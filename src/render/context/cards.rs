@@ -212,6 +212,13 @@ impl Shared<'_, '_> {
         pages.iter().map(|p| self.card(p)).collect()
     }
 
+    /// Fingerprinting: the key standing for `p`'s card (see [`Shared::with_body_keys`]).
+    pub(super) fn card_key(&self, p: &Page) -> &str {
+        self.card_keys
+            .get(p.source.as_str())
+            .map_or("", String::as_str)
+    }
+
     pub(super) fn card<'c>(&'c self, p: &'c Page) -> PageCard<'c> {
         if let Some(key) = self.card_keys.get(p.source.as_str()) {
             // Fingerprinting: the card hashed once stands for it.
