@@ -217,18 +217,43 @@ impl Parsed {
     /// with its diagnostics from `diagnostics` (the load's).
     pub fn from_site(site: Site, diagnostics: &[Diagnostic], changed: &BTreeSet<String>) -> Parsed {
         let is_data = |file: &str| file == CONFIG_FILE || file.starts_with("data/");
-        // An edit of a file the walk listed, still a regular file: the same listing.
-        let listed = |path: &str| {
-            let rel = |top: &str| path.strip_prefix(top);
-            rel("content/").is_some_and(|r| site.listing.content.iter().any(|f| f == r))
-                || rel("static/").is_some_and(|r| site.listing.static_files.iter().any(|f| f == r))
-                || rel("data/").is_some_and(|r| site.listing.data.iter().any(|f| f == r))
-                || path == CONFIG_FILE
+        let tops: [(&str, &[String]); 3] = [
+            ("content", &site.listing.content),
+            ("static", &site.listing.static_files),
+            ("data", &site.listing.data),
+        ];
+        // The listed file at `path`, or the listed files under the folder at `path`.
+        let listed = |path: &str, folder: bool| {
+            tops.iter().any(|(top, files)| {
+                if folder && path == *top {
+                    return !files.is_empty();
+                }
+                let Some(rel) = path.strip_prefix(top).and_then(|r| r.strip_prefix('/')) else {
+                    return false;
+                };
+                match folder {
+                    false => files.iter().any(|f| f == rel),
+                    true => files
+                        .iter()
+                        .any(|f| f.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))),
+                }
+            }) || (!folder && path == CONFIG_FILE)
         };
-        let same_files = changed.iter().all(|path| {
-            listed(path)
-                && fs::symlink_metadata(site.root.join(path)).is_ok_and(|m| m.file_type().is_file())
-        });
+        // The walk would list the same files when each changed path is a
+        // listed file that is still a regular file, or is gone and never
+        // held one (an editor's temporary file, renamed over the file saved).
+        let same_files =
+            changed
+                .iter()
+                .all(|path| match fs::symlink_metadata(site.root.join(path)) {
+                    Ok(meta) => meta.file_type().is_file() && listed(path, false),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        !listed(path, false)
+                            && !listed(path, true)
+                            && !site.listing.diagnostics.iter().any(|d| d.file == *path)
+                    }
+                    Err(_) => false,
+                });
         let data = (!changed.iter().any(|p| is_data(p))).then(|| Data {
             config: site.config,
             parties: site.parties,

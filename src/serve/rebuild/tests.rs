@@ -93,7 +93,19 @@ fn assert_rebuild_equals_fresh(
             }
             assert_eq!(da, db, "after {what}: different diagnostics");
         }
-        _ => assert_eq!(rebuilt, fresh, "after {what}"),
+        (Served::Failed(a), Served::Failed(b)) => assert_eq!(a, b, "after {what}"),
+        (Served::Files(files, _), Served::Failed(text)) => {
+            panic!(
+                "after {what}: the rebuild served {} files, a fresh build failed: {text}",
+                files.len()
+            )
+        }
+        (Served::Failed(text), Served::Files(files, _)) => {
+            panic!(
+                "after {what}: the rebuild failed ({text}), a fresh build served {} files",
+                files.len()
+            )
+        }
     }
 }
 
@@ -192,6 +204,23 @@ fn rebuilds_serve_what_a_fresh_build_does() {
             Box::new(|| edit(site, rel, |t| set_front(t, "systems", None))),
         ),
         (
+            "a save through a temporary file renamed over the page (as sed -i and many editors do)",
+            Box::new(|| {
+                let temp = "content/runbooks/sedX1a2b3";
+                let text = std::fs::read_to_string(site.join(rel)).unwrap();
+                std::fs::write(site.join(temp), set_front(&text, "title", Some("Saved"))).unwrap();
+                std::fs::rename(site.join(temp), site.join(rel)).unwrap();
+                [rel.to_string(), temp.to_string()].into()
+            }),
+        ),
+        (
+            "a folder of pages removed, the watcher naming the folder alone",
+            Box::new(|| {
+                std::fs::remove_dir_all(site.join("content/guides")).unwrap();
+                ["content/guides".to_string()].into()
+            }),
+        ),
+        (
             "a template edit",
             Box::new(|| {
                 let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
@@ -227,6 +256,8 @@ enum Step {
     System(usize),
     Static,
     Touch(usize),
+    /// A title saved through a temporary file renamed over the page.
+    SaveByRename(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -242,6 +273,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(Step::System),
         1 => Just(Step::Static),
         1 => any::<usize>().prop_map(Step::Touch),
+        1 => any::<usize>().prop_map(Step::SaveByRename),
     ]
 }
 
@@ -355,6 +387,16 @@ fn apply(site: &Path, step: &Step, n: usize) -> BTreeSet<String> {
             None => BTreeSet::new(),
         },
         Step::Touch(i) => edit(site, &pick(&pages, *i), str::to_string),
+        Step::SaveByRename(i) => {
+            let rel = pick(&pages, *i);
+            let folder = rel.rsplit_once('/').map_or("content", |(f, _)| f);
+            let temp = format!("{folder}/sed{n}");
+            let text = std::fs::read_to_string(site.join(&rel)).unwrap();
+            let saved = set_front(&text, "title", Some(&format!("Saved {n}")));
+            std::fs::write(site.join(&temp), saved).unwrap();
+            std::fs::rename(site.join(&temp), site.join(&rel)).unwrap();
+            [rel, temp].into()
+        }
     }
 }
 
