@@ -169,14 +169,19 @@ pub struct Loaded {
 
 /// Stage 1, load: every source read and parsed once, the theme included.
 pub fn load(site_root: &std::path::Path) -> Result<Loaded> {
-    load_reusing(site_root, site::Parsed::default())
+    load_reusing(site_root, site::Parsed::default(), None)
 }
 
 /// [`load`], taking the pages in `parsed` (unchanged since an earlier load)
-/// instead of reading them again: `cairn serve`'s rebuilds.
-pub fn load_reusing(site_root: &std::path::Path, parsed: site::Parsed) -> Result<Loaded> {
+/// instead of reading them again, and `theme` when none of its sources
+/// (`cairn.yaml`, `templates/`, `themes/`) changed: `cairn serve`'s rebuilds.
+pub fn load_reusing(
+    site_root: &std::path::Path,
+    parsed: site::Parsed,
+    theme: Option<render::Theme>,
+) -> Result<Loaded> {
     let (site, mut diagnostics) = site::load_site_reusing(site_root, parsed)?;
-    let theme = match render::load_theme(&site) {
+    let theme = match theme.map_or_else(|| render::load_theme(&site), Ok) {
         Ok(theme) => Some(theme),
         Err(d) => {
             diagnostics.push(d);

@@ -15,7 +15,7 @@
 
 use crate::diag::{self, Diagnostic};
 use crate::model::Audience;
-use crate::render::{Fingerprints, RenderOptions};
+use crate::render::{Fingerprints, RenderOptions, Theme};
 use crate::site::{self, Site};
 use crate::write::{self, Files};
 use crate::{Options, RenderScope, audience, search};
@@ -56,6 +56,8 @@ pub(crate) struct Builder {
     /// The last load, good or not, with its diagnostics: its pages are taken
     /// back by the next load.
     last: Option<(Site, Vec<Diagnostic>)>,
+    /// The theme of the last load (`None` when it failed to load).
+    theme: Option<Theme>,
     served: Option<Served>,
 }
 
@@ -67,9 +69,10 @@ fn failed_text(diags: &[Diagnostic]) -> String {
 /// A change to these can alter every page in ways no page context shows.
 fn renders_everything(path: &str) -> bool {
     path == site::CONFIG_FILE
-        || ["templates", "themes"]
-            .iter()
-            .any(|top| path.strip_prefix(top).is_some_and(|r| r.is_empty() || r.starts_with('/')))
+        || ["templates", "themes"].iter().any(|top| {
+            path.strip_prefix(top)
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+        })
 }
 
 impl Builder {
@@ -77,6 +80,7 @@ impl Builder {
         Builder {
             opts,
             last: None,
+            theme: None,
             served: None,
         }
     }
@@ -84,6 +88,7 @@ impl Builder {
     /// Drop what earlier builds left: the next rebuild starts afresh.
     pub(crate) fn forget(&mut self) {
         self.last = None;
+        self.theme = None;
         self.served = None;
     }
 
@@ -149,10 +154,12 @@ impl Builder {
             }
             _ => site::Parsed::default(),
         };
-        let loaded = crate::load_reusing(&self.opts.site, parsed)?;
-        let (site, load_diags) = (loaded.site, loaded.diagnostics);
-        let audience = self.opts.audience.unwrap_or(site.config.audience);
         let reusable = changed.is_some_and(|c| !c.iter().any(|p| renders_everything(p)));
+        let theme = self.theme.take().filter(|_| reusable);
+        let loaded = crate::load_reusing(&self.opts.site, parsed, theme)?;
+        let (site, load_diags) = (loaded.site, loaded.diagnostics);
+        self.theme = loaded.theme;
+        let audience = self.opts.audience.unwrap_or(site.config.audience);
         let previous = self
             .served
             .as_ref()
@@ -174,7 +181,7 @@ impl Builder {
         let view = audience::view(&site, audience);
         let check = || crate::check_view_stage(&site, &view, &load_diags, today, true);
         let render = || {
-            let theme = loaded.theme.as_ref()?;
+            let theme = self.theme.as_ref()?;
             let rendered = crate::render_stage(&view, theme, &render_opts, &scope, &sink)
                 .and_then(|r| crate::copy_stage(&site, &view, &sink).map(|()| r));
             Some(rendered)
