@@ -64,6 +64,18 @@ impl<'a> Job<'_, 'a> {
         }
     }
 
+    /// Whether the page shows anything of a runbook other than itself (its
+    /// card, its title): lists do. Other pages show of other pages only what
+    /// [`SiteView::frame`] holds: sections and the escalation guide.
+    fn shows_runbooks(&self) -> bool {
+        match self {
+            Job::Home | Job::Section(_) | Job::System(_) | Job::Review => true,
+            Job::Page(_) | Job::Party(_) | Job::Matrix | Job::Search | Job::NotFound | Job::Now => {
+                false
+            }
+        }
+    }
+
     /// The output file, relative to the output root.
     fn path(&self) -> String {
         match self {
@@ -160,9 +172,9 @@ impl Fingerprints {
 
 /// [`render_site`] for what differs from `since` (everything when it is
 /// empty): when the view's outline is the same, only pages whose own file
-/// changed; when its frame is, those and every page but a content page's
-/// own whose fingerprint changed; otherwise every page whose fingerprint
-/// changed. And the data files whose outline changed. The theme's assets are always written. Returns the number of
+/// changed; when its frame is, those and the lists of runbooks whose
+/// fingerprint changed; otherwise every page whose fingerprint changed.
+/// And the data files whose outline changed. The theme's assets are always written. Returns the number of
 /// pages rendered and every fingerprint.
 pub(crate) fn render_changed(
     view: &SiteView,
@@ -200,9 +212,9 @@ pub(crate) fn render_changed(
                 let before = since.files.get(&path).copied();
                 let own_file_same = since.own_files.get(&path) == own_files.get(&path);
                 // Same outline: only a page's own body can differ. Same frame:
-                // a content page shows nothing of other pages that differs.
+                // only runbooks' front matter too, which only lists show.
                 let shows_no_change =
-                    own_file_same && (same_outline || (same_frame && matches!(job, Job::Page(_))));
+                    own_file_same && (same_outline || (same_frame && !job.shows_runbooks()));
                 if shows_no_change && let Some(print) = before {
                     return Ok((path, print, false));
                 }

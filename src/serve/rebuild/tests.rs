@@ -226,6 +226,26 @@ fn rebuilds_serve_what_a_fresh_build_does() {
                 edit(site, "templates/page.html", template)
             }),
         ),
+        (
+            "a runbook added at the top",
+            Box::new(|| {
+                let top = "content/top.md";
+                std::fs::write(
+                    site.join(top),
+                    "---\ntitle: Top\nsystems: [m365]\n---\nA step.\n",
+                )
+                .unwrap();
+                [top.to_string()].into()
+            }),
+        ),
+        (
+            "the top runbook retitled (the home page lists it)",
+            Box::new(|| {
+                edit(site, "content/top.md", |t| {
+                    set_front(t, "title", Some("Top, renamed"))
+                })
+            }),
+        ),
         // Last: the home page links the guide, so the site fails from here on.
         (
             "a folder of pages removed, the watcher naming the folder alone",
