@@ -167,6 +167,18 @@ fn rebuilds_serve_what_a_fresh_build_does() {
             }),
         ),
         (
+            "the first level answers always (the home page's overview draws who answers first)",
+            Box::new(|| {
+                edit(site, "data/systems/m365.yaml", |t| {
+                    t.replacen(
+                        "Dana Ruiz\n    hours: business",
+                        "Dana Ruiz\n    hours: always",
+                        1,
+                    )
+                })
+            }),
+        ),
+        (
             "a title and review date",
             Box::new(|| {
                 edit(site, rel, |t| {
