@@ -149,7 +149,8 @@ pub(crate) fn render_site(
 /// renders that agree on a file's fingerprint write the same bytes there.
 /// A page's is taken from its template context, with its body standing as
 /// its text's hash and a hash of every link target, so computing it renders
-/// no markdown; a data file's is the outline it is made of (see [`write_data`]).
+/// no markdown; a data file's is the outline it is made of (see [`write_data`]);
+/// a theme asset's is its bytes' hash.
 /// `cairn serve` renders again only what an edit changed.
 #[derive(Default, Clone, PartialEq, Debug)]
 pub struct Fingerprints {
@@ -157,14 +158,14 @@ pub struct Fingerprints {
     outline: u128,
     /// [`SiteView::frame`] of the view rendered.
     frame: u128,
-    /// Every page and data file.
+    /// Every page, data file and theme asset.
     files: HashMap<String, u128>,
     /// The file of the page each page shows as its own (see [`Job::own_page`]), hashed.
     own_files: HashMap<String, u128>,
 }
 
 impl Fingerprints {
-    /// The output path of every page and data file.
+    /// The output path of every page, data file and theme asset.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
@@ -174,8 +175,8 @@ impl Fingerprints {
 /// empty): when the view's outline is the same, only pages whose own file
 /// changed; when its frame is, those and the lists of runbooks whose
 /// fingerprint changed; otherwise every page whose fingerprint changed.
-/// And the data files whose outline changed. The theme's assets are always written. Returns the number of
-/// pages rendered and every fingerprint.
+/// And the data files whose outline changed, and the theme's assets whose
+/// bytes did. Returns the number of pages rendered and every fingerprint.
 pub(crate) fn render_changed(
     view: &SiteView,
     theme: &Theme,
@@ -229,13 +230,14 @@ pub(crate) fn render_changed(
     };
     let (pages, data) = rayon::join(pages_changed, || write_data(&shared, since, sink));
     let (pages, data) = (pages?, data?);
-    write_assets(theme, sink)?;
+    let assets = write_assets_changed(theme, since, sink)?;
     let rendered = pages.iter().filter(|(_, _, again)| *again).count();
     let mut files: HashMap<String, u128> = pages
         .into_iter()
         .map(|(path, print, _)| (path, print))
         .collect();
     files.extend(data);
+    files.extend(assets);
     let fingerprints = Fingerprints {
         outline: view.outline,
         frame: view.frame,
@@ -347,7 +349,34 @@ fn write_data(
 }
 
 fn write_assets(theme: &Theme, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
-    theme.assets().try_for_each(sink)
+    theme.assets().try_for_each(|(path, bytes)| {
+        sink(OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        })
+    })
+}
+
+/// Write the theme's assets whose bytes differ from `since` (the diagram
+/// library alone is 3.4 MiB); returns every path with its bytes' hash.
+fn write_assets_changed(
+    theme: &Theme,
+    since: &Fingerprints,
+    sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
+) -> Result<Vec<(String, u128)>> {
+    theme
+        .assets()
+        .map(|(path, bytes)| {
+            let print = xxhash_rust::xxh3::xxh3_128(bytes);
+            if since.files.get(path) != Some(&print) {
+                sink(OutputFile {
+                    path: path.into(),
+                    bytes: bytes.to_vec(),
+                })?;
+            }
+            Ok((path.to_string(), print))
+        })
+        .collect()
 }
 
 const SITEMAP: &str = "sitemap.xml";

@@ -2,7 +2,6 @@
 //! `themes/default`, embedded in the binary; a site may pick a theme folder
 //! under `themes/` in `cairn.yaml`, and its `templates/` override either.
 
-use super::OutputFile;
 use crate::diag::{Code, Diagnostic};
 use crate::site::{CONFIG_FILE, Site};
 use include_dir::{Dir, include_dir};
@@ -110,11 +109,11 @@ impl Theme {
             .map_err(|e| tera_error_chain(&e))
     }
 
-    pub(super) fn assets(&self) -> impl Iterator<Item = OutputFile> + '_ {
-        self.assets.iter().map(|(path, bytes)| OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        })
+    /// Each asset's output path and bytes.
+    pub(super) fn assets(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
+        self.assets
+            .iter()
+            .map(|(path, bytes)| (path.as_str(), bytes.as_slice()))
     }
 }
 
