@@ -196,10 +196,7 @@ pub(crate) fn render_changed(
     let jobs = jobs(view);
     let own_files: HashMap<String, u128> = jobs
         .par_iter()
-        .filter_map(|job| {
-            let text = &job.own_page(view)?.text;
-            Some((job.path(), xxhash_rust::xxh3::xxh3_128(text.as_bytes())))
-        })
+        .filter_map(|job| Some((job.path(), job.own_page(view)?.text_hash)))
         .collect();
     let same_outline = !since.files.is_empty() && since.outline == view.outline;
     let same_frame = !since.files.is_empty() && since.frame == view.frame;

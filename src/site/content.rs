@@ -48,6 +48,7 @@ pub(crate) fn url_for(rel: &str) -> String {
 pub(super) struct RawPage {
     pub(super) rel: String,
     pub(super) text: String,
+    pub(super) text_hash: u128,
     pub(super) front: FrontMatter,
     pub(super) front_lines: LineMap,
     pub(super) body_start: usize,
@@ -142,6 +143,7 @@ pub(super) fn load_content(
                 body_start: p.body_start,
                 body_line: p.body_line,
                 text: p.text,
+                text_hash: p.text_hash,
                 rel: p.rel,
                 scan: p.scan,
             }
@@ -337,6 +339,7 @@ pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
     (
         RawPage {
             rel: rel.to_string(),
+            text_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             text,
             front,
             front_lines,

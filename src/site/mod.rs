@@ -108,6 +108,8 @@ pub(crate) struct Page {
     pub front_lines: LineMap,
     /// The whole file, for checks that report lines of it.
     pub text: String,
+    /// `text` hashed: `cairn serve` tells a page edited from the one it rendered.
+    pub text_hash: u128,
     /// Byte offset and 1-based line where the markdown body starts.
     pub body_start: usize,
     pub body_line: usize,
@@ -284,6 +286,7 @@ impl Parsed {
                 let raw = RawPage {
                     rel: p.rel,
                     text: p.text,
+                    text_hash: p.text_hash,
                     front: p.front,
                     front_lines: p.front_lines,
                     body_start: p.body_start,
@@ -426,6 +429,7 @@ mod tests {
         let page = |rel: &str| RawPage {
             rel: rel.to_string(),
             text: String::new(),
+            text_hash: 0,
             front: FrontMatter::default(),
             front_lines: LineMap::default(),
             body_start: 0,

@@ -250,7 +250,8 @@ impl<'v, 'a> Shared<'v, 'a> {
             .map(|p| {
                 let json = serde_json::to_vec(&self.card(p)).unwrap_or_default();
                 let key = xxhash_rust::xxh3::xxh3_128(&json);
-                (p.source.as_str(), format!("card {} {key:032x}", p.source))
+                // The card shows its page's URL: no two pages' keys agree.
+                (p.source.as_str(), format!("card {key:032x}"))
             })
             .collect();
         Shared {
