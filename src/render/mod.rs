@@ -162,6 +162,8 @@ pub struct Fingerprints {
     files: HashMap<String, u128>,
     /// The file of the page each page shows as its own (see [`Job::own_page`]), hashed.
     own_files: HashMap<String, u128>,
+    /// What each page's card is made of, and the card's hash.
+    cards: context::CardMemo,
 }
 
 impl Fingerprints {
@@ -187,10 +189,11 @@ pub(crate) fn render_changed(
     let shared = context::Shared::new(view, opts, &view.links);
     // Keys for every page card and call card: only built when some page is
     // fingerprinted (a body edit usually fingerprints none).
-    let keyed = std::sync::OnceLock::new();
+    let keyed_once = std::sync::OnceLock::new();
     let keyed = || {
-        keyed.get_or_init(|| {
-            context::Shared::new(view, opts, &view.links).with_body_keys(links_hash(view))
+        keyed_once.get_or_init(|| {
+            context::Shared::new(view, opts, &view.links)
+                .with_body_keys(links_hash(view), &since.cards)
         })
     };
     let jobs = jobs(view);
@@ -235,11 +238,16 @@ pub(crate) fn render_changed(
         .collect();
     files.extend(data);
     files.extend(assets);
+    // No page fingerprinted: no card changed what it is made of.
+    let cards = keyed_once
+        .into_inner()
+        .map_or_else(|| since.cards.clone(), context::Shared::into_card_memo);
     let fingerprints = Fingerprints {
         outline: view.outline,
         frame: view.frame,
         files,
         own_files,
+        cards,
     };
     Ok((rendered, fingerprints))
 }

@@ -154,7 +154,15 @@ pub(super) struct Shared<'v, 'a> {
     /// Fingerprinting: each page's card, hashed once, by source (a runbook's
     /// card is on its section, its systems' pages and the review queue).
     card_keys: std::collections::HashMap<&'a str, String>,
+    /// Fingerprinting: what each card is made of and its hash, by source,
+    /// for the next rebuild to take back.
+    card_memo: CardMemo,
 }
+
+/// Page source → (hash of what its card is made of, hash of the card): a
+/// card is made of its page's source and front matter, the view's frame
+/// (the data files, sections, audience) and the day.
+pub(in crate::render) type CardMemo = std::collections::HashMap<String, (u128, u128)>;
 
 /// A page's `<meta name="description">`: its front matter's, else the
 /// start of its first paragraph.
@@ -220,6 +228,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             body_keys: None,
             ladder_keys: Default::default(),
             card_keys: Default::default(),
+            card_memo: Default::default(),
         }
     }
 
@@ -232,7 +241,8 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
-    pub(super) fn with_body_keys(self, links: u128) -> Self {
+    /// A card made of what it was made of in `known` keeps its key.
+    pub(super) fn with_body_keys(self, links: u128, known: &CardMemo) -> Self {
         let ladder_keys = self
             .view
             .systems
@@ -243,23 +253,50 @@ impl<'v, 'a> Shared<'v, 'a> {
                 (s.id, format!("ladder {} {key:032x}", s.id))
             })
             .collect();
-        let card_keys = self
+        let today = self.opts.today.to_string();
+        let cards: Vec<(&'a str, u128, u128)> = self
             .view
             .pages
             .par_iter()
             .map(|p| {
-                let json = serde_json::to_vec(&self.card(p)).unwrap_or_default();
-                let key = xxhash_rust::xxh3::xxh3_128(&json);
-                // The card shows its page's URL: no two pages' keys agree.
-                (p.source.as_str(), format!("card {key:032x}"))
+                let mut made_of = xxhash_rust::xxh3::Xxh3::new();
+                made_of.update(&self.view.frame.to_le_bytes());
+                for part in [today.as_str(), p.source.as_str(), &p.text[..p.body_start]] {
+                    made_of.update(part.as_bytes());
+                    made_of.update(&[0]);
+                }
+                let made_of = made_of.digest128();
+                let key = match known.get(p.source.as_str()) {
+                    Some(&(was_made_of, key)) if was_made_of == made_of => key,
+                    _ => {
+                        let json = serde_json::to_vec(&self.card(p)).unwrap_or_default();
+                        xxhash_rust::xxh3::xxh3_128(&json)
+                    }
+                };
+                (p.source.as_str(), made_of, key)
             })
+            .collect();
+        // The card shows its page's URL: no two pages' keys agree.
+        let card_keys = cards
+            .iter()
+            .map(|&(source, _, key)| (source, format!("card {key:032x}")))
+            .collect();
+        let card_memo = cards
+            .into_iter()
+            .map(|(source, made_of, key)| (source.to_string(), (made_of, key)))
             .collect();
         Shared {
             body_keys: Some(links),
             ladder_keys,
             card_keys,
+            card_memo,
             ..self
         }
+    }
+
+    /// The cards' memo for the next rebuild (see [`Shared::with_body_keys`]).
+    pub(super) fn into_card_memo(self) -> CardMemo {
+        self.card_memo
     }
 
     /// The context of the page `job` writes at `path`.
