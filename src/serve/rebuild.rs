@@ -69,10 +69,9 @@ fn failed_text(diags: &[Diagnostic]) -> String {
 /// A change to these can alter every page in ways no page context shows.
 fn renders_everything(path: &str) -> bool {
     path == site::CONFIG_FILE
-        || ["templates", "themes"].iter().any(|top| {
-            path.strip_prefix(top)
-                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
-        })
+        || ["templates", "themes"]
+            .iter()
+            .any(|top| site::is_at_or_under(path, top))
 }
 
 impl Builder {
@@ -121,28 +120,11 @@ impl Builder {
         let Some((site, _)) = &self.last else {
             return false;
         };
-        // `path` is a source, or a folder holding one (a folder moved away
-        // is reported alone).
-        let holds = |source: &str, path: &str| {
-            source
-                .strip_prefix(path)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        };
+        // A folder moved away is reported alone: it held sources.
         changed.iter().all(|path| {
-            let path = path.as_str();
             !self.opts.site.join(path).exists()
                 && !renders_everything(path)
-                && !site.pages.iter().any(|p| holds(&p.source, path))
-                && !site.texts.keys().any(|file| holds(file, path))
-                && !site.systems.iter().any(|e| holds(&e.file, path))
-                && !site
-                    .assets
-                    .iter()
-                    .any(|a| holds(&format!("content/{}", a.rel), path))
-                && !site
-                    .static_files
-                    .iter()
-                    .any(|f| holds(&format!("static/{f}"), path))
+                && !site.has_source_at(path)
         })
     }
 

@@ -146,6 +146,12 @@ impl Page {
     }
 }
 
+/// Whether the `/`-separated `path` is `folder` or lies under it.
+pub(crate) fn is_at_or_under(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 pub(crate) fn parent_folder(folder: &str) -> &str {
     folder.rsplit_once('/').map_or("", |(p, _)| p)
 }
@@ -166,6 +172,23 @@ impl Site {
 
     pub(crate) fn system(&self, id: &str) -> Option<&SystemEntry> {
         self.systems.iter().find(|s| s.system.id.as_str() == id)
+    }
+
+    /// Whether `path` (site-relative) is one of the site's sources, or a
+    /// folder holding one.
+    pub(crate) fn has_source_at(&self, path: &str) -> bool {
+        let under = |source: &str| is_at_or_under(source, path);
+        self.pages.iter().any(|p| under(&p.source))
+            || self.texts.keys().any(|file| under(file))
+            || self.systems.iter().any(|e| under(&e.file))
+            || self
+                .assets
+                .iter()
+                .any(|a| under(&format!("content/{}", a.rel)))
+            || self
+                .static_files
+                .iter()
+                .any(|f| under(&format!("static/{f}")))
     }
 
     #[cfg(test)]
@@ -235,9 +258,7 @@ impl Parsed {
                 };
                 match folder {
                     false => files.iter().any(|f| f == rel),
-                    true => files
-                        .iter()
-                        .any(|f| f.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))),
+                    true => files.iter().any(|f| f != rel && is_at_or_under(f, rel)),
                 }
             }) || (!folder && path == CONFIG_FILE)
         };
