@@ -141,7 +141,7 @@ pub(crate) fn render_site(
     );
     pages?;
     data?;
-    write_assets(theme, sink)?;
+    write_assets_changed(theme, &Fingerprints::default(), sink)?;
     Ok(jobs.len())
 }
 
@@ -351,15 +351,6 @@ fn write_data(
         prints.push((SITEMAP.into(), view.outline));
     }
     Ok(prints)
-}
-
-fn write_assets(theme: &Theme, sink: &(dyn Fn(OutputFile) -> Result<()> + Sync)) -> Result<()> {
-    theme.assets().try_for_each(|(path, bytes)| {
-        sink(OutputFile {
-            path: path.into(),
-            bytes: bytes.to_vec(),
-        })
-    })
 }
 
 /// Write the theme's assets whose bytes differ from `since` (the diagram
