@@ -2,7 +2,7 @@
 //! the markdown bodies of its pages.
 
 use crate::model::Audience;
-use crate::site::Site;
+use crate::site::{Page, Site};
 
 /// Every source but page bodies, and the audience: the data files as read,
 /// each page's path and front matter, the files published beside pages and
@@ -10,21 +10,9 @@ use crate::site::Site;
 /// when a page renders its own), so two views of one outline differ only in
 /// their pages' bodies.
 pub(super) fn of(site: &Site, audience: Audience) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&of_data(site, audience).to_le_bytes());
-    let mut add = |s: &str| {
-        hasher.update(s.as_bytes());
-        hasher.update(&[0]);
-    };
-    for page in &site.pages {
-        add(&page.source);
-        add(&page.text[..page.body_start]);
-    }
-    for asset in &site.assets {
-        add(&asset.rel);
-    }
-    site.static_files.iter().for_each(|f| add(f));
-    hasher.digest128()
+    sources(site, audience, |page, add| {
+        add(&page.text[..page.body_start])
+    })
 }
 
 /// The outline less the front matter of runbooks, each runbook standing as
@@ -34,20 +22,28 @@ pub(super) fn of(site: &Site, audience: Audience) -> u128 {
 /// and site-wide pages. So under one frame, a page's own page changes only
 /// with its own file.
 pub(super) fn frame(site: &Site, audience: Audience) -> u128 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&of_data(site, audience).to_le_bytes());
-    let mut add = |s: &str| {
-        hasher.update(s.as_bytes());
-        hasher.update(&[0]);
-    };
-    for page in &site.pages {
-        add(&page.source);
+    sources(site, audience, |page, add| {
         if page.is_runbook() {
             add(&page.url);
             add(page.audience.as_str());
         } else {
             add(&page.text[..page.body_start]);
         }
+    })
+}
+
+/// The data files, each page's source with what `page` adds of it, and the
+/// files published as they are, hashed.
+fn sources(site: &Site, audience: Audience, page: impl Fn(&Page, &mut dyn FnMut(&str))) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&of_data(site, audience).to_le_bytes());
+    let mut add = |s: &str| {
+        hasher.update(s.as_bytes());
+        hasher.update(&[0]);
+    };
+    for p in &site.pages {
+        add(&p.source);
+        page(p, &mut add);
     }
     for asset in &site.assets {
         add(&asset.rel);
