@@ -5,6 +5,7 @@
 #![allow(unreachable_pub, missing_docs)] // helpers are `pub` to be shared between the modules of this test binary, not API
 
 mod axe;
+mod calendar;
 mod callcard;
 mod cdp;
 mod livereload;
@@ -391,6 +392,7 @@ fn main() {
     ];
     // Each topic's module adds its own list here (one line each).
     tests.extend(callcard::tests());
+    tests.extend(calendar::tests());
     tests.extend(shots::tests());
     tests.extend(axe::tests());
     tests.extend(phone::tests());

@@ -73,6 +73,8 @@ struct Base<'c> {
     live_reload: bool,
     /// The page draws a diagram: the theme then loads its script.
     has_diagram: bool,
+    /// The page shows a ladder: it loads the calendar (`assets/calendar.js`).
+    has_ladder: bool,
     meta_description: Option<&'c str>,
     csp_img_src: &'c str,
     offline_zip: bool,
@@ -314,7 +316,11 @@ impl<'v, 'a> Shared<'v, 'a> {
                 base: self.base(path, "Search"),
                 systems: view.systems.iter().map(system_card).collect(),
             }),
-            Job::Now => PageContext::Now(now::context(view, self.base(path, "Who answers now"))),
+            Job::Now => PageContext::Now(now::context(view, {
+                let mut base = self.base(path, "Who answers now");
+                base.has_ladder = true;
+                base
+            })),
             Job::NotFound => PageContext::NotFound(SystemListCtx {
                 base: self.base(path, "Page not found"),
                 systems: view.systems.iter().map(system_card).collect(),
@@ -343,6 +349,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             nav: &self.nav,
             live_reload: self.opts.live_reload,
             has_diagram: false,
+            has_ladder: false,
             meta_description: None,
             csp_img_src: &self.csp_img_src,
             offline_zip: self.opts.zip,

@@ -37,6 +37,12 @@ impl Shared<'_, '_> {
         let body = self.body_html(p, path);
         base.has_diagram = body.has_diagram;
         base.meta_description = meta_description(p);
+        base.has_ladder = p
+            .front
+            .systems
+            .iter()
+            .filter_map(|id| self.view.system(id))
+            .any(|s| !s.ladder.is_empty());
         PageCtx {
             base,
             escalation_guide: &self.escalation_guide,

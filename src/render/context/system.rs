@@ -64,6 +64,7 @@ impl Shared<'_, '_> {
     pub(super) fn system<'c>(&'c self, s: &'c SystemView<'c>, path: &'c str) -> SystemCtx<'c> {
         let mut base = self.base(path, s.name);
         base.meta_description = s.description;
+        base.has_ladder = !s.ladder.is_empty();
         SystemCtx {
             base,
             escalation_guide: &self.escalation_guide,

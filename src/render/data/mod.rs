@@ -3,6 +3,8 @@
 //! as the pages (so `cairn serve` rebuilds them too), made from the same
 //! [`SiteView`], so they can hold nothing the audience may not see.
 
+pub(crate) mod calendar;
+mod calendar_stub;
 mod csv;
 mod json;
 mod vcard;
@@ -19,6 +21,8 @@ pub(super) enum DataFile<'v, 'a> {
     SystemCsv(&'v SystemView<'a>),
     SiteVcards,
     PartyVcards(&'v PartyView<'a>),
+    /// `assets/calendar.js`: the dated "who answers" data of every ladder.
+    Calendar,
 }
 
 /// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of the party.
@@ -35,6 +39,7 @@ impl DataFile<'_, '_> {
             DataFile::SystemCsv(s) => urls::system_csv(s.id),
             DataFile::SiteVcards => urls::SITE_VCARDS.into(),
             DataFile::PartyVcards(p) => urls::party_vcards(p.id),
+            DataFile::Calendar => calendar::CALENDAR_JS.into(),
         }
     }
 
@@ -56,6 +61,7 @@ impl DataFile<'_, '_> {
             DataFile::SystemCsv(s) => csv::system_csv(view, s)?,
             DataFile::SiteVcards => vcard::site_vcards(view),
             DataFile::PartyVcards(p) => vcard::party_vcards(view, p),
+            DataFile::Calendar => calendar::calendar_js(&calendar::gather(view, today)),
         })
     }
 }
@@ -67,6 +73,7 @@ pub(super) fn files<'v, 'a>(view: &'v SiteView<'a>) -> Vec<DataFile<'v, 'a>> {
         DataFile::Schema,
         DataFile::MatrixCsv,
         DataFile::SiteVcards,
+        DataFile::Calendar,
     ];
     files.extend(view.systems.iter().map(DataFile::SystemCsv));
     files.extend(

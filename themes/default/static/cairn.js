@@ -110,11 +110,222 @@
     return { minute: m, first: first, next: next, levels: levels };
   }
 
-  function ladderFrom(el) {
-    var levels = Array.prototype.map.call(el.querySelectorAll(".level[data-hours]"), function (li) {
-      return { spans: parseSpans(li.getAttribute("data-hours")), after: parseInt(li.getAttribute("data-after") || "0", 10), element: li };
+  // `selector`: the level elements (the call cards' `.level`, the now board's `.now-level`).
+  function ladderFrom(el, selector) {
+    var levels = Array.prototype.map.call(el.querySelectorAll(selector || ".level[data-hours]"), function (li) {
+      return { spans: parseSpans(li.getAttribute("data-hours")), after: parseInt(li.getAttribute("data-after") || "0", 10),
+        key: li.getAttribute("data-timeline"), element: li };
     });
     return { timezone: el.getAttribute("data-timezone"), levels: levels };
+  }
+
+  // ------------------------------------------------------------- the calendar
+  // assets/calendar.js (built for this build's audience, shared by every page)
+  // sets window.cairnCalendar: per ladder level, the dated stretches it answers
+  // from the build date to the end of the data, with the person on duty, and why
+  // it is closed when a holiday or an absence closes it. Minutes count from the
+  // Unix epoch (UTC); the wall clock only matters for labels.
+  var MINUTE = 60000;
+  var decodedCalendar;
+
+  // Stretches are sent as flat numbers relative to the previous end (small digits):
+  // open: [gap, length, person index (-1: the level as written), until - start]…
+  // closures: [gap, length, reason index]…
+  function decodeTimeline(raw, start, people, reasons) {
+    var open = [], closures = [], t = start, i, o = raw.o || [], c = raw.c || [];
+    for (i = 0; i + 3 < o.length; i += 4) {
+      var s = t + o[i], e = s + o[i + 1], p = people[o[i + 2]];
+      open.push({ start: s, end: e, duty: p ? { name: p.n || null, phone: p.p || null, tel: p.t || null, email: p.e || null,
+        coveringFor: p.c || null, rotation: p.r || null, until: s + o[i + 3] } : null });
+      t = e;
+    }
+    t = start;
+    for (i = 0; i + 2 < c.length; i += 3) {
+      var cs = t + c[i], ce = cs + c[i + 1];
+      closures.push({ start: cs, end: ce, reason: reasons[c[i + 2]] || "closed" });
+      t = ce;
+    }
+    return { open: open, closures: closures };
+  }
+
+  // The decoded calendar, or null when the page has none (an older theme, a site
+  // built without one): then the weekly hours alone answer, as before.
+  function calendar() {
+    if (decodedCalendar !== undefined) return decodedCalendar;
+    var raw = window.cairnCalendar;
+    decodedCalendar = null;
+    if (!raw || raw.v !== 1) return null;
+    var people = raw.people || [], reasons = raw.reasons || [];
+    decodedCalendar = {
+      timezone: raw.tz, start: raw.start, end: raw.end, endDate: raw.endDate,
+      timelines: (raw.timelines || []).map(function (t) { return decodeTimeline(t, raw.start, people, reasons); }),
+      levels: raw.levels || {}, holidays: raw.holidays || [], away: raw.away || null
+    };
+    return decodedCalendar;
+  }
+
+  // The stretch of `list` (sorted, disjoint, half-open) containing minute `m`, or null.
+  function stretchAt(list, m) {
+    var lo = 0, hi = list.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1, s = list[mid];
+      if (m < s.start) hi = mid - 1;
+      else if (m >= s.end) lo = mid + 1;
+      else return s;
+    }
+    return null;
+  }
+
+  // The first stretch of `list` starting at or after `m`, or null.
+  function stretchFrom(list, m) {
+    var lo = 0, hi = list.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (list[mid].start < m) lo = mid + 1; else hi = mid; }
+    return lo < list.length ? list[lo] : null;
+  }
+
+  // Where the run of open stretches containing `m` ends (adjacent stretches that
+  // only change the person on duty are one run).
+  function runEnd(list, m) {
+    var s = stretchAt(list, m);
+    if (!s) return null;
+    var end = s.end, next;
+    while ((next = stretchFrom(list, end)) && next.start === end) end = next.end;
+    return end;
+  }
+
+  // The JavaScript twin of the Rust `calendar::answering` (tests/fixtures/
+  // calendar-cases.json holds the cases both must pass). SPEC "Ladder timing":
+  // a level closed at `at` is skipped; the first open level is called at `at`;
+  // each later open level `after` minutes after the previous open one was.
+  // levels: [{ timeline: { open: [{start, end, duty}] }, after: minutes }]
+  // returns { first: index | null, callAt: [minute | null], duty: [duty | null] },
+  // where a level's duty is the person on duty when it would be called (a later
+  // level is called later: a handoff may fall in between).
+  function answeringAt(levels, at) {
+    var first = null, prev = null, callAt = [], duty = [];
+    levels.forEach(function (l, i) {
+      var now = stretchAt(l.timeline.open, at);
+      if (!now) { callAt.push(null); duty.push(null); return; }
+      var t = prev === null ? at : prev + (l.after || 0);
+      if (first === null) first = i;
+      prev = t;
+      callAt.push(t);
+      var then = stretchAt(l.timeline.open, t) || now;
+      duty.push(then.duty);
+    });
+    return { first: first, callAt: callAt, duty: duty };
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function wall(date, tz) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, weekday: "short", year: "numeric", month: "numeric", day: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+    }).formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return {
+      weekday: parts.weekday, day: parseInt(parts.day, 10), month: MONTHS[parseInt(parts.month, 10) - 1],
+      year: parts.year, time: pad(parseInt(parts.hour, 10) % 24) + ":" + parts.minute, zone: parts.timeZoneName
+    };
+  }
+
+  // "Fri 25 Dec 2026, 10:00 EST": the now line, with the date, never the weekday alone.
+  function dateLine(date, tz) {
+    var w = wall(date, tz);
+    return w.weekday + " " + w.day + " " + w.month + " " + w.year + ", " + w.time + " " + w.zone;
+  }
+
+  // A minute ahead of `from`: "Mon 18:00" within the coming six days, else with
+  // its date ("Mon 4 Jan 09:00"); `dateOnly` drops the time ("Mon 4 Jan").
+  function aheadLabel(minute, from, tz, dateOnly) {
+    var w = wall(new Date(minute * MINUTE), tz);
+    if (dateOnly) return w.weekday + " " + w.day + " " + w.month;
+    if (minute - from < 6 * 1440) return w.weekday + " " + w.time;
+    return w.weekday + " " + w.day + " " + w.month + " " + w.time;
+  }
+
+  // "covering for Marcus Lee until Mon 4 Jan", "on duty until Mon 09:00, then Lee Wu".
+  function dutyNote(duty, timeline, from, tz) {
+    if (!duty) return "";
+    if (duty.coveringFor) {
+      var back = wall(new Date(duty.until * MINUTE), tz);
+      return "covering for " + duty.coveringFor + " until " + aheadLabel(duty.until, from, tz, back.time === "00:00");
+    }
+    if (duty.rotation) {
+      var next = stretchFrom(timeline.open, duty.until), name = next && next.duty && next.duty.name;
+      return (duty.rotation + ": on duty until " + aheadLabel(duty.until, from, tz) +
+        (name && name !== duty.name ? ", then " + name : ""));
+    }
+    return "";
+  }
+
+  // Who answers the ladder at `date`, with what the page says about each level:
+  // from the calendar when the page's levels are in it, else from the weekly hours.
+  // returns { dated, ended (the data's last date, when `date` is past it), when
+  //   (the now line), first, next, levels: [{ open, callAt: Date|null, until (label,
+  //   null: no end), untilIn (minutes), opens (label), opensIn, note (why closed),
+  //   duty, dutyNote }] }
+  function answerNow(ladder, date) {
+    var tz = ladder.timezone, cal = calendar();
+    var keyed = cal && ladder.levels.every(function (l) { return l.key && cal.levels[l.key] !== undefined; });
+    var at = Math.floor(date.getTime() / MINUTE);
+    if (!keyed || at < cal.start) return weeklyAnswer(ladder, date);
+    var r = { dated: true, ended: null, when: dateLine(date, tz), first: -1, next: -1, levels: [] };
+    if (at >= cal.end) { r.ended = cal.endDate; return r; }
+    var levels = ladder.levels.map(function (l) { return { timeline: cal.timelines[cal.levels[l.key]], after: l.after }; });
+    var a = answeringAt(levels, at);
+    r.first = a.first === null ? -1 : a.first;
+    r.levels = levels.map(function (l, i) {
+      var s = { open: a.callAt[i] !== null, callAt: null, until: null, untilIn: null, opens: null, opensIn: null,
+        note: null, duty: a.duty[i], dutyNote: "" };
+      if (s.open) {
+        if (i !== r.first && r.next < 0) r.next = i;
+        s.callAt = new Date(a.callAt[i] * MINUTE);
+        var end = runEnd(l.timeline.open, at);
+        if (end !== null && end < cal.end) { s.untilIn = end - at; s.until = aheadLabel(end, at, tz); }
+        s.dutyNote = dutyNote(s.duty, l.timeline, at, tz);
+      } else {
+        var closure = stretchAt(l.timeline.closures, at);
+        if (closure) s.note = closure.reason;
+        var next = stretchFrom(l.timeline.open, at);
+        if (next) { s.opensIn = next.start - at; s.opens = aheadLabel(next.start, at, tz); }
+      }
+      return s;
+    });
+    return r;
+  }
+
+  // The weekly answer in the same shape (no calendar, or a clock before the build).
+  function weeklyAnswer(ladder, date) {
+    var tz = ladder.timezone, w = answering(ladder, date);
+    return {
+      dated: false, ended: null, when: weekLabel(w.minute) + " " + tzName(tz), minute: w.minute, first: w.first, next: w.next,
+      levels: w.levels.map(function (s) {
+        return {
+          open: s.open, callAt: s.callAt, note: null, duty: null, dutyNote: "",
+          until: s.closesAt === null ? null : weekLabel(s.closesAt),
+          untilIn: s.closesAt === null ? null : ((s.closesAt - w.minute + WEEK) % WEEK || WEEK),
+          opens: s.opensAt === null ? null : weekLabel(s.opensAt), opensIn: s.open ? null : s.opensIn
+        };
+      })
+    };
+  }
+
+  // Minutes from now until someone else answers first (the answering level
+  // closes or its person hands off, or an earlier level opens); null: not
+  // within the data (or the week).
+  function minutesUntilChange(r) {
+    var best = null;
+    function take(d) { if (d !== null && d !== undefined && d > 0 && (best === null || d < best)) best = d; }
+    r.levels.forEach(function (s, i) {
+      if (r.first < 0 || i < r.first) { if (!s.open) take(s.opensIn); }
+      else if (i === r.first) {
+        take(s.untilIn);
+        if (s.duty && s.callAt) take(s.duty.until - Math.floor(s.callAt.getTime() / MINUTE));
+      }
+    });
+    return best;
   }
 
   // ------------------------------------------------------------- call cards
@@ -165,29 +376,84 @@
     return tz.split("/").pop().replace(/_/g, " ") + " time";
   }
 
+  // Each level's state in the ladder: answers now (until when, who is on duty),
+  // also answering (called at), or closed (why, and when it opens).
+  function markLevels(ladder, r, tz) {
+    ladder.levels.forEach(function (l, i) {
+      var s = r.levels[i], li = l.element;
+      li.removeAttribute("data-now");
+      if (!s) { setState(li, "", ""); return; }
+      var duty = s.duty && s.duty.name ? ", " + s.duty.name + (s.dutyNote ? " (" + s.dutyNote + ")" : "") : "";
+      if (i === r.first) {
+        li.setAttribute("data-now", "true");
+        setState(li, "now", "answers now" + (s.until === null ? "" : ", until " + s.until) + duty);
+      } else if (s.open) {
+        setState(li, "open", "also answering, call at " + clock(s.callAt, tz) + " if nobody has answered" + duty);
+      } else {
+        setState(li, "closed", (s.note ? s.note + ", " : "") + (s.opens === null ? "closed" : "closed now, opens " + s.opens));
+      }
+    });
+  }
+
+  // "Christmas Day — Acme Internal IT closed": why the levels skipped now are closed.
+  function closedNotes(r) {
+    var seen = {};
+    return r.levels.filter(function (s, i) {
+      if (!s.note || seen[s.note] || (r.first >= 0 && i > r.first)) return false;
+      seen[s.note] = true;
+      return true;
+    }).map(function (s) { return s.note; });
+  }
+
+  // The person on duty as the card lists a contact: name, covering or rotation
+  // note, and the tel:/mailto: links.
+  function dutyContacts(duty, note) {
+    var ul = node("ul", "contacts"), li = node("li"), c = node("span", "contact");
+    ul.setAttribute("role", "list");
+    c.appendChild(node("span", "contact-name", duty.name));
+    if (note) c.appendChild(node("span", "duty-note", " (" + note + ")"));
+    var phone = dutyPhone(duty);
+    if (phone && phone.link) { c.appendChild(document.createTextNode(" ")); c.appendChild(phone.link); }
+    if (duty.email) {
+      var m = node("a", "mail", duty.email);
+      m.href = "mailto:" + duty.email;
+      c.appendChild(document.createTextNode(" "));
+      c.appendChild(m);
+    }
+    li.appendChild(c);
+    ul.appendChild(li);
+    return ul;
+  }
+
+  // { name, link } like firstPhone, for a person on duty; null: none named.
+  function dutyPhone(duty) {
+    if (!duty || !duty.name) return null;
+    var link = null;
+    if (duty.phone && duty.tel) {
+      link = node("a", "call", duty.phone);
+      link.href = "tel:" + duty.tel;
+    }
+    return { name: duty.name, link: link };
+  }
+
   function renderCard(card, section, now) {
     var ladder = ladderFrom(section);
     if (!ladder.timezone || !ladder.levels.length) return;
     var tz = ladder.timezone, r;
-    try { r = answering(ladder, now); } catch (e) { return; }
+    try { r = answerNow(ladder, now); } catch (e) { return; }
     var total = ladder.levels.length;
-    ladder.levels.forEach(function (l, i) {
-      var s = r.levels[i], li = l.element;
-      li.removeAttribute("data-now");
-      if (i === r.first) {
-        li.setAttribute("data-now", "true");
-        setState(li, "now", "answers now" + (s.closesAt === null ? "" : ", until " + weekLabel(s.closesAt)));
-      } else if (s.open) {
-        setState(li, "open", "also answering, call at " + clock(s.callAt, tz) + " if nobody has answered");
-      } else {
-        setState(li, "closed", s.opensAt === null ? "closed" : "closed now, opens " + weekLabel(s.opensAt));
-      }
-    });
+    markLevels(ladder, r, tz);
 
     card.textContent = "";
     var when = node("p", "call-when");
-    when.appendChild(document.createTextNode("Now: " + weekLabel(r.minute) + " " + tzName(tz)));
-    if (r.first >= 0) {
+    when.appendChild(document.createTextNode("Now: " + r.when));
+    if (r.ended) {
+      card.setAttribute("data-answering", "");
+      var ended = node("p", "call-head");
+      ended.appendChild(node("span", "call-label call-none", "Calendar data ends " + r.ended + ": rebuild the site"));
+      card.appendChild(ended);
+      card.appendChild(node("p", "call-next", "The ladder below lists each level's weekly hours; holidays, absences and rotations after " + r.ended + " are not known to this copy."));
+    } else if (r.first >= 0) {
       var li = ladder.levels[r.first].element, s = r.levels[r.first];
       card.setAttribute("data-answering", String(r.first + 1));
       var head = node("p", "call-head");
@@ -199,20 +465,23 @@
       var party = li.querySelector(".party");
       who.appendChild(party ? party.cloneNode(true) : node("span", null, partyName(li)));
       card.appendChild(who);
+      closedNotes(r).forEach(function (text) { card.appendChild(node("p", "call-closed", text)); });
       var contacts = li.querySelector(".contacts");
-      if (contacts) {
+      if (s.duty && s.duty.name) {
+        card.appendChild(dutyContacts(s.duty, s.dutyNote));
+      } else if (contacts) {
         var copy = contacts.cloneNode(true);
         copy.removeAttribute("id");
         Array.prototype.forEach.call(copy.querySelectorAll(".copy-button"), function (b) { b.remove(); });
         card.appendChild(copy);
       }
       var meta = [];
-      meta.push(s.closesAt === null ? "answers around the clock" : "answers until " + weekLabel(s.closesAt));
+      meta.push(s.until === null ? "answers around the clock" : "answers until " + s.until);
       var rw = li.getAttribute("data-respond");
       if (rw) meta.push("responds within " + rw);
       card.appendChild(node("p", "call-meta", meta.join(" · ")));
       if (r.next >= 0) {
-        var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = firstPhone(nli);
+        var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = dutyPhone(ns.duty) || firstPhone(nli);
         var next = node("p", "call-next");
         next.setAttribute("data-deadline", clock(ns.callAt, tz));
         next.appendChild(document.createTextNode("No answer by "));
@@ -232,12 +501,13 @@
       var head2 = node("p", "call-head");
       head2.appendChild(node("span", "call-label call-none", "Nobody answers now"));
       card.appendChild(head2);
+      closedNotes(r).forEach(function (text) { card.appendChild(node("p", "call-closed", text)); });
       if (soonest >= 0) {
         var oli = ladder.levels[soonest].element, ophone = firstPhone(oli);
         var opens = node("p", "call-next");
-        opens.setAttribute("data-deadline", weekLabel(r.levels[soonest].opensAt));
+        opens.setAttribute("data-deadline", r.levels[soonest].opens);
         opens.appendChild(document.createTextNode("Until "));
-        opens.appendChild(node("strong", "call-deadline", weekLabel(r.levels[soonest].opensAt)));
+        opens.appendChild(node("strong", "call-deadline", r.levels[soonest].opens));
         opens.appendChild(document.createTextNode(": then level " + (soonest + 1) + ", " + partyName(oli) +
           (ophone.name && whoToCall(oli, ophone) !== ophone.name ? ", " + ophone.name : "") + " "));
         if (ophone.link) opens.appendChild(ophone.link);
@@ -426,6 +696,12 @@
 
   window.cairn = {
     answering: answering,
+    answeringAt: answeringAt,
+    answerNow: answerNow,
+    minutesUntilChange: minutesUntilChange,
+    aheadLabel: aheadLabel,
+    dateLine: dateLine,
+    calendar: calendar,
     ladderFrom: ladderFrom,
     minuteOfWeek: minuteOfWeek,
     weekLabel: weekLabel,
