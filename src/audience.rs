@@ -16,6 +16,7 @@ use crate::site::{Asset, Page, Site, SystemEntry};
 use std::collections::{BTreeMap, HashMap};
 
 mod outline;
+pub(crate) mod problems;
 mod raci;
 mod review;
 

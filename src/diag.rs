@@ -184,7 +184,7 @@ pub(crate) fn count(diags: &[Diagnostic]) -> (usize, usize) {
 
 /// Compiler-style text: `error[code]: file:line: message`, errors first, with a count.
 /// Control characters (escape sequences, carriage returns) shown as `\u{..}`.
-pub(crate) fn printable(text: &str) -> String {
+fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' {
@@ -199,12 +199,12 @@ pub(crate) fn printable(text: &str) -> String {
 /// A message in text output: [`printable`], and a line break starts an
 /// indented line, so no site content can print a line of its own (a forged
 /// `error[...]`).
-fn printable_message(text: &str) -> String {
+pub(crate) fn printable_message(text: &str) -> String {
     printable(text).replace('\n', "\n    ")
 }
 
 /// A file name or location: every control character escaped, line breaks too.
-fn printable_name(text: &str) -> String {
+pub(crate) fn printable_name(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

@@ -122,15 +122,17 @@ impl std::fmt::Display for SideError {
             "cannot compare: the {} site does not load; fix these first:",
             self.side
         )?;
+        // File names and messages quote the side's files: a crafted name must
+        // not drive the terminal.
         let mut text = String::new();
         for d in &self.problems {
             let _ = writeln!(
                 text,
                 "  {}: {}[{}]: {}",
-                d.location(),
+                diag::printable_name(&d.location()),
                 if d.is_error() { "error" } else { "warning" },
                 d.code.as_str(),
-                d.message
+                diag::printable_message(&d.message)
             );
         }
         f.write_str(text.trim_end())
@@ -188,14 +190,22 @@ fn load_side(opts: &DiffOptions, source: &Source, role: &str) -> Result<(Snapsho
             tmp.path()
         }
     };
-    let side = format!("{role} ({})", info.label);
+    // Every message below names the side by its folder: escaped once, here.
+    let side = format!("{role} ({})", diag::printable_name(&info.label));
     // The same stages as `check` and `build`: what diff reports is what a
     // build of each side would see, theme problems included.
     let loaded = crate::load(root).map_err(|e| {
         // "not a cairn site" names a temp folder for a revision: name the side instead.
         match e.downcast::<UsageError>() {
-            Ok(u) => anyhow::Error::new(UsageError(format!("{side}: {u}"))),
-            Err(e) => e.context(format!("reading the {side} site")),
+            Ok(u) => anyhow::Error::new(UsageError(format!(
+                "{side}: {}",
+                diag::printable_message(&u.to_string())
+            ))),
+            // The chain quotes paths under the folder: one escaped message.
+            Err(e) => anyhow::anyhow!(
+                "reading the {side} site: {}",
+                diag::printable_message(&format!("{e:#}"))
+            ),
         }
     })?;
     if site_failed(&loaded.site) {

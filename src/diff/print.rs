@@ -3,7 +3,7 @@
 //! lay it out and escape it for their medium.
 
 use super::changes::*;
-use crate::diag::printable;
+use crate::diag::{printable_message, printable_name};
 use std::fmt::Write as _;
 
 /// Sections in report order: heading, lines.
@@ -187,16 +187,27 @@ fn side(info: &SideInfo) -> String {
     }
 }
 
+/// `error[code]: file:line: message`, as `cairn check` prints it: the file
+/// and the message quote the site, so neither may drive the terminal.
 fn problem_line(p: &Problem) -> String {
     let sev = match p.severity {
         crate::diag::Severity::Error => "error",
         crate::diag::Severity::Warning => "warning",
     };
-    let at = match p.line {
+    format!(
+        "{sev}[{}]: {}: {}",
+        p.code.as_str(),
+        printable_name(&location(p)),
+        printable_message(&p.message)
+    )
+}
+
+/// `file:line`, or the file alone.
+fn location(p: &Problem) -> String {
+    match p.line {
         Some(l) => format!("{}:{l}", p.file),
         None => p.file.clone(),
-    };
-    format!("{sev}[{}]: {at}: {}", p.code.as_str(), p.message)
+    }
 }
 
 // ---------------------------------------------------------------- text
@@ -216,9 +227,9 @@ impl Paint {
 fn text_sentence(s: &Sentence, paint: &Paint) -> String {
     s.0.iter()
         .map(|seg| match seg {
-            Seg::Text(t) => printable(t),
-            Seg::Name(t) => paint.wrap("1", &printable(t)),
-            Seg::Value(t) => paint.wrap("36", &printable(t)),
+            Seg::Text(t) => printable_name(t),
+            Seg::Name(t) => paint.wrap("1", &printable_name(t)),
+            Seg::Value(t) => paint.wrap("36", &printable_name(t)),
         })
         .collect()
 }
@@ -240,8 +251,8 @@ pub(crate) fn to_text(diff: &Diff, color: bool) -> String {
         out,
         "{} {} → {} (audience {})",
         paint.wrap("1", "cairn diff:"),
-        printable(&side(&diff.old)),
-        printable(&side(&diff.new)),
+        printable_name(&side(&diff.old)),
+        printable_name(&side(&diff.new)),
         diff.audience.as_str()
     );
     if !diff.changed {
@@ -305,16 +316,11 @@ pub(crate) fn to_text(diff: &Diff, color: bool) -> String {
                 out,
                 "{flag} {} introduced {}",
                 paint.wrap("31", "+"),
-                printable(&problem_line(p))
+                problem_line(p)
             );
         }
         for p in &checks.fixed {
-            let _ = writeln!(
-                out,
-                "  {} fixed {}",
-                paint.wrap("32", "-"),
-                printable(&problem_line(p))
-            );
+            let _ = writeln!(out, "  {} fixed {}", paint.wrap("32", "-"), problem_line(p));
         }
     }
     out
@@ -323,30 +329,27 @@ pub(crate) fn to_text(diff: &Diff, color: bool) -> String {
 // ---------------------------------------------------------------- markdown
 
 /// Text as markdown that renders as itself: punctuation escaped, no raw HTML,
-/// no `@mention` (a zero-width space after `@`), one line.
+/// no `@mention` (a zero-width space after `@`), one line, control characters
+/// shown as `\u{1b}` as the terminal shows them.
 fn md_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in printable_name(s).chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#' => {
                 out.push('\\');
                 out.push(c);
             }
             '@' => out.push_str("@\u{200B}"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// A code span that holds any text: a fence longer than its longest backtick run.
+/// A code span that holds any text: a fence longer than its longest backtick
+/// run; control characters shown as `\u{1b}`.
 fn md_code(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let s = printable_name(s);
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -481,10 +484,7 @@ pub(crate) fn to_markdown(diff: &Diff) -> String {
             let body: String = items
                 .iter()
                 .map(|p| {
-                    let at = match p.line {
-                        Some(l) => format!("{}:{l}", p.file),
-                        None => p.file.clone(),
-                    };
+                    let at = location(p);
                     let sev = match p.severity {
                         crate::diag::Severity::Error => "⛔ error",
                         crate::diag::Severity::Warning => "warning",
@@ -526,5 +526,22 @@ pub(crate) fn to_markdown(diff: &Diff) -> String {
 
 /// The documented JSON schema (README "cairn diff JSON").
 pub(crate) fn to_json(diff: &Diff) -> String {
-    serde_json::to_string_pretty(diff).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let json =
+        serde_json::to_string_pretty(diff).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    json_ascii_controls(&json)
+}
+
+/// serde_json escapes the C0 controls in strings but passes DEL and the C1
+/// controls (U+009B opens an escape sequence on many terminals) through:
+/// write them as `\u00XX` too. Outside strings pretty JSON has only `\n`.
+fn json_ascii_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_control() && c != '\n' {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

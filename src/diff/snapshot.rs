@@ -107,7 +107,9 @@ impl Snapshot {
                         LevelSnap {
                             party: l.party.id.to_string(),
                             contact,
-                            client_contact: raw_level.and_then(|lvl| lvl.client_contact.clone()),
+                            client_contact: raw_level
+                                .and_then(|lvl| lvl.client_contact.clone())
+                                .filter(|name| !hidden_contact(site, view, l.party.id, name)),
                             hours: l.hours_name.clone(),
                             hours_text: l.hours.describe(),
                             after: l.after,
@@ -204,11 +206,19 @@ impl Snapshot {
             systems,
             parties,
             pages,
-            diagnostics,
+            diagnostics: crate::audience::problems::for_audience(site, view, diagnostics),
         }
     }
 
     pub(super) fn party(&self, id: &str) -> Option<&PartySnap> {
         self.parties.iter().find(|p| p.id == id)
     }
+}
+
+/// A contact of `party` that the view's audience may not see: a client diff
+/// does not name it, even where a ladder wrongly offers it as `client_contact`.
+fn hidden_contact(site: &Site, view: &SiteView, party: &str, name: &str) -> bool {
+    site.party(party)
+        .and_then(|p| p.contact(name))
+        .is_some_and(|c| !view.shows(c))
 }

@@ -428,6 +428,62 @@ fn a_client_diff_never_names_internal_contacts() {
     );
 }
 
+/// Issue 24: a client diff named internal pages (paths and titles) and
+/// internal contacts through check results and a ladder's `client_contact`.
+#[test]
+fn a_client_diff_never_names_internal_pages() {
+    let (old, new) = pair();
+    new.write(
+        "content/internal/merger-plan.md",
+        "---\ntitle: Merger plan\naudience: internal\n---\nSee [the memo](missing-memo.md).\n",
+    );
+    new.edit(
+        "content/guides/escalate.md",
+        "Call level 1 first.",
+        "Call level 1 first. See [the plan](../internal/merger-plan.md).",
+    );
+    new.edit(
+        "data/systems/m365.yaml",
+        "    contact: Dana Ruiz\n",
+        "    contact: Dana Ruiz\n    client_contact: Night pager\n",
+    );
+    let hidden = [
+        "merger-plan",
+        "Merger plan",
+        "missing-memo",
+        "Night pager",
+        "internal/",
+    ];
+    for format in ["text", "markdown", "json"] {
+        let run = diff(&old, &new, &["--audience", "client", "--format", format]);
+        assert_eq!(run.code, 0, "{run:?}");
+        for name in hidden {
+            assert!(
+                !run.stdout.contains(name),
+                "{format} names {name:?}:\n{}",
+                run.stdout
+            );
+        }
+    }
+    // The client page's own problem is still reported, at its file and line.
+    let client = diff(&old, &new, &["--audience", "client"]).stdout;
+    has(
+        &client,
+        "! + introduced error[broken-link]: content/guides/escalate.md:4: ",
+    );
+    let json = diff(&old, &new, &["--audience", "client", "--format", "json"]).json();
+    assert_eq!(
+        json["checks"]["introduced"].as_array().unwrap().len(),
+        2,
+        "{json}"
+    );
+    // The internal diff names everything.
+    let internal = diff(&old, &new, &[]).stdout;
+    for name in ["merger-plan", "missing-memo", "Night pager"] {
+        has(&internal, name);
+    }
+}
+
 #[test]
 fn runbooks_added_removed_moved_made_client_visible_and_reviewed() {
     let (old, new) = pair();
@@ -568,6 +624,47 @@ fn a_side_that_does_not_load_is_named_with_file_and_line() {
     let run = diff(&new, &old, &[]);
     assert_eq!(run.code, 2, "{run:?}");
     has(&run.stderr, "the OLD (");
+}
+
+/// Issue 24: a crafted file name must not drive the terminal: every name a
+/// diff prints (a side's folder, a page, a file of a side that does not load)
+/// comes out with its control characters escaped.
+#[test]
+fn names_with_control_characters_are_escaped_in_every_format() {
+    let (old, new) = pair();
+    let evil = "content/runbooks/\u{1b}]0;pwned\u{7}\u{9b}31m.md";
+    new.write(evil, "---\ntitle: Evil \u{1b}[2J name\n---\nText.\n");
+    let parent = tempfile::tempdir().unwrap();
+    let folder = parent.path().join("site\u{1b}[31m");
+    crate::common::copy_dir(new.path(), &folder);
+    let o = old.path().to_str().unwrap();
+    let n = folder.to_str().unwrap();
+    for format in ["text", "markdown", "json"] {
+        let run = cairn_in(old.path(), &["diff", o, n, "--format", format]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(
+            !run.stdout.contains(|c: char| c.is_control() && c != '\n'),
+            "{format} prints a control character raw:\n{:?}",
+            run.stdout
+        );
+        if format != "json" {
+            has(&run.stdout, "\\u{1b}]0;pwned\\u{7}\\u{9b}31m.md");
+        }
+    }
+    // A side that does not load lists its problems: their file names too.
+    std::fs::write(folder.join(evil), "---\ntitle: [unclosed\n---\nText.\n").unwrap();
+    let run = cairn_in(old.path(), &["diff", o, n]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        !run.stderr.contains(|c: char| c.is_control() && c != '\n'),
+        "{:?}",
+        run.stderr
+    );
+    has(&run.stderr, "site\\u{1b}[31m");
+    has(
+        &run.stderr,
+        "\\u{1b}]0;pwned\\u{7}\\u{9b}31m.md:3: error[front-matter]",
+    );
 }
 
 #[test]
