@@ -1,11 +1,20 @@
-//! Answering requests from the in-memory site: safe paths, content types, the
-//! 404 page, the reload endpoint and the error overlay stamped into HTML.
+//! Answering requests from the in-memory site: the guards (Host, method, no
+//! body), safe paths, content types, ETags and ranges, the 404 page, the
+//! server's endpoints and the error overlay stamped into HTML.
 
 use super::paths::{self, Target};
 use super::reload::{self, Hub};
 use crate::urls;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub(crate) const LIVERELOAD_JS: &str = include_str!("livereload.js");
 pub(crate) const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -134,7 +143,13 @@ pub(crate) struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
     pub hosts: HostPolicy,
+    /// Content hashes of files served, kept with the bytes they are of (so a
+    /// new version under the same key is never taken for the old).
+    etags: Mutex<HashMap<Arc<str>, Tagged>>,
 }
+
+/// A version of a file and its ETag.
+type Tagged = (Arc<[u8]>, String);
 
 impl Shared {
     pub(crate) fn new(hosts: HostPolicy) -> Shared {
@@ -145,6 +160,7 @@ impl Shared {
             })),
             hub: Hub::new(),
             hosts,
+            etags: Mutex::new(HashMap::new()),
         }
     }
 
@@ -171,165 +187,221 @@ impl Shared {
         }
         self.hub.bump();
     }
-}
 
-/// A response body: built here, or shared with the in-memory site (a 30 MB
-/// file is written from the one copy, never copied per request).
-pub(crate) enum Body {
-    Owned(Vec<u8>),
-    Shared(Arc<[u8]>),
-    Static(&'static [u8]),
-}
-
-impl Body {
-    pub(crate) fn bytes(&self) -> &[u8] {
-        match self {
-            Body::Owned(v) => v,
-            Body::Shared(a) => a,
-            Body::Static(s) => s,
+    /// The ETag of a file of the site, hashed once per version.
+    fn etag_of(&self, key: &Arc<str>, bytes: &Arc<[u8]>) -> String {
+        let mut etags = self.etags.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, tag)) = etags.get(key)
+            && Arc::ptr_eq(seen, bytes)
+        {
+            return tag.clone();
         }
+        let tag = etag(bytes);
+        etags.insert(key.clone(), (bytes.clone(), tag.clone()));
+        tag
     }
 }
 
-pub(crate) struct Reply {
-    pub status: u16,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Body,
+fn etag(bytes: &[u8]) -> String {
+    format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
-/// What to do with a request: answer it, or park it until the site changes.
-pub(crate) enum Answer {
-    Now(Reply),
-    /// `/__cairn/wait?since=N`: answered by the server loop on the next
-    /// rebuild or after [`reload::POLL_TIMEOUT`].
-    Wait {
-        since: Option<u64>,
-    },
+/// The routes: the live-reload socket, and everything else from the site.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    Router::new()
+        .route("/__cairn/ws", get(reload::socket))
+        .fallback(answer)
+        .layer(middleware::from_fn_with_state(shared.clone(), guard))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(shared)
 }
 
-/// The parts of a request head the answer depends on.
-pub(crate) struct Request<'a> {
-    pub target: &'a str,
-    /// `None` when absent; a request with two is refused before it gets here.
-    pub host: Option<&'a str>,
-}
-
-pub(crate) fn reply(status: u16, content_type: &str, body: Body) -> Reply {
+pub(crate) fn reply(status: u16, content_type: &str, body: impl Into<Body>) -> Response {
+    let mut r = Response::new(body.into());
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let cache = if content_type.starts_with("text/html") {
         "no-store"
     } else {
         "no-cache"
     };
-    Reply {
-        status,
-        headers: vec![
-            ("Content-Type", content_type.to_string()),
-            ("Cache-Control", cache.to_string()),
-            ("X-Content-Type-Options", "nosniff".to_string()),
-            ("Referrer-Policy", "no-referrer".to_string()),
-        ],
-        body,
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
     }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    r
 }
 
-pub(crate) fn plain(status: u16, text: &str) -> Reply {
-    reply(
-        status,
-        "text/plain; charset=utf-8",
-        Body::Owned(text.as_bytes().to_vec()),
-    )
+pub(crate) fn plain(status: u16, text: &str) -> Response {
+    reply(status, "text/plain; charset=utf-8", text.to_string())
 }
 
-/// The answer to a GET or HEAD (other methods never get here).
-pub(crate) fn handle(request: &Request, shared: &Shared) -> Answer {
-    if let Some(host) = request.host
-        && !shared.hosts.allows(host)
-    {
-        let shown: String = host.chars().take(100).filter(|c| !c.is_control()).collect();
-        let text = format!(
-            "403 forbidden: Host `{shown}` is not this machine's loopback. cairn serve answers only \
-             localhost, *.localhost, 127.0.0.0/8, [::1] and the address given to --bind (a guard \
-             against DNS rebinding); start it with --bind 0.0.0.0 to be reached under other names.\n"
-        );
-        return Answer::Now(plain(403, &text));
+/// Refusals before any routing: a missing or second `Host` (on HTTP/1.1), a
+/// method other than GET and HEAD, a body (never read), a foreign `Host`.
+async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let hosts: Vec<&HeaderValue> = headers.get_all(header::HOST).iter().collect();
+    if hosts.len() > 1 || (hosts.is_empty() && req.version() >= Version::HTTP_11) {
+        return plain(400, "400 bad request: one Host header needed\n");
     }
-    let url = request.target;
-    Answer::Now(match paths::resolve(url) {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = plain(405, "405 method not allowed\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let announces_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get_all(header::CONTENT_LENGTH)
+            .iter()
+            .any(|v| v.as_bytes() != b"0");
+    if announces_body {
+        return plain(413, "413 a GET or HEAD carries no body\n");
+    }
+    if let Some(host) = hosts.first() {
+        let host = String::from_utf8_lossy(host.as_bytes());
+        if !shared.hosts.allows(&host) {
+            let shown: String = host.chars().take(100).filter(|c| !c.is_control()).collect();
+            let text = format!(
+                "403 forbidden: Host `{shown}` is not this machine's loopback. cairn serve answers only \
+                 localhost, *.localhost, 127.0.0.0/8, [::1] and the address given to --bind (a guard \
+                 against DNS rebinding); start it with --bind 0.0.0.0 to be reached under other names.\n"
+            );
+            return plain(403, &text);
+        }
+    }
+    next.run(req).await
+}
+
+/// A GET or HEAD of anything but the socket: a file of the site, a redirect
+/// to a folder, a server endpoint, the 404 page.
+async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let url = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    match paths::resolve(url) {
         Target::Refused => plain(400, "400 bad request: path refused\n"),
-        Target::Internal(name) => return internal(shared, &name, url),
+        Target::Internal(name) => internal(&shared, &name),
         Target::File { key, dir } => {
             let snap = shared.snapshot();
-            if let Some(bytes) = snap.files.get(key.as_str()) {
-                return Answer::Now(serve_file(shared, &snap, &key, bytes, 200));
+            if let Some((key, bytes)) = snap.files.get_key_value(key.as_str()) {
+                return serve_file(&shared, &snap, key, bytes, req.headers());
             }
-            let index = urls::folder(&key);
-            if !dir && snap.files.contains_key(index.as_str()) {
+            if !dir && snap.files.contains_key(urls::folder(&key).as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
                 let path = url.split(['?', '#']).next().unwrap_or("/");
                 let query = url.find('?').map_or("", |i| &url[i..]);
                 let mut r = plain(301, "301 moved\n");
-                r.headers.push(("Location", format!("{path}/{query}")));
-                return Answer::Now(r);
+                if let Ok(v) = HeaderValue::from_str(&format!("{path}/{query}")) {
+                    r.headers_mut().insert(header::LOCATION, v);
+                }
+                return r;
             }
-            not_found(shared, &snap)
-        }
-    })
-}
-
-fn not_found(shared: &Shared, snap: &Snapshot) -> Reply {
-    match snap.files.get(urls::NOT_FOUND) {
-        Some(page) => serve_file(shared, snap, urls::NOT_FOUND, page, 404),
-        None => {
-            let mut html = String::from(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
-                 <body><h1>404: not found</h1><p><a href=\"/\">Home</a></p></body></html>\n",
-            )
-            .into_bytes();
-            if snap.error.is_some() {
-                html = decorate(&html, shared.hub.generation(), snap.error.as_deref());
-            }
-            reply(404, "text/html; charset=utf-8", Body::Owned(html))
+            not_found(&shared, &snap)
         }
     }
 }
 
+fn not_found(shared: &Shared, snap: &Snapshot) -> Response {
+    let html = match snap.files.get(urls::NOT_FOUND) {
+        Some(page) => page,
+        None => &Arc::from(
+            &b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+            <body><h1>404: not found</h1><p><a href=\"/\">Home</a></p></body></html>\n"[..],
+        ),
+    };
+    let page = decorate(html, shared.hub.generation(), snap.error.as_deref());
+    reply(404, "text/html; charset=utf-8", page)
+}
+
+/// `Content-Type` for a key, by extension; text is UTF-8.
+pub(crate) fn content_type(key: &str) -> String {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT || mime.subtype() == "javascript";
+    match (mime.essence_str(), text) {
+        ("application/javascript", _) => "text/javascript; charset=utf-8".into(),
+        (essence, true) => format!("{essence}; charset=utf-8"),
+        (essence, false) => essence.to_string(),
+    }
+}
+
+/// A file of the site: HTML stamped for live reload (and the overlay), the
+/// rest from the one in-memory copy; `If-None-Match` and single byte ranges
+/// are honoured.
 fn serve_file(
     shared: &Shared,
     snap: &Snapshot,
-    key: &str,
+    key: &Arc<str>,
     bytes: &Arc<[u8]>,
-    status: u16,
-) -> Reply {
-    let content_type = paths::content_type(key);
-    let body = if content_type.starts_with("text/html") {
-        Body::Owned(decorate(
-            bytes,
-            shared.hub.generation(),
-            snap.error.as_deref(),
-        ))
+    request: &HeaderMap,
+) -> Response {
+    let content_type = content_type(key);
+    let (body, tag) = if content_type.starts_with("text/html") {
+        let page = decorate(bytes, shared.hub.generation(), snap.error.as_deref());
+        let tag = etag(&page);
+        (Bytes::from(page), tag)
     } else {
-        Body::Shared(bytes.clone())
+        (Bytes::from_owner(bytes.clone()), shared.etag_of(key, bytes))
     };
-    reply(status, content_type, body)
+    let matches = |value: &HeaderValue| {
+        value.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
+        })
+    };
+    let mut r = if request.get(header::IF_NONE_MATCH).is_some_and(matches) {
+        reply(304, &content_type, Body::empty())
+    } else {
+        let ranges = request
+            .get(header::RANGE)
+            .filter(|_| request.get(header::IF_RANGE).is_none_or(matches))
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                http_range_header::parse_range_header(v).and_then(|r| r.validate(body.len() as u64))
+            });
+        match ranges {
+            Some(Ok(ranges)) if ranges.len() == 1 => {
+                let (start, end) = ranges[0].clone().into_inner();
+                let mut r = reply(
+                    206,
+                    &content_type,
+                    body.slice(start as usize..=end as usize),
+                );
+                let range = format!("bytes {start}-{end}/{}", body.len());
+                if let Ok(v) = HeaderValue::from_str(&range) {
+                    r.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                r
+            }
+            Some(Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable)) => {
+                let mut r = reply(416, &content_type, Body::empty());
+                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", body.len())) {
+                    r.headers_mut().insert(header::CONTENT_RANGE, v);
+                }
+                r
+            }
+            // No range, several, or one that makes no sense: the whole file.
+            _ => reply(200, &content_type, body),
+        }
+    };
+    let h = r.headers_mut();
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        h.insert(header::ETAG, v);
+    }
+    r
 }
 
-fn internal(shared: &Shared, name: &str, url: &str) -> Answer {
-    Answer::Now(match name {
-        "livereload.js" => reply(
-            200,
-            "text/javascript; charset=utf-8",
-            Body::Static(LIVERELOAD_JS.as_bytes()),
-        ),
-        "overlay.css" => reply(
-            200,
-            "text/css; charset=utf-8",
-            Body::Static(OVERLAY_CSS.as_bytes()),
-        ),
-        "wait" => {
-            return Answer::Wait {
-                since: reload::since(url),
-            };
-        }
+fn internal(shared: &Shared, name: &str) -> Response {
+    match name {
+        "livereload.js" => reply(200, "text/javascript; charset=utf-8", LIVERELOAD_JS),
+        "overlay.css" => reply(200, "text/css; charset=utf-8", OVERLAY_CSS),
         "status" => {
             let snap = shared.snapshot();
             let body = serde_json::json!({
@@ -338,14 +410,10 @@ fn internal(shared: &Shared, name: &str, url: &str) -> Answer {
                 "error": snap.error,
                 "files": snap.files.len(),
             });
-            reply(
-                200,
-                "application/json",
-                Body::Owned(body.to_string().into_bytes()),
-            )
+            reply(200, "application/json", body.to_string())
         }
         _ => plain(404, "404 not found\n"),
-    })
+    }
 }
 
 /// Byte offset just after the opening `<tag ...>` (ASCII case-insensitive).
@@ -524,5 +592,18 @@ mod tests {
         let any = HostPolicy::for_bound("0.0.0.0".parse().unwrap());
         assert!(any.allows("printer.lan:8080"));
         assert!(!any.allows("a@b"));
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("a/site.CSS"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("search/index.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("search/index.json"), "application/json");
+        assert_eq!(content_type("img/logo.svg"), "image/svg+xml");
+        assert_eq!(content_type("x.v1/file"), "application/octet-stream");
     }
 }

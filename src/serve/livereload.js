@@ -1,68 +1,60 @@
 // cairn serve: reload the page when the site is rebuilt (served only by
-// `cairn serve`, never part of a build). Long-polls /__cairn/wait with the
-// generation the server stamped into this page. No eval, no inline style.
-// A hidden tab stops polling (browsers allow only a few connections per
-// host) and checks again as soon as it is shown.
+// `cairn serve`, never part of a build). Opens a WebSocket to /__cairn/ws,
+// which sends {"generation": N} at once and after every rebuild; the page
+// reloads when N differs from the generation the server stamped into it.
+// A hidden tab reloads when it is shown again. No eval, no inline style.
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="cairn-generation"]');
   var generation = meta ? meta.getAttribute("content") : "";
   var script = document.currentScript;
-  var base = script && script.src ? script.src.replace(/livereload\.js(\?.*)?$/, "") : "/__cairn/";
+  var base = script && script.src ? script.src.replace(/livereload\.js(\?.*)?$/, "") : location.origin + "/__cairn/";
+  var url = base.replace(/^http/, "ws") + "ws";
   var delay = 500;
-  var controller = null;
-  var active = false;
-  var timer = null;
+  var stale = false;
+
+  function reload() {
+    if (document.hidden) {
+      stale = true;
+    } else {
+      window.location.reload();
+    }
+  }
+
+  function connect() {
+    var socket;
+    try {
+      socket = new WebSocket(url);
+    } catch (error) {
+      later();
+      return;
+    }
+    socket.onmessage = function (event) {
+      delay = 500;
+      var now;
+      try {
+        now = String(JSON.parse(event.data).generation);
+      } catch (error) {
+        return;
+      }
+      if (generation !== "" && now !== generation) {
+        reload();
+        return;
+      }
+      generation = now;
+    };
+    socket.onclose = later;
+  }
 
   function later() {
     // The server is restarting or gone: retry, slower and slower.
     delay = Math.min(delay * 2, 5000);
-    timer = window.setTimeout(poll, delay);
-  }
-
-  function poll() {
-    timer = null;
-    if (active || document.hidden) { return; }
-    active = true;
-    controller = typeof AbortController === "function" ? new AbortController() : null;
-    fetch(base + "wait?since=" + encodeURIComponent(generation), {
-      cache: "no-store",
-      signal: controller ? controller.signal : undefined
-    })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("status " + response.status); }
-        return response.json();
-      })
-      .then(function (data) {
-        active = false;
-        delay = 500;
-        var now = String(data.generation);
-        if (generation !== "" && now !== generation) {
-          window.location.reload();
-          return;
-        }
-        generation = now;
-        poll();
-      })
-      .catch(function (error) {
-        active = false;
-        if (error && error.name === "AbortError") {
-          // Hidden meanwhile; shown again before the abort landed: go on.
-          if (!document.hidden) { poll(); }
-          return;
-        }
-        later();
-      });
+    window.setTimeout(connect, delay);
   }
 
   document.addEventListener("visibilitychange", function () {
-    if (document.hidden) {
-      if (controller) { controller.abort(); }
-      controller = null;
-    } else if (!active && timer === null) {
-      poll();
-    }
+    if (!document.hidden && stale) { window.location.reload(); }
   });
 
-  poll();
+  connect();
 })();

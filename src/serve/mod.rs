@@ -1,10 +1,12 @@
-//! `cairn serve`: build into memory, serve it over HTTP from one event-loop
-//! thread, watch SITE and rebuild on change, reload open pages.
+//! `cairn serve`: build into memory, serve it over HTTP (axum on one
+//! current-thread tokio runtime), watch SITE and rebuild on change, reload
+//! open pages.
 //!
-//! - [`server`]: the HTTP/1.1 loop: connections, limits, timeouts.
+//! - [`server`]: connections, limits, timeouts.
 //! - [`paths`]: request path → key of the in-memory site, traversal refused.
-//! - [`http`]: the `Host` guard, responses, content types, the 404 page, the error overlay.
-//! - [`reload`]: the long-poll endpoint pages wait on.
+//! - [`http`]: the guards (`Host`, method, body), files with ETags and ranges,
+//!   the 404 page, the error overlay.
+//! - [`reload`]: the live-reload WebSocket.
 //! - [`watch`]: which file events matter, one rebuild per burst.
 //! - [`rebuild`]: full and incremental builds into memory.
 //!

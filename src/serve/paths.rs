@@ -66,41 +66,6 @@ fn unsafe_text(s: &str) -> bool {
         || s.starts_with("//")
 }
 
-/// `Content-Type` for a key, by extension.
-pub(crate) fn content_type(key: &str) -> &'static str {
-    let ext = key
-        .rsplit('/')
-        .next()
-        .and_then(|name| name.rsplit_once('.'))
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        "webmanifest" => "application/manifest+json",
-        "zip" => "application/zip",
-        "csv" => "text/csv; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,18 +141,5 @@ mod tests {
             resolve("/__cairn/wait?since=3"),
             Target::Internal("wait".into())
         );
-    }
-
-    #[test]
-    fn content_types_follow_the_extension() {
-        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("a/site.CSS"), "text/css; charset=utf-8");
-        assert_eq!(
-            content_type("search/index.js"),
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(content_type("search/index.json"), "application/json");
-        assert_eq!(content_type("img/logo.svg"), "image/svg+xml");
-        assert_eq!(content_type("x.v1/file"), "application/octet-stream");
     }
 }

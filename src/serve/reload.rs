@@ -1,21 +1,29 @@
-//! Live reload: a long-poll endpoint. A page carries the generation it was
-//! served at; `/__cairn/wait?since=N` answers at once when the site has moved
-//! past N, else the server loop parks the connection (holding no thread) until
-//! the next rebuild or a timeout, whichever comes first. The hub only counts
-//! generations and wakes the loop.
+//! Live reload over a WebSocket. A page carries the generation it was served
+//! at; `livereload.js` opens `/__cairn/ws`, which sends the current generation
+//! at once and again after every rebuild; the page reloads when it differs.
+//! The hub counts generations from the watch thread and wakes the sockets.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use super::http::Shared;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::watch;
 
-/// How long a parked request waits before it is answered with no change.
-pub(crate) const POLL_TIMEOUT: Duration = Duration::from_secs(25);
+/// Live-reload sockets open at most (a browser tab holds one): past it, 503.
+pub(crate) const MAX_SOCKETS: usize = 256;
+
+/// What the sockets follow: the generation, and whether the server stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Beat {
+    pub generation: u64,
+    pub closed: bool,
+}
 
 pub(crate) struct Hub {
-    generation: AtomicU64,
-    closed: AtomicBool,
-    /// Wakes the server loop, which answers the parked requests.
-    waker: Mutex<Option<Arc<mio::Waker>>>,
+    beat: watch::Sender<Beat>,
+    sockets: AtomicUsize,
 }
 
 impl Default for Hub {
@@ -27,73 +35,84 @@ impl Default for Hub {
 impl Hub {
     pub(crate) fn new() -> Hub {
         Hub {
-            generation: AtomicU64::new(1),
-            closed: AtomicBool::new(false),
-            waker: Mutex::new(None),
-        }
-    }
-
-    pub(crate) fn set_waker(&self, waker: Arc<mio::Waker>) {
-        *self.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(waker);
-    }
-
-    fn wake(&self) {
-        if let Some(w) = self
-            .waker
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            // A loop that is gone has nobody to wake.
-            let _ = w.wake();
+            beat: watch::Sender::new(Beat {
+                generation: 1,
+                closed: false,
+            }),
+            sockets: AtomicUsize::new(0),
         }
     }
 
     pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+        self.beat.borrow().generation
     }
 
-    /// A new site (or a new error) is being served: wake every waiting page.
-    pub(crate) fn bump(&self) -> u64 {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        self.wake();
-        generation
+    /// A new site (or a new error) is being served: wake every open page.
+    pub(crate) fn bump(&self) {
+        self.beat.send_modify(|b| b.generation += 1);
     }
 
-    /// Shutting down: the loop answers everyone and stops.
+    /// Shutting down: the server and every socket stop.
     pub(crate) fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-        self.wake();
+        self.beat.send_modify(|b| b.closed = true);
     }
 
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::SeqCst)
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Beat> {
+        self.beat.subscribe()
     }
 }
 
-/// The body a waiting page gets.
-pub(crate) fn answer_body(generation: u64) -> Vec<u8> {
-    format!("{{\"generation\":{generation}}}").into_bytes()
+/// The message a page gets.
+fn message(generation: u64) -> Message {
+    Message::text(format!("{{\"generation\":{generation}}}"))
 }
 
-/// `since=N` from a query string.
-pub(crate) fn since(url: &str) -> Option<u64> {
-    let query = url.split_once('?')?.1;
-    query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("since="))
-        .and_then(|v| v.parse().ok())
-}
+/// One open socket, counted while it lives (also when the upgrade fails).
+struct Slot(Arc<Shared>);
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_reads_the_query() {
-        assert_eq!(since("/__cairn/wait?since=12"), Some(12));
-        assert_eq!(since("/__cairn/wait?x=1&since=3"), Some(3));
-        assert_eq!(since("/__cairn/wait?since="), None);
-        assert_eq!(since("/__cairn/wait"), None);
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.hub.sockets.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// `GET /__cairn/ws`: upgrade, then tell the page each generation.
+pub(crate) async fn socket(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
+    let slot = Slot(shared.clone());
+    if shared.hub.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
+        return super::http::plain(503, "503 too many live-reload connections\n");
+    }
+    let beats = shared.hub.subscribe();
+    ws.max_message_size(1024)
+        .on_upgrade(move |socket| async move {
+            follow(socket, beats).await;
+            drop(slot);
+        })
+        .into_response()
+}
+
+async fn follow(mut socket: WebSocket, mut beats: watch::Receiver<Beat>) {
+    loop {
+        let beat = *beats.borrow_and_update();
+        if beat.closed || socket.send(message(beat.generation)).await.is_err() {
+            break;
+        }
+        // Wait for the next beat; what the page sends is read only to notice
+        // it leaving (a close frame or a dropped connection).
+        loop {
+            tokio::select! {
+                changed = beats.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    break;
+                }
+                incoming = socket.recv() => match incoming {
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                    Some(Ok(_)) => {}
+                },
+            }
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
 }

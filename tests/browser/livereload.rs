@@ -1,6 +1,6 @@
-//! Live reload through `cairn serve`'s own HTTP loop (issue 12 replaced
-//! tiny_http): a page open in Chromium long-polls `/__cairn/wait` and reloads
-//! itself after a save, with no CSP violation.
+//! Live reload through `cairn serve` (axum since issue 24): a page open in
+//! Chromium holds the `/__cairn/ws` WebSocket and reloads itself after a
+//! save, with no CSP violation (`connect-src 'self'` covers the socket).
 
 use crate::cdp::TabOptions;
 use crate::{Browser, Fixture, Server, TestFn, copy_dir, ensure};
@@ -21,7 +21,7 @@ fn an_open_page_reloads_itself_after_a_save(b: &Browser, f: &Fixture) -> Result<
     let server = Server::start(dir.path());
     let mut tab = b.chrome().tab(&TabOptions::default())?;
     tab.goto(&format!("{}/runbooks/network/vpn-down/", server.url))?;
-    // A mark that only this load of the page carries; the poll is under way.
+    // A mark that only this load of the page carries; the socket is opening.
     tab.eval("window.cairnBeforeReload = true")?;
     std::thread::sleep(Duration::from_millis(500));
 

@@ -128,13 +128,22 @@ impl Response {
 
 /// One HTTP/1.1 request over a fresh connection, the path sent byte for byte.
 fn request(port: u16, method: &str, path: &str) -> Response {
+    request_with(port, method, path, &[])
+}
+
+/// [`request`] with more header lines.
+fn request_with(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -337,45 +346,41 @@ fn traversal_is_refused_in_every_encoding_and_directories_are_not_listed() {
 }
 
 #[test]
-fn an_edit_shows_up_and_the_waiting_page_is_told() {
+fn an_edit_shows_up_and_the_open_page_is_told() {
     let site = Site::fixture("base");
     let server = Server::start(&site, &[]);
     assert_eq!(server.get("/runbooks/reset-mfa/").status, 200);
 
-    // A page waits on the reload endpoint with the generation it was served at.
+    // A page opens the live-reload socket; it is told the generation at once.
     let generation = server.generation();
     let page = server.get("/");
     assert!(page.body.contains(&format!(
         "<meta name=\"cairn-generation\" content=\"{generation}\">"
     )));
-    let port = server.port;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let r = request(port, "GET", &format!("/__cairn/wait?since={generation}"));
-        let _ = tx.send(r);
-    });
-    // Still waiting while nothing changed.
-    assert!(rx.recv_timeout(Duration::from_millis(300)).is_err());
+    let told = live_reload(server.port);
+    assert_eq!(
+        told.recv_timeout(Duration::from_secs(15)).unwrap(),
+        generation
+    );
+    // Nothing more while nothing changed.
+    assert!(told.recv_timeout(Duration::from_millis(300)).is_err());
 
     site.edit(
         "content/runbooks/reset-mfa.md",
         "## Before you start\n",
         "## Before you start\n\nFreshly edited marker QX7Z.\n",
     );
-    let woken = rx
+    let woken = told
         .recv_timeout(Duration::from_secs(15))
-        .expect("the waiting client was not told of the rebuild");
-    assert_eq!(woken.status, 200);
-    assert_eq!(woken.content_type(), "application/json");
-    let v: serde_json::Value = serde_json::from_str(&woken.body).unwrap();
-    assert!(v["generation"].as_u64().unwrap() > generation, "{v}");
+        .expect("the open page was not told of the rebuild");
+    assert!(woken > generation, "{woken} after {generation}");
 
     server.poll("/runbooks/reset-mfa/", 10, |r| {
         r.status == 200 && r.body.contains("QX7Z")
     });
-    // An outdated generation is answered at once.
-    let r = server.get("/__cairn/wait?since=0");
-    assert_eq!(r.status, 200);
+    // A page opened now is told the new generation at once.
+    let later = live_reload(server.port);
+    assert!(later.recv_timeout(Duration::from_secs(15)).unwrap() >= woken);
     // The rebuild time is printed.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -387,6 +392,77 @@ fn an_edit_shows_up_and_the_waiting_page_is_told() {
             break;
         }
     }
+}
+
+/// The generations `/__cairn/ws` sends, as `livereload.js` reads them.
+fn live_reload(port: u16) -> mpsc::Receiver<u64> {
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (mut socket, _) =
+        tungstenite::client(format!("ws://127.0.0.1:{port}/__cairn/ws"), stream).unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(message) = socket.read() {
+            let Ok(text) = message.to_text() else { break };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            if tx.send(v["generation"].as_u64().unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn files_answer_byte_ranges_and_unchanged_ones_304() {
+    let site = Site::fixture("base");
+    site.write("static/digits.txt", "0123456789");
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let get = |headers: &[(&str, &str)]| request_with(port, "GET", "/digits.txt", headers);
+
+    let full = get(&[]);
+    assert_eq!((full.status, full.body.as_str()), (200, "0123456789"));
+    assert_eq!(full.header("accept-ranges"), Some("bytes"));
+    let tag = full.header("etag").expect("an ETag").to_string();
+    let same = get(&[("If-None-Match", &tag)]);
+    assert_eq!((same.status, same.body.as_str()), (304, ""));
+    assert_eq!(same.header("etag"), Some(tag.as_str()));
+    assert_eq!(get(&[("If-None-Match", "\"other\"")]).status, 200);
+
+    let part = get(&[("Range", "bytes=2-4")]);
+    assert_eq!((part.status, part.body.as_str()), (206, "234"));
+    assert_eq!(part.header("content-range"), Some("bytes 2-4/10"));
+    assert_eq!(get(&[("Range", "bytes=-3")]).body, "789");
+    assert_eq!(get(&[("Range", "bytes=7-")]).body, "789");
+    let beyond = get(&[("Range", "bytes=20-")]);
+    assert_eq!(beyond.status, 416);
+    assert_eq!(beyond.header("content-range"), Some("bytes */10"));
+    // A range of another version is the whole file; nonsense is ignored.
+    let stale = get(&[("Range", "bytes=2-4"), ("If-Range", "\"other\"")]);
+    assert_eq!((stale.status, stale.body.as_str()), (200, "0123456789"));
+    assert_eq!(get(&[("Range", "lines=1-2")]).status, 200);
+    let head = request_with(port, "HEAD", "/digits.txt", &[("Range", "bytes=0-1")]);
+    assert_eq!(head.status, 206);
+
+    // A page is tagged as served (generation stamp included).
+    let page = server.get("/");
+    let page_tag = page.header("etag").expect("a page ETag").to_string();
+    assert_eq!(
+        request_with(port, "GET", "/", &[("If-None-Match", &page_tag)]).status,
+        304
+    );
+
+    // An edit makes a new version: the old tag gets the new bytes.
+    site.write("static/digits.txt", "abc");
+    server.poll("/digits.txt", 20, |r| r.body == "abc");
+    let fresh = get(&[("If-None-Match", &tag)]);
+    assert_eq!((fresh.status, fresh.body.as_str()), (200, "abc"));
+    assert_ne!(fresh.header("etag"), Some(tag.as_str()));
+    assert_ne!(
+        request_with(port, "GET", "/", &[("If-None-Match", &page_tag)]).status,
+        304,
+        "a rebuild changes every page's stamp"
+    );
 }
 
 #[test]

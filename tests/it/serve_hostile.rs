@@ -1,13 +1,15 @@
-//! `cairn serve` against hostile clients (issue 12, findings 4 and 5): foreign
-//! `Host` names, slow readers, stalled uploads, idle and slowloris connections,
-//! a huge header. Each test is bounded in connections and time and stops by
-//! itself; the server is killed when its `Server` drops.
+//! `cairn serve` against hostile clients (issue 12, findings 4 and 5; issue
+//! 24): foreign `Host` names, slow readers, stalled uploads, idle and
+//! slowloris connections, a flood past the connection limit, a huge header.
+//! Tests assert work done (probes answered while the others hold their
+//! connections, bytes read), never how long it took: bench/serve_hostile.sh
+//! times the probe. The server is killed when its `Server` drops.
 
 use crate::common::Site;
 use crate::serve::Server;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The status code of a GET of `/` sent with `Host: host`.
 fn status_with_host(port: u16, host: &str) -> u16 {
@@ -71,11 +73,11 @@ fn threads_and_rss_kib(pid: u32) -> (u64, u64) {
     (field("Threads:"), field("VmRSS:"))
 }
 
-/// A fresh connection's GET of `/`: its status and how long the whole page took.
-fn probe(port: u16) -> (u16, Duration) {
-    let started = Instant::now();
+/// A fresh connection's GET of `/`: its status (the whole page was read).
+fn probe(port: u16) -> u16 {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // Only so a hung server fails the test instead of hanging it.
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     write!(
         s,
         "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
@@ -83,15 +85,27 @@ fn probe(port: u16) -> (u16, Duration) {
     .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    let took = started.elapsed();
     let text = String::from_utf8_lossy(&raw);
     assert!(text.contains("</html>"), "{text}");
-    let status = text
-        .split_whitespace()
+    text.split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
-        .unwrap();
-    (status, took)
+        .unwrap()
+}
+
+/// Whether the server has closed `s` (read gives end of file or a reset)
+/// rather than left it open (the read times out).
+fn closed_by_server(s: &mut TcpStream, wait: Duration) -> bool {
+    s.set_read_timeout(Some(wait)).unwrap();
+    let mut buf = [0u8; 64];
+    match s.read(&mut buf) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
 }
 
 /// Bigger than what loopback buffers in flight for one connection (a few MB
@@ -136,15 +150,15 @@ fn eight_hostile_clients_and_two_hundred_idle_ones_do_not_delay_a_probe() {
     }
     std::thread::sleep(Duration::from_millis(200));
 
-    let mut times = Vec::new();
+    // Probes are answered in full while every hostile client holds on.
     for _ in 0..3 {
-        let (status, took) = probe(port);
-        assert_eq!(status, 200);
-        times.push(took);
+        assert_eq!(probe(port), 200);
     }
-    eprintln!("probe under load: {times:?}");
-    for took in &times {
-        assert!(*took < Duration::from_secs(1), "probe took {took:?}");
+    for s in &mut held[..8] {
+        assert!(
+            !closed_by_server(s, Duration::from_millis(1)),
+            "a slow reader was dropped before the probes"
+        );
     }
 
     // The uploads were refused without waiting for their bodies.
@@ -189,11 +203,14 @@ fn slowloris_and_a_huge_header_neither_make_threads_nor_grow_memory() {
     }
     std::thread::sleep(Duration::from_millis(200));
     let (threads, _) = threads_and_rss_kib(pid);
-    let (status, took) = probe(port);
-    eprintln!("500 slowloris connections: {threads} threads; probe {took:?}");
+    let status = probe(port);
+    eprintln!("500 slowloris connections: {threads} threads");
     assert_eq!(status, 200);
     assert!(threads < 32, "{threads} threads");
-    assert!(took < Duration::from_secs(1), "probe took {took:?}");
+    // They were still held open while the probe was answered.
+    for s in &mut slow[..10] {
+        assert!(!closed_by_server(s, Duration::from_millis(1)));
+    }
     drop(slow);
 
     // A header that never ends: the answer comes early, and the connection
@@ -203,8 +220,7 @@ fn slowloris_and_a_huge_header_neither_make_threads_nor_grow_memory() {
     write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ").unwrap();
     let chunk = vec![b'a'; 1024 * 1024];
     let mut sent = 0usize;
-    let started = Instant::now();
-    while sent < 300 * 1024 * 1024 && started.elapsed() < Duration::from_secs(20) {
+    while sent < 300 * 1024 * 1024 {
         match s.write(&chunk) {
             Ok(n) => sent += n,
             Err(_) => break,
@@ -229,8 +245,9 @@ fn slowloris_and_a_huge_header_neither_make_threads_nor_grow_memory() {
         rss_after < rss_before + 50 * 1024,
         "RSS grew from {rss_before} to {rss_after} KiB"
     );
+    assert!(sent < 300 * 1024 * 1024, "the server read a 300 MB header");
     // And the server is still there.
-    assert_eq!(probe(port).0, 200);
+    assert_eq!(probe(port), 200);
 }
 
 /// Bodies are never read (a GET with one is 413 at once), keep-alive answers
@@ -271,4 +288,67 @@ fn a_refused_body_is_never_waited_for() {
     write!(s, "GET / HTTP/1.1\r\n\r\n").unwrap();
     s.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 400");
+}
+
+/// More idle and half-sent connections than the server keeps: the ones that
+/// waited longest are closed to make room, and a probe is still answered.
+#[test]
+fn a_flood_past_the_connection_limit_does_not_lock_out_a_real_client() {
+    let site = Site::fixture("base");
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    // Past cairn's limit of 512 open connections.
+    let mut flood = Vec::new();
+    for i in 0..560 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        if i % 2 == 0 {
+            write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ").unwrap();
+        }
+        flood.push(s);
+    }
+    for _ in 0..3 {
+        assert_eq!(probe(port), 200);
+    }
+    let closed = flood[..100]
+        .iter_mut()
+        .map(|s| closed_by_server(s, Duration::from_millis(200)))
+        .filter(|closed| *closed)
+        .count();
+    assert!(closed >= 40, "only {closed} of the oldest 100 were closed");
+}
+
+/// A connection that sends nothing, and a reader that never reads, are
+/// closed by the server (the head and write timeouts), not held for ever.
+#[test]
+fn idle_connections_and_stalled_readers_are_closed() {
+    let site = Site::fixture("base");
+    std::fs::write(site.path().join("static/big.bin"), vec![0u8; BIG]).unwrap();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let mut reader = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        reader,
+        "GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    // The reader's writes stall well before the silent one is opened, so its
+    // write timeout ends before the silent one's head timeout does.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    assert!(
+        closed_by_server(&mut silent, Duration::from_secs(120)),
+        "an idle connection was kept open"
+    );
+    // The stalled response was dropped: what is left to read is short of it.
+    reader
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut got = Vec::new();
+    let _ = reader.read_to_end(&mut got);
+    assert!(got.starts_with(b"HTTP/1.1 200"));
+    assert!(
+        got.len() < BIG,
+        "the whole file was kept for a reader that stalled"
+    );
+    assert_eq!(probe(port), 200);
 }
