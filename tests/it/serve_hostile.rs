@@ -2,7 +2,7 @@
 //! 24): foreign `Host` names, slow readers, stalled uploads, idle and
 //! slowloris connections, a flood past the connection limit, a huge header.
 //! Tests assert work done (probes answered while the others hold their
-//! connections, bytes read), never how long it took: bench/serve_hostile.sh
+//! connections, bytes read), never how long it took: bench/serve_hostile.py
 //! times the probe. The server is killed when its `Server` drops.
 
 use crate::common::Site;
