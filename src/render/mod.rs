@@ -6,6 +6,7 @@
 //! and name `index.html`, computed here per page, so templates only print them.
 
 mod context;
+mod coverage_ahead;
 pub(crate) mod coverage_chart;
 pub(crate) mod data;
 mod theme;

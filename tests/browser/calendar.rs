@@ -25,6 +25,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
             "calendar_past_its_end_says_rebuild_instead_of_guessing",
             calendar_past_its_end_says_rebuild_instead_of_guessing,
         ),
+        (
+            "calendar_print_shows_a_14_day_roster_instead_of_now",
+            calendar_print_shows_a_14_day_roster_instead_of_now,
+        ),
     ]
 }
 
@@ -214,4 +218,63 @@ fn calendar_end_date(out: &Path) -> Result<String, String> {
         .ok_or("no endDate in calendar.js")?
         + 11;
     Ok(js[at..at + 10].to_string())
+}
+
+/// Printed, a ladder carries who answers first over the 14 days from the print
+/// date (paper has no clock); on screen the roster is not shown.
+fn calendar_print_shows_a_14_day_roster_instead_of_now(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let now = "2026-11-28T02:00:00-05:00";
+    let read = r#"(() => { const r = document.querySelector('#ladder-firewall .roster'); if (!r) return null;
+      return [getComputedStyle(r).display, r.querySelector('.roster-head').textContent,
+        Array.from(r.querySelectorAll('tr')).map(tr => tr.textContent)]; })()"#;
+    for print in [true, false] {
+        let mut tab = b.chrome().tab(&TabOptions {
+            now: Some(now.into()),
+            print,
+            ..TabOptions::default()
+        })?;
+        tab.goto(&file_url(&f.out, "runbooks/network/vpn-down/index.html"))?;
+        tab.wait_for(
+            "document.querySelector('#ladder-firewall .roster')",
+            Duration::from_secs(5),
+        )?;
+        let v = tab.eval(read)?;
+        let shown = v[0].as_str().unwrap_or_default();
+        if !print {
+            ensure(shown == "none", || {
+                format!("on screen the roster is hidden; {v}")
+            })?;
+            continue;
+        }
+        ensure(shown == "block", || {
+            format!("printed, the roster shows; {v}")
+        })?;
+        ensure(
+            v[1].as_str() == Some("Who answers first, 14 days from Sat 28 Nov 2026, 02:00 EST"),
+            || format!("roster heading: {}", v[1]),
+        )?;
+        let rows: Vec<&str> = v[2]
+            .as_array()
+            .map(|a| a.iter().filter_map(|r| r.as_str()).collect())
+            .unwrap_or_default();
+        // Saturday night to Monday morning the NOC, then Acme's business hours.
+        ensure(
+            rows.first().is_some_and(|r| {
+                r.starts_with("Sat 28 Nov 02:00 – Mon 30 Nov 08:00")
+                    && r.contains("level 2, Bright MSP")
+            }) && rows.get(1).is_some_and(|r| {
+                r.starts_with("Mon 30 Nov 08:00 – 18:00") && r.contains("level 1")
+            }),
+            || format!("roster rows: {rows:#?}"),
+        )?;
+        // Two weeks: it ends on Sat 12 Dec, 02:00.
+        ensure(
+            rows.last().is_some_and(|r| r.contains("Sat 12 Dec 02:00")),
+            || format!("the roster should end 14 days on: {rows:#?}"),
+        )?;
+    }
+    Ok(())
 }

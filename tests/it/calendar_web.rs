@@ -68,3 +68,36 @@ fn internal_calendar_lists_absences_and_client_calendar_never_does() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(calendar(&site)["away"].is_array());
 }
+
+/// Without JavaScript: the system page's coverage chart has a strip for the 14
+/// days from the build date, and the now board lists the coming holidays
+/// (internal builds: and absences) of those days.
+#[test]
+fn the_next_14_days_are_drawn_at_build_time_for_each_audience() {
+    for audience in ["client", "internal"] {
+        let site = Site::example();
+        let run = site.build(&["--audience", audience]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let system = site.out("systems/m365/index.html");
+        let at = system
+            .find("id=\"coverage-ahead\"")
+            .expect("a 14-day strip");
+        let ahead = &system[at..];
+        assert!(ahead.contains("<strong>The next 14 days</strong>"));
+        assert!(ahead.contains("from Wed 25 Nov (the build date)"));
+        assert!(ahead.contains("<span>Wed 25</span>") && ahead.contains("<span>Tue 8</span>"));
+        // Exact to the minute in words: the first evening hands over to the NOC.
+        assert!(
+            ahead.contains("Wed 25 Nov 18:00–Thu 26 Nov 08:00 Bright MSP (level 2)"),
+            "{audience}"
+        );
+        let now = site.out("now/index.html");
+        let heading = if audience == "internal" {
+            "Coming up: holidays and absences"
+        } else {
+            "Coming up: holidays</h2>"
+        };
+        assert!(now.contains(heading), "{audience}: {heading}");
+        assert!(now.contains("The 14 days from <span class=\"now-coming-from\">Wed 25 Nov</span>"));
+    }
+}

@@ -316,11 +316,15 @@ impl<'v, 'a> Shared<'v, 'a> {
                 base: self.base(path, "Search"),
                 systems: view.systems.iter().map(system_card).collect(),
             }),
-            Job::Now => PageContext::Now(now::context(view, {
-                let mut base = self.base(path, "Who answers now");
-                base.has_ladder = true;
-                base
-            })),
+            Job::Now => PageContext::Now(now::context(
+                view,
+                {
+                    let mut base = self.base(path, "Who answers now");
+                    base.has_ladder = true;
+                    base
+                },
+                self.opts.today,
+            )),
             Job::NotFound => PageContext::NotFound(SystemListCtx {
                 base: self.base(path, "Page not found"),
                 systems: view.systems.iter().map(system_card).collect(),

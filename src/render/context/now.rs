@@ -9,6 +9,7 @@ use super::cards::{TierGroup, by_tier};
 use super::ladder::{LadderCtx, ladder};
 use crate::audience::{SiteView, SystemView};
 use crate::render::coverage_chart::{self, Segment};
+use crate::render::data::calendar;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -16,6 +17,8 @@ pub(in crate::render) struct NowCtx<'c> {
     #[serde(flatten)]
     base: Base<'c>,
     tiers: Vec<TierGroup<NowSystem<'c>>>,
+    /// Holidays and (internal builds) absences of the 14 days from the build date.
+    coming: calendar::Coming,
 }
 
 #[derive(Serialize)]
@@ -74,9 +77,14 @@ fn system<'a>(view: &SiteView, s: &'a SystemView<'a>) -> NowSystem<'a> {
     }
 }
 
-pub(super) fn context<'c>(view: &'c SiteView<'c>, base: Base<'c>) -> NowCtx<'c> {
+pub(super) fn context<'c>(
+    view: &'c SiteView<'c>,
+    base: Base<'c>,
+    today: chrono::NaiveDate,
+) -> NowCtx<'c> {
     NowCtx {
         base,
         tiers: by_tier(view, |s| system(view, s)),
+        coming: calendar::coming(&calendar::gather_dates(view, today), today),
     }
 }

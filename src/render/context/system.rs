@@ -6,6 +6,7 @@ use super::cards::{
 use super::ladder::{LadderCtx, ladder};
 use super::{Base, Shared};
 use crate::audience::{RaciRow, SystemView};
+use crate::render::data::calendar;
 use crate::urls;
 use serde::Serialize;
 
@@ -74,9 +75,13 @@ impl Shared<'_, '_> {
             ladder: ladder(s),
             coverage_chart: if self.body_keys.is_some() {
                 // Fingerprinting: a chart is drawn from the data files alone.
-                format!("chart {} {:032x}", s.id, self.view.data_outline)
+                format!(
+                    "chart {} {:032x} {}",
+                    s.id, self.view.data_outline, self.opts.today
+                )
             } else {
                 super::super::coverage_chart::system_chart(self.view, s)
+                    + &calendar::ahead(self.view, s, self.opts.today)
             },
             sla: s
                 .sla

@@ -70,6 +70,38 @@ pub(crate) fn gather(view: &SiteView, today: NaiveDate) -> CalendarData {
     }
 }
 
+/// The calendar of `view` without the ladders' timelines: its holidays and absences.
+pub(crate) fn gather_dates(view: &SiteView, today: NaiveDate) -> CalendarData {
+    let tz: chrono_tz::Tz = view.config.timezone.0.parse().unwrap_or(chrono_tz::UTC);
+    CalendarData {
+        timezone: view.config.timezone.0.clone(),
+        span: super::calendar_stub::span(tz, today),
+        systems: Vec::new(),
+        holidays: Vec::new(),
+        away: (view.audience == Audience::Internal).then(Vec::new),
+    }
+}
+
+/// The 14-day strip of `system`'s coverage chart from `today`.
+pub(crate) fn ahead(
+    view: &SiteView,
+    system: &crate::audience::SystemView,
+    today: NaiveDate,
+) -> String {
+    let tz: chrono_tz::Tz = view.config.timezone.0.parse().unwrap_or(chrono_tz::UTC);
+    let span = super::calendar_stub::span_days(tz, today, AHEAD_DAYS);
+    let timelines = super::calendar_stub::ladder_timelines(tz, system, span);
+    let dates = gather_dates(view, today);
+    crate::render::coverage_ahead::ahead_chart(
+        view,
+        system,
+        &timelines,
+        today,
+        &dates.holidays,
+        dates.away.as_deref(),
+    )
+}
+
 /// The last date of the data: the local date of its last minute.
 pub(crate) fn end_date(timezone: &str, span: Span) -> NaiveDate {
     let tz: chrono_tz::Tz = timezone.parse().unwrap_or(chrono_tz::UTC);
@@ -187,4 +219,69 @@ pub(crate) fn calendar_js(data: &CalendarData) -> Vec<u8> {
     let body = out.to_string().replace("</", "<\\/");
     format!("// cairn: the calendar of this build (see cairn.js). Generated; do not edit.\nwindow.cairnCalendar={body};\n")
         .into_bytes()
+}
+
+/// How many days the now board and the coverage chart look ahead.
+pub(crate) const AHEAD_DAYS: u64 = 14;
+
+/// One line of the now board's "coming up" list.
+#[derive(serde::Serialize)]
+pub(crate) struct ComingItem {
+    /// "Fri 25 Dec" or "Mon 21 Dec – Sun 3 Jan".
+    pub when: String,
+    /// "Christmas Day (us-office)", "Marcus Lee away, Dana Ruiz covers".
+    pub what: String,
+}
+
+/// The holidays and (internal builds) absences of the 14 days from `today`,
+/// as the now board lists them without JavaScript (the script redoes it for
+/// the reader's date from the same data).
+#[derive(serde::Serialize)]
+pub(crate) struct Coming {
+    /// "Wed 25 Nov".
+    pub from: String,
+    pub items: Vec<ComingItem>,
+}
+
+/// "Fri 25 Dec".
+pub(crate) fn day_label(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+pub(crate) fn coming(data: &CalendarData, today: NaiveDate) -> Coming {
+    let last = today + chrono::Days::new(AHEAD_DAYS - 1);
+    let mut items: Vec<(NaiveDate, ComingItem)> = data
+        .holidays
+        .iter()
+        .filter(|(d, _, _)| *d >= today && *d <= last)
+        .map(|(d, name, set)| {
+            (
+                *d,
+                ComingItem {
+                    when: day_label(*d),
+                    what: format!("{name} ({set})"),
+                },
+            )
+        })
+        .collect();
+    for a in data.away.iter().flatten() {
+        if a.to < today || a.from > last {
+            continue;
+        }
+        let when = if a.from == a.to {
+            day_label(a.from)
+        } else {
+            format!("{} – {}", day_label(a.from), day_label(a.to))
+        };
+        let what = match &a.cover {
+            Some(c) => format!("{} away, {c} covers", a.who),
+            None => format!("{} away, no cover", a.who),
+        };
+        items.push((a.from, ComingItem { when, what }));
+    }
+    items.sort_by_key(|(d, _)| *d);
+    Coming {
+        from: day_label(today),
+        items: items.into_iter().map(|(_, i)| i).collect(),
+    }
 }

@@ -53,6 +53,14 @@ pub(crate) fn span(tz: chrono_tz::Tz, today: NaiveDate) -> Span {
     }
 }
 
+/// `days` days from 00:00 on `today` in `tz`.
+pub(crate) fn span_days(tz: chrono_tz::Tz, today: NaiveDate, days: u64) -> Span {
+    Span {
+        start: local_minute(tz, today, 0),
+        end: local_minute(tz, today + chrono::Days::new(days), 0),
+    }
+}
+
 /// Minutes since the epoch of `minute` past 00:00 on `date` in `tz` (a
 /// nonexistent time moves to the next valid minute, a repeated one is the first).
 fn local_minute(tz: chrono_tz::Tz, date: NaiveDate, minute: i64) -> Minute {

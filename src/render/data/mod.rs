@@ -4,7 +4,7 @@
 //! [`SiteView`], so they can hold nothing the audience may not see.
 
 pub(crate) mod calendar;
-mod calendar_stub;
+pub(crate) mod calendar_stub;
 mod csv;
 mod json;
 mod vcard;

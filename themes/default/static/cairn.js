@@ -543,6 +543,71 @@
     });
   }
 
+  // ------------------------------------------------------------- print roster
+  // Paper has no clock: a printed ladder carries who answers first over the 14
+  // days from the print date instead of one "now" (shown only in print).
+
+  // Stretches of [from, to) with the same first level and person: [{start, end, first, duty}].
+  function rosterRows(levels, from, to) {
+    var cuts = [from, to];
+    levels.forEach(function (l) {
+      l.timeline.open.forEach(function (s) {
+        if (s.start > from && s.start < to) cuts.push(s.start);
+        if (s.end > from && s.end < to) cuts.push(s.end);
+      });
+    });
+    cuts.sort(function (a, b) { return a - b; });
+    var rows = [];
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      if (cuts[i] === cuts[i + 1]) continue;
+      var a = answeringAt(levels, cuts[i]);
+      var duty = a.first === null ? null : a.duty[a.first];
+      var last = rows[rows.length - 1], name = duty && duty.name;
+      if (last && last.first === a.first && (last.duty && last.duty.name) === name) last.end = cuts[i + 1];
+      else rows.push({ start: cuts[i], end: cuts[i + 1], first: a.first, duty: duty });
+    }
+    return rows;
+  }
+
+  function printRoster(section, now) {
+    var cal = calendar(), ladder = ladderFrom(section);
+    var old = section.querySelector(".roster");
+    if (old) old.remove();
+    if (!cal || !ladder.levels.length || !ladder.levels.every(function (l) { return l.key && cal.levels[l.key] !== undefined; })) return;
+    var tz = ladder.timezone, from = Math.max(Math.floor(now.getTime() / MINUTE), cal.start);
+    var to = Math.min(from + 14 * 1440, cal.end);
+    var box = node("div", "roster");
+    box.appendChild(node("p", "roster-head", "Who answers first, 14 days from " + dateLine(new Date(from * MINUTE), tz) +
+      (to < from + 14 * 1440 ? " (calendar data ends " + cal.endDate + ": rebuild the site)" : "")));
+    if (from >= to) { section.appendChild(box); return; }
+    var levels = ladder.levels.map(function (l) { return { timeline: cal.timelines[cal.levels[l.key]], after: l.after }; });
+    var table = node("table"), body = node("tbody");
+    rosterRows(levels, from, to).forEach(function (row) {
+      var tr = node("tr");
+      var w = wall(new Date(row.start * MINUTE), tz), e = wall(new Date(row.end * MINUTE), tz);
+      tr.appendChild(node("td", "date", w.weekday + " " + w.day + " " + w.month + " " + w.time + " – " +
+        (e.day === w.day && e.month === w.month ? "" : e.weekday + " " + e.day + " " + e.month + " ") + e.time));
+      var who;
+      if (row.first === null) who = "nobody answers";
+      else {
+        var li = ladder.levels[row.first].element, phone = dutyPhone(row.duty) || firstPhone(li);
+        who = "level " + (row.first + 1) + ", " + partyName(li) + (phone.name ? ", " + phone.name : "") +
+          (phone.link ? " " + phone.link.textContent : "");
+      }
+      tr.appendChild(node("td", row.first === null ? "gap" : null, who));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    box.appendChild(table);
+    section.appendChild(box);
+  }
+
+  function printRosters(now) {
+    document.querySelectorAll("section.ladder[data-timezone]").forEach(function (section) {
+      try { printRoster(section, now); } catch (e) { /* the ladder prints whole anyway */ }
+    });
+  }
+
   // ------------------------------------------------------------- review queue
 
   function reviewQueue(now) {
@@ -673,6 +738,7 @@
     // Paper gets everything folded on screen: ladders, the later reviews.
     window.addEventListener("beforeprint", function () {
       document.querySelectorAll("main details").forEach(function (d) { d.open = true; });
+      printRosters(new Date());
     });
   }
 
@@ -686,6 +752,7 @@
     var now = new Date();
     copyButtons();
     callCards(now, true);
+    printRosters(now);
     reviewQueue(now);
     matrixFilter();
     printMeta();
