@@ -132,8 +132,10 @@ fn a_covered_week_has_no_hatching_and_says_so() {
     assert!(uncovered_attr(&html, "class=\"coverage\"").is_empty());
     assert!(!html.contains("class=\"cov-none\""));
     assert!(html.contains("Someone answers at every minute of the week."));
-    // One strip per level and the first-to-answer strip.
-    assert_eq!(html.matches("<svg class=\"cov-strip").count(), 3);
+    // One strip per level and the first-to-answer strip (the 14-day figure after
+    // the weekly one has its own).
+    let weekly = &html[..html.find("id=\"coverage-ahead\"").unwrap_or(html.len())];
+    assert_eq!(weekly.matches("<svg class=\"cov-strip").count(), 3);
     // Colours are classes (CSP: no style attributes).
     assert!(!html.contains(" style="));
 }
