@@ -151,6 +151,9 @@ pub(crate) struct LadderLevel<'a> {
     pub contacts: Vec<&'a Contact>,
     /// A contact was named but this audience may not see it.
     pub contact_hidden: bool,
+    /// The rotation the level's `contact:` names (`on-call`): whoever holds
+    /// it answers, see `crate::calendar`.
+    pub rotation: Option<&'a str>,
     pub hours_name: String,
     pub hours: HoursSpec,
     /// Wait after the previous level was called.
@@ -344,10 +347,30 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 .as_deref()
                 .and_then(|n| party.contact(n))
                 .filter(|c| sees(audience, *c));
-            let (contacts, contact_hidden) = match named {
-                Some(c) if sees(audience, c) => (vec![c], false),
-                Some(_) => (client_contact.into_iter().collect(), true),
-                None => (visible, false),
+            let rotation = level
+                .contact
+                .as_deref()
+                .and_then(|n| party.rotations.get_key_value(n))
+                .filter(|_| named.is_none());
+            let (contacts, contact_hidden) = match (named, rotation) {
+                (Some(c), _) if sees(audience, c) => (vec![c], false),
+                (Some(_), _) => (client_contact.into_iter().collect(), true),
+                // A rotation: its visible members (the holder is dated); a
+                // client build that sees none of them shows `client_contact`.
+                (None, Some((_, r))) => {
+                    let members: Vec<&Contact> = r
+                        .contacts
+                        .iter()
+                        .filter_map(|n| party.contact(n))
+                        .filter(|c| sees(audience, *c))
+                        .collect();
+                    if members.is_empty() {
+                        (client_contact.into_iter().collect(), true)
+                    } else {
+                        (members, false)
+                    }
+                }
+                (None, None) => (visible, false),
             };
             let hours_name = level.hours_name(party).to_string();
             let after = level.after.unwrap_or_default();
@@ -360,6 +383,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 },
                 contacts,
                 contact_hidden,
+                rotation: rotation.map(|(n, _)| n.as_str()),
                 hours: site
                     .config
                     .hours_named(&hours_name)

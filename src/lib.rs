@@ -17,6 +17,7 @@
 #![allow(rustdoc::private_intra_doc_links)]
 
 pub mod audience;
+pub mod calendar;
 pub(crate) mod check;
 pub mod cli;
 pub mod diag;

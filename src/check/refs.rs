@@ -171,9 +171,15 @@ fn check_systems(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
                     let party = &site.parties[p];
                     if let Some(contact) = &level.contact
                         && party.contact(contact).is_none()
+                        && !party.rotations.contains_key(contact)
                     {
-                        let names: Vec<&str> =
-                            party.contacts.iter().map(|c| c.name.as_str()).collect();
+                        // A ladder names a contact or a rotation of the party.
+                        let names: Vec<&str> = party
+                            .contacts
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .chain(party.rotations.keys().map(String::as_str))
+                            .collect();
                         let known = if names.is_empty() {
                             "it lists no contacts".to_string()
                         } else {

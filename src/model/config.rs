@@ -1,6 +1,6 @@
 //! `cairn.yaml`: the site's title, base URL, timezone, default audience and named hours.
 
-use super::{Audience, Duration, HoursSpec, Timezone};
+use super::{Audience, Duration, HolidayEntry, HoursSpec, Timezone};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -24,6 +24,12 @@ pub struct Config {
     /// Named hours (`business: { days: mon-fri, ... }`) that parties and levels refer to.
     #[serde(default)]
     pub hours: IndexMap<String, HoursSpec>,
+    /// Named sets of closed dates (site timezone) that hours windows name in
+    /// `closed_on:` and `on:`.
+    #[serde(default)]
+    pub holidays: IndexMap<String, Vec<HolidayEntry>>,
+    /// How far ahead `check` looks at dated coverage; 90 days when absent.
+    pub coverage_horizon: Option<Duration>,
     /// How markdown is rendered.
     #[serde(default)]
     pub markdown: MarkdownConfig,
@@ -223,6 +229,17 @@ impl Config {
             None if name == "24x7" => Some(HoursSpec::Always),
             None => None,
         }
+    }
+
+    /// `coverage_horizon`, else 90 days.
+    pub fn horizon(&self) -> Duration {
+        self.coverage_horizon
+            .unwrap_or(Duration::from_minutes(90 * 24 * 60))
+    }
+
+    /// The site's timezone.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.0.parse().unwrap_or(chrono_tz::UTC)
     }
 
     /// `base_url` with exactly one trailing slash.

@@ -173,8 +173,7 @@ impl Serialize for TimeOfDay {
 }
 
 /// From `from` on each listed day until `to`; when `to` ≤ `from` it ends on the next day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CoverageWindow {
     /// The days it starts on.
     pub days: DaySet,
@@ -182,12 +181,70 @@ pub struct CoverageWindow {
     pub from: TimeOfDay,
     /// When it ends (on the next day when not after `from`).
     pub to: TimeOfDay,
+    /// A holiday set: no occurrence starts on its dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<String>,
+    /// A holiday set: the window opens only on its dates (and on no weekday
+    /// of an ordinary week).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The zone its times are written in; the party's, else the site's, when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<super::Timezone>,
+}
+
+impl CoverageWindow {
+    /// `days` from `from` to `to`, every week, in the zone of whoever uses it.
+    pub fn weekly(days: DaySet, from: TimeOfDay, to: TimeOfDay) -> CoverageWindow {
+        CoverageWindow {
+            days,
+            from,
+            to,
+            closed_on: None,
+            on: None,
+            timezone: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    days: Option<DaySet>,
+    from: TimeOfDay,
+    to: TimeOfDay,
+    closed_on: Option<String>,
+    on: Option<String>,
+    timezone: Option<super::Timezone>,
+}
+
+impl<'de> Deserialize<'de> for CoverageWindow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawWindow::deserialize(d)?;
+        let days = match (raw.days, &raw.on) {
+            (Some(days), _) => days,
+            // `on:` alone: open on those dates whatever their weekday.
+            (None, Some(_)) => DaySet::ALL,
+            (None, None) => return Err(serde::de::Error::missing_field("days")),
+        };
+        Ok(CoverageWindow {
+            days,
+            from: raw.from,
+            to: raw.to,
+            closed_on: raw.closed_on,
+            on: raw.on,
+            timezone: raw.timezone,
+        })
+    }
 }
 
 impl CoverageWindow {
     /// Half-open minute spans `[start, end)` of the week, Monday 00:00 = 0; a span
     /// past Sunday midnight is returned as two.
     pub fn spans(&self) -> Vec<(usize, usize)> {
+        if self.on.is_some() {
+            return Vec::new();
+        }
         let (from, to) = (self.from.minutes(), self.to.minutes());
         let len = if to > from {
             to - from
@@ -413,11 +470,11 @@ mod tests {
     use super::*;
 
     fn window(days: &str, from: &str, to: &str) -> CoverageWindow {
-        CoverageWindow {
-            days: DaySet::parse(days).unwrap(),
-            from: TimeOfDay::parse(from).unwrap(),
-            to: TimeOfDay::parse(to).unwrap(),
-        }
+        CoverageWindow::weekly(
+            DaySet::parse(days).unwrap(),
+            TimeOfDay::parse(from).unwrap(),
+            TimeOfDay::parse(to).unwrap(),
+        )
     }
 
     #[test]

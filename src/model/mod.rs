@@ -4,12 +4,15 @@
 //! (durations, days, times, ids, tiers, timezones) parse in their own types, so a
 //! bad one is reported by serde at its line.
 
+mod calendar;
 mod config;
 mod duration;
 mod hours;
 mod party;
 mod system;
 
+pub use calendar::{Away, DateOrTime, Handoff, HandoffAt, HolidayEntry, Override, Rotation};
+pub(crate) use calendar::weekday_index;
 pub use config::{
     ByteSize, Config, CspConfig, ImageOrigin, MarkdownConfig, OfflineConfig, RawHtmlMode,
     url_origin,

@@ -1,6 +1,7 @@
 //! `data/parties.yaml`: who takes part (internal team, providers, vendors) and how to reach them.
 
-use super::{Audience, Id};
+use super::{Audience, Date, Id, Rotation, Timezone};
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 /// What a party is to the client.
@@ -40,9 +41,14 @@ pub struct Party {
     pub description: Option<String>,
     /// A name from `cairn.yaml` `hours`; absent means 24x7.
     pub hours: Option<String>,
+    /// The zone its hours are written in; the site's when absent.
+    pub timezone: Option<Timezone>,
     /// People to call, in order.
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Named rotations (`on-call`) that a ladder level's `contact:` may name.
+    #[serde(default)]
+    pub rotations: IndexMap<String, Rotation>,
 }
 
 /// A person of a party.
@@ -62,6 +68,9 @@ pub struct Contact {
     /// Who may see this contact.
     #[serde(default)]
     pub audience: Audience,
+    /// The day they left: from it they are shown nowhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<Date>,
 }
 
 /// `local@domain`, nothing else: no spaces, no `?`/`,`/`;`/`%`/`<>`/quotes that

@@ -511,10 +511,12 @@ mod tests {
         HoursSpec::Windows(
             windows
                 .iter()
-                .map(|(d, f, t)| CoverageWindow {
-                    days: DaySet::parse(d).unwrap(),
-                    from: TimeOfDay::parse(f).unwrap(),
-                    to: TimeOfDay::parse(t).unwrap(),
+                .map(|(d, f, t)| {
+                    CoverageWindow::weekly(
+                        DaySet::parse(d).unwrap(),
+                        TimeOfDay::parse(f).unwrap(),
+                        TimeOfDay::parse(t).unwrap(),
+                    )
                 })
                 .collect(),
         )
@@ -581,12 +583,12 @@ mod tests {
         #[test]
         fn uncovered_equals_the_week_mask(levels in prop::collection::vec(prop::collection::vec(arb_window(), 0..3), 0..4)) {
             let specs: Vec<HoursSpec> = levels.iter().map(|ws| {
-                HoursSpec::Windows(ws.iter().map(|&(days, from, to)| CoverageWindow {
-                    days: DaySet::parse(&(0..7).filter(|d| days & (1 << d) != 0)
+                HoursSpec::Windows(ws.iter().map(|&(days, from, to)| CoverageWindow::weekly(
+                    DaySet::parse(&(0..7).filter(|d| days & (1 << d) != 0)
                         .map(|d| ["mon","tue","wed","thu","fri","sat","sun"][d]).collect::<Vec<_>>().join(",")).unwrap(),
-                    from: TimeOfDay::parse(&format!("{:02}:{:02}", from / 60, from % 60)).unwrap(),
-                    to: TimeOfDay::parse(&format!("{:02}:{:02}", to / 60, to % 60)).unwrap(),
-                }).collect())
+                    TimeOfDay::parse(&format!("{:02}:{:02}", from / 60, from % 60)).unwrap(),
+                    TimeOfDay::parse(&format!("{:02}:{:02}", to / 60, to % 60)).unwrap(),
+                )).collect())
             }).collect();
             let refs: Vec<&HoursSpec> = specs.iter().collect();
             let segs = first_answer(&refs);

@@ -9,6 +9,8 @@ pub(super) struct Data {
     pub(super) parties: Vec<Party>,
     pub(super) systems: Vec<SystemEntry>,
     pub(super) activities: Vec<Activity>,
+    pub(super) away: Vec<Away>,
+    pub(super) holiday_files: HashMap<String, Vec<IcsHoliday>>,
     pub(super) lines: HashMap<String, LineMap>,
     pub(super) texts: HashMap<String, String>,
     pub(super) failed: Failed,
@@ -50,6 +52,16 @@ impl Data {
         } else {
             Vec::new()
         };
+        let away = if listed(AWAY_FILE) {
+            load_yaml::<Vec<Away>>(root, AWAY_FILE, &mut diags, &mut lines, &mut texts)
+                .unwrap_or_else(|| {
+                    failed.away = true;
+                    Vec::new()
+                })
+        } else {
+            Vec::new()
+        };
+        let holiday_files = load_holiday_files(root, &config, &listed, &mut diags, &mut lines, &mut texts);
         let systems = load_systems(
             root,
             data_files,
@@ -62,12 +74,75 @@ impl Data {
             parties,
             systems,
             activities,
+            away,
+            holiday_files,
             lines,
             texts,
             failed,
             diagnostics: diags,
         }
     }
+}
+
+/// The `{ ics: data/x.ics }` files of `cairn.yaml`'s holiday sets, each read
+/// once; a file that is missing or unreadable is `invalid-value` (at the
+/// line that names it, or at its own line).
+fn load_holiday_files(
+    root: &Path,
+    config: &Config,
+    listed: &dyn Fn(&str) -> bool,
+    diags: &mut Vec<Diagnostic>,
+    lines: &HashMap<String, LineMap>,
+    texts: &mut HashMap<String, String>,
+) -> HashMap<String, Vec<IcsHoliday>> {
+    let mut files = HashMap::new();
+    for (set, entries) in &config.holidays {
+        for (i, entry) in entries.iter().enumerate() {
+            let crate::model::HolidayEntry::Ics { path } = entry else {
+                continue;
+            };
+            if files.contains_key(path) {
+                continue;
+            }
+            let at = || {
+                lines
+                    .get(CONFIG_FILE)
+                    .and_then(|m| m.line(&["holidays", set, &i.to_string(), "ics"]))
+            };
+            if !path.starts_with("data/") || !listed(path) {
+                diags.push(Diagnostic::new(
+                    Code::InvalidValue,
+                    CONFIG_FILE,
+                    at(),
+                    format!(
+                        "holiday file `{path}` not found: put the .ics file under data/ and name it from the site root (`data/holidays.ics`)"
+                    ),
+                ));
+                files.insert(path.clone(), Vec::new());
+                continue;
+            }
+            let text = match read_text(root, path) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    files.insert(path.clone(), Vec::new());
+                    continue;
+                }
+            };
+            let read = crate::calendar::ics::read_holidays(&text, path);
+            texts.insert(path.clone(), text);
+            match read {
+                Ok(holidays) => {
+                    files.insert(path.clone(), holidays);
+                }
+                Err(d) => {
+                    diags.push(d);
+                    files.insert(path.clone(), Vec::new());
+                }
+            }
+        }
+    }
+    files
 }
 
 pub(super) fn fallback_config() -> Config {
@@ -78,6 +153,8 @@ pub(super) fn fallback_config() -> Config {
         audience: Audience::Client,
         review_every: None,
         hours: Default::default(),
+        holidays: Default::default(),
+        coverage_horizon: None,
         markdown: Default::default(),
         theme: None,
         csp: Default::default(),

@@ -7,9 +7,10 @@ mod data;
 mod walk;
 pub(crate) mod yaml;
 
+use crate::calendar::ics::IcsHoliday;
 use crate::diag::{Code, Diagnostic};
 use crate::markdown::{self, Scan};
-use crate::model::{Activity, Audience, Config, Duration, FrontMatter, Party, System};
+use crate::model::{Activity, Audience, Away, Config, Duration, FrontMatter, Party, System};
 use anyhow::{Context, Result};
 pub(crate) use content::title_from_folder;
 use content::{RawPage, load_content};
@@ -27,6 +28,7 @@ pub(crate) use yaml::LineMap;
 pub(crate) const CONFIG_FILE: &str = "cairn.yaml";
 pub(crate) const PARTIES_FILE: &str = "data/parties.yaml";
 pub(crate) const ACTIVITIES_FILE: &str = "data/activities.yaml";
+pub(crate) const AWAY_FILE: &str = "data/away.yaml";
 
 /// Top-level output folders cairn generates; content may not claim them.
 pub(crate) const GENERATED_SECTIONS: [&str; 7] = [
@@ -49,6 +51,10 @@ pub struct Site {
     pub(crate) parties: Vec<Party>,
     pub(crate) systems: Vec<SystemEntry>,
     pub(crate) activities: Vec<Activity>,
+    /// `data/away.yaml`, in file order.
+    pub(crate) away: Vec<Away>,
+    /// The holiday files `cairn.yaml` names, read, by site-relative path.
+    pub(crate) holiday_files: HashMap<String, Vec<IcsHoliday>>,
     /// Pages and section indexes, sorted by source path.
     pub(crate) pages: Vec<Page>,
     /// Non-markdown files under `content/`, served next to their pages.
@@ -75,6 +81,7 @@ pub(crate) struct Failed {
     pub config: bool,
     pub parties: bool,
     pub activities: bool,
+    pub away: bool,
     pub system_ids: BTreeSet<String>,
     /// Some page's front matter failed to parse: what it names is unknown.
     pub pages: bool,
@@ -282,6 +289,8 @@ impl Parsed {
             parties: site.parties,
             systems: site.systems,
             activities: site.activities,
+            away: site.away,
+            holiday_files: site.holiday_files,
             lines: site.lines,
             texts: site.texts,
             failed: Failed {
@@ -357,6 +366,8 @@ pub(crate) fn load_site_reusing(
         parties: data.parties,
         systems: data.systems,
         activities: data.activities,
+        away: data.away,
+        holiday_files: data.holiday_files,
         pages,
         assets,
         static_files: listing.static_files.clone(),

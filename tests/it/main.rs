@@ -4,6 +4,7 @@
 
 mod audience;
 mod build;
+mod calendar;
 mod calendar_web;
 mod check;
 mod common;

@@ -143,6 +143,8 @@ struct LevelJson<'a> {
     contacts: Vec<ContactJson<'a>>,
     /// A contact was named that this audience may not see.
     contact_hidden: bool,
+    /// The rotation the level calls (whoever holds it), when it names one.
+    rotation: Option<&'a str>,
     hours: HoursJson<'a>,
     after_minutes: u64,
     after_total_minutes: u64,
@@ -155,6 +157,7 @@ fn level<'a>(l: &'a LadderLevel<'a>) -> LevelJson<'a> {
         party: l.party.id,
         contacts: l.contacts.iter().map(|c| contact(c)).collect(),
         contact_hidden: l.contact_hidden,
+        rotation: l.rotation,
         hours: hours(&l.hours_name, &l.hours),
         after_minutes: l.after.minutes(),
         after_total_minutes: l.after_total.minutes(),

@@ -1,0 +1,691 @@
+//! Expansion: every rule of a site, over a span, into per-level timelines.
+//!
+//! A level's timeline is the minutes its hours are open (each window in its
+//! own zone, `closed_on` occurrences removed, `on` occurrences added) met
+//! with who is on duty (the named contact, their cover, or a rotation's
+//! holder), cut at the few instants where anything changes: window edges,
+//! absences, departures, handoffs, overrides. Never minute by minute.
+
+use super::holidays::HolidaySets;
+use super::intervals::{intersect, normalize, subtract};
+use super::zone::{day_start, local_date, to_utc};
+use super::{Closure, Duty, HolidayOn, LevelTimeline, Minute, Span, Stretch};
+use crate::model::{Audience, EscalationLevel, HoursSpec, Party, Rotation, weekday_index};
+use crate::site::Site;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A contact: (party index, contact index) in the site.
+type Who = (usize, usize);
+
+/// What closed a level, for messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Why {
+    /// A holiday of a `closed_on` set.
+    Holiday(String),
+    /// The contact is away with no cover that answers.
+    Away(String),
+    /// The contact left on that day.
+    Left(String, NaiveDate),
+    /// The rotation has no holder yet (before its start).
+    NoHolder(String, NaiveDate),
+    /// Not known (never built by the expansion).
+    #[default]
+    Other,
+}
+
+impl Why {
+    /// `Christmas Day`, `Marcus Lee away, no cover`: the parenthesis of the check's message.
+    pub fn short(&self) -> String {
+        match self {
+            Why::Holiday(name) => name.clone(),
+            Why::Away(name) => format!("{name} away, no cover"),
+            Why::Left(name, day) => format!("{name} left {day}"),
+            Why::NoHolder(rot, day) => format!("no {rot} holder before {day}"),
+            Why::Other => "closed".into(),
+        }
+    }
+}
+
+/// What a level's contact is.
+#[derive(Debug, Clone, Copy)]
+enum Source<'a> {
+    /// No contact named: the party answers as a whole.
+    Party,
+    /// A named contact.
+    Contact(Who),
+    /// A rotation of the party, by name.
+    Rotation(usize, &'a str, &'a Rotation),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OnDuty<'a> {
+    who: Who,
+    covering_for: Option<Who>,
+    rotation: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Off<'a> {
+    Away(Who),
+    Left(Who),
+    NoHolder(&'a str, NaiveDate),
+}
+
+/// Who answers for a person-timeline piece: the party as a whole, a person, or nobody.
+type Person<'a> = Result<Option<OnDuty<'a>>, Off<'a>>;
+
+/// An absence with its interval and cover.
+#[derive(Debug, Clone)]
+struct AwaySpan {
+    start: Minute,
+    end: Minute,
+    cover: Option<Who>,
+}
+
+/// One absence as the build's internal data shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Absence {
+    /// The party's id.
+    pub party: String,
+    /// The contact's name.
+    pub contact: String,
+    /// First minute away.
+    pub start: Minute,
+    /// First minute back.
+    pub end: Minute,
+    /// `PARTY/NAME` of the cover.
+    pub cover: Option<String>,
+}
+
+/// Which level, as the cache knows it: levels written alike share a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct LevelKey {
+    party: String,
+    contact: Option<String>,
+    client_contact: Option<String>,
+    hours: String,
+    audience: Audience,
+}
+
+/// Every rule of a site, ready to expand over one span.
+pub struct Calendar<'a> {
+    site: &'a Site,
+    /// The site's zone.
+    pub tz: Tz,
+    /// What is expanded.
+    pub span: Span,
+    holidays: HolidaySets,
+    away: HashMap<Who, Vec<AwaySpan>>,
+    left: HashMap<Who, (Minute, NaiveDate)>,
+    /// Every instant an absence or departure begins or ends.
+    person_edges: Vec<Minute>,
+    cache: Mutex<HashMap<LevelKey, Arc<LevelTimeline>>>,
+}
+
+impl<'a> Calendar<'a> {
+    /// The rules of `site` over `span`.
+    pub fn new(site: &'a Site, span: Span) -> Calendar<'a> {
+        let tz = site.config.tz();
+        let (first, last) = (local_date(tz, span.start), local_date(tz, span.end));
+        // Windows in other zones start on local dates a day either side.
+        let holidays = HolidaySets::build(
+            &site.config,
+            &site.holiday_files,
+            first - TimeDelta::days(2),
+            last + TimeDelta::days(3),
+        );
+        let mut cal = Calendar {
+            site,
+            tz,
+            span,
+            holidays,
+            away: HashMap::new(),
+            left: HashMap::new(),
+            person_edges: Vec::new(),
+            cache: Mutex::new(HashMap::new()),
+        };
+        for (p, party) in site.parties.iter().enumerate() {
+            for (c, contact) in party.contacts.iter().enumerate() {
+                if let Some(left) = contact.left {
+                    let at = day_start(tz, left.0);
+                    cal.left.insert((p, c), (at, left.0));
+                    cal.person_edges.push(at);
+                }
+            }
+        }
+        for a in &site.away {
+            let Some(who) = cal.who(&a.contact) else {
+                continue;
+            };
+            let (start, end) = (to_utc(tz, a.from.start()), to_utc(tz, a.to.end()));
+            if start >= end {
+                continue;
+            }
+            let cover = a.cover.as_deref().and_then(|c| cal.who(c));
+            cal.away.entry(who).or_default().push(AwaySpan { start, end, cover });
+            cal.person_edges.extend([start, end]);
+        }
+        cal.person_edges.sort_unstable();
+        cal.person_edges.dedup();
+        cal
+    }
+
+    /// `PARTY/NAME` → the contact.
+    fn who(&self, reference: &str) -> Option<Who> {
+        let (party, name) = reference.split_once('/')?;
+        let p = self.site.parties.iter().position(|x| x.id.as_str() == party)?;
+        let c = self.site.parties[p]
+            .contacts
+            .iter()
+            .position(|x| x.name == name)?;
+        Some((p, c))
+    }
+
+    fn name(&self, who: Who) -> &'a str {
+        &self.site.parties[who.0].contacts[who.1].name
+    }
+
+    /// The holidays of every set within the span (site timezone dates).
+    pub fn holidays(&self) -> Vec<HolidayOn> {
+        let (first, last) = (local_date(self.tz, self.span.start), local_date(self.tz, self.span.end));
+        self.holidays
+            .all()
+            .into_iter()
+            .filter(|h| h.date >= first && h.date < last)
+            .collect()
+    }
+
+    /// Every absence that meets the span, merged where one person's overlap
+    /// (internal builds only: a client build carries none).
+    pub fn absences(&self) -> Vec<Absence> {
+        let mut out = Vec::new();
+        for (&who, spans) in &self.away {
+            let merged = normalize(spans.iter().map(|s| (s.start, s.end)).collect());
+            for (start, end) in merged {
+                if end <= self.span.start || start >= self.span.end {
+                    continue;
+                }
+                let cover = spans
+                    .iter()
+                    .find(|s| s.start < end && s.end > start && s.cover.is_some())
+                    .and_then(|s| s.cover)
+                    .map(|c| format!("{}/{}", self.site.parties[c.0].id, self.name(c)));
+                out.push(Absence {
+                    party: self.site.parties[who.0].id.to_string(),
+                    contact: self.name(who).to_string(),
+                    start,
+                    end,
+                    cover,
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.start, &a.party, &a.contact).cmp(&(b.start, &b.party, &b.contact)));
+        out
+    }
+
+    /// The timeline of each level of `system`'s ladder for `audience`, in
+    /// ladder order (a level whose party is unknown answers never).
+    pub fn ladder(&self, system: &crate::model::System, audience: Audience) -> Vec<Arc<LevelTimeline>> {
+        system
+            .escalation
+            .iter()
+            .map(|level| self.level(level, audience))
+            .collect()
+    }
+
+    /// The timeline of one level for `audience`.
+    pub fn level(&self, level: &EscalationLevel, audience: Audience) -> Arc<LevelTimeline> {
+        let Some(party) = self.site.party(&level.party) else {
+            return Arc::default();
+        };
+        let key = LevelKey {
+            party: level.party.clone(),
+            contact: level.contact.clone(),
+            client_contact: level.client_contact.clone(),
+            hours: level.hours_name(party).to_string(),
+            audience,
+        };
+        if let Some(t) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return t;
+        }
+        let timeline = Arc::new(self.expand_level(level, party, audience));
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(key, timeline.clone());
+        }
+        timeline
+    }
+
+    /// The minutes a level answers by its week hours alone, no date counted:
+    /// what the weekly `coverage-gap` already sees.
+    pub(crate) fn weekly_open(&self, level: &EscalationLevel) -> Vec<(Minute, Minute)> {
+        let Some(party) = self.site.party(&level.party) else {
+            return Vec::new();
+        };
+        self.hours(level, party).weekly
+    }
+
+    fn expand_level(&self, level: &EscalationLevel, party: &'a Party, audience: Audience) -> LevelTimeline {
+        let p = self
+            .site
+            .parties
+            .iter()
+            .position(|x| std::ptr::eq(x, party))
+            .unwrap_or(0);
+        let source = match level.contact.as_deref() {
+            None => Source::Party,
+            Some(name) => match party.contacts.iter().position(|c| c.name == name) {
+                Some(c) => Source::Contact((p, c)),
+                None => match party.rotations.get_key_value(name) {
+                    Some((n, r)) => Source::Rotation(p, n.as_str(), r),
+                    None => Source::Party,
+                },
+            },
+        };
+        let hours = self.hours(level, party);
+        let persons = self.persons(source);
+        let mut open = Vec::new();
+        let mut closures = Vec::new();
+        for (start, end, person) in &persons {
+            for (a, b) in intersect(&hours.open, &[(*start, *end)]) {
+                match person {
+                    Ok(duty) => open.push(Stretch {
+                        start: a,
+                        end: b,
+                        duty: duty.map(|d| self.duty(level, party, d, *end, audience)),
+                    }),
+                    Err(off) => closures.push(self.closure(party, *off, a, b, audience)),
+                }
+            }
+        }
+        // Holiday closures where no other window of the level is open.
+        for (a, b, name) in &hours.closed {
+            for (x, y) in subtract(&[(*a, *b)], &hours.open) {
+                closures.push(Closure {
+                    start: x,
+                    end: y,
+                    reason: format!("{name} — {} closed", party.name),
+                    why: Why::Holiday(name.clone()),
+                });
+            }
+        }
+        LevelTimeline {
+            open: merge_stretches(open),
+            closures: tidy_closures(closures),
+        }
+    }
+
+    fn duty(
+        &self,
+        level: &EscalationLevel,
+        party: &Party,
+        on: OnDuty<'a>,
+        until: Minute,
+        audience: Audience,
+    ) -> Duty {
+        let contact = &self.site.parties[on.who.0].contacts[on.who.1];
+        let shown = if contact.audience.visible_in(audience) {
+            Some(contact)
+        } else {
+            level
+                .client_contact
+                .as_deref()
+                .and_then(|n| party.contact(n))
+                .filter(|c| c.audience.visible_in(audience))
+        };
+        let internal = audience == Audience::Internal;
+        Duty {
+            name: shown.map(|c| c.name.clone()),
+            phone: shown.and_then(|c| c.phone.clone()),
+            email: shown.and_then(|c| c.email.clone()),
+            covering_for: on
+                .covering_for
+                .filter(|_| internal && shown.is_some_and(|c| std::ptr::eq(c, contact)))
+                .map(|w| self.name(w).to_string()),
+            until,
+            rotation: on.rotation.map(str::to_string),
+        }
+    }
+
+    fn closure(&self, party: &Party, off: Off<'a>, start: Minute, end: Minute, audience: Audience) -> Closure {
+        let why = match off {
+            Off::Away(w) => Why::Away(self.name(w).to_string()),
+            Off::Left(w) => Why::Left(
+                self.name(w).to_string(),
+                self.left.get(&w).map_or(NaiveDate::MIN, |l| l.1),
+            ),
+            Off::NoHolder(rot, day) => Why::NoHolder(rot.to_string(), day),
+        };
+        // A client build never says why a person is not there.
+        let reason = match (&why, audience) {
+            (Why::Away(_) | Why::Left(..), Audience::Client) => format!("{} closed", party.name),
+            (why, _) => format!("{} — {} closed", why.short(), party.name),
+        };
+        Closure {
+            start,
+            end,
+            reason,
+            why,
+        }
+    }
+
+    /// Who is on duty for a level's source, as pieces over the span, each
+    /// with the person (or why nobody), equal neighbours joined.
+    fn persons(&self, source: Source<'a>) -> Vec<(Minute, Minute, Person<'a>)> {
+        let span = self.span;
+        let mut edges = vec![span.start, span.end];
+        let handoffs = match source {
+            Source::Party => return vec![(span.start, span.end, Ok(None))],
+            Source::Contact(_) => Vec::new(),
+            Source::Rotation(_, _, r) => {
+                let h = self.handoffs(r);
+                edges.extend(h.iter().map(|x| x.0));
+                for o in &r.overrides {
+                    edges.push(to_utc(self.tz, o.from.start()));
+                    edges.push(to_utc(self.tz, o.to.end()));
+                }
+                h
+            }
+        };
+        edges.extend(self.person_edges.iter().copied());
+        edges.retain(|&e| e >= span.start && e <= span.end);
+        edges.sort_unstable();
+        edges.dedup();
+        let mut out: Vec<(Minute, Minute, Person<'a>)> = Vec::new();
+        for w in edges.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let person = match source {
+                Source::Party => Ok(None),
+                Source::Contact(who) => self
+                    .resolve(who, a)
+                    .map(|(w, covering_for)| {
+                        Some(OnDuty {
+                            who: w,
+                            covering_for,
+                            rotation: None,
+                        })
+                    }),
+                Source::Rotation(p, name, r) => self.holder(p, name, r, &handoffs, a).map(Some),
+            };
+            match out.last_mut() {
+                Some(last) if last.2 == person && last.1 == a => last.1 = b,
+                _ => out.push((a, b, person)),
+            }
+        }
+        out
+    }
+
+    fn departed(&self, who: Who, at: Minute) -> bool {
+        self.left.get(&who).is_some_and(|&(l, _)| at >= l)
+    }
+
+    fn is_away(&self, who: Who, at: Minute) -> bool {
+        self.away
+            .get(&who)
+            .is_some_and(|v| v.iter().any(|s| s.start <= at && at < s.end))
+    }
+
+    /// Who stands in for `who` at `at`: the cover of an absence holding `at`
+    /// (a departed person has none).
+    fn cover_of(&self, who: Who, at: Minute) -> Option<Who> {
+        if self.departed(who, at) {
+            return None;
+        }
+        self.away
+            .get(&who)?
+            .iter()
+            .find(|s| s.start <= at && at < s.end && s.cover.is_some())
+            .and_then(|s| s.cover)
+    }
+
+    /// The person who answers for `who` at `at`, following covers (never in a
+    /// loop), with whom they cover for; or why nobody does.
+    fn resolve(&self, who: Who, at: Minute) -> Result<(Who, Option<Who>), Off<'a>> {
+        let mut current = who;
+        let mut seen = vec![who];
+        loop {
+            if !self.departed(current, at) && !self.is_away(current, at) {
+                return Ok((current, (current != who).then_some(who)));
+            }
+            match self.cover_of(current, at) {
+                Some(next) if !seen.contains(&next) => {
+                    seen.push(next);
+                    current = next;
+                }
+                _ => {
+                    return Err(if self.departed(who, at) {
+                        Off::Left(who)
+                    } else {
+                        Off::Away(who)
+                    });
+                }
+            }
+        }
+    }
+
+    /// A rotation's holder at `at`: an override's contact (or their cover),
+    /// else the scheduled holder (or their cover), else the next members in
+    /// order (the sequence does not shift).
+    fn holder(
+        &self,
+        p: usize,
+        name: &'a str,
+        r: &'a Rotation,
+        handoffs: &[(Minute, i64)],
+        at: Minute,
+    ) -> Result<OnDuty<'a>, Off<'a>> {
+        let member = |n: &str| {
+            self.site.parties[p]
+                .contacts
+                .iter()
+                .position(|c| c.name == n)
+                .map(|c| (p, c))
+        };
+        for o in &r.overrides {
+            let (a, b) = (to_utc(self.tz, o.from.start()), to_utc(self.tz, o.to.end()));
+            if a <= at
+                && at < b
+                && let Some(who) = member(&o.contact)
+                && let Ok((w, covering_for)) = self.resolve(who, at)
+            {
+                return Ok(OnDuty {
+                    who: w,
+                    covering_for,
+                    rotation: Some(name),
+                });
+            }
+        }
+        let members: Vec<Who> = r.contacts.iter().filter_map(|n| member(n)).collect();
+        let i = handoffs.partition_point(|h| h.0 <= at);
+        let (Some(&(_, k)), false) = (i.checked_sub(1).and_then(|i| handoffs.get(i)), members.is_empty())
+        else {
+            return Err(Off::NoHolder(name, r.handoff.start.0));
+        };
+        let n = members.len() as i64;
+        let scheduled = members[k.rem_euclid(n) as usize];
+        let mut first_off = None;
+        for step in 0..n {
+            let m = members[(k + step).rem_euclid(n) as usize];
+            match self.resolve(m, at) {
+                Ok((w, _)) => {
+                    return Ok(OnDuty {
+                        who: w,
+                        covering_for: (w != scheduled).then_some(scheduled),
+                        rotation: Some(name),
+                    });
+                }
+                Err(off) => {
+                    first_off.get_or_insert(off);
+                }
+            }
+        }
+        Err(first_off.unwrap_or(Off::NoHolder(name, r.handoff.start.0)))
+    }
+
+    /// The handoffs that matter to the span: (instant, holder index), the last
+    /// one at or before its start first. Empty before the rotation starts.
+    fn handoffs(&self, r: &Rotation) -> Vec<(Minute, i64)> {
+        let every = r.handoff.every.minutes() as i64;
+        if every <= 0 {
+            return Vec::new();
+        }
+        let mut first_day = r.handoff.start.0;
+        if let Some(wd) = r.handoff.at.weekday {
+            while weekday_index(first_day) != wd {
+                first_day += TimeDelta::days(1);
+            }
+        }
+        let first: NaiveDateTime = first_day.and_time(chrono::NaiveTime::MIN)
+            + TimeDelta::minutes(r.handoff.at.time.minutes() as i64);
+        let at = |k: i64| to_utc(self.tz, first + TimeDelta::minutes(every.saturating_mul(k)));
+        let first_utc = at(0);
+        // Wall-clock steps drift from UTC by at most a day's DST; start two early.
+        let mut k = ((self.span.start - first_utc) / every - 2).max(0);
+        while k > 0 && at(k) > self.span.start {
+            k -= 1;
+        }
+        let mut out = Vec::new();
+        loop {
+            let t = at(k);
+            if t >= self.span.end {
+                break;
+            }
+            if t <= self.span.start {
+                out.clear();
+            }
+            out.push((t, k));
+            k += 1;
+        }
+        out
+    }
+
+    /// A level's open minutes and its holiday-closed occurrences.
+    fn hours(&self, level: &EscalationLevel, party: &Party) -> Hours {
+        let spec = self
+            .site
+            .config
+            .hours_named(level.hours_name(party))
+            .unwrap_or(HoursSpec::Always);
+        let span = self.span;
+        let windows = match spec {
+            HoursSpec::Always => {
+                return Hours {
+                    open: vec![(span.start, span.end)],
+                    weekly: vec![(span.start, span.end)],
+                    closed: Vec::new(),
+                };
+            }
+            HoursSpec::Windows(ws) => ws,
+        };
+        let party_tz = party.timezone.as_ref().and_then(|t| t.0.parse::<Tz>().ok());
+        let mut open = Vec::new();
+        let mut weekly = Vec::new();
+        let mut closed = Vec::new();
+        for w in &windows {
+            let tz = w
+                .timezone
+                .as_ref()
+                .and_then(|t| t.0.parse::<Tz>().ok())
+                .or(party_tz)
+                .unwrap_or(self.tz);
+            let (from, to) = (w.from.minutes() as i64, w.to.minutes() as i64);
+            let length_days = if to > from { 0 } else { 1 };
+            let mut day = local_date(tz, span.start) - TimeDelta::days(1);
+            let last = local_date(tz, span.end);
+            while day <= last {
+                let d = day;
+                day += TimeDelta::days(1);
+                if !w.days.contains(weekday_index(d) as usize) {
+                    continue;
+                }
+                if let Some(set) = &w.on
+                    && self.holidays.name_on(set, d).is_none()
+                {
+                    continue;
+                }
+                let midnight = d.and_time(chrono::NaiveTime::MIN);
+                let start = to_utc(tz, midnight + TimeDelta::minutes(from));
+                let end = to_utc(tz, midnight + TimeDelta::days(length_days) + TimeDelta::minutes(to));
+                let (start, end) = (start.max(span.start), end.min(span.end));
+                if start >= end {
+                    continue;
+                }
+                if w.on.is_none() {
+                    weekly.push((start, end));
+                }
+                match w.closed_on.as_deref().and_then(|set| self.holidays.name_on(set, d)) {
+                    Some(name) => closed.push((start, end, name.to_string())),
+                    None => open.push((start, end)),
+                }
+            }
+        }
+        Hours {
+            open: normalize(open),
+            weekly: normalize(weekly),
+            closed,
+        }
+    }
+}
+
+struct Hours {
+    open: Vec<(Minute, Minute)>,
+    /// What ordinary weeks open, without dates (no `closed_on`, no `on`).
+    weekly: Vec<(Minute, Minute)>,
+    /// Occurrences a `closed_on` holiday removed, with its name.
+    closed: Vec<(Minute, Minute, String)>,
+}
+
+/// Joins touching stretches whose duty is the same but for `until` (a client
+/// build, which names fewer people, has many such).
+fn merge_stretches(mut v: Vec<Stretch>) -> Vec<Stretch> {
+    v.sort_by_key(|s| s.start);
+    let mut out: Vec<Stretch> = Vec::with_capacity(v.len());
+    for s in v {
+        if let Some(last) = out.last_mut()
+            && last.end == s.start
+            && same_duty(&last.duty, &s.duty)
+        {
+            last.end = s.end;
+            last.duty = s.duty;
+            continue;
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn same_duty(a: &Option<Duty>, b: &Option<Duty>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            (&a.name, &a.phone, &a.email, &a.covering_for, &a.rotation)
+                == (&b.name, &b.phone, &b.email, &b.covering_for, &b.rotation)
+        }
+        _ => false,
+    }
+}
+
+/// Sorted and disjoint: an overlap keeps the earlier closure's reason.
+fn tidy_closures(mut v: Vec<Closure>) -> Vec<Closure> {
+    v.sort_by_key(|c| (c.start, c.end));
+    let mut out: Vec<Closure> = Vec::with_capacity(v.len());
+    for mut c in v {
+        if let Some(last) = out.last_mut() {
+            if c.start < last.end {
+                c.start = last.end;
+            }
+            if c.start >= c.end {
+                continue;
+            }
+            if last.end == c.start && last.reason == c.reason {
+                last.end = c.end;
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
