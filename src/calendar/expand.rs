@@ -165,7 +165,10 @@ impl<'a> Calendar<'a> {
                 continue;
             }
             let cover = a.cover.as_deref().and_then(|c| cal.who(c));
-            cal.away.entry(who).or_default().push(AwaySpan { start, end, cover });
+            cal.away
+                .entry(who)
+                .or_default()
+                .push(AwaySpan { start, end, cover });
             cal.person_edges.extend([start, end]);
         }
         cal.person_edges.sort_unstable();
@@ -176,7 +179,11 @@ impl<'a> Calendar<'a> {
     /// `PARTY/NAME` → the contact.
     fn who(&self, reference: &str) -> Option<Who> {
         let (party, name) = reference.split_once('/')?;
-        let p = self.site.parties.iter().position(|x| x.id.as_str() == party)?;
+        let p = self
+            .site
+            .parties
+            .iter()
+            .position(|x| x.id.as_str() == party)?;
         let c = self.site.parties[p]
             .contacts
             .iter()
@@ -190,7 +197,10 @@ impl<'a> Calendar<'a> {
 
     /// The holidays of every set within the span (site timezone dates).
     pub fn holidays(&self) -> Vec<HolidayOn> {
-        let (first, last) = (local_date(self.tz, self.span.start), local_date(self.tz, self.span.end));
+        let (first, last) = (
+            local_date(self.tz, self.span.start),
+            local_date(self.tz, self.span.end),
+        );
         self.holidays
             .all()
             .into_iter()
@@ -228,7 +238,11 @@ impl<'a> Calendar<'a> {
 
     /// The timeline of each level of `system`'s ladder for `audience`, in
     /// ladder order (a level whose party is unknown answers never).
-    pub fn ladder(&self, system: &crate::model::System, audience: Audience) -> Vec<Arc<LevelTimeline>> {
+    pub fn ladder(
+        &self,
+        system: &crate::model::System,
+        audience: Audience,
+    ) -> Vec<Arc<LevelTimeline>> {
         system
             .escalation
             .iter()
@@ -267,7 +281,12 @@ impl<'a> Calendar<'a> {
         self.hours(level, party).weekly
     }
 
-    fn expand_level(&self, level: &EscalationLevel, party: &'a Party, audience: Audience) -> LevelTimeline {
+    fn expand_level(
+        &self,
+        level: &EscalationLevel,
+        party: &'a Party,
+        audience: Audience,
+    ) -> LevelTimeline {
         let p = self
             .site
             .parties
@@ -349,7 +368,14 @@ impl<'a> Calendar<'a> {
         }
     }
 
-    fn closure(&self, party: &Party, off: Off<'a>, start: Minute, end: Minute, audience: Audience) -> Closure {
+    fn closure(
+        &self,
+        party: &Party,
+        off: Off<'a>,
+        start: Minute,
+        end: Minute,
+        audience: Audience,
+    ) -> Closure {
         let why = match off {
             Off::Away(w) => Why::Away(self.name(w).to_string()),
             Off::Left(w) => Why::Left(
@@ -398,15 +424,13 @@ impl<'a> Calendar<'a> {
             let (a, b) = (w[0], w[1]);
             let person = match source {
                 Source::Party => Ok(None),
-                Source::Contact(who) => self
-                    .resolve(who, a)
-                    .map(|(w, covering_for)| {
-                        Some(OnDuty {
-                            who: w,
-                            covering_for,
-                            rotation: None,
-                        })
-                    }),
+                Source::Contact(who) => self.resolve(who, a).map(|(w, covering_for)| {
+                    Some(OnDuty {
+                        who: w,
+                        covering_for,
+                        rotation: None,
+                    })
+                }),
                 Source::Rotation(p, name, r) => self.holder(p, name, r, &handoffs, a).map(Some),
             };
             match out.last_mut() {
@@ -499,8 +523,10 @@ impl<'a> Calendar<'a> {
         }
         let members: Vec<Who> = r.contacts.iter().filter_map(|n| member(n)).collect();
         let i = handoffs.partition_point(|h| h.0 <= at);
-        let (Some(&(_, k)), false) = (i.checked_sub(1).and_then(|i| handoffs.get(i)), members.is_empty())
-        else {
+        let (Some(&(_, k)), false) = (
+            i.checked_sub(1).and_then(|i| handoffs.get(i)),
+            members.is_empty(),
+        ) else {
             return Err(Off::NoHolder(name, r.handoff.start.0));
         };
         let n = members.len() as i64;
@@ -607,7 +633,10 @@ impl<'a> Calendar<'a> {
                 }
                 let midnight = d.and_time(chrono::NaiveTime::MIN);
                 let start = to_utc(tz, midnight + TimeDelta::minutes(from));
-                let end = to_utc(tz, midnight + TimeDelta::days(length_days) + TimeDelta::minutes(to));
+                let end = to_utc(
+                    tz,
+                    midnight + TimeDelta::days(length_days) + TimeDelta::minutes(to),
+                );
                 let (start, end) = (start.max(span.start), end.min(span.end));
                 if start >= end {
                     continue;
@@ -615,7 +644,11 @@ impl<'a> Calendar<'a> {
                 if w.on.is_none() {
                     weekly.push((start, end));
                 }
-                match w.closed_on.as_deref().and_then(|set| self.holidays.name_on(set, d)) {
+                match w
+                    .closed_on
+                    .as_deref()
+                    .and_then(|set| self.holidays.name_on(set, d))
+                {
                     Some(name) => closed.push((start, end, name.to_string())),
                     None => open.push((start, end)),
                 }
@@ -688,4 +721,3 @@ fn tidy_closures(mut v: Vec<Closure>) -> Vec<Closure> {
     }
     out
 }
-

@@ -34,7 +34,11 @@ impl HolidaySets {
             for entry in entries {
                 match entry {
                     HolidayEntry::Date { date, name } => add(*date, name),
-                    HolidayEntry::Range { from: a, to: b, name } => {
+                    HolidayEntry::Range {
+                        from: a,
+                        to: b,
+                        name,
+                    } => {
                         let mut d = (*a).max(from);
                         while d <= *b && d < to {
                             add(d, name);

@@ -32,7 +32,11 @@ impl IcsHoliday {
         let Ok(set) = rule_set(self.start, rule, &self.exdates) else {
             return Vec::new();
         };
-        let at = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().with_timezone(&rrule::Tz::UTC);
+        let at = |d: NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .with_timezone(&rrule::Tz::UTC)
+        };
         let before = to.pred_opt().unwrap_or(to);
         let result = set.after(at(from)).before(at(before)).all(u16::MAX);
         result
@@ -63,7 +67,8 @@ fn rule_set(
 
 /// Reads a holiday file; a problem is `invalid-value` at its line in `file`.
 pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, Diagnostic> {
-    let bad = |line: Option<usize>, msg: String| Diagnostic::new(Code::InvalidValue, file, line, msg);
+    let bad =
+        |line: Option<usize>, msg: String| Diagnostic::new(Code::InvalidValue, file, line, msg);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     // The parser's own errors count lines of the unfolded text; find the line
@@ -77,13 +82,16 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
     }
     for (i, l) in lines.iter().enumerate() {
         let folded = l.starts_with([' ', '\t']);
-        let name_ok = l
-            .split_once([':', ';'])
-            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        let name_ok = l.split_once([':', ';']).is_some_and(|(n, _)| {
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
         if !l.trim().is_empty() && !folded && !name_ok {
             return Err(bad(
                 Some(i + 1),
-                format!("cannot read this iCalendar line: `{}`", l.chars().take(60).collect::<String>()),
+                format!(
+                    "cannot read this iCalendar line: `{}`",
+                    l.chars().take(60).collect::<String>()
+                ),
             ));
         }
     }
@@ -135,7 +143,9 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
             let value = p.val.as_str().trim();
             let is_date = p.params.iter().any(|q| {
                 q.key.as_str().eq_ignore_ascii_case("VALUE")
-                    && q.val.as_ref().is_some_and(|v| v.as_str().eq_ignore_ascii_case("DATE"))
+                    && q.val
+                        .as_ref()
+                        .is_some_and(|v| v.as_str().eq_ignore_ascii_case("DATE"))
             }) || (value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()));
             if !is_date {
                 return Err(bad(
@@ -147,14 +157,22 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
             }
             NaiveDate::parse_from_str(value, "%Y%m%d")
                 .map(Some)
-                .map_err(|_| bad(line_of(n, name), format!("invalid date `{value}` in {name}: write YYYYMMDD")))
+                .map_err(|_| {
+                    bad(
+                        line_of(n, name),
+                        format!("invalid date `{value}` in {name}: write YYYYMMDD"),
+                    )
+                })
         };
         let start = date_of("DTSTART")?
             .ok_or_else(|| bad(line_of(n, "BEGIN"), "an event without DTSTART".into()))?;
         let days = match date_of("DTEND")? {
             Some(end) if end > start => (end - start).num_days(),
             Some(_) => {
-                return Err(bad(line_of(n, "DTEND"), "DTEND is not after DTSTART".into()));
+                return Err(bad(
+                    line_of(n, "DTEND"),
+                    "DTEND is not after DTSTART".into(),
+                ));
             }
             None => 1,
         };
@@ -170,7 +188,9 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
         {
             for v in p.val.as_str().split(',') {
                 let v = v.trim();
-                let day = v.get(..8).and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
+                let day = v
+                    .get(..8)
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok());
                 match day {
                     Some(d) => exdates.push(d),
                     None => {
@@ -184,7 +204,10 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
             Some(p) => {
                 let rule = until_as_utc(p.val.as_str().trim());
                 rule_set(start, &rule, &exdates).map_err(|e| {
-                    bad(line_of(n, "RRULE"), format!("cannot read RRULE `{}`: {e}", p.val.as_str()))
+                    bad(
+                        line_of(n, "RRULE"),
+                        format!("cannot read RRULE `{}`: {e}", p.val.as_str()),
+                    )
                 })?;
                 Some(rule)
             }
@@ -366,7 +389,10 @@ mod tests {
         let hs = read_holidays(US, "data/us.ics").unwrap();
         assert_eq!(hs.len(), 2);
         let thanksgiving = hs[0].starts_between(d("2026-01-01"), d("2029-01-01"));
-        assert_eq!(thanksgiving, [d("2026-11-26"), d("2027-11-25"), d("2028-11-23")]);
+        assert_eq!(
+            thanksgiving,
+            [d("2026-11-26"), d("2027-11-25"), d("2028-11-23")]
+        );
         let christmas = hs[1].starts_between(d("2026-01-01"), d("2029-01-01"));
         assert_eq!(christmas, [d("2026-12-25"), d("2028-12-25")]);
     }
@@ -384,8 +410,8 @@ mod tests {
     fn garbage_is_invalid_with_a_line() {
         let e = read_holidays("hello\n", "data/h.ics").unwrap_err();
         assert_eq!(e.line, Some(1));
-        let e = read_holidays("BEGIN:VCALENDAR\nBEGIN:VEVENT\nnot a line\n", "data/h.ics")
-            .unwrap_err();
+        let e =
+            read_holidays("BEGIN:VCALENDAR\nBEGIN:VEVENT\nnot a line\n", "data/h.ics").unwrap_err();
         assert_eq!(e.line, Some(3));
         let e = read_holidays(
             "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\nEND:VCALENDAR\n",

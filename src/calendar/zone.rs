@@ -65,7 +65,8 @@ pub(crate) fn format_local(tz: Tz, at: Minute) -> String {
 pub(crate) fn format_span(tz: Tz, start: Minute, end: Minute) -> String {
     let (a, b) = (to_local(tz, start), to_local(tz, end));
     let same_day = a.date() == b.date()
-        || (b.time() == chrono::NaiveTime::MIN && b.date() == a.date().succ_opt().unwrap_or(b.date()));
+        || (b.time() == chrono::NaiveTime::MIN
+            && b.date() == a.date().succ_opt().unwrap_or(b.date()));
     if same_day {
         let to = if b.date() != a.date() {
             "24:00".to_string()
@@ -74,6 +75,10 @@ pub(crate) fn format_span(tz: Tz, start: Minute, end: Minute) -> String {
         };
         format!("{}–{to}", a.format("%Y-%m-%d %H:%M"))
     } else {
-        format!("{}–{}", a.format("%Y-%m-%d %H:%M"), b.format("%Y-%m-%d %H:%M"))
+        format!(
+            "{}–{}",
+            a.format("%Y-%m-%d %H:%M"),
+            b.format("%Y-%m-%d %H:%M")
+        )
     }
 }

@@ -49,8 +49,9 @@ const HOLIDAY_FORMS: &str = "write `2026-12-25: Christmas Day`, `{ from: 2026-12
 impl<'de> Deserialize<'de> for HolidayEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let map: IndexMap<String, Scalar> = IndexMap::deserialize(d)
-            .map_err(|e| D::Error::custom(format!("invalid holiday entry: {e}; {HOLIDAY_FORMS}")))?;
+        let map: IndexMap<String, Scalar> = IndexMap::deserialize(d).map_err(|e| {
+            D::Error::custom(format!("invalid holiday entry: {e}; {HOLIDAY_FORMS}"))
+        })?;
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
         let get = |k: &str| map.get(k).map(|s| s.0.clone());
         let only = |allowed: &[&str]| -> Result<(), D::Error> {
@@ -203,10 +204,7 @@ impl DateOrTime {
     /// a minute is not (the span ends there).
     pub fn end(self) -> NaiveDateTime {
         match self {
-            DateOrTime::Day(d) => d
-                .succ_opt()
-                .unwrap_or(d)
-                .and_time(chrono::NaiveTime::MIN),
+            DateOrTime::Day(d) => d.succ_opt().unwrap_or(d).and_time(chrono::NaiveTime::MIN),
             DateOrTime::Minute(t) => t,
         }
     }

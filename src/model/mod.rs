@@ -11,8 +11,8 @@ mod hours;
 mod party;
 mod system;
 
-pub use calendar::{Away, DateOrTime, Handoff, HandoffAt, HolidayEntry, Override, Rotation};
 pub(crate) use calendar::weekday_index;
+pub use calendar::{Away, DateOrTime, Handoff, HandoffAt, HolidayEntry, Override, Rotation};
 pub use config::{
     ByteSize, Config, CspConfig, ImageOrigin, MarkdownConfig, OfflineConfig, RawHtmlMode,
     url_origin,

@@ -61,7 +61,8 @@ impl Data {
         } else {
             Vec::new()
         };
-        let holiday_files = load_holiday_files(root, &config, &listed, &mut diags, &mut lines, &mut texts);
+        let holiday_files =
+            load_holiday_files(root, &config, &listed, &mut diags, &lines, &mut texts);
         let systems = load_systems(
             root,
             data_files,
