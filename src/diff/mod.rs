@@ -9,10 +9,17 @@
 //! Both sides load in parallel through the same stages as `cairn build`.
 
 mod changes;
+mod checks;
+mod compare;
 mod compute;
 mod git;
+mod ladders;
+mod pages;
+mod parties;
 mod print;
+mod raci;
 mod snapshot;
+mod systems;
 
 pub(crate) use changes::*;
 pub(crate) use print::{to_json, to_markdown, to_text};
