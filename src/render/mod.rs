@@ -100,6 +100,12 @@ pub(crate) fn page_paths(view: &SiteView) -> Vec<String> {
     jobs(view).iter().map(Job::path).collect()
 }
 
+/// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of
+/// the party: the data files write it, a party's page links to it.
+pub(crate) fn party_vcard_path(party: &crate::audience::PartyView) -> Option<String> {
+    (!party.contacts.is_empty()).then(|| crate::urls::party_vcards(party.id))
+}
+
 fn jobs<'v, 'a>(view: &'v SiteView<'a>) -> Vec<Job<'v, 'a>> {
     let mut jobs = vec![
         Job::Home,

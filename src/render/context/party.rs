@@ -66,7 +66,7 @@ impl Shared<'_, '_> {
         PartyCtx {
             base,
             party: party_card(p),
-            vcard: super::super::data::party_vcard_path(p),
+            vcard: super::super::party_vcard_path(p),
             contacts: p.contacts.iter().map(|c| contact(c)).collect(),
             owns: r.owns.into_iter().map(system_card).collect(),
             accountable: duties(r.accountable, |a, _| a.to_string()),

@@ -96,7 +96,7 @@ fn party<'a>(p: &'a PartyView<'a>) -> PartyJson<'a> {
         kind: p.kind.as_str(),
         description: p.description,
         url: urls::party(p.id),
-        vcard: super::party_vcard_path(p),
+        vcard: super::super::party_vcard_path(p),
         hours: hours(&p.hours_name, &p.hours),
         contacts: p.contacts.iter().map(|c| contact(c)).collect(),
     }

@@ -9,6 +9,7 @@ mod csv;
 mod json;
 mod vcard;
 
+use super::party_vcard_path;
 use crate::audience::{PartyView, SiteView, SystemView};
 use crate::urls;
 
@@ -23,11 +24,6 @@ pub(super) enum DataFile<'v, 'a> {
     PartyVcards(&'v PartyView<'a>),
     /// `assets/calendar.js`: the dated "who answers" data of every ladder.
     Calendar,
-}
-
-/// `parties/ID/contacts.vcf`, or `None` when the audience sees no contact of the party.
-pub(crate) fn party_vcard_path(party: &PartyView) -> Option<String> {
-    (!party.contacts.is_empty()).then(|| urls::party_vcards(party.id))
 }
 
 impl DataFile<'_, '_> {
