@@ -28,6 +28,7 @@ pub(crate) mod markdown;
 pub mod model;
 pub mod offline;
 pub(crate) mod outdir;
+pub(crate) mod pattern;
 pub mod render;
 pub(crate) mod search;
 pub mod secrets;

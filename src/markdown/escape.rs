@@ -7,15 +7,16 @@ use regex::Regex;
 
 /// An HTML comment, or one left open up to the end. `<!-->` and `<!--->`
 /// are complete (empty) comments in HTML.
-pub(super) static COMMENT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?s)<!--(?:>|->|.*?-->|.*\z)").ok());
+pub(super) static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::constant(r"(?s)<!--(?:>|->|.*?-->|.*\z)"));
 
 /// Drops HTML comments, including one left open (which would otherwise hide
 /// the rest of the page, theme included).
 pub(super) fn strip_comments(html: &str) -> String {
-    match COMMENT.as_ref() {
-        Some(re) if html.contains("<!--") => re.replace_all(html, "").into_owned(),
-        _ => html.to_owned(),
+    if html.contains("<!--") {
+        COMMENT.replace_all(html, "").into_owned()
+    } else {
+        html.to_owned()
     }
 }
 

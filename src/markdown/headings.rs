@@ -21,23 +21,15 @@ pub(crate) struct Heading {
 
 /// What a heading id leaves out. GitHub drops `[^\p{Word}\- ]`; regex's
 /// Unicode `\w` is that word class.
-pub(super) static NOT_IN_SLUG: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[^\w\- ]").ok());
+pub(super) static NOT_IN_SLUG: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::constant(r"[^\w\- ]"));
 
 /// GitHub-style heading id: lowercase, each space to `-`, every character
 /// but letters, marks, digits, `-` and `_` dropped. Repeats are numbered by
 /// the caller (`scan` and `render` do it the same way).
 pub(crate) fn slugify(text: &str) -> String {
     let lower = text.to_lowercase();
-    let kept: String = match NOT_IN_SLUG.as_ref() {
-        Some(re) => re.replace_all(&lower, "").into_owned(),
-        // Unreachable with a constant pattern; keeps the library panic-free.
-        None => lower
-            .chars()
-            .filter(|&c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
-            .collect(),
-    };
-    kept.replace(' ', "-")
+    NOT_IN_SLUG.replace_all(&lower, "").replace(' ', "-")
 }
 
 /// What a heading's trailing `{…}` gives it.

@@ -13,11 +13,11 @@ use super::headings::{HeadingAttrs, HeadingIds, HeadingText, heading_attrs};
 use super::{BodyOptions, RawHtml, Rendered, parser_options, sanitize, written_dest};
 
 /// A `<pre>` element: its attributes and its content.
-pub(super) static PRE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?is)<pre\b([^<>]*)>(.*?)</pre\s*>").ok());
+pub(super) static PRE: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::constant(r"(?is)<pre\b([^<>]*)>(.*?)</pre\s*>"));
 /// Any start or end tag.
-pub(super) static TAG: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"</?[A-Za-z][^<>]*>").ok());
+pub(super) static TAG: LazyLock<Regex> =
+    LazyLock::new(|| crate::pattern::constant(r"</?[A-Za-z][^<>]*>"));
 
 /// Markdown to HTML for a page body.
 ///
@@ -305,19 +305,16 @@ impl<'a> Renderer<'a, '_> {
     /// `<pre lang="mermaid">…</pre>` (how GitHub READMEs often write a
     /// diagram) made the same figure as a ```` ```mermaid ```` fence.
     fn diagrams_from_pre(&mut self, html: &str) -> String {
-        let (Some(pre), Some(tag)) = (PRE.as_ref(), TAG.as_ref()) else {
-            return html.to_owned();
-        };
         if !html.contains("mermaid") {
             return html.to_owned();
         }
-        pre.replace_all(html, |caps: &regex::Captures| {
+        PRE.replace_all(html, |caps: &regex::Captures| {
             let lang = sanitize::attribute_value(&caps[1], "lang");
             if !lang.is_some_and(|l| l.eq_ignore_ascii_case("mermaid")) {
                 return caps[0].to_owned();
             }
             self.has_diagram = true;
-            let source = sanitize::decode_entities(&tag.replace_all(&caps[2], ""));
+            let source = sanitize::decode_entities(&TAG.replace_all(&caps[2], ""));
             let source = source.trim_matches('\n');
             diagram_html(&format!("{source}\n")).trim_end().to_owned()
         })
