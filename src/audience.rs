@@ -5,8 +5,10 @@
 //! the same view.
 //!
 //! Who sees an item is decided once: the load gives each page and asset its
-//! audience (a folder's `_index.md` cascades to everything below it), and
-//! [`sees`] is the one test of it.
+//! audience (a folder's `_index.md` cascades to everything below it, in
+//! `site/content.rs`), [`sees`] is the one test of it, [`folder_audiences`]
+//! the one rule for folders (links, reports), and
+//! [`crate::Options::audience_for`] the one rule for the run's audience.
 
 use crate::links::Resolver;
 use crate::model::{
@@ -50,6 +52,29 @@ impl Audienced for Contact {
 /// Whether a build for `audience` shows `item`.
 pub(crate) fn sees(audience: Audience, item: &impl Audienced) -> bool {
     item.audience().visible_in(audience)
+}
+
+/// Every folder holding pages (at any depth, `` for the root), as visible as
+/// its most visible page: a link to the folder resolves, and a report may
+/// name it, for whoever sees one of its pages.
+pub(crate) fn folder_audiences<'p>(
+    pages: impl IntoIterator<Item = &'p Page>,
+) -> HashMap<String, Audience> {
+    let mut folders: HashMap<String, Audience> = HashMap::new();
+    for page in pages {
+        let mut folder = page.folder();
+        loop {
+            let a = folders
+                .entry(folder.to_string())
+                .or_insert(Audience::Internal);
+            *a = (*a).min(page.audience);
+            if folder.is_empty() {
+                break;
+            }
+            folder = crate::site::parent_folder(folder);
+        }
+    }
+    folders
 }
 
 /// What one audience sees of a [`Site`]: the view every later stage reads, so nothing it may not see can reach the output.
@@ -300,6 +325,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
     let links = Resolver::new(
         audience,
         site.pages.iter().collect(),
+        folder_audiences(&site.pages),
         &site.assets,
         &site.static_files,
         site.systems.iter().map(|e| e.system.id.as_str()),
@@ -490,6 +516,26 @@ mod tests {
 
     fn rels<'p>(pages: impl IntoIterator<Item = &'p &'p Page>) -> Vec<&'p str> {
         pages.into_iter().map(|p| p.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn a_folder_is_as_visible_as_its_most_visible_page() {
+        let t = site();
+        let site = t.load();
+        let folders = folder_audiences(&site.pages);
+        let mut got: Vec<(&str, Audience)> =
+            folders.iter().map(|(f, a)| (f.as_str(), *a)).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                ("", Audience::Client),
+                ("guides", Audience::Client),
+                ("internal", Audience::Internal),
+                ("internal/deep", Audience::Internal),
+                ("internal/deep/er", Audience::Internal),
+            ]
+        );
     }
 
     #[test]

@@ -99,6 +99,12 @@ impl Options {
         }
     }
 
+    /// The run's audience: `--audience`, else `cairn.yaml`'s; decided here
+    /// for `check`, `build` and `serve` alike.
+    pub fn audience_for(&self, site: &site::Site) -> Audience {
+        self.audience.unwrap_or(site.config.audience)
+    }
+
     /// The output folder: `--out`, else `SITE/public`.
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.site.join("public"))
@@ -351,7 +357,7 @@ pub fn check(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
     let loaded = load(&opts.site)?;
     clock.lap("load");
-    let audience = opts.audience.unwrap_or(loaded.site.config.audience);
+    let audience = opts.audience_for(&loaded.site);
     let diagnostics = check_stage(
         &loaded.site,
         &loaded.diagnostics,
@@ -378,7 +384,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let loaded = load(&opts.site)?;
     clock.lap("load");
     let site = &loaded.site;
-    let audience = opts.audience.unwrap_or(site.config.audience);
+    let audience = opts.audience_for(site);
     let view = audience::view(site, audience);
     clock.lap("view");
     let diagnostics = check_view_stage(site, &view, &loaded.diagnostics, opts.today, true);

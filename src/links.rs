@@ -32,7 +32,8 @@ pub(crate) struct Resolver<'a> {
     by_rel: HashMap<&'a str, usize>,
     systems: HashSet<&'a str>,
     parties: HashSet<&'a str>,
-    /// Every folder holding pages (at any depth), with the most visible audience among them.
+    /// Every folder holding pages (at any depth), as visible as its most
+    /// visible page ([`crate::audience::folder_audiences`]).
     folders: HashMap<String, Audience>,
     assets: HashMap<&'a str, Audience>,
     statics: HashSet<&'a str>,
@@ -41,29 +42,17 @@ pub(crate) struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// For a build for `audience`. `pages` (all of them, in the order
     /// [`Target::Page`] indexes) and `assets` carry the audience the load gave
-    /// them; `systems` and `parties` are the ids that have generated pages.
+    /// them, `folders` the audience of each folder holding pages; `systems`
+    /// and `parties` are the ids that have generated pages.
     pub(crate) fn new(
         audience: Audience,
         pages: Vec<&'a Page>,
+        folders: HashMap<String, Audience>,
         assets: impl IntoIterator<Item = &'a Asset>,
         statics: &'a [String],
         systems: impl IntoIterator<Item = &'a str>,
         parties: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut folders: HashMap<String, Audience> = HashMap::new();
-        for page in &pages {
-            let mut folder = page.folder();
-            loop {
-                let a = folders
-                    .entry(folder.to_string())
-                    .or_insert(Audience::Internal);
-                *a = (*a).min(page.audience);
-                if folder.is_empty() {
-                    break;
-                }
-                folder = crate::site::parent_folder(folder);
-            }
-        }
         Resolver {
             audience,
             by_rel: pages

@@ -50,28 +50,26 @@ impl Hidden {
     fn of(site: &Site, view: &SiteView) -> Hidden {
         let mut files = BTreeSet::new();
         let mut marks = BTreeSet::new();
-        let shown_folders: BTreeSet<&str> = view
+        let hidden_pages = site
             .pages
             .iter()
-            .flat_map(|p| ancestors(p.folder()))
-            .chain(view.assets.iter().flat_map(|a| ancestors(parent(&a.rel))))
-            .collect();
-        let mut hide = |rel: &str| {
+            .filter(|p| !view.shows(*p))
+            .map(|p| &p.rel);
+        let hidden_assets = site
+            .assets
+            .iter()
+            .filter(|a| !view.shows(*a))
+            .map(|a| &a.rel);
+        for rel in hidden_pages.chain(hidden_assets) {
             let file = format!("content/{rel}");
             marks.insert(file.clone());
             marks.insert(format!("`{rel}`"));
             files.insert(file);
-            for folder in ancestors(parent(rel)) {
-                if !folder.is_empty() && !shown_folders.contains(folder) {
-                    marks.insert(format!("content/{folder}/"));
-                }
-            }
-        };
-        for page in site.pages.iter().filter(|p| !view.shows(*p)) {
-            hide(&page.rel);
         }
-        for asset in site.assets.iter().filter(|a| !view.shows(*a)) {
-            hide(&asset.rel);
+        for (folder, audience) in super::folder_audiences(&site.pages) {
+            if !folder.is_empty() && !audience.visible_in(view.audience) {
+                marks.insert(format!("content/{folder}/"));
+            }
         }
         // A hidden contact whose name no shown contact shares.
         let shown: BTreeSet<&str> = view
@@ -97,25 +95,6 @@ impl Hidden {
     fn named_in(&self, message: &str) -> bool {
         self.marks.iter().any(|m| message.contains(m.as_str()))
     }
-}
-
-/// The folder holding `rel` (`` at the top).
-fn parent(rel: &str) -> &str {
-    rel.rsplit_once('/').map_or("", |(folder, _)| folder)
-}
-
-/// `folder` and every folder above it, up to `` (the root).
-fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
-    let mut next = Some(folder);
-    std::iter::from_fn(move || {
-        let current = next?;
-        next = if current.is_empty() {
-            None
-        } else {
-            Some(parent(current))
-        };
-        Some(current)
-    })
 }
 
 #[cfg(test)]

@@ -141,7 +141,7 @@ impl Builder {
         let loaded = crate::load_reusing(&self.opts.site, parsed, theme)?;
         let (site, load_diags) = (loaded.site, loaded.diagnostics);
         self.theme = loaded.theme;
-        let audience = self.opts.audience.unwrap_or(site.config.audience);
+        let audience = self.opts.audience_for(&site);
         let previous = self
             .served
             .as_ref()
