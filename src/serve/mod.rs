@@ -209,9 +209,9 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
         }
         out.flush()?;
     }
-    if watcher.is_none() {
+    if let Err(e) = &watcher {
         eprintln!(
-            "warning: cannot watch {} for changes; restart to see edits",
+            "warning: cannot watch {} for changes ({e}); restart to see edits",
             root.display()
         );
     }
@@ -245,8 +245,9 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
 fn start_watcher(
     root: &Path,
     tx: mpsc::Sender<watch::Change>,
-) -> Option<notify::RecommendedWatcher> {
+) -> notify::Result<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
+    let shown = root.display().to_string();
     let handler = move |res: notify::Result<notify::Event>| {
         let change = match res {
             Ok(event) if event.need_rescan() => watch::Change::Rescan,
@@ -256,13 +257,17 @@ fn start_watcher(
                 }
                 watch::Change::Paths(event.paths)
             }
-            Err(_) => watch::Change::Rescan,
+            // Events may have been lost: say why, and rebuild everything.
+            Err(e) => {
+                eprintln!("warning: watching {shown}: {e}; rebuilding everything");
+                watch::Change::Rescan
+            }
         };
         let _ = tx.send(change);
     };
-    let mut watcher = notify::recommended_watcher(handler).ok()?;
-    watcher.watch(root, RecursiveMode::Recursive).ok()?;
-    Some(watcher)
+    let mut watcher = notify::recommended_watcher(handler)?;
+    watcher.watch(root, RecursiveMode::Recursive)?;
+    Ok(watcher)
 }
 
 fn watch_loop(
