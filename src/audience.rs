@@ -12,7 +12,8 @@
 
 use crate::links::Resolver;
 use crate::model::{
-    Activity, Audience, Config, Contact, Duration, HoursSpec, PartyKind, Sla, Tier,
+    Activity, Audience, Config, Contact, CredentialPointer, Duration, Fact, HoursSpec, PartyKind,
+    Sla, Tier,
 };
 use crate::site::{Asset, Page, Site, SystemEntry};
 use std::collections::{BTreeMap, HashMap};
@@ -44,6 +45,18 @@ impl Audienced for Asset {
 }
 
 impl Audienced for Contact {
+    fn audience(&self) -> Audience {
+        self.audience
+    }
+}
+
+impl Audienced for Fact {
+    fn audience(&self) -> Audience {
+        self.audience
+    }
+}
+
+impl Audienced for CredentialPointer {
     fn audience(&self) -> Audience {
         self.audience
     }
@@ -128,6 +141,8 @@ pub(crate) struct PartyView<'a> {
     pub hours: HoursSpec,
     /// Only the contacts this audience may see.
     pub contacts: Vec<&'a Contact>,
+    /// Only the vault pointers this audience may see.
+    pub credentials: Vec<&'a CredentialPointer>,
 }
 
 pub(crate) struct SystemView<'a> {
@@ -145,6 +160,10 @@ pub(crate) struct SystemView<'a> {
     pub sla: Vec<(&'a str, &'a Sla)>,
     /// Visible runbooks naming this system, by title.
     pub runbooks: Vec<&'a Page>,
+    /// The facts this audience may see, label and fact, in file order.
+    pub facts: Vec<(&'a str, &'a Fact)>,
+    /// The vault pointers this audience may see.
+    pub credentials: Vec<&'a CredentialPointer>,
 }
 
 #[derive(Clone, Copy)]
@@ -179,6 +198,8 @@ pub(crate) struct LadderLevel<'a> {
     /// The rotation the level's `contact:` names (`on-call`): whoever holds
     /// it answers, see `crate::calendar`.
     pub rotation: Option<&'a str>,
+    /// Where the party's secrets live, as far as this audience may see.
+    pub credentials: Vec<&'a CredentialPointer>,
     pub hours_name: String,
     pub hours: HoursSpec,
     /// Wait after the previous level was called.
@@ -251,6 +272,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
                     .unwrap_or(HoursSpec::Always),
                 hours_name,
                 contacts: p.contacts.iter().filter(|c| sees(audience, *c)).collect(),
+                credentials: visible_of(audience, &p.credentials_at),
             }
         })
         .collect();
@@ -314,6 +336,13 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
                 ladder: ladder(site, audience, e),
                 sla: s.sla.iter().map(|(k, v)| (k.as_str(), v)).collect(),
                 runbooks,
+                facts: s
+                    .facts
+                    .iter()
+                    .filter(|(_, f)| sees(audience, *f))
+                    .map(|(label, f)| (label.as_str(), f))
+                    .collect(),
+                credentials: visible_of(audience, &s.credentials_at),
             })
         })
         .collect();
@@ -347,6 +376,10 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         data_outline: outline::of_data(site, audience),
         frame: outline::frame(site, audience),
     }
+}
+
+fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {
+    items.iter().filter(|i| sees(audience, *i)).collect()
 }
 
 /// A level is never dropped: its order must stay true in every build.
@@ -410,6 +443,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 contacts,
                 contact_hidden,
                 rotation: rotation.map(|(n, _)| n.as_str()),
+                credentials: visible_of(audience, &party.credentials_at),
                 hours: site
                     .config
                     .hours_named(&hours_name)

@@ -55,6 +55,12 @@ pub enum Code {
     RemoteImage,
     /// `offline-budget`: the site is over the offline precache budget.
     OfflineBudget,
+    /// `client-dead-end`: a ladder level a client build shows with no number or address to reach.
+    ClientDeadEnd,
+    /// `stray-phone`: a phone number in markdown that matches no current contact.
+    StrayPhone,
+    /// `internal-phone`: a client page types the number of an internal contact.
+    InternalPhone,
 }
 
 impl Code {
@@ -85,6 +91,9 @@ impl Code {
             Code::UnclosedBlock => "unclosed-block",
             Code::RemoteImage => "remote-image",
             Code::OfflineBudget => "offline-budget",
+            Code::ClientDeadEnd => "client-dead-end",
+            Code::StrayPhone => "stray-phone",
+            Code::InternalPhone => "internal-phone",
         }
     }
 
@@ -100,7 +109,10 @@ impl Code {
             | Code::OrphanPage
             | Code::UnclosedBlock
             | Code::RemoteImage
-            | Code::OfflineBudget => Severity::Warning,
+            | Code::OfflineBudget
+            | Code::ClientDeadEnd
+            | Code::StrayPhone
+            | Code::InternalPhone => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -7,6 +7,7 @@
 
 mod blocks;
 mod coverage;
+mod facts;
 mod links;
 mod offline;
 mod orphans;
@@ -58,6 +59,7 @@ pub(crate) fn check_view(
     let (link_diags, links) = links::check_links(site, view);
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
+    diags.extend(facts::check_facts(site));
     diags.extend(crate::secrets::catalogue::problem());
     if let Some(problem) = crate::markdown::raw_html_problem() {
         diags.push(Diagnostic::new(

@@ -7,6 +7,7 @@
 mod calendar;
 mod config;
 mod duration;
+mod facts;
 mod hours;
 mod party;
 mod system;
@@ -18,6 +19,7 @@ pub use config::{
     url_origin,
 };
 pub use duration::Duration;
+pub use facts::{CredentialPointer, Fact};
 pub use hours::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay, WeekMask};
 pub use party::{Contact, Party, PartyKind};
 pub use system::{Activity, EscalationLevel, FrontMatter, Sla, System};

@@ -1,6 +1,6 @@
 //! `data/parties.yaml`: who takes part (internal team, providers, vendors) and how to reach them.
 
-use super::{Audience, Date, Id, Rotation, Timezone};
+use super::{Audience, CredentialPointer, Date, Id, Rotation, Timezone};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +49,9 @@ pub struct Party {
     /// Named rotations (`on-call`) that a ladder level's `contact:` may name.
     #[serde(default)]
     pub rotations: IndexMap<String, Rotation>,
+    /// Where the party's shared secrets live: links to vault entries.
+    #[serde(default)]
+    pub credentials_at: Vec<CredentialPointer>,
 }
 
 /// A person of a party.

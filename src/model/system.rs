@@ -1,6 +1,6 @@
 //! `data/systems/ID.yaml`, `data/activities.yaml` and runbook front matter.
 
-use super::{Audience, Date, Duration, Id, Tier};
+use super::{Audience, CredentialPointer, Date, Duration, Fact, Id, Tier};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,13 @@ pub struct System {
     /// Promised times by priority (`P1: { respond: 15m }`).
     #[serde(default)]
     pub sla: IndexMap<String, Sla>,
+    /// What a caller is asked for (circuit ID, account, serial), label → value
+    /// in file order: shown with every call card of the system.
+    #[serde(default)]
+    pub facts: IndexMap<String, Fact>,
+    /// Where the system's secrets live: links to vault entries.
+    #[serde(default)]
+    pub credentials_at: Vec<CredentialPointer>,
 }
 
 /// One level of an escalation ladder.

@@ -144,6 +144,13 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         wt.key(s.owner.id, w::OWNER, w::OWNER);
         let description = s.description.unwrap_or("");
         wt.field(description, w::DESCRIPTION, w::DESCRIPTION);
+        // A circuit ID or account number read off a bill finds its system.
+        let mut facts = String::new();
+        for (label, f) in &s.facts {
+            wt.key(&f.value, w::OWN_ID, w::HEADING);
+            wt.field(label, w::HEADING, w::HEADING);
+            facts.push_str(&format!(" · {label}: {}", f.value));
+        }
         let mut body = String::new();
         for d in s.depends_on.iter().chain(&s.dependents) {
             body.push_str(d.name);
@@ -160,7 +167,10 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
             kind: "system",
             systems: vec![s.name.to_string()],
             owner: Some(s.owner.name.to_string()),
-            text: truncate(&collapse_ws(description), SNIPPET_CHARS),
+            text: truncate(
+                &collapse_ws(&format!("{description}{facts}")),
+                SNIPPET_CHARS,
+            ),
         };
         (doc, wt)
     };

@@ -12,6 +12,7 @@ mod corpus;
 mod coverage;
 mod data_files;
 mod diff;
+mod facts;
 mod github;
 mod golden;
 mod hostile_input;

@@ -3,7 +3,7 @@
 
 use super::{Shared, encode_path};
 use crate::audience::{PartyRef, PartyView, ReviewState, SiteView, SystemRef, SystemView};
-use crate::model::Contact;
+use crate::model::{Contact, CredentialPointer, Fact};
 use crate::site::Page;
 use crate::urls;
 use serde::Serialize;
@@ -141,6 +141,41 @@ pub(super) fn contact(c: &Contact) -> ContactCtx<'_> {
         phone: c.phone.as_deref(),
         tel: c.phone.as_deref().map(tel).filter(|t| !t.is_empty()),
     }
+}
+
+/// A fact a caller is asked for, with or without a copy button.
+#[derive(Serialize)]
+pub(super) struct FactCtx<'c> {
+    label: &'c str,
+    value: &'c str,
+    copy: bool,
+}
+
+pub(super) fn facts<'c>(facts: &[(&'c str, &'c Fact)]) -> Vec<FactCtx<'c>> {
+    facts
+        .iter()
+        .map(|(label, f)| FactCtx {
+            label,
+            value: &f.value,
+            copy: f.copy,
+        })
+        .collect()
+}
+
+/// A link to the vault entry holding a secret.
+#[derive(Serialize)]
+pub(super) struct CredentialCtx<'c> {
+    name: &'c str,
+    url: &'c str,
+}
+
+pub(super) fn credentials<'c>(list: &[&'c CredentialPointer]) -> Vec<CredentialCtx<'c>> {
+    list.iter()
+        .map(|c| CredentialCtx {
+            name: &c.name,
+            url: &c.url,
+        })
+        .collect()
 }
 
 /// A dialable number: digits, and a leading `+`.

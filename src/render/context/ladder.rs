@@ -1,7 +1,10 @@
 //! An escalation ladder as call cards show it (system pages, runbooks, the now
 //! board): who to call at each level, when, and after how long.
 
-use super::cards::{ContactCtx, PartyLink, SystemCard, contact, party_link, system_card};
+use super::cards::{
+    ContactCtx, CredentialCtx, FactCtx, PartyLink, SystemCard, contact, credentials, facts,
+    party_link, system_card,
+};
 use crate::audience::{LadderLevel, SystemView};
 use crate::urls;
 use serde::Serialize;
@@ -12,6 +15,8 @@ struct LevelCtx<'c> {
     party: PartyLink<'c>,
     contacts: Vec<ContactCtx<'c>>,
     contact_hidden: bool,
+    /// Where the party's secrets live.
+    credentials: Vec<CredentialCtx<'c>>,
     hours_name: &'c str,
     hours: String,
     /// `start-end` minute spans of the week (Monday 00:00 = 0), for the answers-now script.
@@ -31,6 +36,7 @@ fn level<'c>(l: &'c LadderLevel<'c>) -> LevelCtx<'c> {
         party: party_link(l.party),
         contacts: l.contacts.iter().map(|c| contact(c)).collect(),
         contact_hidden: l.contact_hidden,
+        credentials: credentials(&l.credentials),
         hours_name: &l.hours_name,
         hours: l.hours.describe(),
         spans: l
@@ -52,11 +58,17 @@ fn level<'c>(l: &'c LadderLevel<'c>) -> LevelCtx<'c> {
 pub(super) struct LadderCtx<'c> {
     system: SystemCard<'c>,
     levels: Vec<LevelCtx<'c>>,
+    /// What the caller will be asked for: "have this ready".
+    facts: Vec<FactCtx<'c>>,
+    /// Where the system's secrets live.
+    credentials: Vec<CredentialCtx<'c>>,
 }
 
 pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
     LadderCtx {
         system: system_card(s),
         levels: s.ladder.iter().map(level).collect(),
+        facts: facts(&s.facts),
+        credentials: credentials(&s.credentials),
     }
 }

@@ -1,7 +1,8 @@
 //! A party's page: its contacts, what it owns, answers for and is on call for.
 
 use super::cards::{
-    ContactCtx, PartyCard, SystemCard, contact, party_card, system_card, system_url,
+    ContactCtx, CredentialCtx, PartyCard, SystemCard, contact, credentials, party_card,
+    system_card, system_url,
 };
 use super::{Base, Shared};
 use crate::audience::{Duties, PartyView};
@@ -15,6 +16,8 @@ pub(in crate::render) struct PartyCtx<'c> {
     /// The party's vCard file, when it has contacts this audience sees.
     vcard: Option<String>,
     contacts: Vec<ContactCtx<'c>>,
+    /// Where the party's secrets live.
+    credentials: Vec<CredentialCtx<'c>>,
     owns: Vec<SystemCard<'c>>,
     accountable: Vec<DutiesCtx<'c>>,
     responsible: Vec<DutiesCtx<'c>>,
@@ -68,6 +71,7 @@ impl Shared<'_, '_> {
             party: party_card(p),
             vcard: super::super::party_vcard_path(p),
             contacts: p.contacts.iter().map(|c| contact(c)).collect(),
+            credentials: credentials(&p.credentials),
             owns: r.owns.into_iter().map(system_card).collect(),
             accountable: duties(r.accountable, |a, _| a.to_string()),
             responsible: duties(r.responsible, |a, _| a.to_string()),

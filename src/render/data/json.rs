@@ -8,7 +8,7 @@
 use super::super::context::{ReviewCtx, review, tel};
 use super::super::coverage_chart::{self, Segment};
 use crate::audience::{LadderLevel, PartyView, SiteView, SystemView};
-use crate::model::{Contact, HoursSpec};
+use crate::model::{Contact, CredentialPointer, HoursSpec};
 use crate::site::Page;
 use crate::urls;
 use serde::Serialize;
@@ -87,6 +87,29 @@ struct PartyJson<'a> {
     vcard: Option<String>,
     hours: HoursJson<'a>,
     contacts: Vec<ContactJson<'a>>,
+    credentials_at: Vec<CredentialJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct CredentialJson<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+fn credentials<'a>(list: &[&'a CredentialPointer]) -> Vec<CredentialJson<'a>> {
+    list.iter()
+        .map(|c| CredentialJson {
+            name: &c.name,
+            url: &c.url,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct FactJson<'a> {
+    label: &'a str,
+    value: &'a str,
+    copy: bool,
 }
 
 fn party<'a>(p: &'a PartyView<'a>) -> PartyJson<'a> {
@@ -99,6 +122,7 @@ fn party<'a>(p: &'a PartyView<'a>) -> PartyJson<'a> {
         vcard: super::super::party_vcard_path(p),
         hours: hours(&p.hours_name, &p.hours),
         contacts: p.contacts.iter().map(|c| contact(c)).collect(),
+        credentials_at: credentials(&p.credentials),
     }
 }
 
@@ -126,6 +150,8 @@ struct SystemJson<'a> {
     sla: Vec<SlaJson<'a>>,
     /// URLs of the audience's runbooks naming the system.
     runbooks: Vec<String>,
+    facts: Vec<FactJson<'a>>,
+    credentials_at: Vec<CredentialJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -248,6 +274,16 @@ fn system<'a>(s: &'a SystemView<'a>) -> SystemJson<'a> {
             })
             .collect(),
         runbooks: s.runbooks.iter().map(|p| page_url(p)).collect(),
+        facts: s
+            .facts
+            .iter()
+            .map(|(label, f)| FactJson {
+                label,
+                value: &f.value,
+                copy: f.copy,
+            })
+            .collect(),
+        credentials_at: credentials(&s.credentials),
     }
 }
 

@@ -719,6 +719,12 @@
       if (a.closest(".call-card") || (a.nextElementSibling && a.nextElementSibling.classList.contains("copy-button"))) return;
       a.insertAdjacentElement("afterend", copyButton("Copy " + a.textContent, a.textContent));
     });
+    // A fact the caller is asked for (circuit ID, account), unless `copy: false`.
+    document.querySelectorAll("main .fact-value[data-copy]").forEach(function (v) {
+      if (v.nextElementSibling && v.nextElementSibling.classList.contains("copy-button")) return;
+      var dt = v.closest("div") && v.closest("div").querySelector("dt");
+      v.insertAdjacentElement("afterend", copyButton("Copy " + (dt ? dt.textContent : v.textContent), v.textContent));
+    });
     document.querySelectorAll(".prose pre").forEach(function (pre) {
       if (pre.parentNode.classList.contains("code-wrap")) return;
       // A code block that scrolls sideways must be reachable by keyboard.
