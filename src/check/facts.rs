@@ -27,13 +27,7 @@ pub(super) fn check_facts(site: &Site) -> Vec<Diagnostic> {
                 }
             }
         }
-        pointers(
-            site,
-            file,
-            &entry.system.credentials_at,
-            &[],
-            &mut out,
-        );
+        pointers(site, file, &entry.system.credentials_at, &[], &mut out);
     }
     for (i, party) in site.parties.iter().enumerate() {
         let index = i.to_string();
@@ -124,9 +118,18 @@ fn secret_url(url: &str) -> Option<&'static str> {
     let shared_host = share_hosts
         .iter()
         .any(|h| host == *h || host.ends_with(&format!(".{h}")));
-    let shared_path = ["#/send/", "/#/send/", "/send/#", "/secret/", "/private/", "/p/", "#/s/", "/s#"]
-        .iter()
-        .any(|p| path.contains(p))
+    let shared_path = [
+        "#/send/",
+        "/#/send/",
+        "/send/#",
+        "/secret/",
+        "/private/",
+        "/p/",
+        "#/s/",
+        "/s#",
+    ]
+    .iter()
+    .any(|p| path.contains(p))
         && path.len() > 12;
     (shared_host || shared_path).then_some("is a share link that carries its key")
 }
@@ -174,7 +177,11 @@ mod tests {
             "  credentials_at:\n    - { name: Mine, url: \"https://pwpush.com/p/abcdef123456\" }\n",
         );
         let lines: Vec<Option<usize>> = found.iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, [Some(7), Some(8), Some(9), Some(10), Some(13)], "{found:?}");
+        assert_eq!(
+            lines,
+            [Some(7), Some(8), Some(9), Some(10), Some(13)],
+            "{found:?}"
+        );
         assert!(found[0].1.contains("user or password"), "{}", found[0].1);
         assert!(found[1].1.contains("share link"), "{}", found[1].1);
     }

@@ -22,7 +22,10 @@ fn facts_show_with_every_call_card_and_each_audience_sees_its_own() {
     assert_eq!(run.code, 0, "{run:?}");
     let system = site.out("systems/firewall/index.html");
     assert!(system.contains("Have this ready"), "system page");
-    assert!(system.contains(">LVF-20417<"), "a fact's value on the system page");
+    assert!(
+        system.contains(">LVF-20417<"),
+        "a fact's value on the system page"
+    );
     // A runbook of the system shows them next to its ladder.
     let runbook = site.out("runbooks/network/internet-outage/index.html");
     assert!(runbook.contains(">LVF-31102<"), "a fact on the runbook");
@@ -68,12 +71,18 @@ fn facts_show_with_every_call_card_and_each_audience_sees_its_own() {
     let run = site.build(&["--audience", "internal"]);
     assert_eq!(run.code, 0, "{run:?}");
     let system = site.out("systems/firewall/index.html");
-    assert!(system.contains(">7731<"), "the internal PIN in an internal build");
+    assert!(
+        system.contains(">7731<"),
+        "the internal PIN in an internal build"
+    );
     assert!(system.contains(
         "href=\"https://vault.brightmsp.example/#/vault?itemId=fw-acme\" rel=\"noopener noreferrer\">Bitwarden: FortiGate admin (Bright vault)</a>"
     ));
     // A party's pointer: on its page and next to its levels on ladders.
-    assert!(site.out("parties/bright/index.html").contains("IT Glue: Acme Dental"));
+    assert!(
+        site.out("parties/bright/index.html")
+            .contains("IT Glue: Acme Dental")
+    );
     assert!(system.contains("IT Glue: Acme Dental"));
     let model: serde_json::Value = serde_json::from_str(&site.out("cairn.json")).unwrap();
     let bright = model["parties"]
@@ -112,14 +121,18 @@ fn a_pin_shown_to_clients_or_a_vault_link_with_its_key_is_a_possible_secret() {
         })
         .collect();
     let text = site.read("data/systems/firewall.yaml");
-    let line_of = |needle: &str| {
-        text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
-    };
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
     assert_eq!(
         found,
         [
-            ("data/systems/firewall.yaml".to_string(), line_of("support PIN")),
-            ("data/systems/firewall.yaml".to_string(), line_of("send.bitwarden")),
+            (
+                "data/systems/firewall.yaml".to_string(),
+                line_of("support PIN")
+            ),
+            (
+                "data/systems/firewall.yaml".to_string(),
+                line_of("send.bitwarden")
+            ),
         ],
         "{run:?}"
     );
