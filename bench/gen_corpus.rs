@@ -1,8 +1,12 @@
 //! cairn-gen-corpus: writes a deterministic, valid cairn site for benchmarks.
 //!
 //! ```text
-//! cairn-gen-corpus --runbooks N --systems M [--seed S] [--force] OUT_DIR
+//! cargo build --release --example cairn-gen-corpus
+//! target/release/examples/cairn-gen-corpus --runbooks N --systems M [--seed S] [--force] OUT_DIR
 //! ```
+//!
+//! An example rather than a `[[bin]]`, so `cargo install` installs `cairn` only;
+//! the integration tests include this file as a module and call [`write_site`].
 //!
 //! The same arguments always produce a byte-identical tree: nothing here reads
 //! the clock, the environment or the OS random source, and every file's content
@@ -1958,6 +1962,19 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
+/// Writes the corpus of (`runbooks`, `systems`, `seed`) into `out` (created if
+/// missing) and returns how many sections it has.
+pub(crate) fn write_site(
+    out: &Path,
+    runbooks: usize,
+    systems: usize,
+    seed: u64,
+) -> io::Result<usize> {
+    let corpus = Corpus::new(seed, runbooks, systems);
+    generate(&corpus, out)?;
+    Ok(corpus.sections.len())
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -1996,14 +2013,12 @@ fn main() -> ExitCode {
             }
         }
     }
-    let corpus = Corpus::new(args.seed, args.runbooks, args.systems);
-    match generate(&corpus, out) {
-        Ok(()) => {
+    match write_site(out, args.runbooks, args.systems, args.seed) {
+        Ok(sections) => {
             eprintln!(
-                "cairn-gen-corpus: wrote {} runbooks, {} systems, {} sections to {}",
+                "cairn-gen-corpus: wrote {} runbooks, {} systems, {sections} sections to {}",
                 args.runbooks,
                 args.systems,
-                corpus.sections.len(),
                 out.display()
             );
             ExitCode::SUCCESS

@@ -12,7 +12,7 @@
 #   SYSTEMS=500          systems per corpus
 #   RUNS=3               measured runs per command (median), after 1 warm-up
 #   SEED=1               corpus seed
-#   SKIP_BUILD=1         do not run `cargo build --release --bins`
+#   SKIP_BUILD=1         do not run `cargo build --release --bin cairn --example cairn-gen-corpus`
 #   NO_HUGO=1 / NO_MDBOOK=1   skip the reference tools even when installed
 #   CAIRN=path GEN=path  binaries to use (default target/release/...)
 #   BENCH_OUT=dir        where corpora and outputs go (default bench/out; e.g.
@@ -42,7 +42,7 @@ export SOURCE_DATE_EPOCH=1795564800 # 2026-11-25T00:00:00Z: no generated runbook
 export LC_ALL=C
 
 CAIRN=${CAIRN:-$ROOT/target/release/cairn}
-GEN=${GEN:-$ROOT/target/release/cairn-gen-corpus}
+GEN=${GEN:-$ROOT/target/release/examples/cairn-gen-corpus}
 TIME=/usr/bin/time
 
 log() { printf '%s\n' "$*" >&2; }
@@ -56,11 +56,11 @@ fi
 
 # --- build --------------------------------------------------------------------
 if [ -z "${SKIP_BUILD:-}" ]; then
-    log "== cargo build --release --bins"
-    cargo build --release --bins >&2
+    log "== cargo build --release --bin cairn --example cairn-gen-corpus"
+    cargo build --release --bin cairn --example cairn-gen-corpus >&2
 fi
-[ -x "$CAIRN" ] || die "$CAIRN not found (cargo build --release --bins)"
-[ -x "$GEN" ] || die "$GEN not found (cargo build --release --bins)"
+[ -x "$CAIRN" ] || die "$CAIRN not found (cargo build --release --bin cairn --example cairn-gen-corpus)"
+[ -x "$GEN" ] || die "$GEN not found (cargo build --release --bin cairn --example cairn-gen-corpus)"
 
 mkdir -p "$OUT"
 # Outputs of earlier runs are moved here and deleted only at the end: deleting

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Search figures for the README: index size, bytes a first query loads, and
+# Search figures for bench/RESULTS.md: index size, bytes a first query loads, and
 # keystroke-to-results time in headless Chromium, at 1,000 and 10,000 runbooks.
 #
 #   bash bench/search_figures.sh [N ...]        # default: 1000 10000
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
 words=(vpn backup printer restart escalation)
-cargo build --release --quiet --bin cairn --bin cairn-gen-corpus
+cargo build --release --quiet --bin cairn --example cairn-gen-corpus
 work=bench/out/search; mkdir -p "$work"
 export SOURCE_DATE_EPOCH=1795564800
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
@@ -26,7 +26,7 @@ dom() { # URL -> the #bench-out JSON after scripts ran
 
 for n in "${sizes[@]}"; do
   site="$work/site-$n"; out="$work/public-$n"
-  ./target/release/cairn-gen-corpus --runbooks "$n" --systems $((n / 10)) --force "$site" >/dev/null
+  ./target/release/examples/cairn-gen-corpus --runbooks "$n" --systems $((n / 10)) --force "$site" >/dev/null
   rm -rf "$out"
   ./target/release/cairn build "$site" --out "$out" --timings > "$work/build-$n.log" 2>&1
   mkdir -p "$out/search-bench"

@@ -17,12 +17,12 @@ RUNS=${RUNS:-5}
 SYSTEMS=${SYSTEMS:-500}
 SEED=${SEED:-1}
 CAIRN=${CAIRN:-$ROOT/target/release/cairn}
-GEN=${GEN:-$ROOT/target/release/cairn-gen-corpus}
+GEN=${GEN:-$ROOT/target/release/examples/cairn-gen-corpus}
 export SOURCE_DATE_EPOCH=1795651200 # no generated runbook is overdue
 export NO_COLOR=1
 
 command -v curl >/dev/null || { echo "serve_edit.sh: curl is required" >&2; exit 1; }
-[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bins >&2
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --bin cairn --example cairn-gen-corpus >&2
 mkdir -p "$OUT"
 
 now_ms() { date +%s%3N; }

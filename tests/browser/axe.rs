@@ -2,7 +2,7 @@
 //! on a desktop and a phone; any violation of impact serious or critical fails.
 //!
 //! axe-core is vendored under its licence (MPL-2.0) in `tests/browser/vendor/axe-core/`
-//! (`axe.min.js` from `npm pack axe-core@4`, with its LICENSE files); see the README.
+//! (`axe.min.js` from `npm pack axe-core@4`, with its LICENSE files); see docs/content/guide/the-site.md (Accessibility).
 
 use crate::cdp::TabOptions;
 use crate::shots::PAGE_KINDS;

@@ -5,27 +5,16 @@
 use crate::common::{Site, cairn_in, files};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-const RUNBOOKS: &str = "200";
-const SYSTEMS: &str = "60";
+const RUNBOOKS: usize = 200;
+const SYSTEMS: usize = 60;
 
 /// `cairn-gen-corpus --runbooks 200 --systems 60 --seed SEED OUT`.
-fn generate(out: &Path, seed: &str) {
-    let run = Command::new(env!("CARGO_BIN_EXE_cairn-gen-corpus"))
-        .args(["--runbooks", RUNBOOKS, "--systems", SYSTEMS, "--seed", seed])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "cairn-gen-corpus failed: {}\n{}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
-    );
+fn generate(out: &Path, seed: u64) {
+    crate::gen_corpus::write_site(out, RUNBOOKS, SYSTEMS, seed).unwrap();
 }
 
-fn corpus(seed: &str) -> Site {
+fn corpus(seed: u64) -> Site {
     let dir = tempfile::tempdir().unwrap();
     generate(&dir.path().join("site"), seed);
     Site { dir }
@@ -37,7 +26,7 @@ fn site_dir(site: &Site) -> String {
 
 #[test]
 fn generated_corpus_passes_check_strict_for_both_audiences() {
-    let site = corpus("1");
+    let site = corpus(1);
     let dir = site_dir(&site);
     for audience in ["client", "internal"] {
         let run = cairn_in(
@@ -65,7 +54,7 @@ fn generated_corpus_passes_check_strict_for_both_audiences() {
 
 #[test]
 fn generated_corpus_builds() {
-    let site = corpus("1");
+    let site = corpus(1);
     let dir = site_dir(&site);
     let out = site.path().join("public");
     let run = cairn_in(
@@ -80,7 +69,7 @@ fn generated_corpus_builds() {
         .iter()
         .filter(|p| p.starts_with("runbooks/") && p.contains("/rb-") && p.ends_with("/index.html"))
         .count();
-    assert_eq!(runbook_pages.to_string(), RUNBOOKS, "runbook pages written");
+    assert_eq!(runbook_pages, RUNBOOKS, "runbook pages written");
     assert!(out.join("systems/sys-0001/index.html").is_file());
     assert!(out.join("runbooks/area-01/rb-00001/index.html").is_file());
     let dangling = crate::build::dangling_links(&out);
@@ -95,19 +84,19 @@ fn generated_corpus_is_deterministic_and_seed_dependent() {
         tmp.path().join("b"),
         tmp.path().join("c"),
     );
-    generate(&a, "7");
-    generate(&b, "7");
-    generate(&c, "8");
+    generate(&a, 7);
+    generate(&b, 7);
+    generate(&c, 8);
 
     let names = files(&a);
     assert_eq!(names, files(&b), "same seed, different file lists");
     let runbooks = names.iter().filter(|n| n.contains("/rb-")).count();
-    assert_eq!(runbooks.to_string(), RUNBOOKS);
+    assert_eq!(runbooks, RUNBOOKS);
     let systems = names
         .iter()
         .filter(|n| n.starts_with("data/systems/"))
         .count();
-    assert_eq!(systems.to_string(), SYSTEMS);
+    assert_eq!(systems, SYSTEMS);
     for name in &names {
         assert!(
             fs::read(a.join(name)).unwrap() == fs::read(b.join(name)).unwrap(),

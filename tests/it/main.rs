@@ -7,12 +7,18 @@ mod build;
 mod calendar;
 mod calendar_web;
 mod check;
+mod ci_recipes;
 mod common;
 mod corpus;
 mod coverage;
 mod data_files;
 mod diff;
+mod docs;
 mod facts;
+// The benchmark corpus generator (an example binary), called in-process.
+#[path = "../../bench/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
 mod github;
 mod golden;
 mod hostile_input;
@@ -22,7 +28,6 @@ mod no_panic;
 mod offline;
 mod out;
 mod outside;
-mod readme;
 mod search;
 mod secrets;
 mod serve;

@@ -254,12 +254,7 @@ fn staging_left_by_a_dead_build_is_removed_by_the_next() {
 fn a_build_killed_mid_write_leaves_nothing_the_next_build_keeps() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    let gen_corpus = Command::new(env!("CARGO_BIN_EXE_cairn-gen-corpus"))
-        .args(["--runbooks", "400", "--systems", "60", "--seed", "3"])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(gen_corpus.status.success());
+    crate::gen_corpus::write_site(&site, 400, 60, 3).unwrap();
     let run = cairn_in(tmp.path(), &["build", "site"]);
     assert_eq!(run.code, 0, "{run:?}");
     let before = tree(&site.join("public"));

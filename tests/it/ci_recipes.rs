@@ -1,25 +1,22 @@
-//! The README's CI examples are copied by users: every `cairn` command in its
-//! GitHub Actions and GitLab CI blocks runs, against a temporary git repository
-//! holding the example site with `origin/main` behind a branch that changes it.
+//! The CI recipes (docs/content/guide/ci.md) are copied by users: every `cairn`
+//! command in their GitHub Actions, GitLab CI and Azure Pipelines blocks runs,
+//! against a temporary git repository holding the example site with
+//! `origin/main` behind a branch that changes it.
 
 use crate::common::{Site, cairn_in};
 use crate::diff::git;
 use std::path::Path;
 
-fn readme() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+fn recipes() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content/guide/ci.md"))
+        .unwrap()
 }
 
-/// The ```yaml blocks of the "In CI" section.
+/// The ```yaml blocks of the CI recipes page.
 fn ci_blocks() -> Vec<String> {
-    let text = readme();
-    let start = text
-        .find("\n## In CI\n")
-        .expect("README has an In CI section");
-    let section = &text[start + 1..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let text = recipes();
     let mut blocks = Vec::new();
-    let mut rest = section;
+    let mut rest = text.as_str();
     while let Some(i) = rest.find("```yaml\n") {
         let body = &rest[i + 8..];
         let end = body.find("\n```").unwrap();
@@ -29,8 +26,9 @@ fn ci_blocks() -> Vec<String> {
     blocks
 }
 
-/// `cairn …` command lines of a block: from `run:` values and script items, cut
-/// at the first shell operator (redirection, `||`, `|`).
+/// `cairn …` command lines of a block: from `run:` and `script:` values, script
+/// items and lines of a `script: |` block, cut at the first shell operator
+/// (redirection, `||`, `|`).
 fn cairn_commands(block: &str) -> Vec<Vec<String>> {
     block
         .lines()
@@ -38,6 +36,7 @@ fn cairn_commands(block: &str) -> Vec<Vec<String>> {
             let l = line.trim_start();
             let l = l.strip_prefix("- ").unwrap_or(l);
             let l = l.strip_prefix("run: ").unwrap_or(l);
+            let l = l.strip_prefix("script: ").unwrap_or(l);
             l.starts_with("cairn ").then(|| {
                 l.split_whitespace()
                     .take_while(|w| !matches!(*w, ">" | "|" | "||" | "&&" | ";"))
@@ -52,14 +51,22 @@ fn cairn_commands(block: &str) -> Vec<Vec<String>> {
 #[test]
 fn ci_examples_are_yaml_and_their_cairn_commands_run() {
     let blocks = ci_blocks();
-    assert_eq!(blocks.len(), 2, "a GitHub Actions and a GitLab CI block");
+    assert_eq!(
+        blocks.len(),
+        3,
+        "a GitHub Actions, a GitLab CI and an Azure Pipelines block"
+    );
     for block in &blocks {
         for event in saphyr_parser::Parser::new_from_str(block) {
             if let Err(e) = event {
-                panic!("README CI block is not YAML: {e}\n{block}");
+                panic!("CI recipe is not YAML: {e}\n{block}");
             }
         }
         assert!(block.contains("cargo install --locked --git"), "{block}");
+        // The nightly rebuild: the calendar and review dates move without commits,
+        // so "today" must not be pinned there.
+        assert!(block.contains("nightly"), "no nightly rebuild in {block}");
+        assert!(!block.contains("SOURCE_DATE_EPOCH"), "{block}");
     }
 
     // The example site at the repository root, main pushed as origin/main, then a
@@ -86,7 +93,10 @@ fn ci_examples_are_yaml_and_their_cairn_commands_run() {
         ],
     );
 
-    for (block, name) in blocks.iter().zip(["GitHub Actions", "GitLab CI"]) {
+    for (block, name) in blocks
+        .iter()
+        .zip(["GitHub Actions", "GitLab CI", "Azure Pipelines"])
+    {
         let commands = cairn_commands(block);
         let verbs: Vec<&str> = commands.iter().map(|c| c[0].as_str()).collect();
         for verb in ["check", "build", "diff"] {
