@@ -6,6 +6,7 @@
 use super::http::Shared;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -76,8 +77,23 @@ impl Drop for Slot {
     }
 }
 
-/// `GET /__cairn/ws`: upgrade, then tell the page each generation.
-pub(crate) async fn socket(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
+/// `GET /__cairn/ws`: upgrade, then tell the page each generation. Only pages
+/// of the preview itself may open it (a page of another site may not learn
+/// when the author saves).
+pub(crate) async fn socket(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let origin_ok = headers.get(header::ORIGIN).is_none_or(|origin| {
+        let origin = String::from_utf8_lossy(origin.as_bytes());
+        origin
+            .split_once("://")
+            .is_some_and(|(_, host)| shared.hosts.allows(host))
+    });
+    if !origin_ok {
+        return super::http::plain(403, "403 forbidden: a page of another origin\n");
+    }
     let slot = Slot(shared.clone());
     if shared.hub.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
         return super::http::plain(503, "503 too many live-reload connections\n");

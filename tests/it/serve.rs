@@ -7,6 +7,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use tungstenite::client::IntoClientRequest;
 
 pub(crate) struct Server {
     pub(crate) child: Child,
@@ -381,6 +382,22 @@ fn an_edit_shows_up_and_the_open_page_is_told() {
     // A page opened now is told the new generation at once.
     let later = live_reload(server.port);
     assert!(later.recv_timeout(Duration::from_secs(15)).unwrap() >= woken);
+    // A page of another site may not follow the saves.
+    let port = server.port;
+    let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut foreign = format!("ws://127.0.0.1:{port}/__cairn/ws")
+        .into_client_request()
+        .unwrap();
+    foreign.headers_mut().insert(
+        "Origin",
+        tungstenite::http::HeaderValue::from_static("https://evil.example"),
+    );
+    match tungstenite::client(foreign, stream) {
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(r))) => {
+            assert_eq!(r.status(), 403)
+        }
+        other => panic!("a foreign origin opened the socket: {:?}", other.is_ok()),
+    }
     // The rebuild time is printed.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
