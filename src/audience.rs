@@ -119,6 +119,9 @@ pub struct SiteView<'a> {
     pub(crate) frame: u128,
     /// Position of each system in `systems`, by id.
     system_index: HashMap<&'a str, usize>,
+    /// The sources, read only by the calendar (see [`SiteView::calendar`]),
+    /// which expands their dated rules and resolves them for this audience.
+    site: &'a Site,
 }
 
 pub(crate) struct SectionView<'a> {
@@ -210,6 +213,37 @@ pub(crate) struct LadderLevel<'a> {
 }
 
 impl<'a> SiteView<'a> {
+    /// The calendar over the span a build on `today` expands (the build date to
+    /// +400 days). Read its ladders and absences through the methods below,
+    /// which pass this view's audience. Render keeps one per render.
+    pub(crate) fn calendar(&self, today: chrono::NaiveDate) -> crate::calendar::Calendar<'a> {
+        crate::calendar::Calendar::new(
+            self.site,
+            crate::calendar::Span::for_build(today, self.config.tz()),
+        )
+    }
+
+    /// Each ladder level's dated timeline for this view's audience, in level order.
+    pub(crate) fn ladder_timelines(
+        &self,
+        calendar: &crate::calendar::Calendar<'a>,
+        system: &SystemView,
+    ) -> Vec<std::sync::Arc<crate::calendar::LevelTimeline>> {
+        self.site
+            .system(system.id)
+            .map(|e| calendar.ladder(&e.system, self.audience))
+            .unwrap_or_default()
+    }
+
+    /// Absences within the calendar's span: internal builds only, a client
+    /// build carries no absence record of anyone.
+    pub(crate) fn absences(
+        &self,
+        calendar: &crate::calendar::Calendar<'a>,
+    ) -> Option<Vec<crate::calendar::Absence>> {
+        (self.audience == Audience::Internal).then(|| calendar.absences())
+    }
+
     /// Whether this view's audience sees `item` (see [`sees`]).
     pub(crate) fn shows(&self, item: &impl Audienced) -> bool {
         sees(self.audience, item)
@@ -375,6 +409,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
         outline: outline::of(site, audience),
         data_outline: outline::of_data(site, audience),
         frame: outline::frame(site, audience),
+        site,
     }
 }
 

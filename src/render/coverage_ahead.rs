@@ -7,8 +7,8 @@
 // The hatching pattern comes from the weekly chart above it on the same page.
 use super::coverage_chart::colour_of;
 use super::data::calendar::{AHEAD_DAYS, AwayRow, day_label};
-use super::data::calendar_stub::{LevelTimeline, Minute};
 use crate::audience::{SiteView, SystemView};
+use crate::calendar::{LevelTimeline, Minute};
 use crate::markdown::escape_html;
 use chrono::{NaiveDate, TimeZone};
 use std::fmt::Write as _;
@@ -35,7 +35,7 @@ fn wall(tz: chrono_tz::Tz, m: Minute) -> String {
 
 /// `[start, end)` cut where the first open level changes: `(start, end, level)`.
 fn first_open(
-    timelines: &[LevelTimeline],
+    timelines: &[std::sync::Arc<LevelTimeline>],
     from: Minute,
     to: Minute,
 ) -> Vec<(Minute, Minute, Option<usize>)> {
@@ -64,7 +64,7 @@ fn first_open(
 pub(crate) fn ahead_chart(
     view: &SiteView,
     system: &SystemView,
-    timelines: &[LevelTimeline],
+    timelines: &[std::sync::Arc<LevelTimeline>],
     today: NaiveDate,
     holidays: &[(NaiveDate, String, String)],
     away: Option<&[AwayRow]>,

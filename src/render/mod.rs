@@ -331,12 +331,15 @@ fn write_data(
             let path = file.path();
             let print = if file.lists_pages() {
                 view.outline
+            } else if file.is_dated() {
+                // Made of the data files and the build date (its span starts then).
+                view.data_outline ^ xxhash_rust::xxh3::xxh3_128(today.to_string().as_bytes())
             } else {
                 view.data_outline
             };
             if changed(&path, print) {
                 let bytes = file
-                    .bytes(view, today)
+                    .bytes(view, today, &|| shared.calendar())
                     .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
                 sink(OutputFile {
                     path: path.clone(),

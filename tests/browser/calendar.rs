@@ -29,6 +29,18 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
             "calendar_print_shows_a_14_day_roster_instead_of_now",
             calendar_print_shows_a_14_day_roster_instead_of_now,
         ),
+        (
+            "calendar_christmas_names_the_holiday_and_calls_the_next_level",
+            calendar_christmas_names_the_holiday_and_calls_the_next_level,
+        ),
+        (
+            "calendar_vacation_day_calls_the_cover",
+            calendar_vacation_day_calls_the_cover,
+        ),
+        (
+            "calendar_rotation_hands_off_at_monday_09_00",
+            calendar_rotation_hands_off_at_monday_09_00,
+        ),
     ]
 }
 
@@ -277,4 +289,131 @@ fn calendar_print_shows_a_14_day_roster_instead_of_now(
         )?;
     }
     Ok(())
+}
+
+/// Christmas Day 10:00 on the calendar fixture: the office (level 1) is closed
+/// by the US holiday ICS, the card says so by name and calls the NOC; the now
+/// board says the same; both audiences.
+fn calendar_christmas_names_the_holiday_and_calls_the_next_level(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let (client, internal) = f.calendar();
+    let now = "2026-12-25T10:00:00-05:00";
+    for out in [client, internal] {
+        let mut tab = tab_at(b, out, "systems/m365/index.html", now)?;
+        let card = text(&mut tab, "#call-m365")?;
+        let answering =
+            tab.eval("document.getElementById('call-m365').getAttribute('data-answering')")?;
+        ensure(
+            answering.as_str() == Some("2")
+                && card.contains("Christmas Day — Acme Internal IT closed")
+                && card.contains("+1 555 0142")
+                && card.contains("Now: Fri 25 Dec 2026, 10:00 EST"),
+            || {
+                format!(
+                    "{}: Christmas: the NOC, the holiday named; got {answering} {card:?}",
+                    out.display()
+                )
+            },
+        )?;
+        let level1 = text(&mut tab, "#ladder-m365-1 .level-state")?;
+        ensure(
+            level1.contains("Christmas Day — Acme Internal IT closed")
+                && level1.contains("opens Mon 08:00"),
+            || format!("level 1 state: {level1:?}"),
+        )?;
+        let mut tab = tab_at(b, out, "now/index.html", now)?;
+        let row = text(&mut tab, "#now-m365 .now-answer")?;
+        ensure(
+            row.contains("level 2") && row.contains("Christmas Day — Acme Internal IT closed"),
+            || format!("now board: {row:?}"),
+        )?;
+        let coming = text(&mut tab, "#now-coming")?;
+        ensure(
+            coming.contains("Fri 25 Dec: Christmas Day")
+                && coming.contains("Fri 1 Jan: New Year's Day"),
+            || format!("coming up: {coming:?}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Tuesday 22 Dec 10:00: Marcus is on vacation and Dana covers. The internal
+/// card says "covering for Marcus Lee until Mon 4 Jan" and lists the absence on
+/// the now board; the client card calls Dana with no word of anyone's absence.
+fn calendar_vacation_day_calls_the_cover(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let (client, internal) = f.calendar();
+    let now = "2026-12-22T10:00:00-05:00";
+    for (out, internal_build) in [(client, false), (internal, true)] {
+        let mut tab = tab_at(b, out, "systems/m365/index.html", now)?;
+        let c = tab.eval("[document.getElementById('call-m365').getAttribute('data-answering'), (document.querySelector('#call-m365 .contacts a[href^=\"tel:\"]') || {}).getAttribute('href')]")?;
+        let card = text(&mut tab, "#call-m365")?;
+        ensure(
+            c[0].as_str() == Some("1")
+                && c[1].as_str() == Some("tel:+15550100")
+                && card.contains("Dana Ruiz"),
+            || format!("{}: Dana answers level 1; got {c} {card:?}", out.display()),
+        )?;
+        let covering = card.contains("covering for Marcus Lee until Mon 4 Jan");
+        ensure(covering == internal_build, || {
+            format!(
+                "{}: the covering note is for internal builds only: {card:?}",
+                out.display()
+            )
+        })?;
+        let mut tab = tab_at(b, out, "now/index.html", now)?;
+        let coming = text(&mut tab, "#now-coming")?;
+        let away = coming.contains("Marcus Lee away, Dana Ruiz covers");
+        ensure(away == internal_build, || {
+            format!(
+                "{}: absences are listed in internal builds only: {coming:?}",
+                out.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Bright's on-call rotation hands off every Monday 09:00 (Jo Kim from 2 Nov,
+/// then weekly): on Mon 30 Nov at 08:59 Lee Wu holds it until 09:00, then Jo Kim;
+/// at 09:00 Jo Kim until Mon 7 Dec 09:00. A client build names only the level's
+/// client contact, the same at both minutes.
+fn calendar_rotation_hands_off_at_monday_09_00(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let (client, internal) = f.calendar();
+    for (now, want) in [
+        (
+            "2026-11-30T08:59:00-05:00",
+            "Lee Wu (on-call: on duty until Mon 09:00, then Jo Kim)",
+        ),
+        (
+            "2026-11-30T09:00:00-05:00",
+            "Jo Kim (on-call: on duty until Mon 7 Dec 09:00, then Lee Wu)",
+        ),
+    ] {
+        let mut tab = tab_at(b, internal, "systems/backup/index.html", now)?;
+        let card = text(&mut tab, "#call-backup")?;
+        ensure(card.contains(want), || {
+            format!("internal at {now}: want {want:?} in {card:?}")
+        })?;
+        let mut tab = tab_at(b, client, "systems/backup/index.html", now)?;
+        let card = text(&mut tab, "#call-backup")?;
+        ensure(
+            card.contains("+1 555 0142") && !card.contains("Jo Kim") && !card.contains("Lee Wu"),
+            || format!("client at {now}: the NOC, no internal names: {card:?}"),
+        )?;
+    }
+    // A later level's person is whoever is on duty when it would be called: at
+    // 08:59 m365's level 3 (on-call, 4h30 after level 1) is called at 13:29, in Jo's week.
+    let mut tab = tab_at(
+        b,
+        internal,
+        "systems/m365/index.html",
+        "2026-11-30T08:59:00-05:00",
+    )?;
+    let level3 = text(&mut tab, "#ladder-m365-3 .level-state")?;
+    ensure(
+        level3.contains("call at 13:29") && level3.contains("Jo Kim"),
+        || format!("m365 level 3 at 08:59: {level3:?}"),
+    )
 }

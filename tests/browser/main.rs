@@ -104,9 +104,32 @@ pub struct Fixture {
     out: PathBuf,
     site: PathBuf,
     internal_out: OnceCell<PathBuf>,
+    /// `tests/fixtures/calendar` (holidays, an absence, a rotation), built on
+    /// first use: (client, internal).
+    calendar_out: OnceCell<(PathBuf, PathBuf)>,
 }
 
 impl Fixture {
+    /// `tests/fixtures/calendar` built for the client and the internal audience.
+    pub fn calendar(&self) -> &(PathBuf, PathBuf) {
+        self.calendar_out.get_or_init(|| {
+            let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/calendar");
+            let build = |audience: &str| {
+                let out = self._dir.path().join(format!("calendar-{audience}"));
+                let status = Command::new(env!("CARGO_BIN_EXE_cairn"))
+                    .args(["build", site.to_str().unwrap(), "--audience", audience])
+                    .arg("--out")
+                    .arg(&out)
+                    .env("SOURCE_DATE_EPOCH", "1795564800")
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "building the calendar fixture failed");
+                out
+            };
+            (build("client"), build("internal"))
+        })
+    }
+
     /// The same site built with `--audience internal`.
     pub fn internal(&self) -> &Path {
         self.internal_out.get_or_init(|| {
@@ -156,6 +179,7 @@ fn build_example() -> Fixture {
         out,
         site,
         internal_out: OnceCell::new(),
+        calendar_out: OnceCell::new(),
     }
 }
 

@@ -159,6 +159,9 @@ pub(super) struct Shared<'v, 'a> {
     /// Fingerprinting: what each card is made of and its hash, by source,
     /// for the next rebuild to take back.
     card_memo: CardMemo,
+    /// The calendar over the build's span, expanded on first use: shared by
+    /// `assets/calendar.js`, the coverage charts and the now board.
+    calendar: std::sync::OnceLock<crate::calendar::Calendar<'a>>,
 }
 
 /// Page source → (hash of what its card is made of, hash of the card): a
@@ -231,7 +234,14 @@ impl<'v, 'a> Shared<'v, 'a> {
             ladder_keys: Default::default(),
             card_keys: Default::default(),
             card_memo: Default::default(),
+            calendar: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The calendar of this render (see [`SiteView::calendar`]).
+    pub(in crate::render) fn calendar(&self) -> &crate::calendar::Calendar<'a> {
+        self.calendar
+            .get_or_init(|| self.view.calendar(self.opts.today))
     }
 
     pub(super) fn view(&self) -> &'v SiteView<'a> {
@@ -323,6 +333,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                     base.has_ladder = true;
                     base
                 },
+                self.calendar(),
                 self.opts.today,
             )),
             Job::NotFound => PageContext::NotFound(SystemListCtx {

@@ -80,11 +80,12 @@ fn system<'a>(view: &SiteView, s: &'a SystemView<'a>) -> NowSystem<'a> {
 pub(super) fn context<'c>(
     view: &'c SiteView<'c>,
     base: Base<'c>,
+    cal: &crate::calendar::Calendar,
     today: chrono::NaiveDate,
 ) -> NowCtx<'c> {
     NowCtx {
         base,
         tiers: by_tier(view, |s| system(view, s)),
-        coming: calendar::coming(&calendar::gather_dates(view, today), today),
+        coming: calendar::coming(&calendar::gather_dates(view, cal), today),
     }
 }

@@ -81,7 +81,7 @@ impl Shared<'_, '_> {
                 )
             } else {
                 super::super::coverage_chart::system_chart(self.view, s)
-                    + &calendar::ahead(self.view, s, self.opts.today)
+                    + &calendar::ahead(self.view, s, self.calendar(), self.opts.today)
             },
             sla: s
                 .sla

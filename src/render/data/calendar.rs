@@ -8,8 +8,9 @@
 //! - `levels`: `"SYSTEM/LEVEL"` → index into `timelines` (the ladder markup's
 //!   `data-timeline`); equal timelines are written once;
 //! - `timelines`: per level, `o` the open stretches as flat numbers
-//!   `[gap, length, person, until − start]…` (gaps from the previous end, so
-//!   the numbers stay short) and `c` the closures `[gap, length, reason]…`;
+//!   `[gap, length, person, until]…` (gaps from the previous end, `until` from
+//!   the previous person's, so the numbers stay short) and `c` the closures
+//!   `[gap, length, reason]…`;
 //! - `people`, `reasons`: what those indexes name;
 //! - `holidays`: `[date, name, set]`; `away` (internal builds only):
 //!   `[from, to, who, cover]`.
@@ -17,9 +18,8 @@
 //! It holds what the build's audience may see and nothing more: the timelines
 //! come already resolved for the audience.
 
-use super::calendar_stub::{LevelTimeline, Minute, Span};
 use crate::audience::SiteView;
-use crate::model::Audience;
+use crate::calendar::{Calendar, LevelTimeline, Minute, Span};
 use crate::render::context::tel;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -41,44 +41,55 @@ pub(crate) struct CalendarData {
     pub timezone: String,
     pub span: Span,
     /// Per system id, its ladder's timelines in level order.
-    pub systems: Vec<(String, Vec<LevelTimeline>)>,
+    pub systems: Vec<(String, Vec<std::sync::Arc<LevelTimeline>>)>,
     /// `(date, name, set)`, by date.
     pub holidays: Vec<(NaiveDate, String, String)>,
     /// `None` in client builds: no absence record of anyone.
     pub away: Option<Vec<AwayRow>>,
 }
 
-/// The calendar of `view` as built on `today`.
-pub(crate) fn gather(view: &SiteView, today: NaiveDate) -> CalendarData {
-    let tz: chrono_tz::Tz = view.config.timezone.0.parse().unwrap_or(chrono_tz::UTC);
-    let span = super::calendar_stub::span(tz, today);
-    CalendarData {
-        timezone: view.config.timezone.0.clone(),
-        span,
-        systems: view
-            .systems
-            .iter()
-            .map(|s| {
-                (
-                    s.id.to_string(),
-                    super::calendar_stub::ladder_timelines(tz, s, span),
-                )
-            })
-            .collect(),
-        holidays: Vec::new(),
-        away: (view.audience == Audience::Internal).then(Vec::new),
-    }
+/// The calendar of `view` as built on `today`: every ladder's timelines, the
+/// holidays and (internal builds) absences of the span.
+pub(crate) fn gather(view: &SiteView, cal: &Calendar) -> CalendarData {
+    let mut data = gather_dates(view, cal);
+    data.systems = view
+        .systems
+        .iter()
+        .map(|s| (s.id.to_string(), view.ladder_timelines(cal, s)))
+        .collect();
+    data
 }
 
 /// The calendar of `view` without the ladders' timelines: its holidays and absences.
-pub(crate) fn gather_dates(view: &SiteView, today: NaiveDate) -> CalendarData {
-    let tz: chrono_tz::Tz = view.config.timezone.0.parse().unwrap_or(chrono_tz::UTC);
+pub(crate) fn gather_dates(view: &SiteView, cal: &Calendar) -> CalendarData {
+    let tz = cal.tz;
+    let date = |m: Minute| {
+        chrono::DateTime::from_timestamp(m * 60, 0)
+            .map(|d| d.with_timezone(&tz).date_naive())
+            .unwrap_or_default()
+    };
     CalendarData {
         timezone: view.config.timezone.0.clone(),
-        span: super::calendar_stub::span(tz, today),
+        span: cal.span,
         systems: Vec::new(),
-        holidays: Vec::new(),
-        away: (view.audience == Audience::Internal).then(Vec::new),
+        holidays: cal
+            .holidays()
+            .into_iter()
+            .map(|h| (h.date, h.name, h.set))
+            .collect(),
+        away: view.absences(cal).map(|list| {
+            list.into_iter()
+                .map(|a| AwayRow {
+                    from: date(a.start),
+                    // The last day away: the end is the first minute back.
+                    to: date(a.end - 1),
+                    who: a.contact,
+                    cover: a
+                        .cover
+                        .map(|c| c.split_once('/').map_or(c.clone(), |(_, n)| n.to_string())),
+                })
+                .collect()
+        }),
     }
 }
 
@@ -86,12 +97,11 @@ pub(crate) fn gather_dates(view: &SiteView, today: NaiveDate) -> CalendarData {
 pub(crate) fn ahead(
     view: &SiteView,
     system: &crate::audience::SystemView,
+    cal: &Calendar,
     today: NaiveDate,
 ) -> String {
-    let tz: chrono_tz::Tz = view.config.timezone.0.parse().unwrap_or(chrono_tz::UTC);
-    let span = super::calendar_stub::span_days(tz, today, AHEAD_DAYS);
-    let timelines = super::calendar_stub::ladder_timelines(tz, system, span);
-    let dates = gather_dates(view, today);
+    let timelines = view.ladder_timelines(cal, system);
+    let dates = gather_dates(view, cal);
     crate::render::coverage_ahead::ahead_chart(
         view,
         system,
@@ -134,10 +144,19 @@ fn encode(
     reasons: &mut Vec<String>,
     seen_reasons: &mut HashMap<String, usize>,
 ) -> Value {
-    let mut open = Vec::with_capacity(timeline.open.len() * 4);
-    let mut t = start;
-    for s in &timeline.open {
-        let (person, until) = match &s.duty {
+    // Adjacent stretches with the same person are one (the model may cut at
+    // day edges); fewer, shorter numbers for every page's download.
+    let mut merged: Vec<(Minute, Minute, Option<&crate::calendar::Duty>)> = Vec::new();
+    for st in &timeline.open {
+        match merged.last_mut() {
+            Some(last) if last.1 == st.start && last.2 == st.duty.as_ref() => last.1 = st.end,
+            _ => merged.push((st.start, st.end, st.duty.as_ref())),
+        }
+    }
+    let mut open = Vec::with_capacity(merged.len() * 4);
+    let (mut t, mut last_until) = (start, start);
+    for (s_start, s_end, duty) in merged {
+        let (person, until) = match duty {
             Some(d) => {
                 let mut p: Person = Vec::new();
                 let mut put = |k, v: &Option<String>| {
@@ -151,12 +170,14 @@ fn encode(
                 put("e", &d.email);
                 put("c", &d.covering_for);
                 put("r", &d.rotation);
-                (intern(people, seen_people, p) as i64, d.until - s.start)
+                let until = d.until - last_until;
+                last_until = d.until;
+                (intern(people, seen_people, p) as i64, until)
             }
             None => (-1, 0),
         };
-        open.extend([s.start - t, s.end - s.start, person, until]);
-        t = s.end;
+        open.extend([s_start - t, s_end - s_start, person, until]);
+        t = s_end;
     }
     let mut closures = Vec::with_capacity(timeline.closures.len() * 3);
     let mut t = start;

@@ -4,7 +4,6 @@
 //! [`SiteView`], so they can hold nothing the audience may not see.
 
 pub(crate) mod calendar;
-pub(crate) mod calendar_stub;
 mod csv;
 mod json;
 mod vcard;
@@ -45,10 +44,17 @@ impl DataFile<'_, '_> {
         matches!(self, DataFile::CairnJson)
     }
 
-    pub(super) fn bytes(
+    /// Whether the file changes with the build date, not only with the data files.
+    pub(super) fn is_dated(&self) -> bool {
+        matches!(self, DataFile::Calendar)
+    }
+
+    /// `calendar`: the render's calendar, expanded on first use.
+    pub(super) fn bytes<'c>(
         &self,
         view: &SiteView,
         today: chrono::NaiveDate,
+        calendar: &dyn Fn() -> &'c crate::calendar::Calendar<'c>,
     ) -> anyhow::Result<Vec<u8>> {
         Ok(match self {
             DataFile::CairnJson => json::cairn_json(view, today)?,
@@ -57,7 +63,7 @@ impl DataFile<'_, '_> {
             DataFile::SystemCsv(s) => csv::system_csv(view, s)?,
             DataFile::SiteVcards => vcard::site_vcards(view),
             DataFile::PartyVcards(p) => vcard::party_vcards(view, p),
-            DataFile::Calendar => calendar::calendar_js(&calendar::gather(view, today)),
+            DataFile::Calendar => calendar::calendar_js(&calendar::gather(view, calendar())),
         })
     }
 }

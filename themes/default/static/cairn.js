@@ -129,14 +129,16 @@
   var decodedCalendar;
 
   // Stretches are sent as flat numbers relative to the previous end (small digits):
-  // open: [gap, length, person index (-1: the level as written), until - start]…
-  // closures: [gap, length, reason index]…
+  // open: [gap, length, person index (-1: the level as written), until]…, gaps
+  // from the previous end and `until` (where that person's duty ends) from the
+  // previous person's; closures: [gap, length, reason index]…
   function decodeTimeline(raw, start, people, reasons) {
-    var open = [], closures = [], t = start, i, o = raw.o || [], c = raw.c || [];
+    var open = [], closures = [], t = start, u = start, i, o = raw.o || [], c = raw.c || [];
     for (i = 0; i + 3 < o.length; i += 4) {
-      var s = t + o[i], e = s + o[i + 1], p = people[o[i + 2]];
+      var s = t + o[i], e = s + o[i + 1], p = o[i + 2] >= 0 ? people[o[i + 2]] : null;
+      if (p) u += o[i + 3];
       open.push({ start: s, end: e, duty: p ? { name: p.n || null, phone: p.p || null, tel: p.t || null, email: p.e || null,
-        coveringFor: p.c || null, rotation: p.r || null, until: s + o[i + 3] } : null });
+        coveringFor: p.c || null, rotation: p.r || null, until: u } : null });
       t = e;
     }
     t = start;
@@ -383,7 +385,8 @@
       var s = r.levels[i], li = l.element;
       li.removeAttribute("data-now");
       if (!s) { setState(li, "", ""); return; }
-      var duty = s.duty && s.duty.name ? ", " + s.duty.name + (s.dutyNote ? " (" + s.dutyNote + ")" : "") : "";
+      var shown = dutyShown(li, s.duty);
+      var duty = shown ? ", " + shown.name + (s.dutyNote ? " (" + s.dutyNote + ")" : "") : "";
       if (i === r.first) {
         li.setAttribute("data-now", "true");
         setState(li, "now", "answers now" + (s.until === null ? "" : ", until " + s.until) + duty);
@@ -423,6 +426,15 @@
     li.appendChild(c);
     ul.appendChild(li);
     return ul;
+  }
+
+  // The person on duty when the page's ladder does not already say it: a cover,
+  // a rotation's holder, anyone not listed on the level; else null.
+  function dutyShown(li, duty) {
+    if (!duty || !duty.name) return null;
+    if (duty.coveringFor || duty.rotation) return duty;
+    var listed = Array.prototype.some.call(li.querySelectorAll(".contact-name"), function (n) { return n.textContent === duty.name; });
+    return listed ? null : duty;
   }
 
   // { name, link } like firstPhone, for a person on duty; null: none named.
@@ -467,7 +479,7 @@
       card.appendChild(who);
       closedNotes(r).forEach(function (text) { card.appendChild(node("p", "call-closed", text)); });
       var contacts = li.querySelector(".contacts");
-      if (s.duty && s.duty.name) {
+      if (dutyShown(li, s.duty)) {
         card.appendChild(dutyContacts(s.duty, s.dutyNote));
       } else if (contacts) {
         var copy = contacts.cloneNode(true);
@@ -481,7 +493,7 @@
       if (rw) meta.push("responds within " + rw);
       card.appendChild(node("p", "call-meta", meta.join(" · ")));
       if (r.next >= 0) {
-        var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = dutyPhone(ns.duty) || firstPhone(nli);
+        var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = dutyPhone(dutyShown(nli, ns.duty)) || firstPhone(nli);
         var next = node("p", "call-next");
         next.setAttribute("data-deadline", clock(ns.callAt, tz));
         next.appendChild(document.createTextNode("No answer by "));
@@ -590,7 +602,7 @@
       var who;
       if (row.first === null) who = "nobody answers";
       else {
-        var li = ladder.levels[row.first].element, phone = dutyPhone(row.duty) || firstPhone(li);
+        var li = ladder.levels[row.first].element, phone = dutyPhone(dutyShown(li, row.duty)) || firstPhone(li);
         who = "level " + (row.first + 1) + ", " + partyName(li) + (phone.name ? ", " + phone.name : "") +
           (phone.link ? " " + phone.link.textContent : "");
       }

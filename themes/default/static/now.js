@@ -36,7 +36,7 @@
       if (r.first >= 0) {
         var s = r.levels[r.first];
         line.appendChild(document.createTextNode("Now: "));
-        if (s.duty && s.duty.name) {
+        if (s.duty && s.duty.name && (s.duty.coveringFor || s.duty.rotation)) {
           line.appendChild(items[r.first].querySelector(".party").cloneNode(true));
           line.appendChild(document.createTextNode(" · " + s.duty.name + (s.dutyNote ? " (" + s.dutyNote + ")" : "") + " "));
           if (s.duty.tel) {
