@@ -24,8 +24,14 @@ pub(crate) struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Create a new site from the bundled example.
-    Init { dir: PathBuf },
+    /// Create a new site from the bundled example, or around an existing
+    /// markdown tree (`--from PATH`, copied into content/, never moved).
+    Init {
+        dir: PathBuf,
+        /// A folder of markdown (a GitHub repo, a Hugo or MkDocs site) to copy in.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
     /// Check the site, then render it into the output folder.
     Build {
         #[arg(default_value = ".")]
@@ -49,6 +55,10 @@ enum Command {
         /// Also write offline.zip of the output, for reading from file://.
         #[arg(long)]
         zip: bool,
+        /// Publish drafts too (`draft: true`, `published: false`, `headless`,
+        /// a future `publishDate`).
+        #[arg(long)]
+        drafts: bool,
     },
     /// Validate the site without writing anything.
     Check {
@@ -150,9 +160,121 @@ fn color(stream_is_tty: bool) -> bool {
     stream_is_tty && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// What `cairn init --from` says: what it copied, what it found, what next.
+fn adopted_summary(adopted: &crate::init::Adopted, dir: &std::path::Path) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Created a site in {} around {}: {} file{} copied into content/ (the originals are untouched).",
+        dir.display(),
+        adopted.from.display(),
+        adopted.copied,
+        if adopted.copied == 1 { "" } else { "s" }
+    );
+    if !adopted.skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not copied (links and special files): {}",
+            adopted.skipped.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Found {} page{} in {} section{}.",
+        adopted.pages,
+        if adopted.pages == 1 { "" } else { "s" },
+        adopted.sections,
+        if adopted.sections == 1 { "" } else { "s" }
+    );
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut foreign: Vec<String> = Vec::new();
+    let mut shortcodes: BTreeMap<String, usize> = BTreeMap::new();
+    for d in &adopted.report.diagnostics {
+        *by_code.entry(d.code.as_str()).or_default() += 1;
+        if d.code == crate::diag::Code::ForeignKey
+            && let Some(key) = d.message.split('`').nth(1)
+        {
+            foreign.push(key.to_string());
+        }
+        if d.code == crate::diag::Code::UnsupportedShortcode
+            && let Some(name) = d.message.split('`').nth(1)
+        {
+            *shortcodes.entry(name.to_string()).or_default() += 1;
+        }
+    }
+    if !shortcodes.is_empty() {
+        let list: Vec<String> = shortcodes
+            .iter()
+            .map(|(n, c)| format!("{n} ×{c}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Shortcodes cairn does not read (shown as text): {}",
+            list.join(", ")
+        );
+    }
+    if !foreign.is_empty() {
+        let _ = writeln!(
+            out,
+            "Front matter keys of other generators (ignored): {}",
+            foreign.join(", ")
+        );
+    }
+    let errors = adopted
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .count();
+    let warnings = adopted.report.diagnostics.len() - errors;
+    let _ = writeln!(
+        out,
+        "Check: {errors} error{}, {warnings} warning{}{}",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+        if by_code.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                by_code
+                    .iter()
+                    .map(|(c, n)| format!("{c} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    let d = dir.display();
+    let _ = writeln!(out, "Next:");
+    let _ = writeln!(
+        out,
+        "  cairn check {d}      # every problem, with file and line"
+    );
+    let _ = writeln!(
+        out,
+        "  cairn serve {d}      # read it in the browser; edits reload"
+    );
+    let _ = writeln!(
+        out,
+        "  add data/parties.yaml and data/systems/*.yaml, then `systems: [id]` in runbooks' front matter"
+    );
+    out
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Init { dir } => {
+        Command::Init {
+            dir,
+            from: Some(from),
+        } => {
+            let adopted = crate::init::init_from(&dir, &from)?;
+            print!("{}", adopted_summary(&adopted, &dir));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir, from: None } => {
             let n = crate::init::init_site(&dir)?;
             println!(
                 "Created a new site in {} ({n} files). Next: cairn serve {}",
@@ -212,6 +334,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             timings,
             force,
             zip,
+            drafts,
         } => {
             let started = Instant::now();
             let opts = Options {
@@ -220,6 +343,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 strict,
                 force,
                 zip,
+                drafts,
                 ..Options::new(site)
             };
             let report = crate::build(&opts)?;

@@ -61,6 +61,16 @@ pub enum Code {
     StrayPhone,
     /// `internal-phone`: a client page types the number of an internal contact.
     InternalPhone,
+    /// `output-collision`: two sources would write one output path.
+    OutputCollision,
+    /// `unknown-scheme`: a link whose scheme is not a registered one (`link:`, `htps:`).
+    UnknownScheme,
+    /// `foreign-key`: a front matter key of another generator, ignored.
+    ForeignKey,
+    /// `unsupported-shortcode`: a Hugo shortcode cairn does not know, kept as text.
+    UnsupportedShortcode,
+    /// `link-to-internal`: a client page links to a page a client build hides.
+    LinkToInternal,
 }
 
 impl Code {
@@ -94,6 +104,11 @@ impl Code {
             Code::ClientDeadEnd => "client-dead-end",
             Code::StrayPhone => "stray-phone",
             Code::InternalPhone => "internal-phone",
+            Code::OutputCollision => "output-collision",
+            Code::UnknownScheme => "unknown-scheme",
+            Code::ForeignKey => "foreign-key",
+            Code::UnsupportedShortcode => "unsupported-shortcode",
+            Code::LinkToInternal => "link-to-internal",
         }
     }
 
@@ -112,7 +127,11 @@ impl Code {
             | Code::OfflineBudget
             | Code::ClientDeadEnd
             | Code::StrayPhone
-            | Code::InternalPhone => Severity::Warning,
+            | Code::InternalPhone
+            | Code::UnknownScheme
+            | Code::ForeignKey
+            | Code::UnsupportedShortcode
+            | Code::LinkToInternal => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -347,6 +366,33 @@ pub(crate) fn repo_prefix(site: &std::path::Path) -> String {
     } else {
         format!("{}/", parts.join("/"))
     }
+}
+
+/// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
+pub(crate) fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+    let limit = (name.chars().count() / 3).max(1);
+    let best = candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min();
+    match best {
+        Some((_, c)) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -81,6 +81,9 @@ pub struct Options {
     /// The build's clock for "copy built …" (Unix seconds); `None`: the time the
     /// build runs, or `SOURCE_DATE_EPOCH` when set.
     pub built_at: Option<i64>,
+    /// Publish drafts, `published: false`, headless pages and future
+    /// `publishDate`s too (`cairn build --drafts`).
+    pub drafts: bool,
 }
 
 impl Options {
@@ -96,6 +99,7 @@ impl Options {
             live_reload: false,
             zip: false,
             built_at: None,
+            drafts: false,
         }
     }
 
@@ -177,18 +181,20 @@ pub struct Loaded {
 
 /// Stage 1, load: every source read and parsed once, the theme included.
 pub fn load(site_root: &std::path::Path) -> Result<Loaded> {
-    load_reusing(site_root, site::Parsed::default(), None)
+    load_reusing(site_root, site::Parsed::default(), None, false)
 }
 
 /// [`load`], taking the pages in `parsed` (unchanged since an earlier load)
 /// instead of reading them again, and `theme` when none of its sources
 /// (`cairn.yaml`, `templates/`, `themes/`) changed: `cairn serve`'s rebuilds.
+/// With `drafts`, pages their authors held back are published too.
 pub fn load_reusing(
     site_root: &std::path::Path,
     parsed: site::Parsed,
     theme: Option<render::Theme>,
+    drafts: bool,
 ) -> Result<Loaded> {
-    let (site, mut diagnostics) = site::load_site_reusing(site_root, parsed)?;
+    let (site, mut diagnostics) = site::load_site_reusing(site_root, parsed, drafts)?;
     let theme = match theme.map_or_else(|| render::load_theme(&site), Ok) {
         Ok(theme) => Some(theme),
         Err(d) => {
@@ -355,7 +361,7 @@ pub fn copy_stage(site: &site::Site, view: &audience::SiteView, sink: &dyn Sink)
 /// Load and check, nothing written.
 pub fn check(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
-    let loaded = load(&opts.site)?;
+    let loaded = load_reusing(&opts.site, site::Parsed::default(), None, opts.drafts)?;
     clock.lap("load");
     let audience = opts.audience_for(&loaded.site);
     let diagnostics = check_stage(
@@ -381,7 +387,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     site::ensure_site(&opts.site)?;
     // Before anything is read: a build must never be able to destroy its input.
     let out = outdir::checked_out_dir(&opts.site, &opts.out_dir(), opts.force)?;
-    let loaded = load(&opts.site)?;
+    let loaded = load_reusing(&opts.site, site::Parsed::default(), None, opts.drafts)?;
     clock.lap("load");
     let site = &loaded.site;
     let audience = opts.audience_for(site);

@@ -21,6 +21,9 @@ pub(crate) enum Target {
     Static(String),
     /// A page cairn generates: `systems/ID/`, `parties/ID/`, `matrix/`, `review/`, `search/`.
     Generated(String),
+    /// A page or folder the build hides from the page's reader (internal, or
+    /// held back): the link shows as its text (`link-to-internal`).
+    Hidden(Box<Target>),
 }
 
 pub(crate) struct Resolver<'a> {
@@ -82,8 +85,9 @@ impl<'a> Resolver<'a> {
 
     /// Who may see a target: a page or asset as the load decided, a folder as
     /// its most visible page, static files and generated pages everyone.
-    fn audience_of(&self, target: &Target) -> Audience {
+    pub(crate) fn audience_of(&self, target: &Target) -> Audience {
         match target {
+            Target::Hidden(inner) => self.audience_of(inner),
             Target::Page(i) => self.pages.get(*i).map_or(Audience::Client, |p| p.audience),
             Target::Folder(f) => self.folders.get(f).copied().unwrap_or(Audience::Client),
             Target::Asset(rel) => self.assets.get(rel.as_str()).copied().unwrap_or_default(),
@@ -92,8 +96,9 @@ impl<'a> Resolver<'a> {
     }
 
     /// The source the target comes from, for messages.
-    fn describe(&self, target: &Target) -> String {
+    pub(crate) fn describe(&self, target: &Target) -> String {
         match target {
+            Target::Hidden(inner) => self.describe(inner),
             Target::Page(i) => self
                 .pages
                 .get(*i)
@@ -132,6 +137,12 @@ impl<'a> Resolver<'a> {
         if has_scheme(path) || path.starts_with("//") {
             return None;
         }
+        if path.ends_with(".html") || path.ends_with(".htm") {
+            // Hugo and MkDocs sites link to built pages: `x.html`, `x/index.html`.
+            if let Some(t) = self.built_page(page, path) {
+                return Some(self.seen_from(page, t));
+            }
+        }
         let decoded = decode(path);
         let (base, rest) = match decoded.strip_prefix('/') {
             Some(rest) => ("", rest),
@@ -141,7 +152,9 @@ impl<'a> Resolver<'a> {
             return Some(Err("it points outside content/".into()));
         };
         let target = if folder_like {
+            // `/docs/add-runbook/` is Hugo's URL of `docs/add-runbook.md`.
             self.folder(&norm)
+                .or_else(|missing| self.page_at(&format!("{norm}.md")).ok_or(missing))
         } else if norm.ends_with(".md") {
             self.by_rel
                 .get(norm.as_str())
@@ -154,7 +167,10 @@ impl<'a> Resolver<'a> {
             } else {
                 normalize("", rest).map(|(p, _)| p)
             };
+            // A path without `.md` names the page too, as Hugo and MkDocs
+            // links do (`/docs/add-runbook`).
             self.file(&norm, from_static.as_deref())
+                .or_else(|missing| self.page_at(&format!("{norm}.md")).ok_or(missing))
                 .or_else(|missing| self.folder(&norm).map_err(|_| missing))
         };
         Some(
@@ -178,13 +194,38 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    /// `target` when the reader of `page` sees it.
+    fn page_at(&self, rel: &str) -> Option<Target> {
+        self.by_rel.get(rel).map(|&i| Target::Page(i))
+    }
+
+    /// The page a link to a built file names: `a/b.html`, `a/b/index.html`,
+    /// `a/b/` (relative to `page`, or from the top with `/`).
+    fn built_page(&self, page: &Page, path: &str) -> Option<Target> {
+        let decoded = decode(path);
+        let (base, rest) = match decoded.strip_prefix('/') {
+            Some(rest) => ("", rest),
+            None => (page.folder(), decoded.as_str()),
+        };
+        let (norm, _) = normalize(base, rest)?;
+        let stem = norm
+            .strip_suffix("/index.html")
+            .or_else(|| norm.strip_suffix(".html"))
+            .or_else(|| norm.strip_suffix(".htm"))
+            .unwrap_or(&norm);
+        self.page_at(&format!("{stem}.md"))
+            .or_else(|| self.folder(stem).ok())
+    }
+
+    /// `target` when the reader of `page` sees it; a page or folder hidden
+    /// from the reader is [`Target::Hidden`].
     fn seen_from(&self, page: &Page, target: Target) -> Result<Target, String> {
         // The build's audience, or the page's own when the build hides it.
         let reader = self.audience.max(page.audience);
         let audience = self.audience_of(&target);
         if audience.visible_in(reader) {
             Ok(target)
+        } else if matches!(target, Target::Page(_) | Target::Folder(_)) {
+            Ok(Target::Hidden(Box::new(target)))
         } else {
             Err(format!(
                 "{} is {}, so a {} build will not contain it",
@@ -204,6 +245,7 @@ impl<'a> Resolver<'a> {
                 .map_or_else(|| urls::HOME.into(), |p| urls::page(&p.url)),
             Target::Folder(f) | Target::Generated(f) => urls::folder(f),
             Target::Asset(rel) | Target::Static(rel) => rel.clone(),
+            Target::Hidden(_) => String::new(),
         }
     }
 
@@ -259,6 +301,213 @@ impl<'a> Resolver<'a> {
 
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Schemes a link in a runbook may use: the IANA registry's (permanent,
+/// provisional and the historical ones still seen) and those IT tools
+/// register on desktops (`rdp:`, `ms-settings:`, `vnc:` …). Anything else,
+/// such as `link:` or `htps:`, is `unknown-scheme`.
+const SCHEMES: &[&str] = &[
+    "aaa",
+    "aaas",
+    "about",
+    "acap",
+    "acct",
+    "acr",
+    "afp",
+    "afs",
+    "aim",
+    "apt",
+    "attachment",
+    "aw",
+    "bitcoin",
+    "blob",
+    "bolo",
+    "callto",
+    "cap",
+    "chrome",
+    "chrome-extension",
+    "cid",
+    "cifs",
+    "citrixreceiver",
+    "coap",
+    "coap+tcp",
+    "coap+ws",
+    "coaps",
+    "content",
+    "crid",
+    "data",
+    "dav",
+    "dict",
+    "dns",
+    "doi",
+    "drop",
+    "dtn",
+    "ed2k",
+    "edge",
+    "example",
+    "facetime",
+    "fax",
+    "feed",
+    "file",
+    "filesystem",
+    "finger",
+    "fish",
+    "ftp",
+    "ftps",
+    "geo",
+    "git",
+    "git+ssh",
+    "github-windows",
+    "gopher",
+    "h323",
+    "http",
+    "https",
+    "iax",
+    "icap",
+    "icon",
+    "im",
+    "imap",
+    "info",
+    "intent",
+    "ipfs",
+    "ipn",
+    "ipp",
+    "ipps",
+    "irc",
+    "irc6",
+    "ircs",
+    "iris",
+    "itms",
+    "itms-apps",
+    "jabber",
+    "jar",
+    "javascript",
+    "jms",
+    "ldap",
+    "ldaps",
+    "lync",
+    "magnet",
+    "mailto",
+    "maps",
+    "market",
+    "matrix",
+    "message",
+    "mid",
+    "mms",
+    "modem",
+    "ms-access",
+    "ms-excel",
+    "ms-outlook",
+    "ms-powerpoint",
+    "ms-rd",
+    "ms-remotedesktop",
+    "ms-settings",
+    "ms-teams",
+    "ms-word",
+    "msteams",
+    "mumble",
+    "mvn",
+    "news",
+    "nfs",
+    "ni",
+    "nih",
+    "nntp",
+    "notes",
+    "onenote",
+    "opaquelocktoken",
+    "otpauth",
+    "pkcs11",
+    "pop",
+    "pres",
+    "proxy",
+    "psyc",
+    "redis",
+    "rediss",
+    "res",
+    "rmi",
+    "rsync",
+    "rdp",
+    "rtmp",
+    "rtsp",
+    "rtsps",
+    "rtspu",
+    "s3",
+    "secondlife",
+    "service",
+    "sftp",
+    "sgn",
+    "shttp",
+    "sieve",
+    "signal",
+    "sip",
+    "sips",
+    "skype",
+    "slack",
+    "smb",
+    "sms",
+    "snmp",
+    "soap.beep",
+    "soap.beeps",
+    "spotify",
+    "ssh",
+    "steam",
+    "stun",
+    "stuns",
+    "svn",
+    "svn+ssh",
+    "tag",
+    "teamspeak",
+    "teamviewer10",
+    "teamviewer8",
+    "tel",
+    "telnet",
+    "tftp",
+    "tg",
+    "things",
+    "thismessage",
+    "tip",
+    "tn3270",
+    "tv",
+    "udp",
+    "unreal",
+    "urn",
+    "ut2004",
+    "vemmi",
+    "ventrilo",
+    "view-source",
+    "vmrc",
+    "vnc",
+    "vscode",
+    "vscode-insiders",
+    "wais",
+    "webcal",
+    "whatsapp",
+    "wcr",
+    "ws",
+    "wss",
+    "xcon",
+    "xmpp",
+    "xri",
+    "ymsgr",
+    "z39.50r",
+    "z39.50s",
+    "zoommtg",
+    "zoomus",
+];
+
+/// The scheme of `dest` when it has one cairn does not know (`link:`,
+/// `htps:`); a single letter is a Windows drive (`C:\`), not a scheme.
+pub(crate) fn unknown_scheme(dest: &str) -> Option<&str> {
+    let dest = dest.trim();
+    if !has_scheme(dest) {
+        return None;
+    }
+    let (scheme, _) = dest.split_once(':')?;
+    if scheme.len() < 2 || SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)) {
+        return None;
+    }
+    Some(scheme)
 }
 
 /// `http:`, `mailto:`, `tel:`, `ftp:` … : an ASCII letter, then letters, digits, `+.-`, then `:`.

@@ -55,6 +55,30 @@ pub(crate) fn folder(folder: &str) -> String {
     }
 }
 
+/// The output file of an old path of a page in `folder` (its `aliases`):
+/// `/old/` from the top, `old` from the page's folder, → `old/index.html`;
+/// `old.html` stays a file. `None` for what is no path inside the site.
+pub(crate) fn alias(folder: &str, alias: &str) -> Option<String> {
+    let alias = alias.trim();
+    let alias = alias.split(['#', '?']).next().unwrap_or_default();
+    if alias.is_empty() || alias.contains(':') || alias.starts_with("//") || alias.contains('\\') {
+        return None;
+    }
+    let (base, rest) = match alias.strip_prefix('/') {
+        Some(rest) => ("", rest),
+        None => (folder, alias),
+    };
+    let (path, _) = crate::links::normalize(base, rest)?;
+    if path.is_empty() {
+        return None;
+    }
+    if path.ends_with(".html") || path.ends_with(".htm") {
+        Some(path)
+    } else {
+        Some(format!("{path}/index.html"))
+    }
+}
+
 /// `systems/ID/index.html`.
 pub(crate) fn system(id: &str) -> String {
     format!("systems/{id}/index.html")

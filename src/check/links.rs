@@ -6,6 +6,7 @@
 use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::links::{Resolver, Target};
+use crate::model::Audience;
 use crate::site::{Page, Site};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -57,14 +58,58 @@ fn check_page(resolver: &Resolver, page: &Page) -> (Vec<Diagnostic>, Vec<Target>
         let line = Some(page.body_line + link.line.max(1) - 1);
         let what = if link.is_image { "image" } else { "link" };
         match resolver.resolve(page, &link.dest) {
-            None => {}
+            None => {
+                if let Some(scheme) = crate::links::unknown_scheme(&link.dest) {
+                    diags.push(Diagnostic::new(
+                        Code::UnknownScheme,
+                        &page.source,
+                        line,
+                        format!(
+                            "{what} `{}` has the scheme `{scheme}:`, which no program opens, so it goes nowhere; \
+                             write `https://…`, a relative path, or a registered scheme",
+                            link.dest
+                        ),
+                    ));
+                }
+            }
             Some(Err(why)) => diags.push(Diagnostic::new(
                 Code::BrokenLink,
                 &page.source,
                 line,
                 format!("broken {what} `{}`: {why}", link.dest),
             )),
-            Some(Ok(target)) => targets.push(target),
+            Some(Ok(target)) => {
+                // A page shown to more readers than the page it links to:
+                // those readers get the link's text (and the author a warning).
+                let target_audience = resolver.audience_of(&target);
+                if !link.is_image
+                    && target_audience > page.audience
+                    && matches!(
+                        target,
+                        Target::Page(_) | Target::Folder(_) | Target::Hidden(_)
+                    )
+                {
+                    let hidden = match target_audience {
+                        Audience::Unpublished => {
+                            "not published (a draft, `published: false` or a future `publishDate`)"
+                                .to_string()
+                        }
+                        other => other.as_str().to_string(),
+                    };
+                    diags.push(Diagnostic::new(
+                        Code::LinkToInternal,
+                        &page.source,
+                        line,
+                        format!(
+                            "link `{}`: {} is {hidden}, so where this {} page is shown without it, the link is only its text",
+                            link.dest,
+                            resolver.describe(&target),
+                            page.audience.as_str(),
+                        ),
+                    ));
+                }
+                targets.push(target)
+            }
         }
     }
     (diags, targets)
@@ -225,17 +270,45 @@ mod tests {
         }
     }
 
+    /// Hiding a page never breaks the pages that link to it: a client page's
+    /// link to an internal page is `link-to-internal` (in both builds, so
+    /// the author sees it before clients do); a file it needs stays broken.
     #[test]
-    fn client_pages_may_not_link_to_internal_ones_in_a_client_check() {
+    fn client_pages_linking_to_internal_ones_are_warned_in_every_build() {
         let links = [
             ("runbooks/a.md", "../internal/secret.md", false),
             ("runbooks/a.md", "/internal/net.pdf", false),
             ("runbooks/a.md", "/internal/", false),
         ];
-        let got = run(&links, Audience::Client);
-        assert_eq!(got.len(), 3, "{got:#?}");
-        assert!(got[0].2.contains("is internal"), "{}", got[0].2);
-        assert!(run(&links, Audience::Internal).is_empty());
+        let client = run(&links, Audience::Client);
+        assert_eq!(client.len(), 3, "{client:#?}");
+        assert!(client[1].2.starts_with("broken link"), "{}", client[1].2);
+        let internal = run(&links, Audience::Internal);
+        assert_eq!(internal.len(), 2, "{internal:#?}");
+        for got in [&client[0], &client[2], &internal[0], &internal[1]] {
+            assert!(got.2.contains("is internal"), "{}", got.2);
+            assert!(got.2.contains("only its text"), "{}", got.2);
+        }
+    }
+
+    #[test]
+    fn unregistered_schemes_are_warned_and_registered_ones_pass() {
+        let got = run(
+            &[
+                ("runbooks/a.md", "link:https://example.com", false),
+                ("runbooks/a.md", "htps://example.com", false),
+                ("runbooks/a.md", "rdp://server", false),
+                ("runbooks/a.md", "ms-settings:network", false),
+                ("runbooks/a.md", "smb://nas/share", false),
+                ("runbooks/a.md", "file:///c:/x", false),
+                ("runbooks/a.md", "ssh://host", false),
+                ("runbooks/a.md", "vnc://host", false),
+            ],
+            Audience::Client,
+        );
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].2.contains("`link:`"), "{}", got[0].2);
+        assert!(got[1].2.contains("`htps:`"), "{}", got[1].2);
     }
 
     #[test]

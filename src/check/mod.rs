@@ -5,7 +5,9 @@
 //! that depend on the build's audience read its [`SiteView`], which decides
 //! what that audience sees and where links point for it.
 
+mod adopted;
 mod blocks;
+mod collisions;
 mod coverage;
 mod facts;
 mod links;
@@ -70,6 +72,9 @@ pub(crate) fn check_view(
         ));
     }
     diags.extend(blocks::check_unclosed_blocks(site));
+    diags.extend(adopted::check_foreign_keys(site));
+    diags.extend(adopted::check_shortcodes(site));
+    diags.extend(collisions::check_output_collisions(view));
     diags.extend(review::check_reviews(view, today));
     diags.extend(orphans::check_orphans(view, &links));
     diags.extend(orphans::check_systems_without_runbook(site, view));
@@ -139,32 +144,7 @@ pub(crate) fn front_item_line(page: &Page, key: &str, index: usize) -> Option<us
     page.front_lines.line(&[key, &index.to_string()])
 }
 
-/// ` (did you mean `x`?)` for the closest candidate within a small edit distance.
-pub(crate) fn did_you_mean<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> String {
-    let limit = (name.chars().count() / 3).max(1);
-    let best = candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min();
-    match best {
-        Some((_, c)) => format!(" (did you mean `{c}`?)"),
-        None => String::new(),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
+pub(crate) use crate::diag::did_you_mean;
 
 /// `"a, b and c"`-style list of backticked names.
 pub(crate) fn name_list<S: AsRef<str>>(names: &[S]) -> String {

@@ -41,6 +41,7 @@ mod render;
 mod sanitize;
 pub(crate) use sanitize::problem as raw_html_problem;
 mod scan;
+mod shortcodes;
 mod unclosed;
 pub(crate) use unclosed::{Block as UnclosedBlock, Unclosed};
 #[cfg(test)]
@@ -53,6 +54,11 @@ use escape::is_dangerous_url;
 pub(crate) use headings::{Heading, slugify};
 pub(crate) use render::render;
 pub(crate) use scan::{Scan, scan};
+pub(crate) use shortcodes::translate_shortcodes;
+
+/// What a `resolve` callback of [`render`] returns for a link that must show
+/// as its text only (its target is hidden from this build).
+pub(crate) const UNLINK: &str = "\u{0}unlink";
 
 /// A link or image destination as the author wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,6 +41,7 @@ pub(crate) fn render(
         html_block: None,
         has_raw_html: false,
         has_diagram: false,
+        unlinked: false,
     };
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         if let Event::Start(Tag::Heading {
@@ -94,6 +95,8 @@ struct Renderer<'a, 'r> {
     /// Raw HTML went into the output: the body needs sanitizing.
     has_raw_html: bool,
     has_diagram: bool,
+    /// Inside a link shown as its text ([`super::UNLINK`]); links do not nest.
+    unlinked: bool,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -219,6 +222,10 @@ impl<'a> Renderer<'a, '_> {
                 id,
             }) => {
                 let dest_url = self.href(written_dest(link_type, dest_url), false);
+                if &*dest_url == super::UNLINK {
+                    self.unlinked = true;
+                    return;
+                }
                 // The `mailto:` is in the href now; Email would add another.
                 let link_type = match link_type {
                     LinkType::Email => LinkType::Inline,
@@ -245,6 +252,7 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
+            Event::End(TagEnd::Link) if self.unlinked => self.unlinked = false,
             Event::Start(Tag::Table(alignments)) => {
                 // Wide tables scroll inside the page instead of widening it
                 // on phones.

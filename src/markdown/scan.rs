@@ -27,6 +27,8 @@ pub(crate) struct Scan {
     pub summary: String,
     /// A comment or code fence that runs to the end of the page.
     pub unclosed: Option<super::Unclosed>,
+    /// Hugo shortcodes cairn does not know, kept as text: name and line.
+    pub unsupported_shortcodes: Vec<(String, usize)>,
 }
 
 impl Scan {
@@ -53,6 +55,15 @@ impl Scan {
             }
             separate(&mut self.text, '\n');
         }
+    }
+
+    /// The text of the page's first H1: its title when the front matter gives none.
+    pub(crate) fn first_h1(&self) -> Option<String> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.trim().to_string())
+            .filter(|t| !t.is_empty())
     }
 
     /// Whether `#anchor` points at something on the page.

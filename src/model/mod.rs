@@ -22,7 +22,8 @@ pub use duration::Duration;
 pub use facts::{CredentialPointer, Fact};
 pub use hours::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay, WeekMask};
 pub use party::{Contact, Party, PartyKind};
-pub use system::{Activity, EscalationLevel, FrontMatter, Sla, System};
+pub(crate) use system::is_foreign_key;
+pub use system::{Activity, EscalationLevel, FrontMatter, LooseDate, Sla, System};
 
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -38,6 +39,11 @@ pub enum Audience {
     Client,
     /// The provider's own staff only.
     Internal,
+    /// Nobody: a page its author held back (a draft, `published: false`, a
+    /// future `publishDate`), in a build without `--drafts`. Never written
+    /// in YAML, never the audience of a build.
+    #[serde(skip)]
+    Unpublished,
 }
 
 impl Audience {
@@ -46,6 +52,7 @@ impl Audience {
         match self {
             Audience::Client => "client",
             Audience::Internal => "internal",
+            Audience::Unpublished => "unpublished",
         }
     }
 

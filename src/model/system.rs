@@ -116,4 +116,178 @@ pub struct FrontMatter {
     pub allow_secrets: bool,
     /// Order within the section's list; lower first, then by title.
     pub weight: Option<i64>,
+    /// Hugo, MkDocs, Jekyll: not published unless `build --drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Jekyll: `published: false` is a draft.
+    pub published: Option<bool>,
+    /// Hugo: a headless page is never published on its own.
+    #[serde(default)]
+    pub headless: bool,
+    /// Hugo: not published before this date (unless `build --drafts`).
+    #[serde(rename = "publishDate", alias = "publishdate")]
+    pub publish_date: Option<LooseDate>,
+    /// Old paths of the page (Hugo; Jekyll's `redirect_from`): each gets a
+    /// redirect page.
+    #[serde(
+        default,
+        alias = "redirect_from",
+        deserialize_with = "super::one_or_many"
+    )]
+    pub aliases: Vec<String>,
+    /// When it was written; shown.
+    pub date: Option<LooseDate>,
+    /// When it last changed; stands for `last_reviewed` when that is absent.
+    #[serde(alias = "lastMod", alias = "last_modified_at")]
+    pub lastmod: Option<LooseDate>,
+    /// A short title for lists and breadcrumbs (Hugo's `linkTitle`).
+    #[serde(alias = "linkTitle", alias = "linktitle")]
+    pub nav_title: Option<String>,
+    /// Hugo's summary: the description when that is absent.
+    pub summary: Option<String>,
+    /// Hugo and Jekyll categories: more tags.
+    #[serde(default, alias = "category", deserialize_with = "super::one_or_many")]
+    pub categories: Vec<String>,
+    /// Keys other generators define that mean nothing here, with their lines:
+    /// each is one `foreign-key` warning per site.
+    #[serde(skip)]
+    pub foreign: Vec<(String, usize)>,
+}
+
+impl FrontMatter {
+    /// Keys other generators use for what cairn has its own key for, folded
+    /// into cairn's: `summary` is the description, `categories` are tags,
+    /// `lastmod` stands for `last_reviewed`.
+    pub(crate) fn fold_foreign_meanings(&mut self) {
+        if self.description.is_none() {
+            self.description = self.summary.take();
+        }
+        for c in std::mem::take(&mut self.categories) {
+            if !self.tags.contains(&c) {
+                self.tags.push(c);
+            }
+        }
+        if self.last_reviewed.is_none() {
+            self.last_reviewed = self.lastmod.map(|d| Date(d.0));
+        }
+    }
+
+    /// Its author held it back: a draft, `published: false`, headless, or
+    /// a `publishDate` after `today`.
+    pub(crate) fn is_unpublished(&self, today: chrono::NaiveDate) -> bool {
+        self.draft
+            || self.published == Some(false)
+            || self.headless
+            || self.publish_date.is_some_and(|d| d.0 > today)
+    }
+}
+
+/// A date other generators write: `2024-05-01`, or a timestamp starting with
+/// one (`2024-05-01T10:00:00Z`, `2024-05-01 10:00:00 +0200`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct LooseDate(pub chrono::NaiveDate);
+
+impl TryFrom<String> for LooseDate {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.get(..10)
+            .filter(|_| s.len() == 10 || s[10..].starts_with(['T', 't', ' ']))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(LooseDate)
+            .ok_or_else(|| format!("invalid date `{s}`: write dates as YYYY-MM-DD"))
+    }
+}
+
+/// Front matter keys of Hugo (and its common themes), MkDocs (Material) and
+/// Jekyll (and Just the Docs) that mean nothing to cairn: a site brought
+/// over keeps them, each reported once as `foreign-key`. Compared without
+/// case, as Hugo does.
+pub(crate) const FOREIGN_KEYS: &[&str] = &[
+    // Hugo
+    "build",
+    "cascade",
+    "expiryDate",
+    "isCJKLanguage",
+    "keywords",
+    "layout",
+    "markup",
+    "menu",
+    "menus",
+    "modified",
+    "outputs",
+    "params",
+    "pubdate",
+    "resources",
+    "sitemap",
+    "slug",
+    "translationKey",
+    "type",
+    "url",
+    "images",
+    "audio",
+    "videos",
+    "series",
+    "toc",
+    "author",
+    "authors",
+    "showToc",
+    "hidemeta",
+    "comments",
+    // Hugo themes: Book, Docsy, Geekdoc, Relearn
+    "bookCollapseSection",
+    "bookFlatSection",
+    "bookHidden",
+    "bookToc",
+    "bookComments",
+    "bookSearchExclude",
+    "bookHref",
+    "no_list",
+    "simple_list",
+    "hide_summary",
+    "toc_hide",
+    "hide_feedback",
+    "geekdocHidden",
+    "geekdocCollapseSection",
+    "geekdocFlatSection",
+    "geekdocHiddenTocTree",
+    "geekdocAnchor",
+    "geekdocEditPath",
+    "geekdocRepo",
+    "chapter",
+    "pre",
+    "hidden",
+    "alwaysopen",
+    "archetype",
+    "icon",
+    // MkDocs, Material for MkDocs
+    "template",
+    "hide",
+    "status",
+    "search",
+    "subtitle",
+    "render_macros",
+    // Jekyll, Just the Docs
+    "permalink",
+    "excerpt",
+    "excerpt_separator",
+    "redirect_to",
+    "image",
+    "nav_order",
+    "parent",
+    "grand_parent",
+    "has_children",
+    "nav_exclude",
+    "has_toc",
+    "sidebar",
+    "toc_label",
+    "toc_sticky",
+    "classes",
+    "header",
+    "lang",
+];
+
+/// Whether `key` is one of [`FOREIGN_KEYS`].
+pub(crate) fn is_foreign_key(key: &str) -> bool {
+    FOREIGN_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }

@@ -349,6 +349,17 @@ fn write_data(
             Ok((path, print))
         })
         .collect::<Result<_>>()?;
+    // Old paths of pages (`aliases`) send their readers on: the outline
+    // holds every page's front matter, aliases and titles included.
+    for (path, html) in redirects(view) {
+        if changed(&path, view.outline) {
+            sink(OutputFile {
+                path: path.clone(),
+                bytes: html.into_bytes(),
+            })?;
+        }
+        prints.push((path, view.outline));
+    }
     if shared.has_sitemap() {
         if changed(SITEMAP, view.outline)
             && let Some(sitemap) = shared.sitemap()
@@ -361,6 +372,34 @@ fn write_data(
         prints.push((SITEMAP.into(), view.outline));
     }
     Ok(prints)
+}
+
+/// A redirect page at each old path of each page the view shows (its
+/// `aliases`): a refresh to the page, and a link for readers without one.
+fn redirects(view: &SiteView) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for page in &view.pages {
+        for alias in &page.front.aliases {
+            let Some(path) = urls::alias(page.folder(), alias) else {
+                continue;
+            };
+            let to = relative_url(&path, &urls::page(&page.url));
+            let to = context::encode_path(&to);
+            let to = crate::markdown::escape_html(&to);
+            let title = crate::markdown::escape_html(&page.title);
+            out.push((
+                path,
+                format!(
+                    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+                     <title>{title}</title><meta name=\"robots\" content=\"noindex\">\
+                     <link rel=\"canonical\" href=\"{to}\">\
+                     <meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\
+                     <body><p>This page has moved to <a href=\"{to}\">{title}</a>.</p></body></html>\n"
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// Write the theme's assets whose bytes differ from `since` (the diagram

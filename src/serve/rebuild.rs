@@ -138,7 +138,7 @@ impl Builder {
         };
         let reusable = changed.is_some_and(|c| !c.iter().any(|p| renders_everything(p)));
         let theme = self.theme.take().filter(|_| reusable);
-        let loaded = crate::load_reusing(&self.opts.site, parsed, theme)?;
+        let loaded = crate::load_reusing(&self.opts.site, parsed, theme, self.opts.drafts)?;
         let (site, load_diags) = (loaded.site, loaded.diagnostics);
         self.theme = loaded.theme;
         let audience = self.opts.audience_for(&site);

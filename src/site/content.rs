@@ -61,8 +61,10 @@ pub(super) fn load_content(
     files: &[String],
     config: &Config,
     mut previous: Parsed,
+    drafts: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Page>, Vec<Asset>) {
+    let today = crate::today();
     let (md, other): (Vec<String>, Vec<String>) =
         files.iter().cloned().partition(|f| f.ends_with(".md"));
 
@@ -99,9 +101,15 @@ pub(super) fn load_content(
         .iter()
         .filter(|p| is_section_index(&p.rel))
         .map(|p| {
+            // A held-back `_index.md` holds back its whole folder, as in Hugo.
+            let audience = if !drafts && p.front.is_unpublished(today) {
+                Some(Audience::Unpublished)
+            } else {
+                p.front.audience
+            };
             (
                 folder_of(&p.rel).to_string(),
-                (p.front.audience, p.front.review_every),
+                (audience, p.front.review_every),
             )
         })
         .collect();
@@ -122,17 +130,24 @@ pub(super) fn load_content(
         .map(|p| {
             let is_section = is_section_index(&p.rel);
             let (folder_audience, folder_review) = cascade(folder_of(&p.rel));
+            // Front matter, else the first H1, else the file name.
             let title = p
                 .front
                 .title
                 .clone()
+                .or_else(|| p.scan.first_h1())
                 .unwrap_or_else(|| title_from_path(&p.rel));
+            let held_back = !drafts && p.front.is_unpublished(today);
             Page {
                 source: format!("content/{}", p.rel),
                 url: url_for(&p.rel),
                 is_section,
                 title,
-                audience: folder_audience.max(p.front.audience.unwrap_or_default()),
+                audience: if held_back {
+                    Audience::Unpublished
+                } else {
+                    folder_audience.max(p.front.audience.unwrap_or_default())
+                },
                 review_every: p
                     .front
                     .review_every
@@ -279,7 +294,6 @@ pub(super) fn title_from_name(name: &str) -> String {
 pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
     let source = format!("content/{rel}");
     let mut diags = Vec::new();
-    let is_section = is_section_index(rel);
     let text = match read(root, &source) {
         Ok(t) => t,
         Err(mut d) => {
@@ -301,9 +315,17 @@ pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             body_start = start;
             body_line = line;
             if !yaml::is_blank(fm) {
-                match yaml::parse::<FrontMatter>(fm, &source, fm_line, Code::FrontMatter) {
+                match yaml::parse_setting_aside::<FrontMatter>(
+                    fm,
+                    &source,
+                    fm_line,
+                    Code::FrontMatter,
+                    Some(&crate::model::is_foreign_key),
+                ) {
                     Ok(p) => {
                         front = p.value;
+                        front.foreign = p.set_aside;
+                        front.fold_foreign_meanings();
                         front_lines = p.lines;
                     }
                     Err(d) => diags.push(d),
@@ -327,15 +349,15 @@ pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             "TOML front matter (`+++`) is not read: write YAML between `---` lines",
         ));
     }
-    if front.title.is_none() && !is_section && diags.is_empty() {
-        diags.push(Diagnostic::new(
-            Code::InvalidValue,
-            &source,
-            Some(1),
-            "missing field `title` in the front matter",
-        ));
-    }
-    let scan = markdown::scan(&text[body_start..]);
+    // Hugo shortcodes and MkDocs admonitions become the markdown they stand
+    // for, line for line, so every later reader (scan, render, checks) sees
+    // one text and its lines stay the author's.
+    let (text, shortcodes) = match markdown::translate_shortcodes(&text[body_start..]) {
+        Some((body, found)) => (format!("{}{body}", &text[..body_start]), found),
+        None => (text, Vec::new()),
+    };
+    let mut scan = markdown::scan(&text[body_start..]);
+    scan.unsupported_shortcodes = shortcodes;
     (
         RawPage {
             rel: rel.to_string(),

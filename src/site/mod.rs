@@ -159,6 +159,11 @@ pub(crate) fn is_at_or_under(path: &str, folder: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+/// `a/b/c` → `a`, `a/b`, `a/b/c`.
+pub(crate) fn ancestor_folders(folder: &str) -> impl Iterator<Item = &str> {
+    content::ancestors(folder).filter(|f| !f.is_empty())
+}
+
 pub(crate) fn parent_folder(folder: &str) -> &str {
     folder.rsplit_once('/').map_or("", |(p, _)| p)
 }
@@ -229,7 +234,7 @@ pub(crate) fn ensure_site(root: &Path) -> Result<()> {
 /// Read the whole site. IO failures on the root itself are errors; a bad file is a diagnostic.
 #[cfg(test)]
 pub(crate) fn load_site(root: &Path) -> Result<(Site, Vec<Diagnostic>)> {
-    load_site_reusing(root, Parsed::default())
+    load_site_reusing(root, Parsed::default(), false)
 }
 
 /// What an earlier load read that a reload can take back: `cairn serve`
@@ -334,10 +339,12 @@ impl Parsed {
     }
 }
 
-/// [`load_site`], taking pages from `parsed` instead of reading them again.
+/// [`load_site`], taking pages from `parsed` instead of reading them again;
+/// with `drafts`, pages their authors held back are published too.
 pub(crate) fn load_site_reusing(
     root: &Path,
     mut parsed: Parsed,
+    drafts: bool,
 ) -> Result<(Site, Vec<Diagnostic>)> {
     ensure_site(root)?;
     let mut diags = Vec::new();
@@ -358,7 +365,14 @@ pub(crate) fn load_site_reusing(
     failed.parties |= reported(PARTIES_FILE) && !data.texts.contains_key(PARTIES_FILE);
     failed.activities |= reported(ACTIVITIES_FILE) && !data.texts.contains_key(ACTIVITIES_FILE);
     let before = diags.len();
-    let (pages, assets) = load_content(root, &listing.content, &data.config, parsed, &mut diags);
+    let (pages, assets) = load_content(
+        root,
+        &listing.content,
+        &data.config,
+        parsed,
+        drafts,
+        &mut diags,
+    );
     failed.pages = diags.len() > before;
     let site = Site {
         root: root.to_path_buf(),

@@ -334,16 +334,68 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
-            code: "orphan-page",
+            code: "unknown-scheme",
             file: "content/guides/escalate.md",
-            line: None,
-            says: "",
+            line: Some(4),
+            says: "`htps:`",
             plant: |s| {
                 s.edit(
-                    "content/_index.md",
-                    "Start with the [escalation guide](guides/escalate.md).",
-                    "Start here.",
+                    "content/guides/escalate.md",
+                    "Call level 1 first.",
+                    "Call [level 1](htps://example.com) first.",
                 );
+            },
+        },
+        Case {
+            code: "foreign-key",
+            file: "content/guides/escalate.md",
+            line: Some(3),
+            says: "`layout`",
+            plant: |s| {
+                s.edit(
+                    "content/guides/escalate.md",
+                    "title: How to escalate\n",
+                    "title: How to escalate\nlayout: post\n",
+                );
+            },
+        },
+        Case {
+            code: "unsupported-shortcode",
+            file: "content/guides/escalate.md",
+            line: Some(4),
+            says: "`param`",
+            plant: |s| {
+                s.edit(
+                    "content/guides/escalate.md",
+                    "Call level 1 first.",
+                    "Call {{< param phone >}} first.",
+                );
+            },
+        },
+        Case {
+            code: "link-to-internal",
+            file: "content/guides/escalate.md",
+            line: Some(4),
+            says: "only its text",
+            plant: |s| {
+                s.write(
+                    "content/guides/notes.md",
+                    "---\ntitle: Notes\naudience: internal\n---\nx\n",
+                );
+                s.edit(
+                    "content/guides/escalate.md",
+                    "Call level 1 first.",
+                    "Call level 1 first, see [notes](notes.md).",
+                );
+            },
+        },
+        Case {
+            code: "output-collision",
+            file: "content/guides/escalate",
+            line: None,
+            says: "content/guides/escalate.md",
+            plant: |s| {
+                s.write("content/guides/escalate", "an old copy\n");
             },
         },
     ]

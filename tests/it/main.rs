@@ -2,6 +2,7 @@
 //! see (exit codes, messages, JSON, HTML on disk, HTTP responses).
 #![allow(unreachable_pub, missing_docs)] // helpers are `pub` to be shared between the modules of this test binary, not API
 
+mod adopt;
 mod audience;
 mod build;
 mod calendar;

@@ -191,6 +191,8 @@ pub(in crate::render) fn tel(phone: &str) -> String {
 #[derive(Serialize)]
 pub(super) struct PageCard<'c> {
     title: &'c str,
+    /// `nav_title` (Hugo's `linkTitle`): the title in lists.
+    short_title: Option<&'c str>,
     url: String,
     description: Option<&'c str>,
     systems: Vec<Link>,
@@ -259,6 +261,7 @@ impl Shared<'_, '_> {
             // Fingerprinting: the card hashed once stands for it.
             return PageCard {
                 title: "",
+                short_title: None,
                 url: key.clone(),
                 description: None,
                 systems: Vec::new(),
@@ -269,6 +272,7 @@ impl Shared<'_, '_> {
         }
         PageCard {
             title: &p.title,
+            short_title: p.front.nav_title.as_deref(),
             url: encode_path(&urls::page(&p.url)),
             description: p.front.description.as_deref(),
             systems: p
@@ -287,14 +291,11 @@ impl Shared<'_, '_> {
         }
     }
 
-    /// The sections of `folders` that have an `_index.md`.
+    /// The sections of `folders`: every folder is one, `_index.md` or not.
     pub(super) fn subsections<'c>(&'c self, folders: &[String]) -> Vec<SectionCard<'c>> {
-        // A folder without `_index.md` is not a listed section (see `orphan-page`);
-        // its generated page exists for links that point at the folder.
         folders
             .iter()
             .filter_map(|f| self.view.sections.get(f))
-            .filter(|s| s.index.is_some())
             .map(|s| SectionCard {
                 title: &s.title,
                 url: encode_path(&urls::folder(&s.folder)),

@@ -14,6 +14,8 @@ pub(in crate::render) struct HomeCtx<'c> {
     base: Base<'c>,
     /// The root `_index.md`, rendered.
     intro: Option<String>,
+    /// The intro's opening H1, printed in place of the theme's.
+    heading: Option<String>,
     tiers: Vec<TierGroup<SystemCard<'c>>>,
     sections: Vec<SectionCard<'c>>,
     pages: Vec<PageCard<'c>>,
@@ -28,6 +30,8 @@ pub(in crate::render) struct SectionCtx<'c> {
     base: Base<'c>,
     /// The folder's `_index.md`, rendered.
     intro: Option<String>,
+    /// The intro's opening H1, printed in place of the theme's.
+    heading: Option<String>,
     description: Option<&'c str>,
     pages: Vec<PageCard<'c>>,
     subsections: Vec<SectionCard<'c>>,
@@ -49,10 +53,15 @@ impl Shared<'_, '_> {
         } else {
             super::super::coverage_chart::overview(view, &base.root)
         };
+        let (intro, heading) = match intro {
+            Some(b) => (Some(b.html), b.heading),
+            None => (None, None),
+        };
         HomeCtx {
             coverage_overview,
             base,
-            intro: intro.map(|b| b.html),
+            intro,
+            heading,
             tiers: by_tier(view, system_card),
             sections: self.subsections(root.map_or(&[][..], |s| &s.subsections[..])),
             pages: self.cards(root.map_or(&[][..], |s| &s.pages[..])),
@@ -65,9 +74,14 @@ impl Shared<'_, '_> {
         let intro = s.index.map(|p| self.body_html(p, path));
         base.has_diagram = intro.as_ref().is_some_and(|b| b.has_diagram);
         base.meta_description = s.index.and_then(meta_description);
+        let (intro, heading) = match intro {
+            Some(b) => (Some(b.html), b.heading),
+            None => (None, None),
+        };
         SectionCtx {
             base,
-            intro: intro.map(|b| b.html),
+            intro,
+            heading,
             description: s.index.and_then(|p| p.front.description.as_deref()),
             pages: self.cards(&s.pages),
             subsections: self.subsections(&s.subsections),

@@ -47,7 +47,7 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'\'');
 
-fn encode_path(path: &str) -> String {
+pub(super) fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH).to_string()
 }
 
@@ -132,6 +132,23 @@ pub(super) struct SystemListCtx<'c> {
 struct Body {
     html: String,
     has_diagram: bool,
+    /// The body's opening H1, taken out of `html`: the page's one `<h1>`,
+    /// which the theme prints in place of its own.
+    heading: Option<String>,
+}
+
+/// `html`'s leading `<h1>…</h1>`, split off.
+fn split_leading_h1(html: String) -> (Option<String>, String) {
+    let trimmed = html.trim_start();
+    if trimmed.starts_with("<h1")
+        && let Some(end) = trimmed.find("</h1>")
+    {
+        let end = end + "</h1>".len();
+        let heading = trimmed[..end].to_string();
+        let rest = trimmed[end..].trim_start_matches('\n').to_string();
+        return (Some(heading), rest);
+    }
+    (None, html)
 }
 
 /// Data every page of one build shares; contexts are built from it per page.
@@ -192,7 +209,6 @@ impl<'v, 'a> Shared<'v, 'a> {
                 root.subsections
                     .iter()
                     .filter_map(|f| view.sections.get(f))
-                    .filter(|s| s.index.is_some())
                     .map(|s| Link {
                         title: s.title.clone(),
                         url: encode_path(&urls::folder(&s.folder)),
@@ -382,6 +398,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             return Body {
                 html: format!("body {} {text:032x} {links:032x}", page.source),
                 has_diagram: false,
+                heading: None,
             };
         }
         let resolve = |dest: &str, _is_image: bool| -> Option<String> {
@@ -391,6 +408,10 @@ impl<'v, 'a> Shared<'v, 'a> {
                 return None;
             }
             let target = self.resolver.resolve(page, dest)?.ok()?;
+            if let crate::links::Target::Hidden(_) = target {
+                // A page this build hides: the link shows as its text.
+                return Some(markdown::UNLINK.to_string());
+            }
             let fragment = dest.split_once('#').map(|(_, f)| f);
             let mut url = super::relative_url(path, &self.resolver.output_path(&target));
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
@@ -406,9 +427,11 @@ impl<'v, 'a> Shared<'v, 'a> {
             },
             &resolve,
         );
+        let (heading, html) = split_leading_h1(rendered.html);
         Body {
-            html: rendered.html,
+            html,
             has_diagram: rendered.has_diagram,
+            heading,
         }
     }
 

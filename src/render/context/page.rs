@@ -14,8 +14,10 @@ pub(in crate::render) struct PageCtx<'c> {
     escalation_guide: &'c Option<Link>,
     /// The front matter's description.
     description: Option<&'c str>,
-    /// The body, rendered.
+    /// The body, rendered, without its opening H1.
     content: String,
+    /// The body's opening H1: the page's heading, in place of the theme's.
+    heading: Option<String>,
     page: PageCard<'c>,
     ladders: Ladders<'c>,
     breadcrumbs: Vec<Link>,
@@ -48,6 +50,7 @@ impl Shared<'_, '_> {
             escalation_guide: &self.escalation_guide,
             description: p.front.description.as_deref(),
             content: body.html,
+            heading: body.heading,
             page: self.card(p),
             ladders: if self.body_keys.is_some() {
                 let keys = p.front.systems.iter();

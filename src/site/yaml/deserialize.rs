@@ -18,7 +18,23 @@ pub(super) fn clean_message(msg: &str) -> String {
     ]
     .iter()
     .fold(msg.to_string(), |m, (from, to)| m.replace(from, to));
-    rust_struct_to_mapping(&msg)
+    let msg = rust_struct_to_mapping(&msg);
+    match unknown_field_hint(&msg) {
+        Some(hint) => format!("{msg}{hint}"),
+        None => msg,
+    }
+}
+
+/// For serde's "unknown field `titel`, expected one of `title`, …": the
+/// allowed key one or two edits away, as ` (did you mean `title`?)`.
+fn unknown_field_hint(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (name, allowed) = rest.split_once('`')?;
+    let allowed = allowed
+        .strip_prefix(", expected one of ")
+        .or_else(|| allowed.strip_prefix(", expected "))?;
+    let candidates = allowed.split(", ").map(|c| c.trim_matches('`'));
+    Some(crate::diag::did_you_mean(name, candidates)).filter(|h| !h.is_empty())
 }
 
 /// `struct Config` → `a mapping of keys`.

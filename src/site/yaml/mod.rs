@@ -26,6 +26,8 @@ pub(crate) use lines::LineMap;
 pub(crate) struct Parsed<T> {
     pub value: T,
     pub lines: LineMap,
+    /// Top-level keys taken out before `value` was read, with their lines.
+    pub set_aside: Vec<(String, usize)>,
 }
 
 thread_local! {
@@ -45,6 +47,19 @@ pub(crate) fn parse<T: DeserializeOwned>(
     file: &str,
     first_line: usize,
     syntax_code: Code,
+) -> Result<Parsed<T>, Diagnostic> {
+    parse_setting_aside(text, file, first_line, syntax_code, None)
+}
+
+/// [`parse`], first taking out of the top-level mapping the keys
+/// `set_aside` accepts (front matter keys of other generators), so they
+/// are neither read nor refused.
+pub(crate) fn parse_setting_aside<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    first_line: usize,
+    syntax_code: Code,
+    set_aside: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Parsed<T>, Diagnostic> {
     PARSES.with(|n| n.set(n.get() + 1));
     // A byte-order mark (Windows editors write one) is not content.
@@ -70,10 +85,16 @@ pub(crate) fn parse<T: DeserializeOwned>(
             ),
         ));
     }
+    let mut doc = doc;
+    let set_aside = match set_aside {
+        Some(is_set_aside) => take_keys(&mut doc.root, is_set_aside),
+        None => Vec::new(),
+    };
     match T::deserialize(&doc.root) {
         Ok(value) => Ok(Parsed {
             value,
             lines: doc.lines,
+            set_aside,
         }),
         Err(e) => Err(Diagnostic::new(
             Code::InvalidValue,
@@ -90,4 +111,21 @@ pub(crate) fn is_blank(text: &str) -> bool {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---"
     })
+}
+
+/// Remove from the top-level mapping of `root` the plain keys `is_set_aside`
+/// accepts; returns them with their lines, in file order.
+fn take_keys(root: &mut node::Node, is_set_aside: &dyn Fn(&str) -> bool) -> Vec<(String, usize)> {
+    let node::Kind::Map(entries) = &mut root.kind else {
+        return Vec::new();
+    };
+    let mut taken = Vec::new();
+    entries.retain(|(key, _)| match &key.kind {
+        node::Kind::Scalar { text, .. } if is_set_aside(text) => {
+            taken.push((text.clone(), key.line));
+            false
+        }
+        _ => true,
+    });
+    taken
 }
