@@ -114,6 +114,9 @@ fn a_hugo_site_builds_with_its_front_matter_shortcodes_and_aliases() {
         "{flapping}"
     );
     assert!(flapping.contains(">network</span>"), "{flapping}");
+    // date is shown; lastmod stands for last_reviewed.
+    assert!(flapping.contains("<dd>2024-03-05</dd>"), "{flapping}");
+    assert!(flapping.contains("2026-11-01"), "{flapping}");
     assert!(!flapping.contains("{{"), "{flapping}");
 
     let down = site.out("runbooks/net/LinkDown/index.html");

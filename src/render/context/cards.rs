@@ -193,6 +193,8 @@ pub(super) struct PageCard<'c> {
     title: &'c str,
     /// `nav_title` (Hugo's `linkTitle`): the title in lists.
     short_title: Option<&'c str>,
+    /// The front matter's `date` (when it was written).
+    date: Option<String>,
     url: String,
     description: Option<&'c str>,
     systems: Vec<Link>,
@@ -262,6 +264,7 @@ impl Shared<'_, '_> {
             return PageCard {
                 title: "",
                 short_title: None,
+                date: None,
                 url: key.clone(),
                 description: None,
                 systems: Vec::new(),
@@ -273,6 +276,7 @@ impl Shared<'_, '_> {
         PageCard {
             title: &p.title,
             short_title: p.front.nav_title.as_deref(),
+            date: p.front.date.map(|d| d.0.to_string()),
             url: encode_path(&urls::page(&p.url)),
             description: p.front.description.as_deref(),
             systems: p
