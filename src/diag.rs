@@ -71,6 +71,15 @@ pub enum Code {
     UnsupportedShortcode,
     /// `link-to-internal`: a client page links to a page a client build hides.
     LinkToInternal,
+    /// `unknown-holidays`: `closed_on:` or `on:` names no set of `holidays:`.
+    UnknownHolidays,
+    /// `coverage-gap-dated`: a tier-1/2 system with nobody answering at some
+    /// minute between today and the coverage horizon that its week hours cover.
+    CoverageGapDated,
+    /// `away-no-cover`: a ladder contact away within the horizon with no cover.
+    AwayNoCover,
+    /// `departed-contact`: a contact named somewhere has left, or leaves within the horizon.
+    DepartedContact,
 }
 
 impl Code {
@@ -109,6 +118,10 @@ impl Code {
             Code::ForeignKey => "foreign-key",
             Code::UnsupportedShortcode => "unsupported-shortcode",
             Code::LinkToInternal => "link-to-internal",
+            Code::UnknownHolidays => "unknown-holidays",
+            Code::CoverageGapDated => "coverage-gap-dated",
+            Code::AwayNoCover => "away-no-cover",
+            Code::DepartedContact => "departed-contact",
         }
     }
 
@@ -131,7 +144,10 @@ impl Code {
             | Code::UnknownScheme
             | Code::ForeignKey
             | Code::UnsupportedShortcode
-            | Code::LinkToInternal => Severity::Warning,
+            | Code::LinkToInternal
+            | Code::CoverageGapDated
+            | Code::AwayNoCover
+            | Code::DepartedContact => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -72,8 +72,10 @@ pub struct Options {
     /// `--out` may replace a non-empty folder cairn did not write (never the
     /// site, a folder above it, or its source folders).
     pub force: bool,
-    /// "Today" for review dates: the UTC date of `SOURCE_DATE_EPOCH` when set.
-    pub today: chrono::NaiveDate,
+    /// "Today" for review dates and dated coverage, when fixed by the caller;
+    /// `None`: the date of `SOURCE_DATE_EPOCH` (else of now) in the site's
+    /// timezone (see [`Options::today_for`]).
+    pub today: Option<chrono::NaiveDate>,
     /// Add the live-reload script (only `cairn serve`).
     pub live_reload: bool,
     /// Also write `offline.zip` of the output (`cairn build --zip`).
@@ -95,7 +97,7 @@ impl Options {
             audience: None,
             strict: false,
             force: false,
-            today: today(),
+            today: None,
             live_reload: false,
             zip: false,
             built_at: None,
@@ -115,14 +117,31 @@ impl Options {
     }
 }
 
-/// The UTC date of `SOURCE_DATE_EPOCH` when set (reproducible builds), else of now.
-pub fn today() -> chrono::NaiveDate {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
+impl Options {
+    /// "Today" for a site with `config`: [`Options::today`] when set, else
+    /// the date in the site's timezone of `SOURCE_DATE_EPOCH` (else of now).
+    pub fn today_for(&self, config: &model::Config) -> chrono::NaiveDate {
+        self.today.unwrap_or_else(|| today_in(config.tz()))
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+fn now() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    now.date_naive()
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+/// The UTC date of `SOURCE_DATE_EPOCH` when set (reproducible builds), else of now.
+pub fn today() -> chrono::NaiveDate {
+    now().date_naive()
+}
+
+/// The date in `tz` of `SOURCE_DATE_EPOCH` when set, else of now.
+pub fn today_in(tz: chrono_tz::Tz) -> chrono::NaiveDate {
+    now().with_timezone(&tz).date_naive()
 }
 
 /// What a run found and did.
@@ -368,7 +387,7 @@ pub fn check(opts: &Options) -> Result<Report> {
         &loaded.site,
         &loaded.diagnostics,
         audience,
-        opts.today,
+        opts.today_for(&loaded.site.config),
         false,
     );
     clock.lap("check");
@@ -393,7 +412,8 @@ pub fn build(opts: &Options) -> Result<Report> {
     let audience = opts.audience_for(site);
     let view = audience::view(site, audience);
     clock.lap("view");
-    let diagnostics = check_view_stage(site, &view, &loaded.diagnostics, opts.today, true);
+    let today = opts.today_for(&site.config);
+    let diagnostics = check_view_stage(site, &view, &loaded.diagnostics, today, true);
     clock.lap("check");
     let mut report = Report {
         diagnostics,
@@ -415,7 +435,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     let output = secrets::gate::Gated::new(&gate, &staging);
     let render_opts = render::RenderOptions {
         live_reload: opts.live_reload,
-        today: opts.today,
+        today,
         zip: opts.zip,
     };
     // Every file's hash goes to the service worker's manifest as it is written.

@@ -10,8 +10,8 @@ use super::holidays::HolidaySets;
 use super::intervals::{intersect, normalize, subtract};
 use super::zone::{day_start, local_date, to_utc};
 use super::{Closure, Duty, HolidayOn, LevelTimeline, Minute, Span, Stretch};
-use crate::model::{Audience, EscalationLevel, HoursSpec, Party, Rotation, weekday_index};
-use crate::site::Site;
+use crate::model::{Audience, Away, Config, EscalationLevel, HoursSpec, Party, Rotation, weekday_index};
+use crate::site::{Site, SystemEntry};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -110,9 +110,37 @@ pub(crate) struct LevelKey {
     audience: Audience,
 }
 
+/// What of a site the calendar reads: its rules, without the pages. A
+/// [`crate::audience::SiteView`] holds one, so the render can expand them.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) parties: &'a [Party],
+    pub(crate) systems: &'a [SystemEntry],
+    pub(crate) away: &'a [Away],
+    pub(crate) holiday_files: &'a HashMap<String, Vec<super::ics::IcsHoliday>>,
+}
+
+impl<'a> Rules<'a> {
+    /// The rules of `site`.
+    pub fn of(site: &'a Site) -> Rules<'a> {
+        Rules {
+            config: &site.config,
+            parties: &site.parties,
+            systems: &site.systems,
+            away: &site.away,
+            holiday_files: &site.holiday_files,
+        }
+    }
+
+    fn party(&self, id: &str) -> Option<&'a Party> {
+        self.parties.iter().find(|p| p.id.as_str() == id)
+    }
+}
+
 /// Every rule of a site, ready to expand over one span.
 pub struct Calendar<'a> {
-    site: &'a Site,
+    site: Rules<'a>,
     /// The site's zone.
     pub tz: Tz,
     /// What is expanded.
@@ -128,12 +156,17 @@ pub struct Calendar<'a> {
 impl<'a> Calendar<'a> {
     /// The rules of `site` over `span`.
     pub fn new(site: &'a Site, span: Span) -> Calendar<'a> {
+        Calendar::of(Rules::of(site), span)
+    }
+
+    /// `rules` over `span`.
+    pub fn of(site: Rules<'a>, span: Span) -> Calendar<'a> {
         let tz = site.config.tz();
         let (first, last) = (local_date(tz, span.start), local_date(tz, span.end));
         // Windows in other zones start on local dates a day either side.
         let holidays = HolidaySets::build(
             &site.config,
-            &site.holiday_files,
+            site.holiday_files,
             first - TimeDelta::days(2),
             last + TimeDelta::days(3),
         );
@@ -156,7 +189,7 @@ impl<'a> Calendar<'a> {
                 }
             }
         }
-        for a in &site.away {
+        for a in site.away {
             let Some(who) = cal.who(&a.contact) else {
                 continue;
             };
@@ -247,6 +280,44 @@ impl<'a> Calendar<'a> {
             .escalation
             .iter()
             .map(|level| self.level(level, audience))
+            .collect()
+    }
+
+    /// The ladder of the system with id `id` (see [`Calendar::ladder`]); empty when there is none.
+    pub fn ladder_of(&self, id: &str, audience: Audience) -> Vec<Arc<LevelTimeline>> {
+        match self.site.systems.iter().find(|e| e.system.id.as_str() == id) {
+            Some(e) => self.ladder(&e.system, audience),
+            None => Vec::new(),
+        }
+    }
+
+    /// Who holds rotation `name` of party `party` over the span (internal:
+    /// every holder named), for the rotation's feed.
+    pub fn rotation(&self, party: &str, name: &str) -> Vec<Stretch> {
+        let Some(p) = self.site.parties.iter().position(|x| x.id.as_str() == party) else {
+            return Vec::new();
+        };
+        let Some((n, r)) = self.site.parties[p].rotations.get_key_value(name) else {
+            return Vec::new();
+        };
+        self.persons(Source::Rotation(p, n.as_str(), r))
+            .into_iter()
+            .filter_map(|(start, end, person)| {
+                let on = person.ok()??;
+                let c = &self.site.parties[on.who.0].contacts[on.who.1];
+                Some(Stretch {
+                    start,
+                    end,
+                    duty: Some(Duty {
+                        name: Some(c.name.clone()),
+                        phone: c.phone.clone(),
+                        email: c.email.clone(),
+                        covering_for: on.covering_for.map(|w| self.name(w).to_string()),
+                        until: end,
+                        rotation: Some(name.to_string()),
+                    }),
+                })
+            })
             .collect()
     }
 

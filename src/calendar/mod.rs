@@ -18,7 +18,7 @@ pub(crate) mod intervals;
 pub(crate) mod zone;
 
 pub use expand::Calendar;
-pub use expand::{Absence, Why};
+pub use expand::{Absence, Rules, Why};
 
 use chrono::NaiveDate;
 use serde::Serialize;

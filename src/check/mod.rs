@@ -7,6 +7,7 @@
 
 mod adopted;
 mod blocks;
+mod calendar;
 mod collisions;
 mod coverage;
 mod facts;
@@ -58,6 +59,7 @@ pub(crate) fn check_view(
     diags.extend(refs::check_refs(site, &index));
     diags.extend(raci::check_raci(site));
     diags.extend(coverage::check_coverage(site, &index));
+    diags.extend(calendar::check_calendar(site, &index, today));
     let (link_diags, links) = links::check_links(site, view);
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));

@@ -154,11 +154,11 @@ impl Builder {
         };
         let render_opts = RenderOptions {
             live_reload: true,
-            today: self.opts.today,
+            today: self.opts.today_for(&site.config),
             zip: false,
         };
         let sink = write::Memory::new(previous.map(|s| &s.files), changed);
-        let (today, strict) = (self.opts.today, self.opts.strict);
+        let (today, strict) = (self.opts.today_for(&site.config), self.opts.strict);
         let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || strict);
         let view = audience::view(&site, audience);
         let check = || crate::check_view_stage(&site, &view, &load_diags, today, true);

@@ -143,7 +143,7 @@ impl Fixture {
                 ])
                 .arg("--out")
                 .arg(&out)
-                .env("SOURCE_DATE_EPOCH", "1795564800")
+                .env("SOURCE_DATE_EPOCH", "1795608000")
                 .status()
                 .unwrap();
             assert!(
@@ -170,7 +170,7 @@ fn build_example() -> Fixture {
             "--out",
             out.to_str().unwrap(),
         ])
-        .env("SOURCE_DATE_EPOCH", "1795564800")
+        .env("SOURCE_DATE_EPOCH", "1795608000")
         .status()
         .unwrap();
     assert!(status.success(), "building content-example failed");
@@ -209,7 +209,7 @@ impl Server {
     fn start(site: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .args(["serve", site.to_str().unwrap(), "--port", "0"])
-            .env("SOURCE_DATE_EPOCH", "1795564800")
+            .env("SOURCE_DATE_EPOCH", "1795608000")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -64,7 +64,7 @@ fn build(site: &Path, out: &Path) -> Result<(), String> {
         .arg(site)
         .arg("--out")
         .arg(out)
-        .env("SOURCE_DATE_EPOCH", "1795564800")
+        .env("SOURCE_DATE_EPOCH", "1795608000")
         .stderr(Stdio::null())
         .status()
         .map_err(|e| e.to_string())?;

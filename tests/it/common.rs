@@ -4,8 +4,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// 2026-11-25T00:00:00Z: "today" for every test run, so review dates are stable.
-pub const TODAY_EPOCH: &str = "1795564800";
+/// 2026-11-25T12:00:00Z: "today" for every test run, so review dates are stable
+/// (2026-11-25 in the fixtures' New York too: today is the date in the site's timezone).
+pub const TODAY_EPOCH: &str = "1795608000";
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

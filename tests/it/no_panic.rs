@@ -87,7 +87,7 @@ fn check_dir(site: &Path) -> Vec<Diagnostic> {
     for audience in [Audience::Client, Audience::Internal] {
         let mut opts = cairn::Options::new(site);
         opts.audience = Some(audience);
-        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25);
         let report = cairn::check(&opts).expect("a folder with cairn.yaml is a site");
         for d in &report.diagnostics {
             assert!(!d.file.is_empty(), "diagnostic without a file: {d:?}");
@@ -1442,7 +1442,7 @@ mod builds {
         fs::write(dir.path().join("data/systems/m365.yaml"), m365).unwrap();
         let mut opts = cairn::Options::new(dir.path());
         opts.out = Some(dir.path().join("out"));
-        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25);
         let report = cairn::build(&opts).unwrap();
         assert!(report.written, "{:#?}", report.diagnostics);
     }
@@ -1461,7 +1461,7 @@ mod builds {
                 let mut opts = cairn::Options::new(dir.path());
                 opts.audience = Some(audience);
                 opts.out = Some(dir.path().join(format!("out-{}", audience.as_str())));
-                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25);
                 let report = cairn::build(&opts).expect("builds or reports");
                 let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
                 prop_assert!(errors.iter().all(|d| !d.file.is_empty()));
@@ -1866,7 +1866,7 @@ mod hostile {
                 let mut opts = cairn::Options::new(dir.path());
                 opts.audience = Some(audience);
                 opts.out = Some(dir.path().join("public"));
-                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+                opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25);
                 let report = bounded(120, "build", move || cairn::build(&opts));
                 if let Ok(report) = report {
                     prop_assert!(
