@@ -10,7 +10,9 @@ use super::holidays::HolidaySets;
 use super::intervals::{intersect, normalize, subtract};
 use super::zone::{day_start, local_date, to_utc};
 use super::{Closure, Duty, HolidayOn, LevelTimeline, Minute, Span, Stretch};
-use crate::model::{Audience, Away, Config, EscalationLevel, HoursSpec, Party, Rotation, weekday_index};
+use crate::model::{
+    Audience, Away, Config, EscalationLevel, HoursSpec, Party, Rotation, weekday_index,
+};
 use crate::site::{Site, SystemEntry};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use chrono_tz::Tz;
@@ -165,7 +167,7 @@ impl<'a> Calendar<'a> {
         let (first, last) = (local_date(tz, span.start), local_date(tz, span.end));
         // Windows in other zones start on local dates a day either side.
         let holidays = HolidaySets::build(
-            &site.config,
+            site.config,
             site.holiday_files,
             first - TimeDelta::days(2),
             last + TimeDelta::days(3),
@@ -285,7 +287,12 @@ impl<'a> Calendar<'a> {
 
     /// The ladder of the system with id `id` (see [`Calendar::ladder`]); empty when there is none.
     pub fn ladder_of(&self, id: &str, audience: Audience) -> Vec<Arc<LevelTimeline>> {
-        match self.site.systems.iter().find(|e| e.system.id.as_str() == id) {
+        match self
+            .site
+            .systems
+            .iter()
+            .find(|e| e.system.id.as_str() == id)
+        {
             Some(e) => self.ladder(&e.system, audience),
             None => Vec::new(),
         }
@@ -294,7 +301,12 @@ impl<'a> Calendar<'a> {
     /// Who holds rotation `name` of party `party` over the span (internal:
     /// every holder named), for the rotation's feed.
     pub fn rotation(&self, party: &str, name: &str) -> Vec<Stretch> {
-        let Some(p) = self.site.parties.iter().position(|x| x.id.as_str() == party) else {
+        let Some(p) = self
+            .site
+            .parties
+            .iter()
+            .position(|x| x.id.as_str() == party)
+        else {
             return Vec::new();
         };
         let Some((n, r)) = self.site.parties[p].rotations.get_key_value(name) else {

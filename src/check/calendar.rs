@@ -88,7 +88,10 @@ fn check_contact_names(site: &Site, out: &mut Vec<Diagnostic>) {
             match seen.get(contact.name.as_str()) {
                 Some(&first) => {
                     let first_line = site
-                        .line(PARTIES_FILE, &[&p.to_string(), "contacts", &first.to_string()])
+                        .line(
+                            PARTIES_FILE,
+                            &[&p.to_string(), "contacts", &first.to_string()],
+                        )
                         .map_or(String::new(), |l| format!(" at {PARTIES_FILE}:{l}"));
                     out.push(Diagnostic::new(
                         Code::DuplicateId,
@@ -138,7 +141,10 @@ fn check_rotations(site: &Site, out: &mut Vec<Diagnostic>) {
                     Code::InvalidValue,
                     PARTIES_FILE,
                     at(&["contacts"]),
-                    format!("rotation `{name}` of party `{}` lists no contacts", party.id),
+                    format!(
+                        "rotation `{name}` of party `{}` lists no contacts",
+                        party.id
+                    ),
                 ));
             }
             for (j, member) in rotation.contacts.iter().enumerate() {
@@ -156,7 +162,9 @@ fn check_rotations(site: &Site, out: &mut Vec<Diagnostic>) {
                     Code::InvalidValue,
                     PARTIES_FILE,
                     at(&["handoff", "every"]),
-                    format!("rotation `{name}` hands off every 0 minutes: write a duration such as 1w"),
+                    format!(
+                        "rotation `{name}` hands off every 0 minutes: write a duration such as 1w"
+                    ),
                 ));
             }
             let mut spans = Vec::new();
@@ -167,7 +175,11 @@ fn check_rotations(site: &Site, out: &mut Vec<Diagnostic>) {
                         Code::UnknownContact,
                         PARTIES_FILE,
                         at(&["overrides", &js, "contact"]),
-                        unknown_contact(party, &o.contact, &format!("in an override of rotation `{name}`")),
+                        unknown_contact(
+                            party,
+                            &o.contact,
+                            &format!("in an override of rotation `{name}`"),
+                        ),
                     ));
                 }
                 let (a, b) = (
@@ -179,7 +191,10 @@ fn check_rotations(site: &Site, out: &mut Vec<Diagnostic>) {
                         Code::InvalidValue,
                         PARTIES_FILE,
                         at(&["overrides", &js, "to"]),
-                        format!("override of rotation `{name}` ends ({}) before it starts ({})", o.to, o.from),
+                        format!(
+                            "override of rotation `{name}` ends ({}) before it starts ({})",
+                            o.to, o.from
+                        ),
                     ));
                     continue;
                 }
@@ -283,9 +298,14 @@ fn check_departed(site: &Site, span: Span, out: &mut Vec<Diagnostic>) {
     };
     for entry in &site.systems {
         for (i, level) in entry.system.escalation.iter().enumerate() {
-            let Some(party) = site.party(&level.party) else { continue };
+            let Some(party) = site.party(&level.party) else {
+                continue;
+            };
             let is = i.to_string();
-            for (key, name) in [("contact", &level.contact), ("client_contact", &level.client_contact)] {
+            for (key, name) in [
+                ("contact", &level.contact),
+                ("client_contact", &level.client_contact),
+            ] {
                 if let Some(name) = name
                     && let Some(what) = left(party, name)
                 {
@@ -304,7 +324,16 @@ fn check_departed(site: &Site, span: Span, out: &mut Vec<Diagnostic>) {
                 if let Some(what) = left(party, member) {
                     report(
                         PARTIES_FILE,
-                        site.line(PARTIES_FILE, &[&p.to_string(), "rotations", name, "contacts", &j.to_string()]),
+                        site.line(
+                            PARTIES_FILE,
+                            &[
+                                &p.to_string(),
+                                "rotations",
+                                name,
+                                "contacts",
+                                &j.to_string(),
+                            ],
+                        ),
                         format!("{what}, and rotation `{name}` lists them"),
                     );
                 }
@@ -313,7 +342,17 @@ fn check_departed(site: &Site, span: Span, out: &mut Vec<Diagnostic>) {
                 if let Some(what) = left(party, &o.contact) {
                     report(
                         PARTIES_FILE,
-                        site.line(PARTIES_FILE, &[&p.to_string(), "rotations", name, "overrides", &j.to_string(), "contact"]),
+                        site.line(
+                            PARTIES_FILE,
+                            &[
+                                &p.to_string(),
+                                "rotations",
+                                name,
+                                "overrides",
+                                &j.to_string(),
+                                "contact",
+                            ],
+                        ),
                         format!("{what}, and an override of rotation `{name}` names them"),
                     );
                 }
@@ -349,7 +388,9 @@ fn check_away_without_cover(site: &Site, calendar: &Calendar, out: &mut Vec<Diag
         if end <= start || end <= span.start || start >= span.end {
             continue;
         }
-        let Some((party, name)) = a.contact.split_once('/') else { continue };
+        let Some((party, name)) = a.contact.split_once('/') else {
+            continue;
+        };
         let ladders: Vec<String> = site
             .systems
             .iter()
@@ -385,32 +426,58 @@ fn check_away_without_cover(site: &Site, calendar: &Calendar, out: &mut Vec<Diag
 
 /// A tier-1/2 system with nobody answering at some minute of the horizon
 /// that its week hours would cover (the weekly `coverage-gap` says the rest).
-fn check_dated_coverage(site: &Site, index: &SiteIndex, calendar: &Calendar, out: &mut Vec<Diagnostic>) {
+fn check_dated_coverage(
+    site: &Site,
+    index: &SiteIndex,
+    calendar: &Calendar,
+    out: &mut Vec<Diagnostic>,
+) {
     let tz = calendar.tz;
     for entry in site.systems.iter().filter(|e| e.system.tier.is_critical()) {
         let sys = &entry.system;
         let ladder = &sys.escalation;
         // Unknown parties are errors of their own; a ladder-less system is `coverage-gap`.
-        if ladder.is_empty() || ladder.iter().any(|l| !index.parties.contains_key(l.party.as_str())) {
+        if ladder.is_empty()
+            || ladder
+                .iter()
+                .any(|l| !index.parties.contains_key(l.party.as_str()))
+        {
             continue;
         }
         let timelines = calendar.ladder(sys, Audience::Internal);
         let open = normalize(timelines.iter().flat_map(|t| t.open_intervals()).collect());
-        let weekly = normalize(ladder.iter().flat_map(|l| calendar.weekly_open(l)).collect());
+        let weekly = normalize(
+            ladder
+                .iter()
+                .flat_map(|l| calendar.weekly_open(l))
+                .collect(),
+        );
         let gaps = subtract(&weekly, &open);
-        let Some(&(start, end)) = gaps.first() else { continue };
+        let Some(&(start, end)) = gaps.first() else {
+            continue;
+        };
         let why: Vec<String> = ladder
             .iter()
             .zip(&timelines)
             .filter(|(l, _)| crate::calendar::intervals::contains(&calendar.weekly_open(l), start))
-            .filter_map(|(l, t)| Some(format!("{} closed ({})", l.party, t.closure_at(start)?.why.short())))
+            .filter_map(|(l, t)| {
+                Some(format!(
+                    "{} closed ({})",
+                    l.party,
+                    t.closure_at(start)?.why.short()
+                ))
+            })
             .collect();
         let more = match gaps.len() - 1 {
             0 => String::new(),
             1 => " (and 1 more window)".into(),
             n => format!(" (and {n} more windows)"),
         };
-        let why = if why.is_empty() { "nobody answers".to_string() } else { why.join("; ") };
+        let why = if why.is_empty() {
+            "nobody answers".to_string()
+        } else {
+            why.join("; ")
+        };
         out.push(Diagnostic::new(
             Code::CoverageGapDated,
             &entry.file,

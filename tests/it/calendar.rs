@@ -149,7 +149,10 @@ fn a_horizon_before_the_holiday_sees_no_gap() {
     let site = Site::fixture("calendar-check");
     site.edit("cairn.yaml", "coverage_horizon: 90d", "coverage_horizon: 1d");
     let diags = diagnostics(&site);
-    assert!(with_code(&diags, "coverage-gap-dated").is_empty(), "{diags:?}");
+    assert!(
+        with_code(&diags, "coverage-gap-dated").is_empty(),
+        "{diags:?}"
+    );
     assert!(with_code(&diags, "away-no-cover").is_empty(), "{diags:?}");
 }
 
@@ -160,7 +163,13 @@ fn an_absence_without_cover_on_a_ladder_is_away_no_cover() {
     let away = with_code(&diags, "away-no-cover");
     assert_eq!(away.len(), 1, "{diags:?}");
     assert_eq!((away[0].1.as_str(), away[0].2), ("data/away.yaml", Some(2)));
-    assert!(away[0].3.contains("`acme-it/Dana Ruiz` is away 2026-12-08 13:00–17:00"), "{}", away[0].3);
+    assert!(
+        away[0]
+            .3
+            .contains("`acme-it/Dana Ruiz` is away 2026-12-08 13:00–17:00"),
+        "{}",
+        away[0].3
+    );
 }
 
 #[test]
@@ -170,16 +179,28 @@ fn names_in_away_and_rotations_must_be_contacts() {
         "data/away.yaml",
         "- { contact: acme-it/Dana Ruiz, from: 2026-12-21, to: 2026-12-22, cover: acme-it/Marcos Lee }\n- { contact: nobody/X, from: 2026-12-21, to: 2026-12-22 }\n",
     );
-    site.edit("data/parties.yaml", "contacts: [Jo Kim, Lee Wu]", "contacts: [Jo Kim, Lee Woo]");
+    site.edit(
+        "data/parties.yaml",
+        "contacts: [Jo Kim, Lee Wu]",
+        "contacts: [Jo Kim, Lee Woo]",
+    );
     let diags = diagnostics(&site);
     let unknown = with_code(&diags, "unknown-contact");
     let at: Vec<(&str, Option<u64>)> = unknown.iter().map(|d| (d.1.as_str(), d.2)).collect();
     assert_eq!(
         at,
-        [("data/away.yaml", Some(1)), ("data/away.yaml", Some(2)), ("data/parties.yaml", Some(19))],
+        [
+            ("data/away.yaml", Some(1)),
+            ("data/away.yaml", Some(2)),
+            ("data/parties.yaml", Some(19))
+        ],
         "{diags:?}"
     );
-    assert!(unknown[0].3.contains("did you mean `Marcus Lee`"), "{}", unknown[0].3);
+    assert!(
+        unknown[0].3.contains("did you mean `Marcus Lee`"),
+        "{}",
+        unknown[0].3
+    );
 }
 
 #[test]
@@ -191,7 +212,11 @@ fn an_away_entry_has_no_reason_field() {
     );
     let run = site.cairn(&["check", "."]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stdout.contains("error[invalid-value]: data/away.yaml:4: unknown field `reason`"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("error[invalid-value]: data/away.yaml:4: unknown field `reason`"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -214,17 +239,40 @@ fn bad_dates_overlapping_overrides_and_duplicate_contacts_are_errors() {
     let diags = diagnostics(&site);
     let invalid = with_code(&diags, "invalid-value");
     let at: Vec<(&str, Option<u64>)> = invalid.iter().map(|d| (d.1.as_str(), d.2)).collect();
-    assert_eq!(at, [("data/away.yaml", Some(1)), ("data/parties.yaml", Some(24))], "{diags:?}");
+    assert_eq!(
+        at,
+        [("data/away.yaml", Some(1)), ("data/parties.yaml", Some(24))],
+        "{diags:?}"
+    );
     // A backwards absence is reported once, not also as an absence without cover.
     assert!(with_code(&diags, "away-no-cover").is_empty(), "{diags:?}");
-    assert!(invalid[1].3.contains("overlapping overrides"), "{}", invalid[1].3);
+    assert!(
+        invalid[1].3.contains("overlapping overrides"),
+        "{}",
+        invalid[1].3
+    );
     let dup = with_code(&diags, "duplicate-id");
-    assert_eq!((dup[0].1.as_str(), dup[0].2), ("data/parties.yaml", Some(8)), "{diags:?}");
-    assert!(dup[0].3.contains("already listed at data/parties.yaml:6"), "{}", dup[0].3);
+    assert_eq!(
+        (dup[0].1.as_str(), dup[0].2),
+        ("data/parties.yaml", Some(8)),
+        "{diags:?}"
+    );
+    assert!(
+        dup[0].3.contains("already listed at data/parties.yaml:6"),
+        "{}",
+        dup[0].3
+    );
     // A bad date is an error at its line too.
-    site.write("data/away.yaml", "- { contact: acme-it/Dana Ruiz, from: 2026-02-30, to: 2026-03-01 }\n");
+    site.write(
+        "data/away.yaml",
+        "- { contact: acme-it/Dana Ruiz, from: 2026-02-30, to: 2026-03-01 }\n",
+    );
     let run = site.cairn(&["check", "."]);
-    assert!(run.stdout.contains("error[invalid-value]: data/away.yaml:1: invalid date `2026-02-30`"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("error[invalid-value]: data/away.yaml:1: invalid date `2026-02-30`"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -234,8 +282,15 @@ fn unknown_holiday_sets_are_errors() {
     let diags = diagnostics(&site);
     let unknown = with_code(&diags, "unknown-holidays");
     assert_eq!(unknown.len(), 1, "{diags:?}");
-    assert_eq!((unknown[0].1.as_str(), unknown[0].2), ("cairn.yaml", Some(7)));
-    assert!(unknown[0].3.contains("unknown holidays `uk`"), "{}", unknown[0].3);
+    assert_eq!(
+        (unknown[0].1.as_str(), unknown[0].2),
+        ("cairn.yaml", Some(7))
+    );
+    assert!(
+        unknown[0].3.contains("unknown holidays `uk`"),
+        "{}",
+        unknown[0].3
+    );
 }
 
 #[test]
@@ -249,16 +304,28 @@ fn a_timed_or_unreadable_holiday_file_is_invalid_with_its_line() {
     let run = site.cairn(&["check", "."]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stdout.contains("error[invalid-value]: data/us-holidays.ics:6: a holiday must be an all-day event"),
+        run.stdout.contains(
+            "error[invalid-value]: data/us-holidays.ics:6: a holiday must be an all-day event"
+        ),
         "{run:?}"
     );
     site.write("data/us-holidays.ics", "this is not a calendar\n");
     let run = site.cairn(&["check", "."]);
-    assert!(run.stdout.contains("error[invalid-value]: data/us-holidays.ics:1:"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("error[invalid-value]: data/us-holidays.ics:1:"),
+        "{run:?}"
+    );
     site.edit("cairn.yaml", "data/us-holidays.ics", "data/missing.ics");
     let run = site.cairn(&["check", "."]);
-    assert!(run.stdout.contains("error[invalid-value]: cairn.yaml:"), "{run:?}");
-    assert!(run.stdout.contains("`data/missing.ics` not found"), "{run:?}");
+    assert!(
+        run.stdout.contains("error[invalid-value]: cairn.yaml:"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("`data/missing.ics` not found"),
+        "{run:?}"
+    );
 }
 
 #[test]
@@ -268,14 +335,34 @@ fn a_departed_contact_still_named_is_a_warning_also_ahead_of_the_day() {
     let diags = diagnostics(&site);
     let departed = with_code(&diags, "departed-contact");
     assert_eq!(departed.len(), 1, "{diags:?}");
-    assert_eq!((departed[0].1.as_str(), departed[0].2), ("data/systems/m365.yaml", Some(7)));
-    assert!(departed[0].3.contains("left on 2026-10-01"), "{}", departed[0].3);
+    assert_eq!(
+        (departed[0].1.as_str(), departed[0].2),
+        ("data/systems/m365.yaml", Some(7))
+    );
+    assert!(
+        departed[0].3.contains("left on 2026-10-01"),
+        "{}",
+        departed[0].3
+    );
     // Leaving within the horizon warns already; the build still passes.
-    site.edit("data/systems/m365.yaml", "contact: Sam Ortiz", "contact: Dana Ruiz");
-    site.edit("data/parties.yaml", "{ name: Dana Ruiz, phone: \"+1 555 0100\" }", "{ name: Dana Ruiz, phone: \"+1 555 0100\", left: 2027-01-15 }");
+    site.edit(
+        "data/systems/m365.yaml",
+        "contact: Sam Ortiz",
+        "contact: Dana Ruiz",
+    );
+    site.edit(
+        "data/parties.yaml",
+        "{ name: Dana Ruiz, phone: \"+1 555 0100\" }",
+        "{ name: Dana Ruiz, phone: \"+1 555 0100\", left: 2027-01-15 }",
+    );
     let diags = diagnostics(&site);
     let departed = with_code(&diags, "departed-contact");
-    assert!(departed.iter().any(|d| d.3.contains("leaves on 2027-01-15")), "{diags:?}");
+    assert!(
+        departed
+            .iter()
+            .any(|d| d.3.contains("leaves on 2027-01-15")),
+        "{diags:?}"
+    );
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{run:?}");
 }
@@ -304,7 +391,10 @@ fn today_is_the_date_in_the_sites_timezone() {
     // (due on the 26th), and the horizon from the 26th holds Thanksgiving.
     let late_evening = run("1795748400");
     assert!(!late_evening.contains("review-overdue"), "{late_evening}");
-    assert!(late_evening.contains("2026-11-26 08:00–18:00: acme-it closed (Thanksgiving Day)"), "{late_evening}");
+    assert!(
+        late_evening.contains("2026-11-26 08:00–18:00: acme-it closed (Thanksgiving Day)"),
+        "{late_evening}"
+    );
     // 2026-11-27 12:00 UTC: the 27th everywhere: overdue, and Thanksgiving is past.
     let next_day = run("1795780800");
     assert!(next_day.contains("review-overdue"), "{next_day}");
