@@ -19,10 +19,6 @@ use std::path::{Path, PathBuf};
 /// both here and in the code), and the list is empty at the end of the round.
 const LANDING: &[&str] = &[
     // Calendar: holidays, absences, rotations, departures (issue 23).
-    "code:unknown-holidays",
-    "code:coverage-gap-dated",
-    "code:away-no-cover",
-    "code:departed-contact",
     "key:cairn-yaml-holidays.every",
     "key:cairn-yaml-holidays.ics",
     // Adopting an existing runbook repo (issue 25).
