@@ -147,7 +147,11 @@ fn check_names_the_first_dated_gap_with_its_date_and_why() {
 #[test]
 fn a_horizon_before_the_holiday_sees_no_gap() {
     let site = Site::fixture("calendar-check");
-    site.edit("cairn.yaml", "coverage_horizon: 90d", "coverage_horizon: 1d");
+    site.edit(
+        "cairn.yaml",
+        "coverage_horizon: 90d",
+        "coverage_horizon: 1d",
+    );
     let diags = diagnostics(&site);
     assert!(
         with_code(&diags, "coverage-gap-dated").is_empty(),
@@ -331,7 +335,11 @@ fn a_timed_or_unreadable_holiday_file_is_invalid_with_its_line() {
 #[test]
 fn a_departed_contact_still_named_is_a_warning_also_ahead_of_the_day() {
     let site = Site::fixture("calendar-check");
-    site.edit("data/systems/m365.yaml", "contact: Dana Ruiz", "contact: Sam Ortiz");
+    site.edit(
+        "data/systems/m365.yaml",
+        "contact: Dana Ruiz",
+        "contact: Sam Ortiz",
+    );
     let diags = diagnostics(&site);
     let departed = with_code(&diags, "departed-contact");
     assert_eq!(departed.len(), 1, "{diags:?}");
@@ -373,7 +381,11 @@ fn a_departed_contact_still_named_is_a_warning_also_ahead_of_the_day() {
 #[test]
 fn today_is_the_date_in_the_sites_timezone() {
     let site = Site::fixture("calendar-check");
-    site.edit("cairn.yaml", "coverage_horizon: 90d", "coverage_horizon: 2d");
+    site.edit(
+        "cairn.yaml",
+        "coverage_horizon: 90d",
+        "coverage_horizon: 2d",
+    );
     site.write(
         "content/m365.md",
         "---\ntitle: M365 runbook\nsystems: [m365]\nlast_reviewed: 2026-11-25\nreview_every: 1d\n---\nSteps.\n",
