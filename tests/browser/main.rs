@@ -120,7 +120,7 @@ impl Fixture {
                     .args(["build", site.to_str().unwrap(), "--audience", audience])
                     .arg("--out")
                     .arg(&out)
-                    .env("SOURCE_DATE_EPOCH", "1795564800")
+                    .env("SOURCE_DATE_EPOCH", "1795608000")
                     .status()
                     .unwrap();
                 assert!(status.success(), "building the calendar fixture failed");
