@@ -21,25 +21,6 @@ const LANDING: &[&str] = &[
     // Calendar: holidays, absences, rotations, departures (issue 23).
     "key:cairn-yaml-holidays.every",
     "key:cairn-yaml-holidays.ics",
-    // Adopting an existing runbook repo (issue 25).
-    "code:output-collision",
-    "code:unknown-scheme",
-    "code:foreign-key",
-    "code:unsupported-shortcode",
-    "code:link-to-internal",
-    "flag:init --from",
-    "flag:build --drafts",
-    "key:front-matter.draft",
-    "key:front-matter.published",
-    "key:front-matter.headless",
-    "key:front-matter.publishDate",
-    "key:front-matter.aliases",
-    "key:front-matter.date",
-    "key:front-matter.lastmod",
-    "key:front-matter.linkTitle",
-    "key:front-matter.nav_title",
-    "key:front-matter.summary",
-    "key:front-matter.categories",
     // Templates that read the environment (issue 24).
     "code:template-env",
 ];
