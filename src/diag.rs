@@ -80,6 +80,8 @@ pub enum Code {
     AwayNoCover,
     /// `departed-contact`: a contact named somewhere has left, or leaves within the horizon.
     DepartedContact,
+    /// `template-env`: a template reads the environment (`get_env`).
+    TemplateEnv,
 }
 
 impl Code {
@@ -122,6 +124,7 @@ impl Code {
             Code::CoverageGapDated => "coverage-gap-dated",
             Code::AwayNoCover => "away-no-cover",
             Code::DepartedContact => "departed-contact",
+            Code::TemplateEnv => "template-env",
         }
     }
 

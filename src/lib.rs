@@ -216,8 +216,8 @@ pub fn load_reusing(
     let (site, mut diagnostics) = site::load_site_reusing(site_root, parsed, drafts)?;
     let theme = match theme.map_or_else(|| render::load_theme(&site), Ok) {
         Ok(theme) => Some(theme),
-        Err(d) => {
-            diagnostics.push(d);
+        Err(problems) => {
+            diagnostics.extend(problems);
             None
         }
     };

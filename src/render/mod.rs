@@ -9,6 +9,7 @@ mod context;
 mod coverage_ahead;
 pub(crate) mod coverage_chart;
 pub(crate) mod data;
+mod template_env;
 mod theme;
 
 use crate::audience::SiteView;

@@ -2,6 +2,7 @@
 //! `themes/default`, embedded in the binary; a site may pick a theme folder
 //! under `themes/` in `cairn.yaml`, and its `templates/` override either.
 
+use super::template_env;
 use crate::diag::{Code, Diagnostic};
 use crate::site::{CONFIG_FILE, Site};
 use include_dir::{Dir, include_dir};
@@ -21,7 +22,51 @@ pub struct Theme {
 /// `templates/`, each overriding the last by name) and the theme's assets.
 /// Part of the load stage: a missing theme or a template that does not parse
 /// is a diagnostic, so `cairn check` reports it as `build` would.
-pub(crate) fn load_theme(site: &Site) -> Result<Theme, Diagnostic> {
+pub(crate) fn load_theme(site: &Site) -> Result<Theme, Vec<Diagnostic>> {
+    let (templates, origin, assets) = read_theme(site).map_err(|d| vec![d])?;
+    // Templates cannot read the build machine's environment (SPEC "Templates").
+    let calls: Vec<Diagnostic> = templates
+        .iter()
+        .flat_map(|(name, text)| {
+            let file = origin
+                .get(name)
+                .map_or_else(|| format!("templates/{name}"), Clone::clone);
+            template_env::forbidden_calls(text)
+                .into_iter()
+                .map(move |(line, function)| {
+                    Diagnostic::new(
+                        Code::TemplateEnv,
+                        file.clone(),
+                        Some(line),
+                        format!(
+                            "template `{name}` calls `{function}`: templates cannot read the environment or the file system; put the value in cairn.yaml or a data file instead"
+                        ),
+                    )
+                })
+        })
+        .collect();
+    if !calls.is_empty() {
+        return Err(calls);
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(crate::markdown::escape_html);
+    // A call the scan above missed still reads nothing.
+    tera.register_function("get_env", template_env::refuse_env);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| vec![template_error(&tera_error_chain(&e), &origin)])?;
+    Ok(Theme { tera, assets })
+}
+
+/// Template name → text, template name → the site file it came from, asset
+/// path → bytes.
+type ThemeSources = (
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<u8>>,
+);
+
+fn read_theme(site: &Site) -> Result<ThemeSources, Diagnostic> {
     let site_root = site.root.as_path();
     let config = &site.config;
     // Template name → the file it came from, to name it in an error.
@@ -74,12 +119,7 @@ pub(crate) fn load_theme(site: &Site) -> Result<Theme, Diagnostic> {
         crate::markdown::highlight_css().as_bytes().to_vec(),
     );
 
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(crate::markdown::escape_html);
-    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| template_error(&tera_error_chain(&e), &origin))?;
-    Ok(Theme { tera, assets })
+    Ok((templates, origin, assets))
 }
 
 /// A template error as a diagnostic at the site's file it names (tera says

@@ -21,8 +21,6 @@ const LANDING: &[&str] = &[
     // Calendar: holidays, absences, rotations, departures (issue 23).
     "key:cairn-yaml-holidays.every",
     "key:cairn-yaml-holidays.ics",
-    // Templates that read the environment (issue 24).
-    "code:template-env",
 ];
 
 fn root() -> &'static Path {

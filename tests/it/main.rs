@@ -33,4 +33,5 @@ mod search;
 mod secrets;
 mod serve;
 mod serve_hostile;
+mod trust;
 mod version;
