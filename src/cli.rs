@@ -419,7 +419,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let build = Options {
                 audience,
-                live_reload: true,
                 ..Options::new(site)
             };
             crate::serve::serve(crate::serve::ServeOptions { build, bind, port })?;

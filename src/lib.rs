@@ -76,8 +76,6 @@ pub struct Options {
     /// `None`: the date of `SOURCE_DATE_EPOCH` (else of now) in the site's
     /// timezone (see [`Options::today_for`]).
     pub today: Option<chrono::NaiveDate>,
-    /// Add the live-reload script (only `cairn serve`).
-    pub live_reload: bool,
     /// Also write `offline.zip` of the output (`cairn build --zip`).
     pub zip: bool,
     /// The build's clock for "copy built …" (Unix seconds); `None`: the time the
@@ -98,7 +96,6 @@ impl Options {
             strict: false,
             force: false,
             today: None,
-            live_reload: false,
             zip: false,
             built_at: None,
             drafts: false,
@@ -271,6 +268,11 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Publish the site's source file `source` (`static/…`, `content/…`) at `path`.
     fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()>;
+    /// Whether [`Sink::copy`] of `source` reads it now; `false` when the sink
+    /// keeps the bytes it already holds (an unchanged file in `serve`).
+    fn reads_anew(&self, _source: &str, _path: &str) -> bool {
+        true
+    }
 }
 
 impl Sink for write::Staging {
@@ -280,18 +282,6 @@ impl Sink for write::Staging {
 
     fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
         write::Staging::copy(self, &site.root.join(source), path)
-    }
-}
-
-/// A client build's sink: every byte passes the secrets gate on its way to
-/// the staging folder.
-impl Sink for secrets::gate::Gated<'_, '_> {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        secrets::gate::Gated::write(self, path, bytes)
-    }
-
-    fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
-        secrets::gate::Gated::copy(self, &site.root.join(source), path)
     }
 }
 
@@ -311,6 +301,10 @@ impl<S: Sink> Sink for Recorded<'_, S> {
     fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
         self.inner.copy(site, source, path)?;
         self.manifest.record_file(path, &site.root.join(source))
+    }
+
+    fn reads_anew(&self, source: &str, path: &str) -> bool {
+        self.inner.reads_anew(source, path)
     }
 }
 
@@ -368,13 +362,36 @@ pub fn render_stage(
 }
 
 /// Stage 5, copy: the static files and the content files the view publishes.
+/// An internal build's own `robots.txt` (disallow all) wins over the site's.
 pub fn copy_stage(site: &site::Site, view: &audience::SiteView, sink: &dyn Sink) -> Result<()> {
+    let ours = |rel: &str| view.audience == Audience::Internal && rel == render::ROBOTS;
     view.static_files
         .par_iter()
+        .filter(|rel| !ours(rel))
         .try_for_each(|rel| sink.copy(site, &format!("static/{rel}"), rel))?;
     view.assets
         .par_iter()
+        .filter(|asset| !ours(&asset.rel))
         .try_for_each(|asset| sink.copy(site, &format!("content/{}", asset.rel), &asset.rel))
+}
+
+/// Stages 4 and 5 as `build` and `serve` both run them: the pages, the search
+/// index and the copied files reach `sink` only through the output `gate`,
+/// whose verdict ([`secrets::gate::OutputGate::finish`]) decides whether any
+/// of it is published. A client build and a client `serve` refuse alike.
+pub(crate) fn render_gated<S: Sink>(
+    site: &site::Site,
+    view: &audience::SiteView,
+    theme: &render::Theme,
+    opts: &render::RenderOptions,
+    scope: &RenderScope,
+    gate: &secrets::gate::OutputGate,
+    sink: &S,
+) -> Result<Rendered> {
+    let gated = secrets::gate::Gated::new(gate, sink);
+    let rendered = render_stage(view, theme, opts, scope, &gated)?;
+    copy_stage(site, view, &gated)?;
+    Ok(rendered)
 }
 
 /// Load and check, nothing written.
@@ -434,7 +451,6 @@ pub fn build(opts: &Options) -> Result<Report> {
     let gate = secrets::gate::OutputGate::new(site, &view);
     let output = secrets::gate::Gated::new(&gate, &staging);
     let render_opts = render::RenderOptions {
-        live_reload: opts.live_reload,
         today,
         zip: opts.zip,
     };
@@ -442,18 +458,18 @@ pub fn build(opts: &Options) -> Result<Report> {
     let manifest = offline::Manifest::default();
     let recorded = Recorded {
         manifest: &manifest,
-        inner: &output,
+        inner: &staging,
     };
-    let rendered = render_stage(
+    let rendered = render_gated(
+        site,
         &view,
         theme,
         &render_opts,
         &RenderScope::default(),
+        &gate,
         &recorded,
     )?;
-    clock.lap("render+search");
-    copy_stage(site, &view, &recorded)?;
-    clock.lap("copy");
+    clock.lap("render+search+copy");
     let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
     let worker = offline::site_worker(
         &site.config,

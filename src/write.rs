@@ -39,6 +39,14 @@ impl<'p> Memory<'p> {
         }
     }
 
+    /// The bytes of the last output at `path`, when its `source` is unchanged.
+    fn kept(&self, source: &str, path: &str) -> Option<&Arc<[u8]>> {
+        let unchanged = self.changed.is_some_and(|c| !c.contains(source));
+        self.previous
+            .filter(|_| unchanged)
+            .and_then(|f| f.get(path))
+    }
+
     pub(crate) fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
@@ -53,13 +61,12 @@ impl crate::Sink for Memory<'_> {
         Ok(())
     }
 
+    fn reads_anew(&self, source: &str, path: &str) -> bool {
+        self.kept(source, path).is_none()
+    }
+
     fn copy(&self, site: &crate::site::Site, source: &str, path: &str) -> Result<()> {
-        let unchanged = self.changed.is_some_and(|c| !c.contains(source));
-        if let Some(bytes) = self
-            .previous
-            .filter(|_| unchanged)
-            .and_then(|f| f.get(path))
-        {
+        if let Some(bytes) = self.kept(source, path) {
             let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             files.insert(Arc::from(path), bytes.clone());
             return Ok(());

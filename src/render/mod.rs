@@ -13,6 +13,7 @@ mod template_env;
 mod theme;
 
 use crate::audience::SiteView;
+use crate::model::Audience;
 use crate::urls;
 use anyhow::Result;
 use rayon::prelude::*;
@@ -23,8 +24,6 @@ pub use theme::{Theme, is_builtin_asset};
 
 /// How pages are rendered, beyond the site and theme.
 pub struct RenderOptions {
-    /// Injected only by `cairn serve`: the URL path of the live-reload script.
-    pub live_reload: bool,
     /// "Today" for review dates.
     pub today: chrono::NaiveDate,
     /// `offline.zip` is written beside the pages: the footer links it.
@@ -372,6 +371,16 @@ fn write_data(
         }
         prints.push((SITEMAP.into(), view.outline));
     }
+    if view.audience == Audience::Internal {
+        let print = xxhash_rust::xxh3::xxh3_128(ROBOTS_DISALLOW_ALL);
+        if changed(ROBOTS, print) {
+            sink(OutputFile {
+                path: ROBOTS.into(),
+                bytes: ROBOTS_DISALLOW_ALL.to_vec(),
+            })?;
+        }
+        prints.push((ROBOTS.into(), print));
+    }
     Ok(prints)
 }
 
@@ -436,16 +445,48 @@ fn render_page(
     let path = job.path();
     let ctx = shared.context(*job, &path);
     let template = ctx.template();
-    let html = ctx
+    let mut html = ctx
         .to_tera()
         .map_err(|e| e.to_string())
         .and_then(|ctx| theme.render(template, &ctx))
         .map_err(|e| anyhow::anyhow!("rendering {path} with template {template}: {e}"))?;
+    if shared.view().audience == Audience::Internal {
+        html = with_noindex(html);
+    }
     sink(OutputFile {
         path,
         bytes: html.into_bytes(),
     })
 }
+
+/// An internal page says so to machines too, whatever its template: one
+/// published on a public host by mistake is not indexed.
+const NOINDEX: &str = "<meta name=\"robots\" content=\"noindex\">";
+
+/// `html` with [`NOINDEX`] right after its `<head>` tag (at the start when it
+/// has none).
+fn with_noindex(html: String) -> String {
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .match_indices("<head")
+        .find(|(i, _)| {
+            matches!(
+                lower.as_bytes().get(i + 5),
+                Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')
+            )
+        })
+        .and_then(|(i, _)| lower[i..].find('>').map(|close| i + close + 1))
+        .unwrap_or(0);
+    let mut out = String::with_capacity(html.len() + NOINDEX.len());
+    out.push_str(&html[..at]);
+    out.push_str(NOINDEX);
+    out.push_str(&html[at..]);
+    out
+}
+
+/// An internal build's `robots.txt`: no crawler reads any of it.
+pub(crate) const ROBOTS: &str = "robots.txt";
+const ROBOTS_DISALLOW_ALL: &[u8] = b"User-agent: *\nDisallow: /\n";
 
 /// The link from the page at `from` (an output file path) to the output file
 /// `to`, relative, so it works from a domain, a sub-path and `file://`.

@@ -243,24 +243,34 @@ fn html_text(html: &str, keep: &mut dyn FnMut(Option<usize>, Hit)) {
     }
 }
 
-/// The build's way to its output: each file is shown to the gate, then written.
-pub(crate) struct Gated<'g, 'a> {
+/// The way to any output (`build`'s staging folder, `serve`'s memory): each
+/// file is shown to the gate, then handed to `inner`.
+pub(crate) struct Gated<'g, 'a, S: crate::Sink> {
     gate: &'g OutputGate<'a>,
-    staging: &'g crate::write::Staging,
+    inner: &'g S,
 }
 
-impl<'g, 'a> Gated<'g, 'a> {
-    pub(crate) fn new(gate: &'g OutputGate<'a>, staging: &'g crate::write::Staging) -> Self {
-        Gated { gate, staging }
+impl<'g, 'a, S: crate::Sink> Gated<'g, 'a, S> {
+    pub(crate) fn new(gate: &'g OutputGate<'a>, inner: &'g S) -> Self {
+        Gated { gate, inner }
+    }
+}
+
+impl<S: crate::Sink> crate::Sink for Gated<'_, '_, S> {
+    fn write(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.gate.check_bytes(path, bytes);
+        self.inner.write(path, bytes)
     }
 
-    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        self.gate.check_bytes(rel, bytes);
-        self.staging.write(rel, bytes)
+    fn copy(&self, site: &Site, source: &str, path: &str) -> anyhow::Result<()> {
+        // A file the sink keeps from its last output passed the gate then.
+        if self.inner.reads_anew(source, path) {
+            self.gate.check_copy(path, &site.root.join(source));
+        }
+        self.inner.copy(site, source, path)
     }
 
-    pub(crate) fn copy(&self, from: &Path, rel: &str) -> anyhow::Result<()> {
-        self.gate.check_copy(rel, from);
-        self.staging.copy(from, rel)
+    fn reads_anew(&self, source: &str, path: &str) -> bool {
+        self.inner.reads_anew(source, path)
     }
 }

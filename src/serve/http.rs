@@ -434,10 +434,11 @@ fn after_open_tag(html: &[u8], tag: &str) -> Option<usize> {
     None
 }
 
-/// A served HTML page: the generation it belongs to (for live reload) after
-/// `<head>`, and when the last rebuild failed, the error block after `<body>`.
+/// A served HTML page: the live-reload script, naming the generation the page
+/// belongs to, after `<head>` (the one difference from what `build` writes),
+/// and when the last rebuild failed, the error block after `<body>`.
 pub(crate) fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec<u8> {
-    let meta = format!("<meta name=\"cairn-generation\" content=\"{generation}\">");
+    let meta = live_reload_script(generation);
     let overlay = error.map(|text| {
         format!(
             "<link rel=\"stylesheet\" href=\"/__cairn/overlay.css\">\
@@ -470,6 +471,11 @@ pub(crate) fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec
     out
 }
 
+/// What `serve` adds to every page it serves, and all it adds (the overlay aside).
+pub(crate) fn live_reload_script(generation: u64) -> String {
+    format!("<script src=\"/__cairn/livereload.js?generation={generation}\" defer></script>")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -483,7 +489,9 @@ mod tests {
             Some("error[yaml-syntax]: a.yaml:3: <script>alert(1)</script> & \"q\""),
         ))
         .unwrap();
-        assert!(out.contains("<HEAD><meta name=\"cairn-generation\" content=\"7\"><title>"));
+        assert!(out.contains(
+            "<HEAD><script src=\"/__cairn/livereload.js?generation=7\" defer></script><title>"
+        ));
         let body = out.find("<body class=\"page\">").unwrap() + "<body class=\"page\">".len();
         assert!(out[body..].starts_with(
             "<link rel=\"stylesheet\" href=\"/__cairn/overlay.css\"><div id=\"cairn-overlay\""
@@ -506,7 +514,7 @@ mod tests {
     #[test]
     fn a_fragment_without_tags_still_gets_the_overlay() {
         let out = String::from_utf8(decorate(b"<p>x</p>", 1, Some("e"))).unwrap();
-        assert!(out.starts_with("<meta name=\"cairn-generation\""));
+        assert!(out.starts_with("<script src=\"/__cairn/livereload.js?generation=1\""));
         assert!(out.contains("cairn-overlay"));
     }
 

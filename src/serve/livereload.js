@@ -1,15 +1,14 @@
 // cairn serve: reload the page when the site is rebuilt (served only by
 // `cairn serve`, never part of a build). Opens a WebSocket to /__cairn/ws,
 // which sends {"generation": N} at once and after every rebuild; the page
-// reloads when N differs from the generation the server stamped into it
-// (`livereload.js?generation=N`, or a `cairn-generation` meta tag).
+// reloads when N differs from the generation the server put in this script's
+// URL (`livereload.js?generation=N`, the one thing `serve` adds to a page).
 // A hidden tab reloads when it is shown again. No eval, no inline style.
 (function () {
   "use strict";
   var script = document.currentScript;
   var stamped = script && script.src ? /[?&]generation=(\d+)/.exec(script.src) : null;
-  var meta = document.querySelector('meta[name="cairn-generation"]');
-  var generation = stamped ? stamped[1] : meta ? meta.getAttribute("content") : "";
+  var generation = stamped ? stamped[1] : "";
   var base = script && script.src ? script.src.replace(/livereload\.js(\?.*)?$/, "") : location.origin + "/__cairn/";
   var url = base.replace(/^http/, "ws") + "ws";
   var delay = 500;

@@ -154,7 +154,6 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
         .with_context(|| format!("reading {}", opts.build.site.display()))?;
     let mut build_opts = opts.build.clone();
     build_opts.site = root.clone();
-    build_opts.live_reload = true;
     let out_dir = {
         let out = build_opts.out_dir();
         out.canonicalize().unwrap_or(out)

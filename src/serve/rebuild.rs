@@ -16,6 +16,7 @@
 use crate::diag::{self, Diagnostic};
 use crate::model::Audience;
 use crate::render::{Fingerprints, RenderOptions, Theme};
+use crate::secrets::gate::OutputGate;
 use crate::site::{self, Site};
 use crate::write::{self, Files};
 use crate::{Options, RenderScope, audience, search};
@@ -147,13 +148,16 @@ impl Builder {
             .as_ref()
             .filter(|s| reusable && s.audience == audience);
         let no_prints = Fingerprints::default();
+        // A rebuild serves its pages first and the index follows, unless the
+        // gate could refuse the index (a client site, or `--strict`): then
+        // nothing is served before all of it has passed.
+        let defer_search =
+            previous.is_some() && audience == Audience::Internal && !self.opts.strict;
         let scope = RenderScope {
             since: Some(previous.map_or(&no_prints, |s| &s.fingerprints)),
-            // A rebuild serves its pages first; the index follows.
-            without_search: previous.is_some(),
+            without_search: defer_search,
         };
         let render_opts = RenderOptions {
-            live_reload: true,
             today: self.opts.today_for(&site.config),
             zip: false,
         };
@@ -161,16 +165,24 @@ impl Builder {
         let (today, strict) = (self.opts.today_for(&site.config), self.opts.strict);
         let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || strict);
         let view = audience::view(&site, audience);
+        // What `build` would refuse to write, `serve` refuses to answer with.
+        let gate = OutputGate::new(&site, &view);
         let check = || crate::check_view_stage(&site, &view, &load_diags, today, true);
         let render = || {
             let theme = self.theme.as_ref()?;
-            let rendered = crate::render_stage(&view, theme, &render_opts, &scope, &sink)
-                .and_then(|r| crate::copy_stage(&site, &view, &sink).map(|()| r));
-            Some(rendered)
+            Some(crate::render_gated(
+                &site,
+                &view,
+                theme,
+                &render_opts,
+                &scope,
+                &gate,
+                &sink,
+            ))
         };
         // A rebuild renders while the whole site is checked; a first build
         // renders nothing until the check passes.
-        let (diagnostics, rendered) = if previous.is_some() {
+        let (mut diagnostics, rendered) = if previous.is_some() {
             rayon::join(check, render)
         } else {
             let diagnostics = check();
@@ -200,38 +212,62 @@ impl Builder {
         let written = sink.into_files();
         let fingerprints = rendered.fingerprints.unwrap_or_default();
         let incremental = previous.is_some();
-        let (files, search_keys) = match previous {
+        let search_keys: HashSet<String> = match previous {
+            Some(previous) if defer_search => previous.search_keys.clone(),
+            _ => rendered.index.into_iter().collect(),
+        };
+        let files = match previous {
             Some(previous) => {
                 // What was served, less what is gone, with what was written
-                // over it: pages whose fingerprint did not change and the
-                // search index (it follows) keep their bytes.
+                // over it: pages whose fingerprint did not change and a
+                // search index that follows keep their bytes.
                 let mut files = previous.files.clone();
                 let keys: HashSet<&str> = fingerprints.paths().collect();
                 files.retain(|path, _| {
                     keys.contains(&**path)
-                        || previous.search_keys.contains(&**path)
+                        || search_keys.contains(&**path)
                         || written.contains_key(path)
                         || **path == *crate::offline::WORKER
                 });
                 files.extend(written);
-                (files, previous.search_keys.clone())
+                files
             }
-            None => (written, rendered.index.into_iter().collect()),
+            None => written,
         };
-        let worker_hashes = self
+        let mut worker_hashes = self
             .served
-            .take()
-            .map(|s| s.worker_hashes)
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.worker_hashes))
             .unwrap_or_default();
+        let worker = service_worker(&files, &mut worker_hashes, &site, self.opts.built_at);
+        for (path, bytes) in &worker {
+            gate.check_bytes(path, bytes);
+        }
+        // The gate's verdict covers every file served, as `build`'s covers
+        // every file written: a finding refuses the whole site.
+        diagnostics.extend(gate.finish(audience));
+        diag::sort(&mut diagnostics);
+        if failed(&diagnostics) {
+            self.last = Some((site, load_diags));
+            if let Some(served) = &mut self.served {
+                served.worker_hashes = worker_hashes;
+            }
+            return Ok(Outcome::Failed {
+                text: failed_text(&diagnostics),
+            });
+        }
         let mut served = Served {
             files,
             audience,
             fingerprints,
             search_keys,
-            search_stale: incremental,
+            search_stale: defer_search,
             worker_hashes,
         };
-        let published = served.publish(&site, self.opts.built_at);
+        for (path, bytes) in worker {
+            served.files.insert(Arc::from(path), Arc::from(bytes));
+        }
+        let published = Arc::new(served.files.clone());
         self.served = Some(served);
         self.last = Some((site, load_diags));
         Ok(Outcome::Built {
@@ -266,19 +302,34 @@ impl Builder {
     }
 }
 
+/// `sw.js` and its manifest made for exactly `files`, as output paths and bytes.
+fn service_worker(
+    files: &Files,
+    hashes: &mut crate::offline::MemoHashes,
+    site: &Site,
+    built_at: Option<i64>,
+) -> [(&'static str, Vec<u8>); 2] {
+    let mut file_hashes = hashes.files(files.iter());
+    let previous = files.get(crate::offline::WORKER).cloned();
+    let worker = crate::offline::site_worker(
+        &site.config,
+        &mut file_hashes,
+        built_at,
+        previous.as_deref(),
+    );
+    [
+        (crate::offline::WORKER, worker.code),
+        (crate::offline::MANIFEST, worker.manifest),
+    ]
+}
+
 impl Served {
     /// A copy of the files to serve, with `sw.js` made for exactly these files.
     fn publish(&mut self, site: &Site, built_at: Option<i64>) -> Arc<Files> {
-        let mut hashes = self.worker_hashes.files(self.files.iter());
-        let previous = self.files.get(crate::offline::WORKER).cloned();
-        let worker =
-            crate::offline::site_worker(&site.config, &mut hashes, built_at, previous.as_deref());
-        self.files
-            .insert(Arc::from(crate::offline::WORKER), Arc::from(worker.code));
-        self.files.insert(
-            Arc::from(crate::offline::MANIFEST),
-            Arc::from(worker.manifest),
-        );
+        let worker = service_worker(&self.files, &mut self.worker_hashes, site, built_at);
+        for (path, bytes) in worker {
+            self.files.insert(Arc::from(path), Arc::from(bytes));
+        }
         Arc::new(self.files.clone())
     }
 }

@@ -356,7 +356,7 @@ fn an_edit_shows_up_and_the_open_page_is_told() {
     let generation = server.generation();
     let page = server.get("/");
     assert!(page.body.contains(&format!(
-        "<meta name=\"cairn-generation\" content=\"{generation}\">"
+        "<script src=\"/__cairn/livereload.js?generation={generation}\" defer></script>"
     )));
     let told = live_reload(server.port);
     assert_eq!(
@@ -514,7 +514,7 @@ fn a_yaml_error_shows_the_overlay_over_the_last_good_site_until_fixed() {
         format!("{}{}", &body[..start], &body[end..])
     };
     let strip_meta = |s: &str| {
-        regex::Regex::new(r#"<meta name="cairn-generation" content="\d+">"#)
+        regex::Regex::new(r#"<script src="/__cairn/livereload.js\?generation=\d+" defer></script>"#)
             .unwrap()
             .replace(s, "")
             .into_owned()

@@ -63,3 +63,216 @@ fn a_template_calling_get_env_fails_the_build_and_publishes_nothing() {
         "{check:?}"
     );
 }
+
+/// The middle of the key `AKIAZ7QW3RT5YU8IO2PL`, which no message shows.
+const AKIA: &str = "Z7QW3RT5YU8IO";
+
+/// GET `path` from `cairn serve` on `port`: status and body bytes as sent
+/// (a body of known length, read to its end, or chunked).
+fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let mut body = raw[split + 4..].to_vec();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    if head.contains("transfer-encoding: chunked") {
+        let mut plain = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(
+                String::from_utf8_lossy(&rest[..eol])
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .trim(),
+                16,
+            )
+            .unwrap();
+            if size == 0 {
+                break;
+            }
+            plain.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+            rest = &rest[eol + 2 + size + 2..];
+        }
+        body = plain;
+    }
+    (status, body)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Serve answers `path` with the error overlay naming `code`, and nothing of `secret`.
+fn answers_with_overlay(port: u16, path: &str, code: &str, secret: &str) {
+    let (_, body) = get(port, path);
+    let body = text(&body);
+    assert!(!body.contains(secret), "{path} serves the secret:\n{body}");
+    assert!(
+        body.contains("cairn-overlay"),
+        "{path}: no overlay:\n{body}"
+    );
+    assert!(body.contains(&format!("error[{code}]")), "{path}:\n{body}");
+}
+
+#[test]
+fn serve_refuses_a_client_site_that_build_refuses() {
+    let site = with_base_line("base", r#"<p>{{ "AKIA" ~ "Z7QW3RT5YU8IO2PL" }}</p>"#);
+    let build = site.build(&["--audience", "client"]);
+    assert_eq!(build.code, 1, "{build:?}");
+    assert!(build.stderr.contains("error[possible-secret]"), "{build:?}");
+    assert!(!site.path().join("public").exists());
+
+    let server = crate::serve::Server::start(&site, &["--audience", "client"]);
+    for path in [
+        "/",
+        "/runbooks/reset-mfa/",
+        "/search/",
+        "/systems/",
+        "/nope/",
+    ] {
+        answers_with_overlay(server.port, path, "possible-secret", AKIA);
+    }
+    for path in [
+        "/sw.js",
+        "/cairn.json",
+        "/search/t/0.js",
+        "/assets/cairn.css",
+    ] {
+        let (status, body) = get(server.port, path);
+        assert!(!text(&body).contains(AKIA), "{path}");
+        assert_ne!(
+            status, 200,
+            "{path}: nothing of the failing build is served"
+        );
+    }
+}
+
+#[test]
+fn serve_stops_serving_a_client_site_once_an_edit_makes_build_refuse_it() {
+    let site = Site::fixture("base");
+    let server = crate::serve::Server::start(&site, &["--audience", "client"]);
+    let (status, home) = get(server.port, "/");
+    assert_eq!(status, 200, "{}", text(&home));
+    let page = "content/runbooks/reset-mfa.md";
+    site.edit(
+        page,
+        "## Before you start\n",
+        "## Before you start\n\nThe key is &#65;KIAZ7QW3RT5YU8IO2PL.\n",
+    );
+    // Wait (bounded by requests made, not time) for the rebuild to land.
+    let mut answers = 0;
+    loop {
+        let (_, body) = get(server.port, "/runbooks/reset-mfa/");
+        let body = text(&body);
+        assert!(!body.contains(AKIA), "serves the key:\n{body}");
+        if body.contains("cairn-overlay") {
+            break;
+        }
+        answers += 1;
+        assert!(answers < 600, "no overlay after {answers} answers");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    answers_with_overlay(server.port, "/", "possible-secret", AKIA);
+}
+
+/// `html` without the one live-reload script `serve` adds to a page.
+fn without_live_reload(html: &[u8]) -> Vec<u8> {
+    let html = text(html);
+    let re = regex::Regex::new(
+        r#"<script src="/__cairn/livereload\.js\?generation=\d+" defer></script>"#,
+    )
+    .unwrap();
+    assert_eq!(re.find_iter(&html).count(), 1, "{html}");
+    re.replace(&html, "").into_owned().into_bytes()
+}
+
+#[test]
+fn serve_answers_every_file_build_writes_byte_for_byte_but_the_live_reload_script() {
+    for audience in ["internal", "client"] {
+        let site = Site::fixture("base");
+        let build = site.build(&["--audience", audience]);
+        assert_eq!(build.code, 0, "{build:?}");
+        let out = site.path().join("public");
+        // `.cairn-output` marks the folder as cairn's; it is not part of the site.
+        let written: Vec<String> = files(&out)
+            .into_iter()
+            .filter(|f| f != ".cairn-output")
+            .collect();
+        assert!(written.len() > 30, "{written:?}");
+        let server = crate::serve::Server::start(&site, &["--audience", audience]);
+        let mut compared = 0;
+        for rel in &written {
+            let built = std::fs::read(out.join(rel)).unwrap();
+            let (status, served) = get(server.port, &format!("/{rel}"));
+            assert_eq!(status, 200, "{audience}: {rel}");
+            let served = if rel.ends_with(".html") {
+                without_live_reload(&served)
+            } else {
+                served
+            };
+            assert!(
+                served == built,
+                "{audience}: {rel} differs:\n--- served\n{}\n--- built\n{}",
+                text(&served),
+                text(&built)
+            );
+            compared += 1;
+        }
+        assert_eq!(compared, written.len());
+    }
+}
+
+const NOINDEX: &str = r#"<meta name="robots" content="noindex">"#;
+
+#[test]
+fn an_internal_build_tells_crawlers_to_stay_out_and_a_client_build_does_not() {
+    let site = Site::fixture("base");
+    site.write("static/robots.txt", "User-agent: *\nAllow: /\n");
+    site.write(
+        "templates/404.html",
+        "<!doctype html><html><body><p>gone</p></body></html>",
+    );
+    let internal = site.build(&["--audience", "internal"]);
+    assert_eq!(internal.code, 0, "{internal:?}");
+    assert_eq!(site.out("robots.txt"), "User-agent: *\nDisallow: /\n");
+    let out = site.path().join("public");
+    let pages: Vec<String> = files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 10 && pages.iter().any(|p| p == "404.html"));
+    for page in &pages {
+        let html = site.out(page);
+        assert_eq!(html.matches(NOINDEX).count(), 1, "{page}:\n{html}");
+        let head = html.find("<head>").map_or(0, |i| i + "<head>".len());
+        assert!(html[..head + NOINDEX.len()].ends_with(NOINDEX) || page == "404.html");
+    }
+    assert!(site.out("404.html").starts_with(NOINDEX));
+
+    let client = site.build(&["--audience", "client"]);
+    assert_eq!(client.code, 0, "{client:?}");
+    assert_eq!(site.out("robots.txt"), "User-agent: *\nAllow: /\n");
+    for page in files(&out).into_iter().filter(|f| f.ends_with(".html")) {
+        assert!(!site.out(&page).contains("name=\"robots\""), "{page}");
+    }
+}

@@ -70,7 +70,6 @@ struct Base<'c> {
     /// The page's absolute URL, when `base_url` is absolute.
     canonical: Option<String>,
     nav: &'c [Link],
-    live_reload: bool,
     /// The page draws a diagram: the theme then loads its script.
     has_diagram: bool,
     /// The page shows a ladder: it loads the calendar (`assets/calendar.js`).
@@ -378,7 +377,6 @@ impl<'v, 'a> Shared<'v, 'a> {
                 .as_ref()
                 .map(|base| format!("{base}{}", encode_path(urls::url_of(path)))),
             nav: &self.nav,
-            live_reload: self.opts.live_reload,
             has_diagram: false,
             has_ladder: false,
             meta_description: None,
@@ -497,7 +495,6 @@ mod tests {
         let site = t.load();
         let view = crate::audience::view(&site, Audience::Internal);
         let opts = RenderOptions {
-            live_reload: false,
             today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
             zip: false,
         };
