@@ -66,6 +66,7 @@ const VALUE_KEYWORDS: &[&str] = &[
     "bearer",
     "convertto-securestring",
     "://",
+    "net use",
 ];
 
 /// The token formats' literal starts alone: all a binary file is read for.
@@ -133,6 +134,8 @@ pub(crate) struct Patterns {
     bearer: Regex,
     url_password: Regex,
     secure_string: Regex,
+    config_value: Regex,
+    net_use: Regex,
     tag: Regex,
     email: Regex,
     cmdlet: Regex,
@@ -169,6 +172,8 @@ impl Patterns {
             bearer: compile("bearer", BEARER)?,
             url_password: compile("url-password", URL_PASSWORD)?,
             secure_string: compile("secure-string", SECURE_STRING)?,
+            config_value: compile("config-value", CONFIG_VALUE)?,
+            net_use: compile("net-use", NET_USE)?,
             tag: compile("tag", TAG)?,
             email: compile("email", EMAIL)?,
             cmdlet: compile("cmdlet", CMDLET)?,
@@ -247,7 +252,8 @@ fn url_with_password(rest: &str) -> bool {
 /// How [`byte_spots`] reads a byte.
 const OTHER: u8 = 0;
 const TOKEN: u8 = 1;
-/// `&`, `\`, `*`, `` ` ``, `<`: may hide a token from a plain match.
+/// `&`, `\`, `*`, `` ` ``, `<`, `%`, and the lead bytes of zero-width
+/// characters: may hide a token from a plain match.
 const HIDER: u8 = 2;
 const BYTE_CLASS: [u8; 256] = {
     let mut t = [OTHER; 256];
@@ -256,7 +262,7 @@ const BYTE_CLASS: [u8; 256] = {
         let b = c as u8;
         if b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-') {
             t[c] = TOKEN;
-        } else if matches!(b, b'&' | b'\\' | b'*' | b'`' | b'<') {
+        } else if matches!(b, b'&' | b'\\' | b'*' | b'`' | b'<' | b'%' | 0xE2 | 0xEF) {
             t[c] = HIDER;
         }
         c += 1;
@@ -294,6 +300,13 @@ fn byte_spots(b: &[u8], spots: &mut Vec<usize>) {
                         .is_some_and(u8::is_ascii_alphanumeric)
             }
             b'<' => prev_alnum && (next.is_ascii_alphabetic() || next == b'/'),
+            b'%' => next.is_ascii_hexdigit() && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit),
+            // U+200B-U+200D, U+2060 (E2 80 8B-8D, E2 81 A0) and U+FEFF (EF BB BF).
+            0xE2 => matches!(
+                (next, b.get(i + 2).copied()),
+                (0x80, Some(0x8B..=0x8D)) | (0x81, Some(0xA0))
+            ),
+            0xEF => next == 0xBB && b.get(i + 2) == Some(&0xBF),
             _ => false,
         };
         if hides {
@@ -303,7 +316,9 @@ fn byte_spots(b: &[u8], spots: &mut Vec<usize>) {
 }
 
 /// Token formats recognisable on their own: (what it looks like, pattern,
-/// an example it must match, a near miss it must not).
+/// an example it must match, a near miss it must not). No pattern asks for a
+/// word boundary before its prefix: a token glued to a letter, a digit, `_`
+/// or `%20` (`xAKIA…`, `id_ghp_…`) is still a token.
 pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     (
         "a private key",
@@ -319,7 +334,7 @@ pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "an AWS access key id",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+        r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
         "AKIAQ3EGTW7PKD4LRX2M",
         "AKIA-style key ids",
     ),
@@ -331,13 +346,13 @@ pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "a GitHub token",
-        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
+        r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
         "ghp_R8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP",
         "ghp_short",
     ),
     (
         "a Slack token",
-        r"\bxox[abposr]-[A-Za-z0-9-]{10,}",
+        r"xox[abposr]-[A-Za-z0-9-]{10,}",
         "xoxb-123456789012-abcdefghijkl",
         "xoxb-12",
     ),
@@ -349,7 +364,7 @@ pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "a Stripe live key",
-        r"\b[sr]k_live_[A-Za-z0-9]{20,}",
+        r"[sr]k_live_[A-Za-z0-9]{20,}",
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
         "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     ),
@@ -373,13 +388,13 @@ pub(crate) const FORMATS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "a JSON Web Token",
-        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "eyJhbGciOiJIUzI1NiJ9",
     ),
     (
         "a Google API key",
-        r"\bAIza[0-9A-Za-z_-]{35}",
+        r"AIza[0-9A-Za-z_-]{35}",
         "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY",
         "AIzaShort",
     ),
@@ -406,6 +421,16 @@ const BEARER: &str = r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)";
 const URL_PASSWORD: &str = r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:([^/\s@]+)@";
 
 const SECURE_STRING: &str = r#"(?i)ConvertTo-SecureString\b.*?["']([^"']+)["']"#;
+
+/// `<add key="Password" value="…">` (web.config, app.config): the key names
+/// the secret, the value holds it.
+const CONFIG_VALUE: &str = concat!(
+    r#"(?i)\bkey\s*=\s*["'][^"']*(?:password|passwd|pwd|secret|token|api[_-]?key)[^"']*["']"#,
+    r#"\s+value\s*=\s*["']([^"']*)["']"#,
+);
+
+/// `net use \\srv\share /user:DOMAIN\name PASSWORD`: the password follows the user.
+const NET_USE: &str = r"(?i)\bnet\s+use\b.*?\s/u(?:ser)?:\S+\s+([^\s/][^\s]*)";
 
 /// The other patterns, with an example each must match and one it must not
 /// (the unit tests hold every entry to both).
@@ -434,6 +459,18 @@ pub(crate) const RULES: &[(&str, &str, &str, &str)] = &[
         URL_PASSWORD,
         "smb://backup:Tr0ub4dor3@nas01/share",
         "https://nas01/share",
+    ),
+    (
+        "config-value",
+        CONFIG_VALUE,
+        r#"<add key="Password" value="Sup3r!Secret" />"#,
+        r#"<add key="PasswordPolicy" name="strict" />"#,
+    ),
+    (
+        "net-use",
+        NET_USE,
+        r"net use \\srv\share /user:acme\svc P@ssw0rd!",
+        r"net use \\srv\share /user:acme\svc",
     ),
     (
         "secure-string",
@@ -573,10 +610,17 @@ pub(crate) fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
     };
     // Each rule runs only where its words are: most candidate lines hold none.
     // The line is read as written and as shown (tags removed hide attributes).
-    let views: &[&str] = match &flat {
-        Cow::Owned(f) => &[line, f.as_str()],
-        Cow::Borrowed(_) => &[line],
-    };
+    // A link's target as a browser reads it: `%41KIA…` is `AKIA…`; tags
+    // removed would drop it, so it is its own view.
+    let in_links = (line.contains('%') && kind != LineKind::Opaque)
+        .then(|| percent_decoded(&line.replace(ZERO_WIDTH, "")));
+    let mut views: Vec<&str> = vec![line];
+    if let Cow::Owned(f) = &flat {
+        views.push(f);
+    }
+    if let Some(l) = &in_links {
+        views.push(l);
+    }
     for view in views {
         if p.format_candidate.is_match(view) {
             formats(p, view, &mut hits);
@@ -625,6 +669,28 @@ pub(crate) fn scan_line(line: &str, kind: LineKind, ctx: Context) -> Vec<Hit> {
             v.as_str(),
         ));
     }
+    if has("value")
+        && let Some(c) = p.config_value.captures(line)
+        && let Some(v) = c.get(1)
+        && !is_placeholder(v.as_str())
+    {
+        hits.push(hit(
+            "a password in a config file",
+            "`key=\"…\" value=\"…\"`".into(),
+            v.as_str(),
+        ));
+    }
+    if has("net use")
+        && let Some(c) = p.net_use.captures(&flat)
+        && let Some(v) = c.get(1)
+        && !is_placeholder(v.as_str())
+    {
+        hits.push(hit(
+            "a password on a command line",
+            "`net use … /user:… …`".into(),
+            v.as_str(),
+        ));
+    }
     if matches!(kind, LineKind::Code | LineKind::Prose) {
         high_entropy(line, kind, ctx, &mut hits);
     }
@@ -654,9 +720,23 @@ fn formats(p: &Patterns, line: &str, hits: &mut Vec<Hit>) {
 /// dropped, and the markup a token can hide behind (`**`, `` ` ``, inline
 /// tags) removed. Borrowed when there is nothing to undo.
 pub(crate) fn flatten(line: &str) -> Cow<'_, str> {
-    if !line.contains(['&', '\\', '*', '`', '<']) {
+    if !line.contains(['&', '\\', '*', '`', '<', '%']) && !line.contains(ZERO_WIDTH) {
         return Cow::Borrowed(line);
     }
+    let unseen: String;
+    let line = if line.contains(ZERO_WIDTH) {
+        unseen = line.replace(ZERO_WIDTH, "");
+        unseen.as_str()
+    } else {
+        line
+    };
+    let percent: String;
+    let line = if line.contains('%') {
+        percent = percent_decoded(line);
+        percent.as_str()
+    } else {
+        line
+    };
     let decoded = super::decode::decode_entities(line);
     let mut out = String::with_capacity(decoded.len());
     let mut chars = decoded.chars().peekable();
@@ -675,6 +755,34 @@ pub(crate) fn flatten(line: &str) -> Cow<'_, str> {
         Ok(p) if out.contains('<') => Cow::Owned(p.tag.replace_all(&out, "").into_owned()),
         _ => Cow::Owned(out),
     }
+}
+
+/// Characters a reader does not see, which split a token for a plain match.
+const ZERO_WIDTH: [char; 5] = ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// `%XX` of printable ASCII decoded, as a browser shows a link's target.
+fn percent_decoded(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+            && (0x20..0x7f).contains(&(h * 16 + l))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    // Only ASCII bytes were put in place of ASCII: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `password: VALUE` and kin, with a literal value.
@@ -773,6 +881,30 @@ fn lone_passphrase(value: &str, after: &str) -> bool {
         .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
         .count();
     humps >= 2 || value.chars().count() >= 16
+}
+
+/// A table header cell that names a password column (`Password`, `Admin pwd`).
+pub(crate) fn names_password(cell: &str) -> bool {
+    let lower = cell.to_ascii_lowercase();
+    ["password", "passwd", "passphrase", "passcode", "pwd"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// A cell in a table's password column, when it holds a literal password.
+pub(crate) fn table_password(cell: &str) -> Option<Hit> {
+    let value = cell.trim_matches(|c: char| c.is_whitespace() || "`*_".contains(c));
+    if value.contains(char::is_whitespace)
+        || is_placeholder(value)
+        || (value.chars().all(char::is_alphabetic) && !lone_passphrase(value, ""))
+    {
+        return None;
+    }
+    Some(hit(
+        "a password",
+        "a value in a table's password column".into(),
+        value,
+    ))
 }
 
 /// "The admin password is Xk29!fja8Qz": a value that is not a plain word.
@@ -1020,6 +1152,11 @@ fn high_entropy(line: &str, kind: LineKind, ctx: Context, hits: &mut Vec<Hit>) {
             }
             let before = &part[..start];
             let hex = token.chars().all(|c| c.is_ascii_hexdigit());
+            // A content hash in a file name: `app.3f2b…9c.js`.
+            let after = part.get(start + token.len()..).unwrap_or("");
+            if hex && before.ends_with('.') && after.starts_with('.') {
+                continue;
+            }
             // A commit or digest: `action@c86d0dc…`, `image@sha256:…`, or hex
             // where the line or the one above speaks of commits and hashes.
             if hex && (hex_context || before.ends_with('@') || before.ends_with("sha256:")) {
@@ -1041,7 +1178,9 @@ fn high_entropy(line: &str, kind: LineKind, ctx: Context, hits: &mut Vec<Hit>) {
 }
 
 /// At least 32 characters of hex (entropy > 3) or base64 (mixed case and digits,
-/// entropy > 4), and not a GUID or a path.
+/// entropy > 4), and not a GUID, a path, a name made of words
+/// (`CollectorHigh403ForbiddenResponseRate`) or a device id
+/// (`nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456A`).
 fn looks_random(token: &str) -> bool {
     let t = token.trim_end_matches('=').trim_matches(['-', '_']);
     if t.len() < 32 || t.starts_with('/') || t.contains("//") || t.starts_with("AAAA") {
@@ -1049,6 +1188,13 @@ fn looks_random(token: &str) -> bool {
     }
     let hex = t.chars().all(|c| c.is_ascii_hexdigit());
     if t.contains('-') && t.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return false;
+    }
+    // A GUID written without its dashes.
+    if hex && t.len() == 32 {
+        return false;
+    }
+    if made_of_words(t) || is_structured_id(t) {
         return false;
     }
     let slashes = t.matches('/').count();
@@ -1064,6 +1210,37 @@ fn looks_random(token: &str) -> bool {
             && has(char::is_ascii_lowercase)
             && entropy(t) > 4.0
     }
+}
+
+/// Every run of letters a word of three or more (CamelCase humps split),
+/// with few numbers between: `NooBaaSystemCapacityWarning100`. Random text
+/// has short runs of letters between its digits and case changes.
+fn made_of_words(t: &str) -> bool {
+    let words = words(t);
+    let numbers = words
+        .iter()
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    numbers <= 3
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w.chars().count() >= 3)
+}
+
+/// A hardware or device id: three or more parts between `-`/`_`, none
+/// longer than 20 characters or changing case within it (`S4EWNX0R123456A`,
+/// `Plus`, `970`); random base64 changes case inside its parts.
+fn is_structured_id(t: &str) -> bool {
+    let parts: Vec<&str> = t.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let rest = p.get(1..).unwrap_or("");
+            p.len() <= 20
+                && p.chars().all(|c| c.is_ascii_alphanumeric())
+                && (!rest.chars().any(|c| c.is_ascii_lowercase())
+                    || !rest.chars().any(|c| c.is_ascii_uppercase())
+                    || made_of_words(p))
+        })
 }
 
 /// Shannon entropy in bits per character.

@@ -128,14 +128,15 @@ impl<'a> OutputGate<'a> {
         if hits.is_empty() {
             return;
         }
-        if let Ok(mut found) = self.found.lock() {
-            found.extend(hits.into_iter().map(|(line, hit)| Finding {
-                output: rel.to_string(),
-                source: source.clone(),
-                line,
-                hit,
-            }));
-        }
+        // A thread that panicked while recording poisons the lock: its
+        // findings still count, and `finish` refuses the build.
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        found.extend(hits.into_iter().map(|(line, hit)| Finding {
+            output: rel.to_string(),
+            source: source.clone(),
+            line,
+            hit,
+        }));
     }
 
     /// One `possible-secret` per output file that holds a secret the authors
@@ -144,12 +145,35 @@ impl<'a> OutputGate<'a> {
         if let Some(problem) = super::catalogue::problem() {
             return vec![problem];
         }
-        let mut found = self.found.into_inner().unwrap_or_default();
+        // Fail closed: a poisoned record may have lost what a file held.
+        let mut found = match self.found.into_inner() {
+            Ok(found) => found,
+            Err(_) => {
+                let mut d = Diagnostic::new(
+                    Code::PossibleSecret,
+                    "cairn.yaml",
+                    None,
+                    "the output gate failed while reading the output, so it cannot say that nothing secret is in it; this is a bug in cairn, please report it",
+                );
+                d.severity = Severity::Error;
+                return vec![d];
+            }
+        };
         if found.is_empty() {
             return Vec::new();
         }
-        let allowed = crate::check::allowed_secrets(self.site);
-        found.retain(|f| !allowed.contains(&f.hit.evidence));
+        // What is allowed at the source is allowed wherever its words end up:
+        // a search shard holds it lowercased, a data file inside JSON.
+        let allowed: Vec<String> = crate::check::allowed_secrets(self.site)
+            .into_iter()
+            .map(|a| a.to_lowercase())
+            .collect();
+        found.retain(|f| {
+            let e = f.hit.evidence.to_lowercase();
+            !allowed
+                .iter()
+                .any(|a| *a == e || a.contains(&e) || e.contains(a.as_str()))
+        });
         found.sort_by(|a, b| a.output.cmp(&b.output));
         found.dedup_by(|a, b| a.output == b.output);
         found
@@ -272,5 +296,32 @@ impl<S: crate::Sink> crate::Sink for Gated<'_, '_, S> {
 
     fn reads_anew(&self, source: &str, path: &str) -> bool {
         self.inner.reads_anew(source, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poisoned_record_fails_closed() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let loaded = crate::load(&root).unwrap();
+        let view = crate::audience::view(&loaded.site, Audience::Internal);
+        let gate = OutputGate::new(&loaded.site, &view);
+        gate.check_bytes("a.txt", b"nothing to see");
+        // A thread panics while it holds the record.
+        let _ = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _held = gate.found.lock();
+                panic!("a bug while recording");
+            })
+            .join()
+        });
+        // Still recorded after the panic, and the verdict is a refusal.
+        gate.check_bytes("b.txt", b"key: xAKIAQ3EGTW7PKD4LRX2M");
+        let verdict = gate.finish(Audience::Internal);
+        assert_eq!(verdict.len(), 1, "{verdict:?}");
+        assert!(verdict[0].is_error() && verdict[0].message.contains("output gate failed"));
     }
 }

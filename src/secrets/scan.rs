@@ -37,6 +37,10 @@ pub(crate) struct Scanner {
     fence: Option<(u8, usize)>,
     in_pem: bool,
     hex_context_above: bool,
+    /// The column of the line above, a table header, that names a password.
+    header_secret: Option<usize>,
+    /// In the body of a markdown table: the column that holds passwords.
+    secret_column: Option<usize>,
 }
 
 impl Scanner {
@@ -47,6 +51,8 @@ impl Scanner {
             fence: None,
             in_pem: false,
             hex_context_above: false,
+            header_secret: None,
+            secret_column: None,
         }
     }
 
@@ -61,7 +67,7 @@ impl Scanner {
         let mut spots = catalogue::candidates(text, self.uniform_kind())
             .into_iter()
             .peekable();
-        if spots.peek().is_none() && last {
+        if spots.peek().is_none() && last && !self.in_secret_table() {
             return;
         }
         let mut offset = 0;
@@ -80,6 +86,13 @@ impl Scanner {
             let mut here = false;
             while spots.next_if(|&s| s < end).is_some() {
                 here = true;
+            }
+            if let Some(hit) = self.table_row(line, kind) {
+                out(LineHit {
+                    line: self.line,
+                    hit,
+                    allowed: line.contains(ALLOW),
+                });
             }
             if here {
                 let ctx = Context {
@@ -103,13 +116,37 @@ impl Scanner {
             if segment.ends_with('\n') {
                 self.line += 1;
             }
-            if last && spots.peek().is_none() {
+            if last && spots.peek().is_none() && !self.in_secret_table() {
                 return;
             }
         }
         if let Some(p) = prev {
             self.hex_context_above = catalogue::mentions_hex_context(p);
         }
+    }
+
+    fn in_secret_table(&self) -> bool {
+        self.header_secret.is_some() || self.secret_column.is_some()
+    }
+
+    /// A markdown table row under a header that names a password column
+    /// (`| User | Password |`): the value in that column, when it is one.
+    fn table_row(&mut self, line: &str, kind: LineKind) -> Option<Hit> {
+        if kind != LineKind::Prose || !line.contains('|') {
+            self.header_secret = None;
+            self.secret_column = None;
+            return None;
+        }
+        let cells = table_cells(line);
+        if cells.iter().all(|c| is_delimiter_cell(c)) {
+            self.secret_column = self.header_secret.take();
+            return None;
+        }
+        if let Some(column) = self.secret_column {
+            return catalogue::table_password(cells.get(column)?);
+        }
+        self.header_secret = cells.iter().position(|c| catalogue::names_password(c));
+        None
     }
 
     /// The kind of every line, when it is the same for all.
@@ -158,6 +195,20 @@ pub(crate) fn scan_reader(
         current = next;
     }
     Ok(())
+}
+
+/// The cells of a markdown table row, trimmed, outer pipes dropped.
+fn table_cells(line: &str) -> Vec<&str> {
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    t.split('|').map(str::trim).collect()
+}
+
+/// `---`, `:--`, `:-:`: a cell of the row under a table's header.
+fn is_delimiter_cell(cell: &str) -> bool {
+    let t = cell.trim_matches(':');
+    !t.is_empty() && t.bytes().all(|b| b == b'-')
 }
 
 /// A line inside a PEM block: base64, a header line, or blank.
@@ -267,5 +318,110 @@ mod tests {
         )
         .unwrap();
         assert!(found.contains(&"a GitHub token"), "{found:?}");
+    }
+
+    fn whats(text: &str, syntax: Syntax) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        scan_text(text, syntax, &mut |h| found.push(h.hit.what));
+        found
+    }
+
+    const PROSE: Syntax = Syntax::Uniform(LineKind::Prose);
+    const MD: Syntax = Syntax::Markdown { body_line: 1 };
+    const AWS: &str = "AKIAQ3EGTW7PKD4LRX2M";
+    const GHP: &str = "ghp_R8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP";
+
+    // Issue 24, §3: each a miss of the gate.
+    #[test]
+    fn a_token_glued_to_a_letter_digit_underscore_or_space_code_is_found() {
+        for before in ["x", "7", "_", "%20", "id_"] {
+            for token in [AWS, GHP] {
+                let text = format!("see {before}{token} here\n");
+                for kind in [
+                    LineKind::Prose,
+                    LineKind::Code,
+                    LineKind::Markup,
+                    LineKind::Data,
+                    LineKind::Opaque,
+                ] {
+                    assert!(
+                        !whats(&text, Syntax::Uniform(kind)).is_empty(),
+                        "{kind:?}: {text}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn zero_width_characters_inside_a_token_do_not_hide_it() {
+        for zw in ['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'] {
+            for token in [AWS, GHP] {
+                let (a, b) = token.split_at(6);
+                let text = format!("The key is {a}{zw}{b}.\n");
+                for syntax in [PROSE, MD, Syntax::Uniform(LineKind::Markup)] {
+                    assert!(!whats(&text, syntax).is_empty(), "{zw:?} in {token}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_percent_encoded_token_in_a_link_is_found() {
+        let link = "[portal](https://portal.example/login?key=%41%4B%49%41Q3EGTW7PKD4LRX2M)\n";
+        assert_eq!(whats(link, MD), vec!["an AWS access key id"]);
+        let gh =
+            "<a href=\"https://x.example/?t=ghp%5FR8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP\">x</a>\n";
+        assert_eq!(
+            whats(gh, Syntax::Uniform(LineKind::Markup)),
+            vec!["a GitHub token"]
+        );
+    }
+
+    #[test]
+    fn a_password_in_a_markdown_table_under_a_password_header_is_found() {
+        let table = "Accounts:\n\n| User | Password |\n|------|----------|\n| admin | P@ssw0rd! |\n| guest | see the vault |\n\nDone.\n| x | Zz9!Zz9!Zz9! |\n";
+        let mut lines = Vec::new();
+        scan_text(table, MD, &mut |h| lines.push((h.line, h.hit.what)));
+        assert_eq!(lines, vec![(5, "a password")]);
+    }
+
+    #[test]
+    fn a_password_in_web_config_or_net_use_is_found() {
+        let config = "<appSettings>\n  <add key=\"Password\" value=\"P@ssw0rd!\" />\n  <add key=\"Password\" value=\"\" />\n</appSettings>\n";
+        for kind in [LineKind::Markup, LineKind::Code, LineKind::Data] {
+            assert_eq!(lines(config, Syntax::Uniform(kind)), vec![2], "{kind:?}");
+        }
+        let net = "```\nnet use \\\\srv\\share /user:acme\\svc P@ssw0rd!\nnet use \\\\srv\\share /user:acme\\svc *\n```\n";
+        assert_eq!(lines(net, MD), vec![2]);
+        let prose = "Map it: net use \\\\srv\\share /user:acme\\svc P@ssw0rd!\n";
+        assert_eq!(lines(prose, PROSE), vec![1]);
+    }
+
+    // Issue 24, §4: each a false positive that blocked a real site.
+    #[test]
+    fn names_guids_hashed_files_and_device_ids_in_code_are_not_secrets() {
+        for code in [
+            "`CollectorHigh403ForbiddenResponseRate`",
+            "`NooBaaSystemCapacityWarning100`",
+            "`KubePersistentVolumeFillingUp`, `ClusterOperatorDegraded`",
+            "`3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e`",
+            "`app.3f2b9c1d8e7a6b5c.js`",
+            "`main.3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c.bundle.js`",
+            "`nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456A`",
+            "`ata-WDC_WD40EFRX-68N32N0_WD-WCC7K4HDX7RT`",
+            "`usb-SanDisk_Ultra_Fit_4C530001230523115034-0:0`",
+        ] {
+            assert!(whats(&format!("Check {code}.\n"), MD).is_empty(), "{code}");
+            let fenced = format!("```\n{}\n```\n", code.trim_matches('`'));
+            assert!(whats(&fenced, MD).is_empty(), "fenced {code}");
+        }
+        // Random strings still are.
+        for code in [
+            "`Zq8Tz1LmN0pQrStUvWx2Yz3Ab4Cd5Ef6Gh7I`",
+            "`q8Tz1LmN0p_QrStUvWx2Yz3Ab4C-d5Ef6Gh7Ij8Kl9`",
+        ] {
+            assert!(!whats(&format!("Use {code}.\n"), MD).is_empty(), "{code}");
+        }
     }
 }

@@ -60,6 +60,9 @@ pub(crate) struct Builder {
     /// The theme of the last load (`None` when it failed to load).
     theme: Option<Theme>,
     served: Option<Served>,
+    /// What changed in rebuilds that failed since `served` was built: a file
+    /// changed then must be read again, not kept from `served`.
+    unserved: BTreeSet<String>,
 }
 
 fn failed_text(diags: &[Diagnostic]) -> String {
@@ -82,6 +85,7 @@ impl Builder {
             last: None,
             theme: None,
             served: None,
+            unserved: BTreeSet::new(),
         }
     }
 
@@ -90,6 +94,7 @@ impl Builder {
         self.last = None;
         self.theme = None;
         self.served = None;
+        self.unserved.clear();
     }
 
     /// Load, check and render everything. `Err` only when SITE cannot be read
@@ -161,7 +166,11 @@ impl Builder {
             today: self.opts.today_for(&site.config),
             zip: false,
         };
-        let sink = write::Memory::new(previous.map(|s| &s.files), changed);
+        if let Some(changed) = changed {
+            self.unserved.extend(changed.iter().cloned());
+        }
+        let since_served = changed.map(|_| &self.unserved);
+        let sink = write::Memory::new(previous.map(|s| &s.files), since_served);
         let (today, strict) = (self.opts.today_for(&site.config), self.opts.strict);
         let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || strict);
         let view = audience::view(&site, audience);
@@ -269,6 +278,7 @@ impl Builder {
         }
         let published = Arc::new(served.files.clone());
         self.served = Some(served);
+        self.unserved.clear();
         self.last = Some((site, load_diags));
         Ok(Outcome::Built {
             files: published,

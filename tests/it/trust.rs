@@ -276,3 +276,132 @@ fn an_internal_build_tells_crawlers_to_stay_out_and_a_client_build_does_not() {
         assert!(!site.out(&page).contains("name=\"robots\""), "{page}");
     }
 }
+
+/// A zip holding `entries` uncompressed (stored), as a backup tool writes one.
+fn stored_zip(entries: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A client build of `site` is refused with `possible-secret` naming `file`,
+/// and writes nothing.
+fn client_build_refused(site: &Site, file: &str) {
+    let run = site.build(&["--audience", "client"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("error[possible-secret]") && l.contains(file)),
+        "{run:?}"
+    );
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn a_token_glued_to_what_precedes_it_is_refused_in_pages_and_stored_zip_entries() {
+    for glued in [
+        "xAKIAQ3EGTW7PKD4LRX2M",
+        "id_ghp_R8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP",
+        "7AKIAQ3EGTW7PKD4LRX2M",
+        "%20AKIAQ3EGTW7PKD4LRX2M",
+    ] {
+        let site = Site::fixture("base");
+        site.edit(
+            "content/runbooks/reset-mfa.md",
+            "## Before you start\n",
+            &format!("## Before you start\n\nUse {glued} for the portal.\n"),
+        );
+        client_build_refused(&site, "content/runbooks/reset-mfa.md");
+
+        let site = Site::fixture("base");
+        let zip = stored_zip(&[
+            ("notes.txt", "hello\n"),
+            ("config.ini", &format!("key={glued}\n")),
+        ]);
+        std::fs::write(site.path().join("static/backup.zip"), zip).unwrap();
+        client_build_refused(&site, "static/backup.zip");
+    }
+}
+
+#[test]
+fn passwords_in_a_table_a_web_config_and_net_use_are_refused() {
+    for (file, text) in [
+        (
+            "content/runbooks/accounts.md",
+            "---\ntitle: Accounts\n---\n| User | Password |\n|---|---|\n| admin | P@ssw0rd! |\n",
+        ),
+        (
+            "static/web.config",
+            "<configuration><appSettings>\n<add key=\"Password\" value=\"P@ssw0rd!\" />\n</appSettings></configuration>\n",
+        ),
+        (
+            "content/runbooks/share.md",
+            "---\ntitle: Share\n---\n```\nnet use \\\\srv\\share /user:acme\\svc P@ssw0rd!\n```\n",
+        ),
+    ] {
+        let site = Site::fixture("base");
+        site.write(file, text);
+        client_build_refused(&site, file);
+    }
+}
+
+#[test]
+fn names_guids_hashed_files_and_device_ids_in_code_pass_a_client_build() {
+    let site = Site::fixture("base");
+    site.edit(
+        "content/runbooks/reset-mfa.md",
+        "## Before you start\n",
+        "## Before you start\n\n\
+         Alerts: `CollectorHigh403ForbiddenResponseRate`, `NooBaaSystemCapacityWarning100`.\n\
+         Tenant `3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e`, bundle `app.3f2b9c1d8e7a6b5c.js`,\n\
+         disk `nvme-Samsung_SSD_970_EVO_Plus_1TB_S4EWNX0R123456A`.\n\n\
+         ```\nls /dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K4HDX7RT\n\
+         CollectorHigh403ForbiddenResponseRate 3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e\n```\n",
+    );
+    let run = site.build(&["--audience", "client", "--zip"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        site.out("runbooks/reset-mfa/index.html")
+            .contains("NooBaaSystemCapacityWarning100")
+    );
+}
+
+#[test]
+fn an_allowed_secret_is_allowed_wherever_its_words_end_up() {
+    const TOKEN: &str = "ghp_R8mKq2Lz9XwT4vBn7YcD1eFgH3iJ5kLmN6oP";
+    let line = format!("The demo token is {TOKEN} (revoked). <!-- cairn: allow-secret -->\n");
+    let page_allows = format!(
+        "---\ntitle: Demo\nallow_secrets: true\nsystems: [m365]\n---\nThe demo token is {TOKEN} (revoked).\n"
+    );
+    for (file, text) in [
+        (
+            "content/runbooks/demo.md",
+            format!("---\ntitle: Demo\nsystems: [m365]\n---\n{line}"),
+        ),
+        ("content/runbooks/demo.md", page_allows),
+    ] {
+        let site = Site::fixture("base");
+        site.write(file, &text);
+        let run = site.build(&["--audience", "client", "--zip"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        // Its words are in the page, the search index and the zip.
+        let out = site.path().join("public");
+        let search: String = files(&out)
+            .iter()
+            .filter(|f| f.starts_with("search/"))
+            .map(|f| std::fs::read_to_string(out.join(f)).unwrap())
+            .collect();
+        assert!(
+            search.to_lowercase().contains(&TOKEN.to_lowercase()),
+            "not indexed"
+        );
+        assert!(site.out("runbooks/demo/index.html").contains(TOKEN));
+    }
+}

@@ -467,3 +467,27 @@ proptest! {
         random_sequence("content-example", steps);
     }
 }
+
+/// A file changed in a rebuild that failed is read again by the next one,
+/// though the next one did not change it: nothing stale is served.
+#[test]
+fn a_file_changed_in_a_failed_rebuild_is_not_served_stale() {
+    let dir = copy_site("tests/fixtures/base");
+    let site = dir.path();
+    std::fs::write(site.join("static/notes.txt"), "old notes\n").unwrap();
+    let mut builder = Builder::new(options(site));
+    assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
+    let parties = std::fs::read_to_string(site.join("data/parties.yaml")).unwrap();
+    std::fs::write(site.join("data/parties.yaml"), "parties: [\n").unwrap();
+    std::fs::write(site.join("static/notes.txt"), "new notes\n").unwrap();
+    let both: BTreeSet<String> = ["data/parties.yaml".into(), "static/notes.txt".into()].into();
+    assert!(matches!(
+        builder.rebuild(&both, false),
+        Outcome::Failed { .. }
+    ));
+    std::fs::write(site.join("data/parties.yaml"), parties).unwrap();
+    let fixed: BTreeSet<String> = ["data/parties.yaml".into()].into();
+    assert_rebuild_equals_fresh(&mut builder, site, &fixed, "a fix after a failed rebuild");
+    let served = builder.served.as_ref().unwrap();
+    assert_eq!(&*served.files["notes.txt"], b"new notes\n");
+}
