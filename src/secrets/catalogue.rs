@@ -986,7 +986,9 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     // A variable: `securePassword`, `db_password`, `ADMIN_TOKEN`.
-    let identifier = v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let identifier = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
         && first.is_ascii_alphabetic()
         && (first.is_ascii_lowercase()
             || v.chars().all(|c| !c.is_ascii_lowercase()) && v.contains('_'));
@@ -1217,14 +1219,18 @@ fn looks_random(token: &str) -> bool {
 /// has short runs of letters between its digits and case changes.
 fn made_of_words(t: &str) -> bool {
     let words = words(t);
-    let numbers = words
-        .iter()
-        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .count();
+    let is_number = |w: &String| w.chars().all(|c| c.is_ascii_digit());
+    let numbers = words.iter().filter(|w| is_number(w)).count();
+    // One short run of letters is a version or family prefix when a number
+    // follows it: `V4SubnetAllocationThresholdExceeded`.
+    let short: Vec<usize> = (0..words.len())
+        .filter(|&i| !is_number(&words[i]) && words[i].chars().count() < 3)
+        .collect();
     numbers <= 3
-        && words
+        && short.len() <= 1
+        && short
             .iter()
-            .all(|w| w.chars().all(|c| c.is_ascii_digit()) || w.chars().count() >= 3)
+            .all(|&i| words.get(i + 1).is_some_and(|w| is_number(w)))
 }
 
 /// A hardware or device id: three or more parts between `-`/`_`, none
@@ -1332,6 +1338,7 @@ mod tests {
             "YourPasswordHere",
             "securePassword",
             "db_password",
+            "wrong-password",
             "!vault",
             "dana@acme.example",
             "changeme",

@@ -404,6 +404,7 @@ mod tests {
         for code in [
             "`CollectorHigh403ForbiddenResponseRate`",
             "`NooBaaSystemCapacityWarning100`",
+            "`V4SubnetAllocationThresholdExceeded`",
             "`KubePersistentVolumeFillingUp`, `ClusterOperatorDegraded`",
             "`3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e`",
             "`app.3f2b9c1d8e7a6b5c.js`",
