@@ -1230,7 +1230,7 @@ fn made_of_words(t: &str) -> bool {
         && short.len() <= 1
         && short
             .iter()
-            .all(|&i| words.get(i + 1).is_some_and(|w| is_number(w)))
+            .all(|&i| words.get(i + 1).is_some_and(is_number))
 }
 
 /// A hardware or device id: three or more parts between `-`/`_`, none
