@@ -25,7 +25,7 @@ use crate::diag::{self, Code, Diagnostic, Severity};
 #[cfg(test)]
 use crate::model::Audience;
 use crate::site::{Page, Site};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What a check run is for.
 #[cfg(test)]
@@ -84,12 +84,6 @@ pub(crate) fn check_view(
     diags.extend(offline::check_offline_budget(site));
     diag::sort(&mut diags);
     diags
-}
-
-/// What the authors allowed past the secrets scan (see `secrets::allowed_evidence`):
-/// the output gate lets the same text through.
-pub(crate) fn allowed_secrets(site: &Site) -> HashSet<String> {
-    secrets::allowed_evidence(site)
 }
 
 /// A client build refuses to publish anything that looks like a secret: turn

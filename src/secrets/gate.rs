@@ -164,7 +164,7 @@ impl<'a> OutputGate<'a> {
         }
         // What is allowed at the source is allowed wherever its words end up:
         // a search shard holds it lowercased, a data file inside JSON.
-        let allowed: Vec<String> = crate::check::allowed_secrets(self.site)
+        let allowed: Vec<String> = super::allowed::allowed_evidence(self.site)
             .into_iter()
             .map(|a| a.to_lowercase())
             .collect();

@@ -1,13 +1,17 @@
 //! Secrets: what one looks like ([`catalogue`], the one list of patterns,
 //! placeholder and context rules), how files are read to find one
 //! ([`decode`], [`scan`]), and the gate over every byte a build writes
-//! ([`gate`]). The source scan that reports file:line is `check::secrets`;
-//! both use this module, so they agree on what a secret is.
+//! ([`gate`]). Which source files are scanned ([`sources`]) and what their
+//! authors allowed ([`allowed`]) live here too; the check that reports
+//! file:line is `check::secrets`. Both use this module, so they agree on
+//! what a secret is.
 
+pub(crate) mod allowed;
 pub(crate) mod catalogue;
 pub(crate) mod decode;
 pub mod gate;
 pub mod scan;
+pub(crate) mod sources;
 
 pub use catalogue::LineKind;
 pub use scan::{LineHit, Syntax};

@@ -9,21 +9,19 @@
 //!
 //! The output gate ([`crate::secrets::gate`]) reads what a client build then
 //! writes; what this scan lets through on purpose (an allow comment,
-//! `allow_secrets: true`) it learns from [`allowed_evidence`].
+//! `allow_secrets: true`) it learns from [`crate::secrets::allowed`].
 //!
 //! Speed: one combined regex finds candidate spots in a whole text; only the
 //! lines holding one are looked at closely. Files are scanned in parallel,
 //! large ones streamed.
 
-mod sources;
 #[cfg(test)]
 mod table;
 
 use crate::diag::{Code, Diagnostic};
+use crate::secrets::sources::{FileHits, source_hits};
 use crate::secrets::{LineKind, Syntax};
 use crate::site::Site;
-use sources::{FileHits, source_hits};
-use std::collections::HashSet;
 
 pub(super) fn check_secrets(site: &Site) -> Vec<Diagnostic> {
     source_hits(site).into_iter().flat_map(report).collect()
@@ -50,23 +48,6 @@ fn report(found: FileHits) -> Vec<Diagnostic> {
         ));
     }
     out
-}
-
-/// What the authors allowed on purpose (an allow comment on the line, a page
-/// with `allow_secrets: true`): the text of each such hit, so the output gate
-/// lets the same text through where the build publishes it.
-pub(super) fn allowed_evidence(site: &Site) -> HashSet<String> {
-    source_hits(site)
-        .into_iter()
-        .flat_map(|found| {
-            let page_allows = found.page_allows;
-            found
-                .hits
-                .into_iter()
-                .filter(move |h| h.allowed || page_allows)
-                .map(|h| h.hit.evidence)
-        })
-        .collect()
 }
 
 /// How the author silences a line, in the file's own comment syntax.

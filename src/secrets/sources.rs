@@ -6,11 +6,11 @@ use crate::site::{ACTIVITIES_FILE, CONFIG_FILE, PARTIES_FILE, Site};
 use rayon::prelude::*;
 
 /// The hits of one source file.
-pub(super) struct FileHits {
-    pub(super) file: String,
-    pub(super) syntax: Syntax,
-    pub(super) page_allows: bool,
-    pub(super) hits: Vec<LineHit>,
+pub(crate) struct FileHits {
+    pub(crate) file: String,
+    pub(crate) syntax: Syntax,
+    pub(crate) page_allows: bool,
+    pub(crate) hits: Vec<LineHit>,
 }
 
 /// One file the scan reads, and how: `text` when it is already in memory,
@@ -22,7 +22,7 @@ struct Source<'a> {
     page_allows: bool,
 }
 
-pub(super) fn source_hits(site: &Site) -> Vec<FileHits> {
+pub(crate) fn source_hits(site: &Site) -> Vec<FileHits> {
     sources(site)
         .into_par_iter()
         .filter_map(|src| {
@@ -74,7 +74,7 @@ mod memo {
 
     static SCANNED: LazyLock<Mutex<HashMap<u128, Vec<LineHit>>>> = LazyLock::new(Mutex::default);
 
-    pub(super) fn scan_text(text: &str, syntax: Syntax) -> Vec<LineHit> {
+    pub(crate) fn scan_text(text: &str, syntax: Syntax) -> Vec<LineHit> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(format!("{syntax:?}").as_bytes());
         hasher.update(&[0]);
