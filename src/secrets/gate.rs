@@ -163,17 +163,9 @@ impl<'a> OutputGate<'a> {
             return Vec::new();
         }
         // What is allowed at the source is allowed wherever its words end up:
-        // a search shard holds it lowercased, a data file inside JSON.
-        let allowed: Vec<String> = super::allowed::allowed_evidence(self.site)
-            .into_iter()
-            .map(|a| a.to_lowercase())
-            .collect();
-        found.retain(|f| {
-            let e = f.hit.evidence.to_lowercase();
-            !allowed
-                .iter()
-                .any(|a| *a == e || a.contains(&e) || e.contains(a.as_str()))
-        });
+        // a search shard holds them lowercased, a data file inside JSON.
+        let allowed = super::allowed::Allowed::of(self.site);
+        found.retain(|f| !allowed.covers(&f.hit.evidence));
         found.sort_by(|a, b| a.output.cmp(&b.output));
         found.dedup_by(|a, b| a.output == b.output);
         found

@@ -15,11 +15,11 @@ pub(crate) struct FileHits {
 
 /// One file the scan reads, and how: `text` when it is already in memory,
 /// `syntax` when its kind is known whatever its name.
-struct Source<'a> {
-    file: String,
-    text: Option<&'a str>,
-    syntax: Option<Syntax>,
-    page_allows: bool,
+pub(crate) struct Source<'a> {
+    pub(crate) file: String,
+    pub(crate) text: Option<&'a str>,
+    pub(crate) syntax: Option<Syntax>,
+    pub(crate) page_allows: bool,
 }
 
 pub(crate) fn source_hits(site: &Site) -> Vec<FileHits> {
@@ -99,7 +99,7 @@ mod memo {
 }
 
 /// Every file a build reads text from or publishes.
-fn sources(site: &Site) -> Vec<Source<'_>> {
+pub(crate) fn sources(site: &Site) -> Vec<Source<'_>> {
     let mut out: Vec<Source> = site
         .pages
         .iter()

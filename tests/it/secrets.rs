@@ -271,3 +271,25 @@ fn an_allowed_line_is_allowed_by_both_gates() {
             .contains(AWS)
     );
 }
+
+/// A password on a line its author allowed is allowed wherever its words end
+/// up: the page, the search shards, the offline zip. The gate read the value
+/// spelled with an entity as a password where the source scan did not, and
+/// refused the client build it had been told to allow.
+#[test]
+fn an_allowed_password_line_builds_for_clients_whatever_its_spelling() {
+    for value in ["value", "bl&uuml;e42X", "`Winter2024!`"] {
+        let site = page_with(&format!(
+            "2. Reboot.\n\n**Wi-Fi password:** {value} <!-- cairn: allow-secret -->\n"
+        ));
+        let run = site.build(&["--audience", "client", "--strict", "--zip"]);
+        assert_eq!(run.code, 0, "{value}: {run:?}");
+        assert!(
+            site.out("runbooks/firewall-reboot/index.html")
+                .contains("Wi-Fi password")
+        );
+    }
+    // Without the comment, the same line is refused.
+    let site = page_with("2. Reboot.\n\n**Wi-Fi password:** bl&uuml;e42X\n");
+    refused(&site, "runbooks/firewall-reboot/index.html");
+}
