@@ -9,7 +9,7 @@
 //! [`audience::SiteView`], the diagnostics, [`Rendered`]); output goes through a
 //! [`Sink`]. [`check()`] stops after the checks; [`build`] writes into a staging
 //! folder swapped in at the end; `cairn serve`'s full build runs the same
-//! stages into memory (`serve::rebuild`).
+//! stages into memory (`serve::rebuild`): both call [`run`].
 //!
 //! That is the API: the stages, their values, [`diag`], [`model`] (the YAML
 //! schema as types) and `cli::main`; everything else is `pub(crate)`.
@@ -285,26 +285,22 @@ impl Sink for write::Staging {
     }
 }
 
-/// A sink that records each file's hash for the service worker's manifest on
-/// its way to `inner`.
-struct Recorded<'a, S: Sink> {
-    manifest: &'a offline::Manifest,
-    inner: &'a S,
+/// `build`'s sink: the staging folder, recording each file's hash for the
+/// service worker's manifest on the way.
+struct Recorded {
+    manifest: offline::Manifest,
+    inner: write::Staging,
 }
 
-impl<S: Sink> Sink for Recorded<'_, S> {
+impl Sink for Recorded {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         self.manifest.record(path, bytes);
         self.inner.write(path, bytes)
     }
 
     fn copy(&self, site: &site::Site, source: &str, path: &str) -> Result<()> {
-        self.inner.copy(site, source, path)?;
+        Sink::copy(&self.inner, site, source, path)?;
         self.manifest.record_file(path, &site.root.join(source))
-    }
-
-    fn reads_anew(&self, source: &str, path: &str) -> bool {
-        self.inner.reads_anew(source, path)
     }
 }
 
@@ -328,6 +324,9 @@ pub struct RenderScope<'p> {
     /// Leave the search index out: `cairn serve` builds it after serving an
     /// edited page.
     pub without_search: bool,
+    /// Render while the check runs, the render dropped when the check fails:
+    /// `cairn serve`'s rebuilds, which have a good site to fall back on.
+    pub alongside_check: bool,
 }
 
 /// Stage 4, render ‖ search: the pages and the search index into `sink`.
@@ -375,23 +374,95 @@ pub fn copy_stage(site: &site::Site, view: &audience::SiteView, sink: &dyn Sink)
         .try_for_each(|asset| sink.copy(site, &format!("content/{}", asset.rel), &asset.rel))
 }
 
-/// Stages 4 and 5 as `build` and `serve` both run them: the pages, the search
-/// index and the copied files reach `sink` only through the output `gate`,
-/// whose verdict ([`secrets::gate::OutputGate::finish`]) decides whether any
-/// of it is published. A client build and a client `serve` refuse alike.
-pub(crate) fn render_gated<S: Sink>(
-    site: &site::Site,
-    view: &audience::SiteView,
-    theme: &render::Theme,
-    opts: &render::RenderOptions,
+/// What [`run`] made of a loaded site.
+pub(crate) struct Run<S> {
+    pub audience: Audience,
+    /// Every problem found, sorted; the output gate's verdict among them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The filled sink and what was rendered into it; `None` when the site
+    /// failed (errors, or warnings under `--strict`): nothing may be published.
+    pub output: Option<(S, Rendered)>,
+    /// What the service worker precaches.
+    pub precache: Option<offline::Precache>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The pipeline after load, as `build` and `serve` both run it: view, check,
+/// and when clean render ‖ search, copy and last the service worker (made by
+/// `worker` for the files the sink then holds) into the sink `make_sink`
+/// gives, every byte through the output gate, whose verdict ends it. A client
+/// build and a client `serve` refuse alike.
+pub(crate) fn run<S: Sink>(
+    opts: &Options,
+    loaded: &Loaded,
     scope: &RenderScope,
-    gate: &secrets::gate::OutputGate,
-    sink: &S,
-) -> Result<Rendered> {
-    let gated = secrets::gate::Gated::new(gate, sink);
-    let rendered = render_stage(view, theme, opts, scope, &gated)?;
-    copy_stage(site, view, &gated)?;
-    Ok(rendered)
+    make_sink: impl FnOnce() -> Result<S>,
+    worker: impl FnOnce(&S, &Rendered) -> offline::Worker,
+) -> Result<Run<S>> {
+    let mut clock = Stopwatch::new();
+    let site = &loaded.site;
+    let audience = opts.audience_for(site);
+    let view = audience::view(site, audience);
+    clock.lap("view");
+    let today = opts.today_for(&site.config);
+    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || opts.strict);
+    let gate = secrets::gate::OutputGate::new(site, &view);
+    let render_opts = render::RenderOptions {
+        today,
+        zip: opts.zip,
+    };
+    let check = || check_view_stage(site, &view, &loaded.diagnostics, today, true);
+    let render = |sink: &S| {
+        let gated = secrets::gate::Gated::new(&gate, sink);
+        let theme = loaded.theme.as_ref()?;
+        Some(
+            render_stage(&view, theme, &render_opts, scope, &gated)
+                .and_then(|rendered| copy_stage(site, &view, &gated).map(|()| rendered)),
+        )
+    };
+    let mut run = Run {
+        audience,
+        diagnostics: Vec::new(),
+        output: None,
+        precache: None,
+        timings: Vec::new(),
+    };
+    let (mut diagnostics, sink, rendered) = if scope.alongside_check {
+        let sink = make_sink()?;
+        let (diagnostics, rendered) = rayon::join(check, || render(&sink));
+        (diagnostics, sink, rendered)
+    } else {
+        let diagnostics = check();
+        clock.lap("check");
+        if failed(&diagnostics) || loaded.theme.is_none() {
+            run.diagnostics = diagnostics;
+            run.timings = clock.laps;
+            return Ok(run);
+        }
+        let sink = make_sink()?;
+        let rendered = render(&sink);
+        (diagnostics, sink, rendered)
+    };
+    let rendered = match rendered {
+        Some(rendered) if !failed(&diagnostics) => rendered?,
+        _ => {
+            run.diagnostics = diagnostics;
+            return Ok(run);
+        }
+    };
+    clock.lap("render+search+copy");
+    let worker = worker(&sink, &rendered);
+    let gated = secrets::gate::Gated::new(&gate, &sink);
+    gated.write(offline::WORKER, &worker.code)?;
+    gated.write(offline::MANIFEST, &worker.manifest)?;
+    diagnostics.extend(gate.finish(audience));
+    diag::sort(&mut diagnostics);
+    clock.lap("gate");
+    run.output = (!failed(&diagnostics)).then_some((sink, rendered));
+    run.diagnostics = diagnostics;
+    run.precache = Some(worker.precache);
+    run.timings = clock.laps;
+    Ok(run)
 }
 
 /// Load and check, nothing written.
@@ -417,7 +488,7 @@ pub fn check(opts: &Options) -> Result<Report> {
 }
 
 /// Load, check, and when clean render and write the site for one audience:
-/// the stages above in order, into a staging folder swapped in at the end.
+/// [`run`] into a staging folder swapped in at the end.
 pub fn build(opts: &Options) -> Result<Report> {
     let mut clock = Stopwatch::new();
     site::ensure_site(&opts.site)?;
@@ -425,78 +496,43 @@ pub fn build(opts: &Options) -> Result<Report> {
     let out = outdir::checked_out_dir(&opts.site, &opts.out_dir(), opts.force)?;
     let loaded = load_reusing(&opts.site, site::Parsed::default(), None, opts.drafts)?;
     clock.lap("load");
-    let site = &loaded.site;
-    let audience = opts.audience_for(site);
-    let view = audience::view(site, audience);
-    clock.lap("view");
-    let today = opts.today_for(&site.config);
-    let diagnostics = check_view_stage(site, &view, &loaded.diagnostics, today, true);
-    clock.lap("check");
+    let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
+    let staging = || {
+        Ok(Recorded {
+            manifest: offline::Manifest::default(),
+            inner: write::Staging::new(&out)?,
+        })
+    };
+    // The service worker lists every file written, as it was written.
+    let worker = |recorded: &Recorded, _: &Rendered| {
+        offline::site_worker(
+            &loaded.site.config,
+            &mut recorded.manifest.take(),
+            opts.built_at,
+            previous_worker.as_deref(),
+        )
+    };
+    let run = run(opts, &loaded, &RenderScope::default(), staging, worker)?;
+    clock.laps.extend(run.timings);
     let mut report = Report {
-        diagnostics,
-        audience: Some(audience),
+        diagnostics: run.diagnostics,
+        audience: Some(run.audience),
+        precache: run.precache,
         ..Report::default()
     };
-    let Some(theme) = loaded
-        .theme
-        .as_ref()
-        .filter(|_| !report.failed(opts.strict))
-    else {
-        report.timings = clock.laps;
-        return Ok(report);
-    };
-
-    let staging = write::Staging::new(&out)?;
-    // Every byte goes through the secrets gate on its way to the staging folder.
-    let gate = secrets::gate::OutputGate::new(site, &view);
-    let output = secrets::gate::Gated::new(&gate, &staging);
-    let render_opts = render::RenderOptions {
-        today,
-        zip: opts.zip,
-    };
-    // Every file's hash goes to the service worker's manifest as it is written.
-    let manifest = offline::Manifest::default();
-    let recorded = Recorded {
-        manifest: &manifest,
-        inner: &staging,
-    };
-    let rendered = render_gated(
-        site,
-        &view,
-        theme,
-        &render_opts,
-        &RenderScope::default(),
-        &gate,
-        &recorded,
-    )?;
-    clock.lap("render+search+copy");
-    let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
-    let worker = offline::site_worker(
-        &site.config,
-        &mut manifest.into_files(),
-        opts.built_at,
-        previous_worker.as_deref(),
-    );
-    output.write(offline::WORKER, &worker.code)?;
-    output.write(offline::MANIFEST, &worker.manifest)?;
-    report.precache = Some(worker.precache);
-    report.diagnostics.extend(gate.finish(audience));
-    diag::sort(&mut report.diagnostics);
-    if report.failed(opts.strict) {
-        // Dropped without a commit: the staging folder goes, the previous output stays.
-        report.timings = clock.laps;
-        return Ok(report);
+    // Dropped without a commit, a staging folder goes and the previous output stays.
+    if let Some((Recorded { inner: staging, .. }, rendered)) = run.output {
+        if opts.zip {
+            // Every file in it went through the gate.
+            let zip = offline::zip_folder(staging.path())?;
+            staging.write(offline::ZIP, &zip)?;
+            clock.lap("offline");
+        }
+        staging.commit()?;
+        clock.lap("write");
+        report.written = true;
+        report.pages_written = rendered.pages;
     }
-    if opts.zip {
-        // Every file in it went through the gate above.
-        let zip = offline::zip_folder(staging.path())?;
-        staging.write(offline::ZIP, &zip)?;
-    }
-    clock.lap("offline");
-    staging.commit()?;
-    clock.lap("write");
-    report.written = true;
-    report.pages_written = rendered.pages;
     report.timings = clock.laps;
     Ok(report)
 }

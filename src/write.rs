@@ -47,6 +47,11 @@ impl<'p> Memory<'p> {
             .and_then(|f| f.get(path))
     }
 
+    /// The files written so far.
+    pub(crate) fn files(&self) -> Files {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub(crate) fn into_files(self) -> Files {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }

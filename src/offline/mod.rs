@@ -93,8 +93,9 @@ impl Manifest {
         Ok(())
     }
 
-    pub(crate) fn into_files(self) -> Vec<FileHash> {
-        self.files.into_inner().unwrap_or_default()
+    /// The hashes recorded so far, leaving none.
+    pub(crate) fn take(&self) -> Vec<FileHash> {
+        std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
 

@@ -15,8 +15,8 @@
 
 use crate::diag::{self, Diagnostic};
 use crate::model::Audience;
-use crate::render::{Fingerprints, RenderOptions, Theme};
-use crate::secrets::gate::OutputGate;
+use crate::offline::{self, MemoHashes};
+use crate::render::{Fingerprints, Theme};
 use crate::site::{self, Site};
 use crate::write::{self, Files};
 use crate::{Options, RenderScope, audience, search};
@@ -49,7 +49,7 @@ struct Served {
     search_keys: HashSet<String>,
     search_stale: bool,
     /// File hashes for the service worker's manifest.
-    worker_hashes: crate::offline::MemoHashes,
+    worker_hashes: MemoHashes,
 }
 
 pub(crate) struct Builder {
@@ -145,9 +145,12 @@ impl Builder {
         let reusable = changed.is_some_and(|c| !c.iter().any(|p| renders_everything(p)));
         let theme = self.theme.take().filter(|_| reusable);
         let loaded = crate::load_reusing(&self.opts.site, parsed, theme, self.opts.drafts)?;
-        let (site, load_diags) = (loaded.site, loaded.diagnostics);
-        self.theme = loaded.theme;
-        let audience = self.opts.audience_for(&site);
+        let audience = self.opts.audience_for(&loaded.site);
+        let mut hashes = self
+            .served
+            .as_mut()
+            .map(|s| std::mem::take(&mut s.worker_hashes))
+            .unwrap_or_default();
         let previous = self
             .served
             .as_ref()
@@ -161,131 +164,84 @@ impl Builder {
         let scope = RenderScope {
             since: Some(previous.map_or(&no_prints, |s| &s.fingerprints)),
             without_search: defer_search,
-        };
-        let render_opts = RenderOptions {
-            today: self.opts.today_for(&site.config),
-            zip: false,
+            // A rebuild renders while the whole site is checked.
+            alongside_check: previous.is_some(),
         };
         if let Some(changed) = changed {
             self.unserved.extend(changed.iter().cloned());
         }
         let since_served = changed.map(|_| &self.unserved);
-        let sink = write::Memory::new(previous.map(|s| &s.files), since_served);
-        let (today, strict) = (self.opts.today_for(&site.config), self.opts.strict);
-        let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || strict);
-        let view = audience::view(&site, audience);
-        // What `build` would refuse to write, `serve` refuses to answer with.
-        let gate = OutputGate::new(&site, &view);
-        let check = || crate::check_view_stage(&site, &view, &load_diags, today, true);
-        let render = || {
-            let theme = self.theme.as_ref()?;
-            Some(crate::render_gated(
-                &site,
-                &view,
-                theme,
-                &render_opts,
-                &scope,
-                &gate,
-                &sink,
-            ))
-        };
-        // A rebuild renders while the whole site is checked; a first build
-        // renders nothing until the check passes.
-        let (mut diagnostics, rendered) = if previous.is_some() {
-            rayon::join(check, render)
-        } else {
-            let diagnostics = check();
-            let rendered = if failed(&diagnostics) { None } else { render() };
-            (diagnostics, rendered)
-        };
-        drop(view);
-        let rendered = match rendered {
-            Some(Ok(rendered)) if !failed(&diagnostics) => rendered,
-            Some(Err(e)) if !failed(&diagnostics) => {
-                self.last = Some((site, load_diags));
-                return Ok(Outcome::Failed {
-                    text: format!("error: {e:#}\n"),
-                });
-            }
-            _ => {
-                self.last = Some((site, load_diags));
-                if let Some(served) = &mut self.served {
-                    // Its index would be built from a site that failed.
-                    served.search_stale = false;
+        let memory = || Ok(write::Memory::new(previous.map(|s| &s.files), since_served));
+        let mut merged = Files::new();
+        // What was served, less what is gone, with what was written over it:
+        // pages whose fingerprint did not change and a search index that
+        // follows keep their bytes. The service worker lists exactly these.
+        let worker = |memory: &write::Memory, rendered: &crate::Rendered| {
+            let written = memory.files();
+            merged = match previous {
+                Some(previous) => {
+                    let mut files = previous.files.clone();
+                    let pages: HashSet<&str> = rendered
+                        .fingerprints
+                        .iter()
+                        .flat_map(|f| f.paths())
+                        .collect();
+                    files.retain(|path, _| {
+                        pages.contains(&**path)
+                            || (defer_search && previous.search_keys.contains(&**path))
+                            || written.contains_key(path)
+                            || **path == *offline::WORKER
+                    });
+                    files.extend(written);
+                    files
                 }
-                return Ok(Outcome::Failed {
-                    text: failed_text(&diagnostics),
-                });
-            }
+                None => written,
+            };
+            service_worker(&merged, &mut hashes, &loaded.site, self.opts.built_at)
         };
-        let written = sink.into_files();
-        let fingerprints = rendered.fingerprints.unwrap_or_default();
+        let run = crate::run(&self.opts, &loaded, &scope, memory, worker);
         let incremental = previous.is_some();
-        let search_keys: HashSet<String> = match previous {
-            Some(previous) if defer_search => previous.search_keys.clone(),
-            _ => rendered.index.into_iter().collect(),
+        let search_keys = previous
+            .filter(|_| defer_search)
+            .map(|p| p.search_keys.clone());
+        self.theme = loaded.theme;
+        self.last = Some((loaded.site, loaded.diagnostics));
+        let (diagnostics, output) = match run {
+            Ok(run) => (run.diagnostics, run.output),
+            Err(e) => return Ok(self.failed(hashes, format!("error: {e:#}\n"))),
         };
-        let files = match previous {
-            Some(previous) => {
-                // What was served, less what is gone, with what was written
-                // over it: pages whose fingerprint did not change and a
-                // search index that follows keep their bytes.
-                let mut files = previous.files.clone();
-                let keys: HashSet<&str> = fingerprints.paths().collect();
-                files.retain(|path, _| {
-                    keys.contains(&**path)
-                        || search_keys.contains(&**path)
-                        || written.contains_key(path)
-                        || **path == *crate::offline::WORKER
-                });
-                files.extend(written);
-                files
-            }
-            None => written,
-        };
-        let mut worker_hashes = self
-            .served
-            .as_mut()
-            .map(|s| std::mem::take(&mut s.worker_hashes))
-            .unwrap_or_default();
-        let worker = service_worker(&files, &mut worker_hashes, &site, self.opts.built_at);
-        for (path, bytes) in &worker {
-            gate.check_bytes(path, bytes);
-        }
         // The gate's verdict covers every file served, as `build`'s covers
         // every file written: a finding refuses the whole site.
-        diagnostics.extend(gate.finish(audience));
-        diag::sort(&mut diagnostics);
-        if failed(&diagnostics) {
-            self.last = Some((site, load_diags));
-            if let Some(served) = &mut self.served {
-                served.worker_hashes = worker_hashes;
-            }
-            return Ok(Outcome::Failed {
-                text: failed_text(&diagnostics),
-            });
-        }
-        let mut served = Served {
-            files,
-            audience,
-            fingerprints,
-            search_keys,
-            search_stale: defer_search,
-            worker_hashes,
+        let Some((memory, rendered)) = output else {
+            return Ok(self.failed(hashes, failed_text(&diagnostics)));
         };
-        for (path, bytes) in worker {
-            served.files.insert(Arc::from(path), Arc::from(bytes));
-        }
-        let published = Arc::new(served.files.clone());
-        self.served = Some(served);
+        merged.extend(memory.into_files());
+        let published = Arc::new(merged.clone());
+        self.served = Some(Served {
+            files: merged,
+            audience,
+            fingerprints: rendered.fingerprints.unwrap_or_default(),
+            search_keys: search_keys.unwrap_or_else(|| rendered.index.into_iter().collect()),
+            search_stale: defer_search,
+            worker_hashes: hashes,
+        });
         self.unserved.clear();
-        self.last = Some((site, load_diags));
         Ok(Outcome::Built {
             files: published,
             pages: rendered.pages,
             incremental,
             diagnostics,
         })
+    }
+
+    /// A build that failed: the last good site stays served, its index as it
+    /// is (one built now would be of a site that failed).
+    fn failed(&mut self, hashes: MemoHashes, text: String) -> Outcome {
+        if let Some(served) = &mut self.served {
+            served.search_stale = false;
+            served.worker_hashes = hashes;
+        }
+        Outcome::Failed { text }
     }
 
     /// After a rebuild the pages are served at once and the search index
@@ -312,32 +268,31 @@ impl Builder {
     }
 }
 
-/// `sw.js` and its manifest made for exactly `files`, as output paths and bytes.
+/// `sw.js` and its manifest made for exactly `files`.
 fn service_worker(
     files: &Files,
-    hashes: &mut crate::offline::MemoHashes,
+    hashes: &mut MemoHashes,
     site: &Site,
     built_at: Option<i64>,
-) -> [(&'static str, Vec<u8>); 2] {
+) -> offline::Worker {
+    let previous = files.get(offline::WORKER).cloned();
     let mut file_hashes = hashes.files(files.iter());
-    let previous = files.get(crate::offline::WORKER).cloned();
-    let worker = crate::offline::site_worker(
+    offline::site_worker(
         &site.config,
         &mut file_hashes,
         built_at,
         previous.as_deref(),
-    );
-    [
-        (crate::offline::WORKER, worker.code),
-        (crate::offline::MANIFEST, worker.manifest),
-    ]
+    )
 }
 
 impl Served {
     /// A copy of the files to serve, with `sw.js` made for exactly these files.
     fn publish(&mut self, site: &Site, built_at: Option<i64>) -> Arc<Files> {
         let worker = service_worker(&self.files, &mut self.worker_hashes, site, built_at);
-        for (path, bytes) in worker {
+        for (path, bytes) in [
+            (offline::WORKER, worker.code),
+            (offline::MANIFEST, worker.manifest),
+        ] {
             self.files.insert(Arc::from(path), Arc::from(bytes));
         }
         Arc::new(self.files.clone())
