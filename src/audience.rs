@@ -281,6 +281,23 @@ impl<'a> SiteView<'a> {
 /// Build the view of `site` for `audience`. References must have been checked:
 /// anything dangling is skipped rather than shown.
 pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
+    view_at(site, audience, None)
+}
+
+/// The view of `site` for `audience` on `today`: a contact whose `left` date
+/// is today or earlier is shown nowhere (SPEC `left`), not in a contact list,
+/// a ladder, a vCard or the search index.
+pub fn view_on(site: &Site, audience: Audience, today: chrono::NaiveDate) -> SiteView<'_> {
+    view_at(site, audience, Some(today))
+}
+
+/// Whether `audience` sees `contact` on `today` (`None`: whatever its `left`).
+fn shows_contact(audience: Audience, today: Option<chrono::NaiveDate>, contact: &Contact) -> bool {
+    sees(audience, contact)
+        && !matches!((today, contact.left), (Some(t), Some(left)) if left.0 <= t)
+}
+
+fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) -> SiteView<'_> {
     fn system_ref(e: &SystemEntry) -> SystemRef<'_> {
         SystemRef {
             id: e.system.id.as_str(),
@@ -305,7 +322,11 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
                     .hours_named(&hours_name)
                     .unwrap_or(HoursSpec::Always),
                 hours_name,
-                contacts: p.contacts.iter().filter(|c| sees(audience, *c)).collect(),
+                contacts: p
+                    .contacts
+                    .iter()
+                    .filter(|c| shows_contact(audience, today, c))
+                    .collect(),
                 credentials: visible_of(audience, &p.credentials_at),
             }
         })
@@ -367,7 +388,7 @@ pub fn view(site: &Site, audience: Audience) -> SiteView<'_> {
                             .collect(),
                     })
                     .collect(),
-                ladder: ladder(site, audience, e),
+                ladder: ladder(site, audience, today, e),
                 sla: s.sla.iter().map(|(k, v)| (k.as_str(), v)).collect(),
                 runbooks,
                 facts: s
@@ -418,7 +439,13 @@ fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {
 }
 
 /// A level is never dropped: its order must stay true in every build.
-fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec<LadderLevel<'a>> {
+fn ladder<'a>(
+    site: &'a Site,
+    audience: Audience,
+    today: Option<chrono::NaiveDate>,
+    entry: &'a SystemEntry,
+) -> Vec<LadderLevel<'a>> {
+    let shown = |c: &Contact| shows_contact(audience, today, c);
     let mut total: u64 = 0;
     entry
         .system
@@ -427,11 +454,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
         .enumerate()
         .filter_map(|(i, level)| {
             let party = site.party(&level.party)?;
-            let visible: Vec<&Contact> = party
-                .contacts
-                .iter()
-                .filter(|c| sees(audience, *c))
-                .collect();
+            let visible: Vec<&Contact> = party.contacts.iter().filter(|c| shown(c)).collect();
             let named = level.contact.as_deref().and_then(|n| party.contact(n));
             // An internal contact is replaced by `client_contact`, or by nobody: the
             // theme then says to go through the account manager. Never by the party's
@@ -440,14 +463,14 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                 .client_contact
                 .as_deref()
                 .and_then(|n| party.contact(n))
-                .filter(|c| sees(audience, *c));
+                .filter(|c| shown(c));
             let rotation = level
                 .contact
                 .as_deref()
                 .and_then(|n| party.rotations.get_key_value(n))
                 .filter(|_| named.is_none());
             let (contacts, contact_hidden) = match (named, rotation) {
-                (Some(c), _) if sees(audience, c) => (vec![c], false),
+                (Some(c), _) if shown(c) => (vec![c], false),
                 (Some(_), _) => (client_contact.into_iter().collect(), true),
                 // A rotation: its visible members (the holder is dated); a
                 // client build that sees none of them shows `client_contact`.
@@ -456,7 +479,7 @@ fn ladder<'a>(site: &'a Site, audience: Audience, entry: &'a SystemEntry) -> Vec
                         .contacts
                         .iter()
                         .filter_map(|n| party.contact(n))
-                        .filter(|c| sees(audience, *c))
+                        .filter(|c| shown(c))
                         .collect();
                     if members.is_empty() {
                         (client_contact.into_iter().collect(), true)

@@ -237,7 +237,7 @@ pub fn check_stage(
 ) -> Vec<Diagnostic> {
     check_view_stage(
         site,
-        &audience::view(site, audience),
+        &audience::view_on(site, audience, today),
         load_diagnostics,
         today,
         for_build,
@@ -402,9 +402,9 @@ pub(crate) fn run<S: Sink>(
     let mut clock = Stopwatch::new();
     let site = &loaded.site;
     let audience = opts.audience_for(site);
-    let view = audience::view(site, audience);
-    clock.lap("view");
     let today = opts.today_for(&site.config);
+    let view = audience::view_on(site, audience, today);
+    clock.lap("view");
     let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || opts.strict);
     let gate = secrets::gate::OutputGate::new(site, &view);
     let render_opts = render::RenderOptions {

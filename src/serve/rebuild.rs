@@ -250,7 +250,7 @@ impl Builder {
     pub(crate) fn refresh_search(&mut self) -> Option<Arc<Files>> {
         let served = self.served.as_mut().filter(|s| s.search_stale)?;
         let (site, _) = self.last.as_ref()?;
-        let view = audience::view(site, served.audience);
+        let view = audience::view_on(site, served.audience, self.opts.today_for(&site.config));
         let index = search::build_index(&view);
         drop(view);
         let new_keys: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();

@@ -44,7 +44,12 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
     ]
 }
 
-fn tab_at<'b>(b: &'b Browser, out: &Path, page: &str, now: &str) -> Result<Tab<'b>, String> {
+pub(crate) fn tab_at<'b>(
+    b: &'b Browser,
+    out: &Path,
+    page: &str,
+    now: &str,
+) -> Result<Tab<'b>, String> {
     let mut tab = b.chrome().tab(&TabOptions {
         now: Some(now.into()),
         ..TabOptions::default()
@@ -58,7 +63,7 @@ fn tab_at<'b>(b: &'b Browser, out: &Path, page: &str, now: &str) -> Result<Tab<'
 }
 
 /// A card's text with its whitespace collapsed.
-fn text(tab: &mut Tab, selector: &str) -> Result<String, String> {
+pub(crate) fn text(tab: &mut Tab, selector: &str) -> Result<String, String> {
     let v = tab.eval(&format!(
         "(document.querySelector({selector:?}) || {{}}).textContent || ''"
     ))?;

@@ -6,6 +6,7 @@
 
 mod axe;
 mod calendar;
+mod calendar_example;
 mod callcard;
 mod cdp;
 mod livereload;
@@ -417,6 +418,7 @@ fn main() {
     // Each topic's module adds its own list here (one line each).
     tests.extend(callcard::tests());
     tests.extend(calendar::tests());
+    tests.extend(calendar_example::tests());
     tests.extend(shots::tests());
     tests.extend(axe::tests());
     tests.extend(phone::tests());

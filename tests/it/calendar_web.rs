@@ -86,12 +86,28 @@ fn the_next_14_days_are_drawn_at_build_time_for_each_audience() {
         assert!(ahead.contains("<strong>The next 14 days</strong>"));
         assert!(ahead.contains("from Wed 25 Nov (the build date)"));
         assert!(ahead.contains("<span>Wed 25</span>") && ahead.contains("<span>Tue 8</span>"));
-        // Exact to the minute in words: the first evening hands over to the NOC.
+        // Exact to the minute in words: the first evening hands over to the NOC,
+        // which answers through Thanksgiving (the office is closed that day).
         assert!(
-            ahead.contains("Wed 25 Nov 18:00–Thu 26 Nov 08:00 Bright MSP (level 2)"),
+            ahead.contains("Wed 25 Nov 18:00–Fri 27 Nov 08:00 Bright MSP (level 2)"),
             "{audience}"
         );
+        // Holidays and (internal builds only) absences are marked on the strip
+        // and listed on the now board.
+        let internal = audience == "internal";
+        assert!(
+            ahead.contains("Thu 26 Nov: Thanksgiving Day (us-office)"),
+            "{audience}"
+        );
+        let away = "Wed 2 Dec: Dana Ruiz away, Marcus Lee covers";
+        assert_eq!(ahead.contains(away), internal, "{audience}");
         let now = site.out("now/index.html");
+        assert!(now.contains("Thanksgiving Day (us-office)"), "{audience}");
+        assert_eq!(
+            now.contains("Dana Ruiz away, Marcus Lee covers"),
+            internal,
+            "{audience}"
+        );
         let heading = if audience == "internal" {
             "Coming up: holidays and absences"
         } else {

@@ -884,7 +884,7 @@ escalation:
     );
     has(
         md,
-        "- ⚠️ `practice-management`: 3 levels, was 4; the last level is tried 1h 30m after the first call, was 2h\n  - level 3 removed: **Bright MSP** (**NOC**), hours `always`, after 30m, respond within 30m\n",
+        "- ⚠️ `practice-management`: 4 levels, was 5; the last level is tried 1h 45m after the first call, was 2h 15m\n  - level 4 removed: **Bright MSP** (**NOC**), hours `always`, after 30m, respond within 30m\n",
     );
     has(md, "  - `sun 08:00–sun 18:00` now uncovered\n");
     has(

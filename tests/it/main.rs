@@ -6,6 +6,7 @@ mod adopt;
 mod audience;
 mod build;
 mod calendar;
+mod calendar_example;
 mod calendar_web;
 mod check;
 mod ci_recipes;
