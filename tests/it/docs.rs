@@ -17,11 +17,7 @@ use std::path::{Path, PathBuf};
 /// Documented because SPEC has them, not yet in the code: each helper of this
 /// round removes its names as they land (the test fails on a name that is
 /// both here and in the code), and the list is empty at the end of the round.
-const LANDING: &[&str] = &[
-    // Calendar: holidays, absences, rotations, departures (issue 23).
-    "key:cairn-yaml-holidays.every",
-    "key:cairn-yaml-holidays.ics",
-];
+const LANDING: &[&str] = &[];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -244,6 +240,17 @@ const PROBES: &[Probe] = &[
         place: "cairn-yaml-holidays",
         file: "cairn.yaml",
         append: "holidays:\n  set:\n    - { from: 2026-12-28, to: 2026-12-31, name: Break, zzz: 1 }\n",
+    },
+    // A holiday entry has three forms, each with its own keys: one probe each.
+    Probe {
+        place: "cairn-yaml-holidays",
+        file: "cairn.yaml",
+        append: "holidays:\n  set:\n    - { every: \"12-25\", name: Christmas Day, zzz: 1 }\n",
+    },
+    Probe {
+        place: "cairn-yaml-holidays",
+        file: "cairn.yaml",
+        append: "holidays:\n  set:\n    - { ics: data/holidays.ics, zzz: 1 }\n",
     },
     Probe {
         place: "party",
