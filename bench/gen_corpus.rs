@@ -1682,6 +1682,8 @@ fn render_system(c: &Corpus, i: usize) -> String {
         let _ = writeln!(o, "  - party: {}", PARTIES[p2].id);
         if let Some(cn) = contact2 {
             let _ = writeln!(o, "    contact: {cn}");
+            // What a client build shows instead: never a dead end.
+            let _ = writeln!(o, "    client_contact: Dana Ruiz");
         }
         let _ = writeln!(o, "    after: {}", ["15m", "30m"][r.below(2)]);
         let _ = writeln!(o, "    hours: after-hours");

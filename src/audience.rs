@@ -439,7 +439,7 @@ fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {
 }
 
 /// A level is never dropped: its order must stay true in every build.
-fn ladder<'a>(
+pub(crate) fn ladder<'a>(
     site: &'a Site,
     audience: Audience,
     today: Option<chrono::NaiveDate>,

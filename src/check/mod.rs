@@ -14,6 +14,7 @@ mod facts;
 mod links;
 mod offline;
 mod orphans;
+mod phones;
 mod raci;
 mod refs;
 mod remote_images;
@@ -64,6 +65,8 @@ pub(crate) fn check_view(
     diags.extend(link_diags);
     diags.extend(secrets::check_secrets(site));
     diags.extend(facts::check_facts(site));
+    diags.extend(phones::check_phones(site, today));
+    diags.extend(phones::check_dead_ends(site, today));
     diags.extend(crate::secrets::catalogue::problem());
     if let Some(problem) = crate::markdown::raw_html_problem() {
         diags.push(Diagnostic::new(
@@ -86,11 +89,12 @@ pub(crate) fn check_view(
     diags
 }
 
-/// A client build refuses to publish anything that looks like a secret: turn
-/// `possible-secret` warnings into errors. `check` keeps them as warnings.
+/// A client build refuses to publish anything that looks like a secret, or
+/// an internal contact's number typed on a client page: turn `possible-secret`
+/// and `internal-phone` warnings into errors. `check` keeps them as warnings.
 pub(crate) fn promote_for_client_build(diags: &mut [Diagnostic]) {
     for d in diags.iter_mut() {
-        if d.code == Code::PossibleSecret {
+        if matches!(d.code, Code::PossibleSecret | Code::InternalPhone) {
             d.severity = Severity::Error;
         }
     }

@@ -37,6 +37,7 @@ mod blocks;
 mod escape;
 mod headings;
 mod highlight;
+pub(crate) mod phones;
 mod render;
 mod sanitize;
 pub(crate) use sanitize::problem as raw_html_problem;

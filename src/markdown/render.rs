@@ -42,6 +42,7 @@ pub(crate) fn render(
         has_raw_html: false,
         has_diagram: false,
         unlinked: false,
+        link_depth: 0,
     };
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         if let Event::Start(Tag::Heading {
@@ -97,6 +98,8 @@ struct Renderer<'a, 'r> {
     has_diagram: bool,
     /// Inside a link shown as its text ([`super::UNLINK`]); links do not nest.
     unlinked: bool,
+    /// Inside a link or an image: its text gets no `tel:` link of its own.
+    link_depth: usize,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -221,6 +224,7 @@ impl<'a> Renderer<'a, '_> {
                 title,
                 id,
             }) => {
+                self.link_depth += 1;
                 let dest_url = self.href(written_dest(link_type, dest_url), false);
                 if &*dest_url == super::UNLINK {
                     self.unlinked = true;
@@ -244,6 +248,7 @@ impl<'a> Renderer<'a, '_> {
                 title,
                 id,
             }) => {
+                self.link_depth += 1;
                 let dest_url = self.href(dest_url, true);
                 self.emit(Event::Start(Tag::Image {
                     link_type,
@@ -252,7 +257,15 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
-            Event::End(TagEnd::Link) if self.unlinked => self.unlinked = false,
+            Event::End(TagEnd::Link) if self.unlinked => {
+                self.unlinked = false;
+                self.link_depth = self.link_depth.saturating_sub(1);
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.emit(Event::End(end));
+            }
+            Event::Text(text) if self.link_depth == 0 => self.emit_text(text),
             Event::Start(Tag::Table(alignments)) => {
                 // Wide tables scroll inside the page instead of widening it
                 // on phones.
@@ -271,6 +284,34 @@ impl<'a> Renderer<'a, '_> {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
             None => self.out.push(event),
+        }
+    }
+
+    /// Prose text, with each phone number in it a `tel:` link (the same
+    /// numbers `scan` gives `stray-phone`).
+    fn emit_text(&mut self, text: CowStr<'a>) {
+        let found = super::phones::find(&text);
+        if found.is_empty() {
+            self.emit(Event::Text(text));
+            return;
+        }
+        let mut at = 0;
+        for f in found {
+            if f.start > at {
+                self.emit(Event::Text(text[at..f.start].to_string().into()));
+            }
+            self.emit(Event::InlineHtml(
+                format!(
+                    "<a class=\"tel\" href=\"tel:{}\">{}</a>",
+                    f.tel,
+                    escape_html(&text[f.start..f.end])
+                )
+                .into(),
+            ));
+            at = f.end;
+        }
+        if at < text.len() {
+            self.emit(Event::Text(text[at..].to_string().into()));
         }
     }
 

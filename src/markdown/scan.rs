@@ -29,6 +29,20 @@ pub(crate) struct Scan {
     pub unclosed: Option<super::Unclosed>,
     /// Hugo shortcodes cairn does not know, kept as text: name and line.
     pub unsupported_shortcodes: Vec<(String, usize)>,
+    /// Phone numbers typed in prose, lists and tables (not in code or in a
+    /// link's text): each becomes a `tel:` link, `stray-phone` reads them.
+    pub phones: Vec<PhoneRef>,
+}
+
+/// A phone number written in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PhoneRef {
+    /// As written: `+1 555 0142`.
+    pub written: String,
+    /// `+15550142`.
+    pub tel: String,
+    /// 1-based line within the markdown scanned.
+    pub line: usize,
 }
 
 impl Scan {
@@ -81,6 +95,8 @@ pub(crate) fn scan(markdown: &str) -> Scan {
     let mut ids = HeadingIds::default();
     let mut heading: Option<(u8, HeadingAttrs, HeadingText)> = None;
     let mut in_code_block = false;
+    // Inside a link or image: its text is not a number to link.
+    let mut link_depth = 0usize;
     // Lists, quotes, tables and footnotes the parser is inside of: the
     // summary is the first paragraph outside all of them.
     let mut container_depth = 0usize;
@@ -171,27 +187,46 @@ pub(crate) fn scan(markdown: &str) -> Scan {
                 }
             }
             Event::Text(text) if in_code_block => scan.code.push_str(&text),
-            Event::Text(text) | Event::Code(text) => scan.text.push_str(&text),
+            Event::Text(text) => {
+                if link_depth == 0 {
+                    let line = lines.line_of(range.start);
+                    scan.phones
+                        .extend(super::phones::find(&text).into_iter().map(|f| PhoneRef {
+                            written: text[f.start..f.end].to_string(),
+                            tel: f.tel,
+                            line,
+                        }));
+                }
+                scan.text.push_str(&text);
+            }
+            Event::Code(text) => scan.text.push_str(&text),
+            Event::End(TagEnd::Link | TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
             Event::SoftBreak => separate(&mut scan.text, ' '),
             Event::HardBreak => separate(&mut scan.text, '\n'),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 ..
-            }) => scan.links.push(LinkRef {
-                dest: written_dest(link_type, dest_url).into_string(),
-                line: lines.line_of(range.start),
-                is_image: false,
-            }),
+            }) => {
+                link_depth += 1;
+                scan.links.push(LinkRef {
+                    dest: written_dest(link_type, dest_url).into_string(),
+                    line: lines.line_of(range.start),
+                    is_image: false,
+                });
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 ..
-            }) => scan.links.push(LinkRef {
-                dest: written_dest(link_type, dest_url).into_string(),
-                line: lines.line_of(range.start),
-                is_image: true,
-            }),
+            }) => {
+                link_depth += 1;
+                scan.links.push(LinkRef {
+                    dest: written_dest(link_type, dest_url).into_string(),
+                    line: lines.line_of(range.start),
+                    is_image: true,
+                });
+            }
             Event::End(TagEnd::TableCell) => separate(&mut scan.text, ' '),
             Event::End(
                 TagEnd::Paragraph

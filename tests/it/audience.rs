@@ -413,6 +413,7 @@ fn a_client_check_judges_by_what_a_client_build_shows() {
             ("broken-link", "content/guides/escalate.md", Some(6)),
             ("broken-link", "content/internal/handover.md", Some(9)),
             ("link-to-internal", "content/guides/escalate.md", Some(6)),
+            ("client-dead-end", "data/systems/m365.yaml", Some(11)),
             ("system-without-runbook", "data/systems/vpn.yaml", None),
         ],
         "{client:#?}"
@@ -441,7 +442,10 @@ fn a_client_check_judges_by_what_a_client_build_shows() {
         codes,
         [
             ("broken-link", "content/internal/handover.md"),
-            ("link-to-internal", "content/guides/escalate.md")
+            ("link-to-internal", "content/guides/escalate.md"),
+            // Whatever the audience checked, a level a client build would
+            // show with nobody to reach is named.
+            ("client-dead-end", "data/systems/m365.yaml")
         ],
         "{internal:#?}"
     );

@@ -876,8 +876,10 @@ escalation:
         md,
         "**6 changes**: 1 system added · 1 RACI row · 1 ladder · 1 system's coverage · 1 contact · 1 page  \n\
          ⚠️ **Needs sign-off from both sides**: 1 accountable moved · 1 ladder level removed · 1 window now uncovered · 1 page made client-visible  \n\
-         Checks: 4 warnings introduced\n",
+         Checks: 5 warnings introduced\n",
     );
+    // The NOC's old number, still typed in a guide, no longer hides.
+    has(md, "`+1 555 0142` is no contact's number");
     has(
         md,
         "#### RACI (1)\n\n- ⚠️ **Backup verification** on `m365`: accountable moved from **Acme Dental Internal IT** to **Bright MSP**; **Acme Dental Internal IT** now consulted\n",

@@ -30,6 +30,7 @@ mod no_panic;
 mod offline;
 mod out;
 mod outside;
+mod phones;
 mod search;
 mod secrets;
 mod serve;
