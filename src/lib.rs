@@ -59,7 +59,7 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 /// What a build or check is asked to do; validated by the CLI.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The site folder (holding `cairn.yaml`).
     pub site: PathBuf,

@@ -108,6 +108,22 @@ pub(crate) struct MemoHashes {
 }
 
 impl MemoHashes {
+    /// `sw.js` and its manifest made for exactly `files`.
+    pub(crate) fn worker(
+        &mut self,
+        files: &crate::write::Files,
+        config: &crate::model::Config,
+        built_at: Option<i64>,
+    ) -> Worker {
+        let previous = files.get(WORKER).cloned();
+        site_worker(
+            config,
+            &mut self.files(files.iter()),
+            built_at,
+            previous.as_deref(),
+        )
+    }
+
     pub(crate) fn files<'f>(
         &mut self,
         files: impl IntoIterator<Item = (&'f std::sync::Arc<str>, &'f std::sync::Arc<[u8]>)>,

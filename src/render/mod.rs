@@ -465,23 +465,29 @@ const NOINDEX: &str = "<meta name=\"robots\" content=\"noindex\">";
 
 /// `html` with [`NOINDEX`] right after its `<head>` tag (at the start when it
 /// has none).
-fn with_noindex(html: String) -> String {
-    let lower = html.to_ascii_lowercase();
-    let at = lower
-        .match_indices("<head")
-        .find(|(i, _)| {
-            matches!(
-                lower.as_bytes().get(i + 5),
-                Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')
-            )
-        })
-        .and_then(|(i, _)| lower[i..].find('>').map(|close| i + close + 1))
-        .unwrap_or(0);
-    let mut out = String::with_capacity(html.len() + NOINDEX.len());
-    out.push_str(&html[..at]);
-    out.push_str(NOINDEX);
-    out.push_str(&html[at..]);
-    out
+fn with_noindex(mut html: String) -> String {
+    let at = after_open_tag(html.as_bytes(), "head").unwrap_or(0);
+    html.insert_str(at, NOINDEX);
+    html
+}
+
+/// Byte offset just after the opening `<tag ...>` (ASCII case-insensitive):
+/// where the build puts `noindex`, and `serve` its live-reload script.
+pub(crate) fn after_open_tag(html: &[u8], tag: &str) -> Option<usize> {
+    let needle = format!("<{tag}");
+    let n = needle.len();
+    let mut i = 0;
+    while i + n <= html.len() {
+        if html[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
+            let next = html.get(i + n).copied();
+            if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
+                let close = html[i + n..].iter().position(|&b| b == b'>')?;
+                return Some(i + n + close + 1);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// An internal build's `robots.txt`: no crawler reads any of it.

@@ -4,6 +4,7 @@
 
 use super::paths::{self, Target};
 use super::reload::{self, Hub};
+use crate::render::after_open_tag;
 use crate::urls;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -12,9 +13,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 pub(crate) const LIVERELOAD_JS: &str = include_str!("livereload.js");
 pub(crate) const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -143,13 +143,7 @@ pub(crate) struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Hub,
     pub hosts: HostPolicy,
-    /// Content hashes of files served, kept with the bytes they are of (so a
-    /// new version under the same key is never taken for the old).
-    etags: Mutex<HashMap<Arc<str>, Tagged>>,
 }
-
-/// A version of a file and its ETag.
-type Tagged = (Arc<[u8]>, String);
 
 impl Shared {
     pub(crate) fn new(hosts: HostPolicy) -> Shared {
@@ -158,9 +152,8 @@ impl Shared {
                 files: Arc::new(Files::new()),
                 error: None,
             })),
-            hub: Hub::new(),
+            hub: Hub::default(),
             hosts,
-            etags: Mutex::new(HashMap::new()),
         }
     }
 
@@ -187,21 +180,9 @@ impl Shared {
         }
         self.hub.bump();
     }
-
-    /// The ETag of a file of the site, hashed once per version.
-    fn etag_of(&self, key: &Arc<str>, bytes: &Arc<[u8]>) -> String {
-        let mut etags = self.etags.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((seen, tag)) = etags.get(key)
-            && Arc::ptr_eq(seen, bytes)
-        {
-            return tag.clone();
-        }
-        let tag = etag(bytes);
-        etags.insert(key.clone(), (bytes.clone(), tag.clone()));
-        tag
-    }
 }
 
+/// A strong ETag: the content hash (xxh3 hashes far faster than a socket sends).
 fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes))
 }
@@ -290,8 +271,8 @@ async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         Target::Internal(name) => internal(&shared, &name),
         Target::File { key, dir } => {
             let snap = shared.snapshot();
-            if let Some((key, bytes)) = snap.files.get_key_value(key.as_str()) {
-                return serve_file(&shared, &snap, key, bytes, req.headers());
+            if let Some(bytes) = snap.files.get(key.as_str()) {
+                return serve_file(&shared, &snap, &key, bytes, req.headers());
             }
             if !dir && snap.files.contains_key(urls::folder(&key).as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
@@ -337,63 +318,61 @@ pub(crate) fn content_type(key: &str) -> String {
 fn serve_file(
     shared: &Shared,
     snap: &Snapshot,
-    key: &Arc<str>,
+    key: &str,
     bytes: &Arc<[u8]>,
     request: &HeaderMap,
 ) -> Response {
     let content_type = content_type(key);
-    let (body, tag) = if content_type.starts_with("text/html") {
-        let page = decorate(bytes, shared.hub.generation(), snap.error.as_deref());
-        let tag = etag(&page);
-        (Bytes::from(page), tag)
+    let body = if content_type.starts_with("text/html") {
+        Bytes::from(decorate(
+            bytes,
+            shared.hub.generation(),
+            snap.error.as_deref(),
+        ))
     } else {
-        (Bytes::from_owner(bytes.clone()), shared.etag_of(key, bytes))
+        Bytes::from_owner(bytes.clone())
     };
+    let tag = etag(&body);
     let matches = |value: &HeaderValue| {
         value.to_str().is_ok_and(|v| {
             v.split(',')
                 .any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
         })
     };
-    let mut r = if request.get(header::IF_NONE_MATCH).is_some_and(matches) {
-        reply(304, &content_type, Body::empty())
-    } else {
-        let ranges = request
-            .get(header::RANGE)
-            .filter(|_| request.get(header::IF_RANGE).is_none_or(matches))
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                http_range_header::parse_range_header(v).and_then(|r| r.validate(body.len() as u64))
-            });
-        match ranges {
-            Some(Ok(ranges)) if ranges.len() == 1 => {
-                let (start, end) = ranges[0].clone().into_inner();
-                let mut r = reply(
-                    206,
-                    &content_type,
-                    body.slice(start as usize..=end as usize),
-                );
-                let range = format!("bytes {start}-{end}/{}", body.len());
-                if let Ok(v) = HeaderValue::from_str(&range) {
-                    r.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                r
-            }
-            Some(Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable)) => {
-                let mut r = reply(416, &content_type, Body::empty());
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes */{}", body.len())) {
-                    r.headers_mut().insert(header::CONTENT_RANGE, v);
-                }
-                r
-            }
-            // No range, several, or one that makes no sense: the whole file.
-            _ => reply(200, &content_type, body),
+    let len = body.len();
+    let range = request
+        .get(header::RANGE)
+        .filter(|_| request.get(header::IF_RANGE).is_none_or(matches))
+        .and_then(|v| v.to_str().ok())
+        .map(|v| http_range_header::parse_range_header(v).and_then(|r| r.validate(len as u64)));
+    let (mut r, content_range) = match range {
+        _ if request.get(header::IF_NONE_MATCH).is_some_and(matches) => {
+            (reply(304, &content_type, Body::empty()), None)
         }
+        Some(Ok(ranges)) if ranges.len() == 1 => {
+            let (start, end) = ranges[0].clone().into_inner();
+            let part = body.slice(start as usize..=end as usize);
+            (
+                reply(206, &content_type, part),
+                Some(format!("bytes {start}-{end}/{len}")),
+            )
+        }
+        Some(Err(http_range_header::RangeUnsatisfiableError::Unsatisfiable)) => (
+            reply(416, &content_type, Body::empty()),
+            Some(format!("bytes */{len}")),
+        ),
+        // No range, several, or one that makes no sense: the whole file.
+        _ => (reply(200, &content_type, body), None),
     };
     let h = r.headers_mut();
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(v) = HeaderValue::from_str(&tag) {
-        h.insert(header::ETAG, v);
+    for (name, value) in [
+        (header::ETAG, Some(tag)),
+        (header::CONTENT_RANGE, content_range),
+    ] {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(name, v);
+        }
     }
     r
 }
@@ -416,24 +395,6 @@ fn internal(shared: &Shared, name: &str) -> Response {
     }
 }
 
-/// Byte offset just after the opening `<tag ...>` (ASCII case-insensitive).
-fn after_open_tag(html: &[u8], tag: &str) -> Option<usize> {
-    let needle = format!("<{tag}");
-    let n = needle.len();
-    let mut i = 0;
-    while i + n <= html.len() {
-        if html[i..i + n].eq_ignore_ascii_case(needle.as_bytes()) {
-            let next = html.get(i + n).copied();
-            if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
-                let close = html[i + n..].iter().position(|&b| b == b'>')?;
-                return Some(i + n + close + 1);
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
 /// A served HTML page: the live-reload script, naming the generation the page
 /// belongs to, after `<head>` (the one difference from what `build` writes),
 /// and when the last rebuild failed, the error block after `<body>`.
@@ -448,19 +409,14 @@ pub(crate) fn decorate(html: &[u8], generation: u64, error: Option<&str>) -> Vec
             crate::markdown::escape_html(text)
         )
     });
-    let mut out =
-        Vec::with_capacity(html.len() + meta.len() + overlay.as_ref().map_or(0, String::len));
-    let head = after_open_tag(html, "head");
-    let body = after_open_tag(html, "body");
-    let mut inserts: Vec<(usize, String)> = Vec::new();
-    match head {
-        Some(h) => inserts.push((h, meta)),
-        None => inserts.push((body.unwrap_or(0), meta)),
-    }
-    if let Some(o) = overlay {
-        inserts.push((body.unwrap_or(0), o));
-    }
+    let body = after_open_tag(html, "body").unwrap_or(0);
+    let head = after_open_tag(html, "head").unwrap_or(body);
+    // The script first where both go to one place (a page without `<head>`).
+    let mut inserts: Vec<(usize, String)> = vec![(head, meta)];
+    inserts.extend(overlay.map(|o| (body, o)));
     inserts.sort_by_key(|(at, _)| *at);
+    let mut out =
+        Vec::with_capacity(html.len() + inserts.iter().map(|(_, t)| t.len()).sum::<usize>());
     let mut last = 0;
     for (at, text) in inserts {
         out.extend_from_slice(&html[last..at]);

@@ -56,24 +56,22 @@ fn bind(bind: &str, port: u16) -> Result<TcpListener> {
             ))
         })?,
     };
-    let first = TcpListener::bind(SocketAddr::new(ip, port));
-    match first {
-        Ok(l) => Ok(l),
+    match TcpListener::bind(SocketAddr::new(ip, port)) {
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
-            for next in (1..=PORT_TRIES).filter_map(|i| port.checked_add(i)) {
-                if let Ok(l) = TcpListener::bind(SocketAddr::new(ip, next)) {
-                    println!(
-                        "Port {port} is in use; serving on the next free port, {next}, instead."
-                    );
-                    return Ok(l);
-                }
-            }
-            anyhow::bail!(
-                "port {port} on {ip} is already in use (and so are the next {PORT_TRIES}): \
-                 stop the other server, or pass --port 0 for any free port"
-            )
+            let next = (1..=PORT_TRIES).filter_map(|i| port.checked_add(i));
+            let (l, next) = next
+                .filter_map(|p| Some((TcpListener::bind(SocketAddr::new(ip, p)).ok()?, p)))
+                .next()
+                .with_context(|| {
+                    format!(
+                        "port {port} on {ip} is already in use (and so are the next {PORT_TRIES}): \
+                         stop the other server, or pass --port 0 for any free port"
+                    )
+                })?;
+            println!("Port {port} is in use; serving on the next free port, {next}, instead.");
+            Ok(l)
         }
-        Err(e) => Err(e).with_context(|| format!("cannot listen on {ip} port {port}")),
+        bound => bound.with_context(|| format!("cannot listen on {ip} port {port}")),
     }
 }
 
@@ -289,57 +287,33 @@ fn watch_loop(
         &stopped,
     ) {
         let started = Instant::now();
-        let shown: Vec<&str> = burst.paths.iter().take(3).map(String::as_str).collect();
-        let more = burst.paths.len().saturating_sub(shown.len());
-        say(&format!(
-            "Changed: {}{}",
-            if burst.rescan && shown.is_empty() {
-                "(many files)".to_string()
-            } else {
-                shown.join(", ")
-            },
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
-        ));
-        // A bug in a stage must not end the watching: report it, start afresh.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            builder.rebuild(&burst.paths, burst.rescan)
-        }))
-        .unwrap_or_else(|_| {
-            builder.forget();
-            Outcome::Failed {
+        let mut shown: Vec<&str> = burst.paths.iter().take(3).map(String::as_str).collect();
+        if burst.rescan && shown.is_empty() {
+            shown.push("(many files)");
+        }
+        let more = match burst.paths.len().saturating_sub(3) {
+            0 => String::new(),
+            more => format!(" and {more} more"),
+        };
+        say(&format!("Changed: {}{more}", shown.join(", ")));
+        let outcome = guarded(&mut builder, |b| b.rebuild(&burst.paths, burst.rescan))
+            .unwrap_or_else(|| Outcome::Failed {
                 text:
                     "error: internal error while rebuilding (a bug in cairn); save again to retry\n"
                         .into(),
-            }
-        });
+            });
         report(&outcome, started.elapsed(), false);
         let ok = matches!(outcome, Outcome::Built { .. });
         publish(shared, outcome);
         // The search index follows, unless the author is already saving again
         // (then the next rebuild comes first).
-        while let Ok(change) = rx.try_recv() {
-            let relevant = match &change {
-                watch::Change::Rescan => true,
-                watch::Change::Paths(paths) => paths.iter().any(|p| keep(p).is_some()),
-            };
-            if relevant {
-                carry = Some(change);
-                break;
-            }
-        }
+        carry = std::iter::from_fn(|| rx.try_recv().ok()).find(|change| match change {
+            watch::Change::Rescan => true,
+            watch::Change::Paths(paths) => paths.iter().any(|p| keep(p).is_some()),
+        });
         if ok && carry.is_none() {
             let started = Instant::now();
-            let refreshed =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.refresh_search()))
-                    .unwrap_or_else(|_| {
-                        builder.forget();
-                        None
-                    });
-            if let Some(files) = refreshed {
+            if let Some(files) = guarded(&mut builder, Builder::refresh_search).flatten() {
                 shared.publish_quiet(files);
                 say(&format!(
                     "Search index updated in {}",
@@ -348,6 +322,16 @@ fn watch_loop(
             }
         }
     }
+}
+
+/// `f` on the builder; `None` when a bug in a stage panicked, which must not
+/// end the watching: the builder starts afresh.
+fn guarded<T>(builder: &mut Builder, f: impl FnOnce(&mut Builder) -> T) -> Option<T> {
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(builder))).ok();
+    if done.is_none() {
+        builder.forget();
+    }
+    done
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ struct Served {
     worker_hashes: MemoHashes,
 }
 
+#[derive(Default)]
 pub(crate) struct Builder {
     opts: Options,
     /// The last load, good or not, with its diagnostics: its pages are taken
@@ -82,19 +83,13 @@ impl Builder {
     pub(crate) fn new(opts: Options) -> Builder {
         Builder {
             opts,
-            last: None,
-            theme: None,
-            served: None,
-            unserved: BTreeSet::new(),
+            ..Builder::default()
         }
     }
 
     /// Drop what earlier builds left: the next rebuild starts afresh.
     pub(crate) fn forget(&mut self) {
-        self.last = None;
-        self.theme = None;
-        self.served = None;
-        self.unserved.clear();
+        *self = Builder::new(self.opts.clone());
     }
 
     /// Load, check and render everything. `Err` only when SITE cannot be read
@@ -177,27 +172,20 @@ impl Builder {
         // pages whose fingerprint did not change and a search index that
         // follows keep their bytes. The service worker lists exactly these.
         let worker = |memory: &write::Memory, rendered: &crate::Rendered| {
-            let written = memory.files();
-            merged = match previous {
-                Some(previous) => {
-                    let mut files = previous.files.clone();
-                    let pages: HashSet<&str> = rendered
-                        .fingerprints
-                        .iter()
-                        .flat_map(|f| f.paths())
-                        .collect();
-                    files.retain(|path, _| {
-                        pages.contains(&**path)
-                            || (defer_search && previous.search_keys.contains(&**path))
-                            || written.contains_key(path)
-                            || **path == *offline::WORKER
-                    });
-                    files.extend(written);
-                    files
-                }
-                None => written,
-            };
-            service_worker(&merged, &mut hashes, &loaded.site, self.opts.built_at)
+            let pages: HashSet<&str> = rendered
+                .fingerprints
+                .iter()
+                .flat_map(|f| f.paths())
+                .collect();
+            let deferred = previous.filter(|_| defer_search).map(|p| &p.search_keys);
+            merged = previous.map(|p| p.files.clone()).unwrap_or_default();
+            merged.retain(|path, _| {
+                pages.contains(&**path)
+                    || deferred.is_some_and(|keys| keys.contains(&**path))
+                    || **path == *offline::WORKER
+            });
+            merged.extend(memory.files());
+            hashes.worker(&merged, &loaded.site.config, self.opts.built_at)
         };
         let run = crate::run(&self.opts, &loaded, &scope, memory, worker);
         let incremental = previous.is_some();
@@ -268,27 +256,12 @@ impl Builder {
     }
 }
 
-/// `sw.js` and its manifest made for exactly `files`.
-fn service_worker(
-    files: &Files,
-    hashes: &mut MemoHashes,
-    site: &Site,
-    built_at: Option<i64>,
-) -> offline::Worker {
-    let previous = files.get(offline::WORKER).cloned();
-    let mut file_hashes = hashes.files(files.iter());
-    offline::site_worker(
-        &site.config,
-        &mut file_hashes,
-        built_at,
-        previous.as_deref(),
-    )
-}
-
 impl Served {
     /// A copy of the files to serve, with `sw.js` made for exactly these files.
     fn publish(&mut self, site: &Site, built_at: Option<i64>) -> Arc<Files> {
-        let worker = service_worker(&self.files, &mut self.worker_hashes, site, built_at);
+        let worker = self
+            .worker_hashes
+            .worker(&self.files, &site.config, built_at);
         for (path, bytes) in [
             (offline::WORKER, worker.code),
             (offline::MANIFEST, worker.manifest),

@@ -29,12 +29,6 @@ pub(crate) struct Hub {
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub::new()
-    }
-}
-
-impl Hub {
-    pub(crate) fn new() -> Hub {
         Hub {
             beat: watch::Sender::new(Beat {
                 generation: 1,
@@ -43,7 +37,9 @@ impl Hub {
             sockets: AtomicUsize::new(0),
         }
     }
+}
 
+impl Hub {
     pub(crate) fn generation(&self) -> u64 {
         self.beat.borrow().generation
     }
