@@ -2,7 +2,7 @@
 //! bounded chunks, HTML entities decoded, HTML reduced to its text and
 //! attribute values.
 
-use super::catalogue::LineKind;
+use super::LineKind;
 use std::borrow::Cow;
 use std::io::{self, Read};
 

@@ -8,7 +8,8 @@
 //! a template, inside an unusual file) stops a client build here: nothing is
 //! written. What the authors allowed at the source is allowed here too.
 
-use super::catalogue::{ALLOW, Hit, LineKind};
+use super::LineKind;
+use super::catalogue::{ALLOW, Hit};
 use super::{Syntax, decode, scan, syntax_for};
 use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic, Severity};

@@ -13,8 +13,25 @@ pub mod gate;
 pub mod scan;
 pub(crate) mod sources;
 
-pub use catalogue::LineKind;
 pub use scan::{LineHit, Syntax};
+
+/// How a line is read: a literal after `password:` counts anywhere in data and
+/// code, but in prose only where the key leads the line or sits in code; long
+/// random strings count only in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// YAML, front matter, HTML attribute values.
+    Data,
+    /// Fenced code, scripts and configs.
+    Code,
+    /// Markdown prose, rendered text.
+    Prose,
+    /// HTML, JS, CSS, templates: like code, without the random-string rule
+    /// (minified code and data URIs are full of long random-looking strings).
+    Markup,
+    /// A binary file: only the token formats, which are unmistakable.
+    Opaque,
+}
 
 /// How a published file is read, by its name and whether its bytes are
 /// binary: YAML as data; HTML, JS, CSS, SVG and templates as markup (no

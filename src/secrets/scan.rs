@@ -2,7 +2,8 @@
 //! on: markdown fences, PEM blocks, the line above. Text may come in pieces
 //! (large files are streamed); the state carries over.
 
-use super::catalogue::{self, ALLOW, Context, Hit, LineKind};
+use super::LineKind;
+use super::catalogue::{self, ALLOW, Context, Hit};
 use super::decode::Chunks;
 use std::io::Read;
 
