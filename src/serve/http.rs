@@ -3,18 +3,17 @@
 //! server's endpoints and the error overlay stamped into HTML.
 
 use super::paths::{self, Target};
-use super::reload::{self, Hub};
 use crate::render::after_open_tag;
 use crate::urls;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::get;
 use std::net::IpAddr;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, RwLock};
+use tokio::sync::watch;
 
 pub(crate) const LIVERELOAD_JS: &str = include_str!("livereload.js");
 pub(crate) const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -187,22 +186,49 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
-/// The routes: the live-reload socket, and everything else from the site.
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    use tower_http::set_header::SetResponseHeaderLayer;
-    Router::new()
-        .route("/__cairn/ws", get(reload::socket))
-        .fallback(answer)
-        .layer(middleware::from_fn_with_state(shared.clone(), guard))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .with_state(shared)
+/// What the sockets follow: the generation, and whether the server stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Beat {
+    pub generation: u64,
+    pub closed: bool,
+}
+
+pub(crate) struct Hub {
+    beat: watch::Sender<Beat>,
+    /// Live-reload sockets open (see [`super::reload::MAX_SOCKETS`]).
+    pub(crate) sockets: AtomicUsize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            beat: watch::Sender::new(Beat {
+                generation: 1,
+                closed: false,
+            }),
+            sockets: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Hub {
+    pub(crate) fn generation(&self) -> u64 {
+        self.beat.borrow().generation
+    }
+
+    /// A new site (or a new error) is being served: wake every open page.
+    pub(crate) fn bump(&self) {
+        self.beat.send_modify(|b| b.generation += 1);
+    }
+
+    /// Shutting down: the server and every socket stop.
+    pub(crate) fn close(&self) {
+        self.beat.send_modify(|b| b.closed = true);
+    }
+
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Beat> {
+        self.beat.subscribe()
+    }
 }
 
 pub(crate) fn reply(status: u16, content_type: &str, body: impl Into<Body>) -> Response {
@@ -227,7 +253,7 @@ pub(crate) fn plain(status: u16, text: &str) -> Response {
 
 /// Refusals before any routing: a missing or second `Host` (on HTTP/1.1), a
 /// method other than GET and HEAD, a body (never read), a foreign `Host`.
-async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let hosts: Vec<&HeaderValue> = headers.get_all(header::HOST).iter().collect();
     if hosts.len() > 1 || (hosts.is_empty() && req.version() >= Version::HTTP_11) {
@@ -264,7 +290,7 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
 
 /// A GET or HEAD of anything but the socket: a file of the site, a redirect
 /// to a folder, a server endpoint, the 404 page.
-async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+pub(crate) async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let url = req.uri().path_and_query().map_or("/", |p| p.as_str());
     match paths::resolve(url) {
         Target::Refused => plain(400, "400 bad request: path refused\n"),

@@ -1,63 +1,20 @@
 //! Live reload over a WebSocket. A page carries the generation it was served
 //! at; `livereload.js` opens `/__cairn/ws`, which sends the current generation
 //! at once and again after every rebuild; the page reloads when it differs.
-//! The hub counts generations from the watch thread and wakes the sockets.
+//! The hub ([`super::http::Hub`]) counts generations from the watch thread
+//! and wakes the sockets.
 
-use super::http::Shared;
+use super::http::{Beat, Shared, plain};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use tokio::sync::watch;
 
 /// Live-reload sockets open at most (a browser tab holds one): past it, 503.
 pub(crate) const MAX_SOCKETS: usize = 256;
-
-/// What the sockets follow: the generation, and whether the server stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Beat {
-    pub generation: u64,
-    pub closed: bool,
-}
-
-pub(crate) struct Hub {
-    beat: watch::Sender<Beat>,
-    sockets: AtomicUsize,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Hub {
-            beat: watch::Sender::new(Beat {
-                generation: 1,
-                closed: false,
-            }),
-            sockets: AtomicUsize::new(0),
-        }
-    }
-}
-
-impl Hub {
-    pub(crate) fn generation(&self) -> u64 {
-        self.beat.borrow().generation
-    }
-
-    /// A new site (or a new error) is being served: wake every open page.
-    pub(crate) fn bump(&self) {
-        self.beat.send_modify(|b| b.generation += 1);
-    }
-
-    /// Shutting down: the server and every socket stop.
-    pub(crate) fn close(&self) {
-        self.beat.send_modify(|b| b.closed = true);
-    }
-
-    pub(crate) fn subscribe(&self) -> watch::Receiver<Beat> {
-        self.beat.subscribe()
-    }
-}
 
 /// The message a page gets.
 fn message(generation: u64) -> Message {
@@ -88,11 +45,11 @@ pub(crate) async fn socket(
             .is_some_and(|(_, host)| shared.hosts.allows(host))
     });
     if !origin_ok {
-        return super::http::plain(403, "403 forbidden: a page of another origin\n");
+        return plain(403, "403 forbidden: a page of another origin\n");
     }
     let slot = Slot(shared.clone());
     if shared.hub.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
-        return super::http::plain(503, "503 too many live-reload connections\n");
+        return plain(503, "503 too many live-reload connections\n");
     }
     let beats = shared.hub.subscribe();
     ws.max_message_size(1024)

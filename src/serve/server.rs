@@ -9,7 +9,12 @@
 //! cannot lock out a real client. Nothing a client does holds a thread.
 
 use super::http::{self, Shared};
+use super::reload;
+use axum::Router;
 use axum::body::Body;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::routing::get;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -49,7 +54,7 @@ pub(crate) fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> io::R
 async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let app = http::router(shared.clone());
+    let app = router(shared.clone());
     let conns = Arc::new(Conns::default());
     let mut beats = shared.hub.subscribe();
     loop {
@@ -208,4 +213,22 @@ impl Drop for Busy {
             .store(self.conns.now(), Ordering::SeqCst);
         self.conn.busy.fetch_sub(1, Ordering::SeqCst);
     }
+}
+
+/// The routes: the live-reload socket, and everything else from the site.
+fn router(shared: Arc<Shared>) -> Router {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    Router::new()
+        .route("/__cairn/ws", get(reload::socket))
+        .fallback(http::answer)
+        .layer(middleware::from_fn_with_state(shared.clone(), http::guard))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(shared)
 }
