@@ -20,7 +20,7 @@
 
 use crate::audience::SiteView;
 use crate::calendar::{Calendar, LevelTimeline, Minute, Span};
-use crate::render::context::tel;
+use crate::render::tel;
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -91,25 +91,6 @@ pub(crate) fn gather_dates(view: &SiteView, cal: &Calendar) -> CalendarData {
                 .collect()
         }),
     }
-}
-
-/// The 14-day strip of `system`'s coverage chart from `today`.
-pub(crate) fn ahead(
-    view: &SiteView,
-    system: &crate::audience::SystemView,
-    cal: &Calendar,
-    today: NaiveDate,
-) -> String {
-    let timelines = view.ladder_timelines(cal, system);
-    let dates = gather_dates(view, cal);
-    crate::render::coverage_ahead::ahead_chart(
-        view,
-        system,
-        &timelines,
-        today,
-        &dates.holidays,
-        dates.away.as_deref(),
-    )
 }
 
 /// The last date of the data: the local date of its last minute.

@@ -5,8 +5,8 @@
 //! (a DST day is 23 or 25 hours wide).
 
 // The hatching pattern comes from the weekly chart above it on the same page.
+use super::calendar::{AHEAD_DAYS, AwayRow, day_label, gather_dates};
 use super::coverage_chart::colour_of;
-use super::data::calendar::{AHEAD_DAYS, AwayRow, day_label};
 use crate::audience::{SiteView, SystemView};
 use crate::calendar::{LevelTimeline, Minute};
 use crate::markdown::escape_html;
@@ -58,6 +58,25 @@ fn first_open(
         }
     }
     out
+}
+
+/// The 14-day strip of `system`'s coverage chart from `today`.
+pub(crate) fn ahead(
+    view: &SiteView,
+    system: &crate::audience::SystemView,
+    cal: &crate::calendar::Calendar,
+    today: NaiveDate,
+) -> String {
+    let timelines = view.ladder_timelines(cal, system);
+    let dates = gather_dates(view, cal);
+    ahead_chart(
+        view,
+        system,
+        &timelines,
+        today,
+        &dates.holidays,
+        dates.away.as_deref(),
+    )
 }
 
 /// The next 14 days of `system` from `today`: a figure, or nothing without a ladder.

@@ -5,6 +5,7 @@
 //! every page, which is what makes a generator quadratic. Links are relative
 //! and name `index.html`, computed here per page, so templates only print them.
 
+pub(crate) mod calendar;
 mod context;
 mod coverage_ahead;
 pub(crate) mod coverage_chart;
@@ -457,6 +458,16 @@ fn render_page(
         path,
         bytes: html.into_bytes(),
     })
+}
+
+/// A dialable number: digits, and a leading `+`.
+pub(crate) fn tel(phone: &str) -> String {
+    let mut out = String::new();
+    if phone.trim_start().starts_with('+') {
+        out.push('+');
+    }
+    out.extend(phone.chars().filter(char::is_ascii_digit));
+    out
 }
 
 /// An internal page says so to machines too, whatever its template: one

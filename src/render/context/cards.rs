@@ -4,6 +4,7 @@
 use super::{Shared, encode_path};
 use crate::audience::{PartyRef, PartyView, ReviewState, SiteView, SystemRef, SystemView};
 use crate::model::{Contact, CredentialPointer, Fact};
+use crate::render::tel;
 use crate::site::Page;
 use crate::urls;
 use serde::Serialize;
@@ -178,16 +179,6 @@ pub(super) fn credentials<'c>(list: &[&'c CredentialPointer]) -> Vec<CredentialC
         .collect()
 }
 
-/// A dialable number: digits, and a leading `+`.
-pub(in crate::render) fn tel(phone: &str) -> String {
-    let mut out = String::new();
-    if phone.trim_start().starts_with('+') {
-        out.push('+');
-    }
-    out.extend(phone.chars().filter(char::is_ascii_digit));
-    out
-}
-
 #[derive(Serialize)]
 pub(super) struct PageCard<'c> {
     title: &'c str,
@@ -347,7 +338,7 @@ impl Shared<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::tel;
+    use crate::render::tel;
 
     #[test]
     fn tel_links_keep_digits_and_a_leading_plus() {

@@ -31,7 +31,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub(super) use cards::{ReviewCtx, review, tel};
+pub(super) use cards::{ReviewCtx, review};
 
 /// Characters escaped in URL paths we build from file names.
 const PATH: &AsciiSet = &CONTROLS

@@ -8,8 +8,8 @@ use super::Base;
 use super::cards::{TierGroup, by_tier};
 use super::ladder::{LadderCtx, ladder};
 use crate::audience::{SiteView, SystemView};
+use crate::render::calendar;
 use crate::render::coverage_chart::{self, Segment};
-use crate::render::data::calendar;
 use serde::Serialize;
 
 #[derive(Serialize)]

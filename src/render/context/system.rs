@@ -6,7 +6,6 @@ use super::cards::{
 use super::ladder::{LadderCtx, ladder};
 use super::{Base, Shared};
 use crate::audience::{RaciRow, SystemView};
-use crate::render::data::calendar;
 use crate::urls;
 use serde::Serialize;
 
@@ -81,7 +80,12 @@ impl Shared<'_, '_> {
                 )
             } else {
                 super::super::coverage_chart::system_chart(self.view, s)
-                    + &calendar::ahead(self.view, s, self.calendar(), self.opts.today)
+                    + &crate::render::coverage_ahead::ahead(
+                        self.view,
+                        s,
+                        self.calendar(),
+                        self.opts.today,
+                    )
             },
             sla: s
                 .sla

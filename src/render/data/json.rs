@@ -5,10 +5,11 @@
 //! written beside it; `SCHEMA_VERSION` changes when a field changes meaning or
 //! goes away (adding a field does not).
 
-use super::super::context::{ReviewCtx, review, tel};
 use super::super::coverage_chart::{self, Segment};
 use crate::audience::{LadderLevel, PartyView, SiteView, SystemView};
 use crate::model::{Contact, CredentialPointer, HoursSpec};
+use crate::render::context::{ReviewCtx, review};
+use crate::render::tel;
 use crate::site::Page;
 use crate::urls;
 use serde::Serialize;

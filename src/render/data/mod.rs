@@ -3,12 +3,11 @@
 //! as the pages (so `cairn serve` rebuilds them too), made from the same
 //! [`SiteView`], so they can hold nothing the audience may not see.
 
-pub(crate) mod calendar;
 mod csv;
 mod json;
 mod vcard;
 
-use super::party_vcard_path;
+use super::{calendar, party_vcard_path};
 use crate::audience::{PartyView, SiteView, SystemView};
 use crate::urls;
 

@@ -3,9 +3,9 @@
 //! per party and `contacts.vcf` for the whole site. CRLF line ends, lines
 //! folded at 75 octets (never inside a UTF-8 character), text values escaped.
 
-use super::super::context::tel;
 use crate::audience::{PartyView, SiteView};
 use crate::model::Contact;
+use crate::render::tel;
 
 /// One vCard per visible contact of `party`.
 pub(super) fn party_vcards(view: &SiteView, party: &PartyView) -> Vec<u8> {
