@@ -5,7 +5,7 @@
 
 use crate::model::Audience;
 use crate::site::{Asset, Page};
-use crate::urls;
+use crate::urls::{self, normalize};
 use percent_encoding::percent_decode_str;
 use std::collections::{HashMap, HashSet};
 
@@ -518,32 +518,6 @@ pub(crate) fn has_scheme(s: &str) -> bool {
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-}
-
-/// Join `rest` onto `base` (both relative to `content/`), resolving `.` and `..`.
-/// Returns the path and whether it names a folder (trailing `/`, `.` or `..`);
-/// `None` when it climbs out of `content/`.
-pub(crate) fn normalize(base: &str, rest: &str) -> Option<(String, bool)> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    let mut folder_like = rest.is_empty() || rest.ends_with('/');
-    for seg in rest.split('/') {
-        match seg {
-            "" => {}
-            "." => folder_like = true,
-            ".." => {
-                parts.pop()?;
-                folder_like = true;
-            }
-            s => {
-                parts.push(s);
-                folder_like = false;
-            }
-        }
-    }
-    if rest.ends_with('/') {
-        folder_like = true;
-    }
-    Some((parts.join("/"), folder_like))
 }
 
 /// A heading id (`{#id}` included) or an `id`/`<a name>` in the page's raw

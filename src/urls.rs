@@ -68,7 +68,7 @@ pub(crate) fn alias(folder: &str, alias: &str) -> Option<String> {
         Some(rest) => ("", rest),
         None => (folder, alias),
     };
-    let (path, _) = crate::links::normalize(base, rest)?;
+    let (path, _) = normalize(base, rest)?;
     if path.is_empty() {
         return None;
     }
@@ -107,6 +107,32 @@ pub(crate) fn search_terms(n: usize) -> String {
 /// The search index's document shard `n`: `search/d/N.js`.
 pub(crate) fn search_docs(n: usize) -> String {
     format!("search/d/{n}.js")
+}
+
+/// Join `rest` onto `base` (both relative to `content/`), resolving `.` and `..`.
+/// Returns the path and whether it names a folder (trailing `/`, `.` or `..`);
+/// `None` when it climbs out of `content/`.
+pub(crate) fn normalize(base: &str, rest: &str) -> Option<(String, bool)> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let mut folder_like = rest.is_empty() || rest.ends_with('/');
+    for seg in rest.split('/') {
+        match seg {
+            "" => {}
+            "." => folder_like = true,
+            ".." => {
+                parts.pop()?;
+                folder_like = true;
+            }
+            s => {
+                parts.push(s);
+                folder_like = false;
+            }
+        }
+    }
+    if rest.ends_with('/') {
+        folder_like = true;
+    }
+    Some((parts.join("/"), folder_like))
 }
 
 #[cfg(test)]

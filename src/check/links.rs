@@ -119,9 +119,10 @@ fn check_page(resolver: &Resolver, page: &Page) -> (Vec<Diagnostic>, Vec<Target>
 mod tests {
     use super::super::testing::TestSite;
     use super::*;
-    use crate::links::{has_scheme, normalize};
+    use crate::links::has_scheme;
     use crate::markdown::{Heading, LinkRef};
     use crate::model::Audience;
+    use crate::urls::normalize;
 
     #[test]
     fn paths_join_and_climb_within_content() {
