@@ -22,6 +22,7 @@ pub(crate) mod check;
 pub mod cli;
 pub mod diag;
 pub(crate) mod diff;
+pub(crate) mod ics;
 pub(crate) mod init;
 pub(crate) mod links;
 pub(crate) mod markdown;

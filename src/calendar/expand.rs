@@ -120,7 +120,7 @@ pub struct Rules<'a> {
     pub(crate) parties: &'a [Party],
     pub(crate) systems: &'a [SystemEntry],
     pub(crate) away: &'a [Away],
-    pub(crate) holiday_files: &'a HashMap<String, Vec<super::ics::IcsHoliday>>,
+    pub(crate) holiday_files: &'a HashMap<String, Vec<crate::ics::IcsHoliday>>,
 }
 
 impl<'a> Rules<'a> {

@@ -2,7 +2,7 @@
 //! over a range of days.
 
 use super::HolidayOn;
-use super::ics::IcsHoliday;
+use crate::ics::IcsHoliday;
 use crate::model::{Config, HolidayEntry};
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use std::collections::{BTreeMap, HashMap};

@@ -13,7 +13,6 @@
 
 mod expand;
 pub(crate) mod holidays;
-pub(crate) mod ics;
 pub(crate) mod intervals;
 pub(crate) mod zone;
 

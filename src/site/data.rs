@@ -130,7 +130,7 @@ fn load_holiday_files(
                     continue;
                 }
             };
-            let read = crate::calendar::ics::read_holidays(&text, path);
+            let read = crate::ics::read_holidays(&text, path);
             texts.insert(path.clone(), text);
             match read {
                 Ok(holidays) => {

@@ -7,8 +7,8 @@ mod data;
 mod walk;
 pub(crate) mod yaml;
 
-use crate::calendar::ics::IcsHoliday;
 use crate::diag::{Code, Diagnostic};
+use crate::ics::IcsHoliday;
 use crate::markdown::{self, Scan};
 use crate::model::{Activity, Audience, Away, Config, Duration, FrontMatter, Party, System};
 use anyhow::{Context, Result};
