@@ -3,6 +3,7 @@
 #![allow(unreachable_pub, missing_docs)] // helpers are `pub` to be shared between the modules of this test binary, not API
 
 mod adopt;
+mod architecture;
 mod audience;
 mod build;
 mod calendar;
