@@ -15,6 +15,7 @@ mod now;
 mod offline;
 mod phone;
 mod shots;
+mod techpage;
 
 use cdp::{Chrome, TabOptions};
 use std::cell::OnceCell;
@@ -426,6 +427,7 @@ fn main() {
     tests.extend(markdown::tests());
     tests.extend(now::tests());
     tests.extend(offline::tests());
+    tests.extend(techpage::tests());
     let filter: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
