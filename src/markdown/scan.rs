@@ -32,6 +32,9 @@ pub(crate) struct Scan {
     /// Phone numbers typed in prose, lists and tables (not in code or in a
     /// link's text): each becomes a `tel:` link, `stray-phone` reads them.
     pub phones: Vec<PhoneRef>,
+    /// A diagram (a ```` ```mermaid ```` fence or a `<pre lang="mermaid">`)
+    /// is on the page: the site ships the diagram library.
+    pub has_diagram: bool,
 }
 
 /// A phone number written in a page.
@@ -59,6 +62,10 @@ impl Scan {
 
     fn read_html_block(&mut self, block: &str, line: usize) {
         self.read_html(block, line);
+        let lower = block.to_ascii_lowercase();
+        if lower.contains("<pre") && lower.contains("mermaid") {
+            self.has_diagram = true;
+        }
         let text = sanitize::visible_text(block);
         let mut words = text.split_whitespace().peekable();
         if words.peek().is_some() {
@@ -179,7 +186,14 @@ pub(crate) fn scan(markdown: &str) -> Scan {
                     scan.read_html_block(&block, line);
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                if let pulldown_cmark::CodeBlockKind::Fenced(info) = kind
+                    && super::blocks::fence_language(&info).as_deref() == Some("mermaid")
+                {
+                    scan.has_diagram = true;
+                }
+            }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
                 if !scan.code.is_empty() && !scan.code.ends_with('\n') {

@@ -81,6 +81,23 @@ pub(crate) fn describe(span: (usize, usize)) -> String {
     WeekMask::describe_span(span)
 }
 
+/// A span as a chart's tooltip says it: `all day, every day` for the whole
+/// week, else `Mon 00:00–Tue 00:00` (a whole day ends at the next day's
+/// midnight, never at its own).
+fn tooltip((start, end): (usize, usize)) -> String {
+    if end.saturating_sub(start) >= MINUTES_PER_WEEK {
+        return "all day, every day".to_string();
+    }
+    let words = describe((start, end));
+    let mut out = String::with_capacity(words.len());
+    let mut upper = true;
+    for c in words.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '–';
+    }
+    out
+}
+
 /// The colour class of a party: its place in `parties.yaml`, so one party has
 /// one colour on every page of the site.
 pub(crate) fn colour_of(view: &SiteView, party_id: &str) -> usize {
@@ -198,7 +215,7 @@ pub(crate) fn system_chart(view: &SiteView, system: &SystemView) -> String {
                         a,
                         b.min(MINUTES_PER_WEEK),
                         format!("cov-p{colour}"),
-                        format!("{what}: {}", describe((a, b))),
+                        format!("{what}: {}", tooltip((a, b))),
                     )
                 })
                 .collect(),
@@ -336,7 +353,7 @@ pub(crate) fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option
                     a,
                     b,
                     format!("cov-p{colour} cov-later"),
-                    format!("{}: on the ladder, {}", s.name, describe((a, b))),
+                    format!("{}: on the ladder, {}", s.name, tooltip((a, b))),
                 ));
             }
         }
@@ -357,7 +374,7 @@ pub(crate) fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option
                     format!(
                         "{}: answers first, {}",
                         s.name,
-                        describe((seg.start, seg.end))
+                        tooltip((seg.start, seg.end))
                     ),
                 ));
             }
@@ -406,7 +423,7 @@ pub(crate) fn party_chart(view: &SiteView, party_id: &str, root: &str) -> Option
                     a,
                     b,
                     format!("cov-p{colour}"),
-                    format!("{}: {}", party.name, describe((a, b))),
+                    format!("{}: {}", party.name, tooltip((a, b))),
                 )
             })
             .collect(),
@@ -564,6 +581,9 @@ mod tests {
         let h = spec(&[("mon-fri", "08:00", "18:00")]);
         let gaps = uncovered(&first_answer(&[&h]));
         assert_eq!(describe(*gaps.last().unwrap()), "fri 18:00–mon 08:00");
+        assert_eq!(tooltip((0, MINUTES_PER_WEEK)), "all day, every day");
+        assert_eq!(tooltip((0, 1440)), "Mon 00:00–Tue 00:00");
+        assert_eq!(tooltip((8640, 10080)), "Sun 00:00–Mon 00:00");
         assert_eq!(gaps, mask_of(&[&h]).gaps());
     }
 

@@ -149,7 +149,7 @@ pub(crate) fn render_site(
     );
     pages?;
     data?;
-    write_assets_changed(theme, &Fingerprints::default(), sink)?;
+    write_assets_changed(theme, view, &Fingerprints::default(), sink)?;
     Ok(jobs.len())
 }
 
@@ -238,7 +238,7 @@ pub(crate) fn render_changed(
     };
     let (pages, data) = rayon::join(pages_changed, || write_data(&shared, since, sink));
     let (pages, data) = (pages?, data?);
-    let assets = write_assets_changed(theme, since, sink)?;
+    let assets = write_assets_changed(theme, view, since, sink)?;
     let rendered = pages.iter().filter(|(_, _, again)| *again).count();
     let mut files: HashMap<String, u128> = pages
         .into_iter()
@@ -414,14 +414,18 @@ fn redirects(view: &SiteView) -> Vec<(String, String)> {
 }
 
 /// Write the theme's assets whose bytes differ from `since` (the diagram
-/// library alone is 3.4 MiB); returns every path with its bytes' hash.
+/// library alone is 3.4 MiB, written only when a page of the view has a
+/// diagram); returns every path written with its bytes' hash.
 fn write_assets_changed(
     theme: &Theme,
+    view: &SiteView,
     since: &Fingerprints,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<Vec<(String, u128)>> {
+    let diagrams = view.pages.iter().any(|p| p.scan.has_diagram);
     theme
         .assets()
+        .filter(|(path, _)| diagrams || !is_diagram_asset(path))
         .map(|(path, bytes)| {
             let print = xxhash_rust::xxh3::xxh3_128(bytes);
             if since.files.get(path) != Some(&print) {
@@ -433,6 +437,11 @@ fn write_assets_changed(
             Ok((path.to_string(), print))
         })
         .collect()
+}
+
+/// The diagram library and its loader: what a site without diagrams never ships.
+fn is_diagram_asset(path: &str) -> bool {
+    path.starts_with("assets/vendor/mermaid/") || path == "assets/diagram.js"
 }
 
 const SITEMAP: &str = "sitemap.xml";

@@ -67,6 +67,9 @@ pub(crate) struct Doc {
     pub owner: Option<String>,
     /// Text the snippet is cut from.
     pub text: String,
+    /// A contact's number as written and as its `tel:` link dials it: the
+    /// result offers it as a tappable number of its own.
+    pub call: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

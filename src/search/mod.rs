@@ -171,6 +171,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
                 &collapse_ws(&format!("{description}{facts}")),
                 SNIPPET_CHARS,
             ),
+            call: None,
         };
         (doc, wt)
     };
@@ -238,9 +239,51 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
             systems: names,
             owner: owner.map(|o| o.name.to_string()),
             text: truncate(&snippet, SNIPPET_CHARS),
+            call: None,
         };
         (doc, wt)
     };
+    // A person's name finds their card: name, role, party and a number to tap.
+    let contact_doc =
+        |p: &crate::audience::PartyView, c: &crate::model::Contact| -> (Doc, Weights) {
+            let mut wt = Weights::default();
+            wt.field(&c.name, w::TITLE, w::TITLE);
+            wt.field(
+                c.role.as_deref().unwrap_or(""),
+                w::DESCRIPTION,
+                w::DESCRIPTION,
+            );
+            wt.field(p.name, w::OWNER, w::OWNER);
+            let text = [
+                c.role.as_deref(),
+                Some(p.name),
+                c.email.as_deref(),
+                c.phone.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            let call = c.phone.as_ref().map(|phone| {
+                let digits = crate::markdown::phones::digits(phone);
+                let tel = if phone.trim_start().starts_with('+') {
+                    format!("+{digits}")
+                } else {
+                    digits
+                };
+                (phone.clone(), tel)
+            });
+            let doc = Doc {
+                url: format!("{}#contacts", urls::party(p.id)),
+                title: c.name.clone(),
+                kind: "contact",
+                systems: Vec::new(),
+                owner: None,
+                text: truncate(&collapse_ws(&text), SNIPPET_CHARS),
+                call: call.filter(|(_, tel)| tel.trim_start_matches('+').len() >= 3),
+            };
+            (doc, wt)
+        };
     let party_doc = |p: &crate::audience::PartyView| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.key(p.id, w::OWN_ID, w::TITLE);
@@ -274,6 +317,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
                 &collapse_ws(&format!("{description} {body}")),
                 SNIPPET_CHARS,
             ),
+            call: None,
         };
         (doc, wt)
     };
@@ -281,10 +325,19 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
         System(&'v crate::audience::SystemView<'a>),
         Page(&'a crate::site::Page),
         Party(&'v crate::audience::PartyView<'a>),
+        Contact(
+            &'v crate::audience::PartyView<'a>,
+            &'a crate::model::Contact,
+        ),
     }
     let sources: Vec<Source> = (view.systems.iter().map(Source::System))
         .chain(view.pages.iter().map(|p| Source::Page(p)))
         .chain(view.parties.iter().map(Source::Party))
+        .chain(
+            view.parties
+                .iter()
+                .flat_map(|p| p.contacts.iter().map(move |c| Source::Contact(p, c))),
+        )
         .collect();
     for chunk in sources.chunks(CHUNK) {
         each(
@@ -294,6 +347,7 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
                     Source::System(s) => system_doc(s),
                     Source::Page(p) => page_doc(p),
                     Source::Party(p) => party_doc(p),
+                    Source::Contact(p, c) => contact_doc(p, c),
                 })
                 .collect(),
         );
@@ -369,8 +423,11 @@ pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
     out.par_extend(index.docs.par_iter().enumerate().map(|(n, d)| {
         let systems: Vec<String> = d.systems.iter().map(|s| js_string(s)).collect();
         let owner = d.owner.as_deref().map_or("null".to_string(), js_string);
+        let call = d.call.as_ref().map_or(String::new(), |(phone, tel)| {
+            format!(",\"p\":{},\"tel\":{}", js_string(phone), js_string(tel))
+        });
         let body = format!(
-            "cairnSearch.doc({n},{{\"u\":{},\"t\":{},\"k\":{},\"s\":[{}],\"o\":{},\"x\":{}}});\n",
+            "cairnSearch.doc({n},{{\"u\":{},\"t\":{},\"k\":{},\"s\":[{}],\"o\":{},\"x\":{}{call}}});\n",
             js_string(&d.url),
             js_string(&d.title),
             js_string(d.kind),

@@ -51,6 +51,9 @@ fn no_csp_violation(tab: &mut Tab, what: &str) -> Result<(), String> {
 }
 
 fn drawn(tab: &mut Tab) -> Result<(), String> {
+    // The library is fetched when a diagram comes near the screen, as a
+    // reader scrolling down brings it.
+    tab.eval("document.querySelector('figure.diagram').scrollIntoView()")?;
     let ok = tab.wait_for(
         "document.querySelector('figure.diagram[data-drawn] .diagram-drawing svg')",
         Duration::from_secs(30),

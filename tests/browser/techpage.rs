@@ -7,6 +7,7 @@
 use crate::cdp::TabOptions;
 use crate::shots::PAGE_KINDS;
 use crate::{Browser, Fixture, TestFn, ensure, file_url};
+use serde_json::json;
 use std::time::Duration;
 
 pub fn tests() -> Vec<(&'static str, TestFn)> {
@@ -18,6 +19,14 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         (
             "no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px",
             no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px,
+        ),
+        (
+            "diagrams_load_late_in_a_reserved_box_over_http",
+            diagrams_load_late_in_a_reserved_box_over_http,
+        ),
+        (
+            "not_found_at_depth_three_is_styled_with_working_links_and_search",
+            not_found_at_depth_three_is_styled_with_working_links_and_search,
         ),
     ]
 }
@@ -144,7 +153,13 @@ fn no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px(
         ),
     ];
     for width in [320, 390] {
-        for (kind, rel) in PAGE_KINDS.iter().chain(extra.iter()) {
+        // The 404 page links from `base_url` (a server answers it at any
+        // depth): it is measured over HTTP below, not from file://.
+        for (kind, rel) in PAGE_KINDS
+            .iter()
+            .filter(|(kind, _)| *kind != "404")
+            .chain(extra.iter())
+        {
             let mut tab = b.chrome().tab(&phone(width))?;
             tab.goto(&file_url(&f.out, rel))?;
             tab.wait_for(
@@ -163,4 +178,110 @@ fn no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px(
     }
     problems.dedup();
     ensure(problems.is_empty(), || problems.join("\n"))
+}
+
+/// Over HTTP from `cairn serve` (under `file://` what a page fetches is not
+/// observable): the outage runbook fetches no diagram library until its
+/// diagram nears the screen, draws it in the box it reserved, and a page
+/// without a diagram never fetches it.
+fn diagrams_load_late_in_a_reserved_box_over_http(b: &Browser, f: &Fixture) -> Result<(), String> {
+    let server = crate::Server::start(&f.site);
+    let fetched = "performance.getEntriesByType('resource').some(e => e.name.includes('mermaid'))";
+    let mut tab = b.chrome().tab(&phone(390))?;
+    tab.goto(&format!(
+        "{}/runbooks/network/internet-outage/index.html",
+        server.url
+    ))?;
+    tab.wait_for(
+        "document.documentElement.classList.contains('js')",
+        Duration::from_secs(10),
+    )?;
+    let early = tab.eval(fetched)?;
+    ensure(early == json!(false), || {
+        "the diagram library was fetched before the diagram came near the screen".into()
+    })?;
+    let steps = tab.eval(FIRST_STEP)?.as_i64().unwrap_or(-1);
+    ensure(steps > 0, || "the steps are not laid out".into())?;
+    const BOX: &str = "(() => { const f = document.querySelector('figure.diagram'); const n = f.nextElementSibling; \
+        return [Math.round(f.getBoundingClientRect().height), Math.round(n.getBoundingClientRect().top + scrollY)]; })()";
+    let before = tab.eval(BOX)?;
+    tab.eval("document.querySelector('figure.diagram').scrollIntoView()")?;
+    let drawn = tab.wait_for(
+        "!!document.querySelector('figure.diagram[data-drawn] svg')",
+        Duration::from_secs(30),
+    )?;
+    ensure(drawn, || "the diagram was not drawn".into())?;
+    ensure(tab.eval(fetched)? == json!(true), || {
+        "the library was not fetched".into()
+    })?;
+    let after = tab.eval(BOX)?;
+    println!("  diagram box and the next element's top: {before} before, {after} after drawing");
+    ensure(before == after, || {
+        format!("drawing moved the page: box and next top {before} before, {after} after")
+    })?;
+    ensure(
+        tab.eval(FIRST_STEP)?.as_i64().unwrap_or(-1) == steps,
+        || "drawing moved the steps".into(),
+    )?;
+
+    tab.goto(&format!(
+        "{}/runbooks/network/vpn-down/index.html",
+        server.url
+    ))?;
+    tab.eval("scrollTo(0, document.body.scrollHeight)")?;
+    std::thread::sleep(Duration::from_millis(300));
+    ensure(tab.eval(fetched)? == json!(false), || {
+        "a page without a diagram fetched the library".into()
+    })
+}
+
+/// A missing page three folders down: the 404 page, styled, with working
+/// links and a search for the missing page's words.
+fn not_found_at_depth_three_is_styled_with_working_links_and_search(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let server = crate::Server::start(&f.site);
+    let mut tab = b.chrome().tab(&phone(320))?;
+    tab.goto(&format!("{}/runbooks/network/old/reset-router", server.url))?;
+    tab.wait_for(
+        "document.documentElement.classList.contains('js')",
+        Duration::from_secs(10),
+    )?;
+    let styled =
+        tab.eval("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle")?;
+    ensure(styled == json!("solid"), || {
+        format!("the 404 page is unstyled (header border {styled})")
+    })?;
+    ensure(
+        tab.eval("document.getElementById('not-found-q').value")? == json!("reset router"),
+        || "the search box is not filled with the missing page's words".into(),
+    )?;
+    // Every link (not a #fragment) answers 200.
+    tab.eval(
+        "window.__links = null; Promise.all([...document.querySelectorAll('a[href]')] \
+           .filter(a => !a.getAttribute('href').startsWith('#')) \
+           .map(a => fetch(a.href).then(r => r.ok ? null : a.getAttribute('href') + ' ' + r.status))) \
+           .then(r => { window.__links = r.filter(x => x); })",
+    )?;
+    tab.wait_for("window.__links !== null", Duration::from_secs(20))?;
+    let broken = tab.eval("window.__links")?;
+    ensure(broken == json!([]), || {
+        format!("broken links on the 404 page: {broken}")
+    })?;
+    tab.eval("document.querySelectorAll('details').forEach(d => d.open = true)")?;
+    let small = tab.eval(MEASURE)?;
+    ensure(small == json!([]), || format!("404 at 320 px: {small}"))?;
+    let count = tab.eval("document.querySelectorAll('a[href]').length")?;
+    ensure(count.as_u64() > Some(5), || format!("only {count} links"))?;
+    // The search answers.
+    tab.eval(
+        "document.getElementById('not-found-q').value = 'internet outage'; \
+         document.querySelector('.not-found-search').submit()",
+    )?;
+    let found = tab.wait_for(
+        "location.pathname.endsWith('/search/index.html') && document.querySelectorAll('#search-results a').length > 0",
+        Duration::from_secs(10),
+    )?;
+    ensure(found, || "searching from the 404 page found nothing".into())
 }

@@ -36,5 +36,6 @@ mod search;
 mod secrets;
 mod serve;
 mod serve_hostile;
+mod techpage;
 mod trust;
 mod version;

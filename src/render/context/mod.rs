@@ -352,7 +352,13 @@ impl<'v, 'a> Shared<'v, 'a> {
                 self.opts.today,
             )),
             Job::NotFound => PageContext::NotFound(SystemListCtx {
-                base: self.base(path, "Page not found"),
+                base: {
+                    // A server answers any missing path at any depth with this
+                    // one file: its links start from `base_url`, not from it.
+                    let mut base = self.base(path, "Page not found");
+                    base.root = not_found_root(&view.config.base_url_slash());
+                    base
+                },
                 systems: view.systems.iter().map(system_card).collect(),
             }),
         }
@@ -513,5 +519,32 @@ mod tests {
         }
         // Every page kind was built.
         assert_eq!(templates.len(), 10, "{templates:?}");
+    }
+}
+
+/// The root of the 404 page's links: `base_url` when it is absolute
+/// (`https://docs.example.com/acme/`) or a path (`/acme/`); a bare `docs/`
+/// is taken from the domain's root (`/docs/`).
+fn not_found_root(base: &str) -> String {
+    if base.contains("://") || base.starts_with('/') {
+        base.to_string()
+    } else {
+        format!("/{base}")
+    }
+}
+
+#[cfg(test)]
+mod not_found_tests {
+    use super::not_found_root;
+
+    #[test]
+    fn the_404_page_links_from_the_base_url() {
+        assert_eq!(not_found_root("/"), "/");
+        assert_eq!(not_found_root("/acme/"), "/acme/");
+        assert_eq!(not_found_root("docs/"), "/docs/");
+        assert_eq!(
+            not_found_root("https://docs.example.com/acme/"),
+            "https://docs.example.com/acme/"
+        );
     }
 }

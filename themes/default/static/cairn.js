@@ -760,6 +760,15 @@
     });
   }
 
+  // The 404 page offers a search for the words of the missing path.
+  function notFoundQuery() {
+    var box = document.getElementById("not-found-q");
+    if (!box || box.value) return;
+    var last = window.location.pathname.split("/").filter(function (w) { return w && !/^index\.html?$/.test(w); }).pop() || "";
+    try { last = decodeURIComponent(last); } catch (e) { /* keep it as written */ }
+    box.value = last.replace(/\.html?$/, "").replace(/[-_.+]+/g, " ").trim();
+  }
+
   function everyMinute() {
     var now = new Date();
     callCards(now, false);
@@ -773,6 +782,7 @@
     printRosters(now);
     reviewQueue(now);
     matrixFilter();
+    notFoundQuery();
     printMeta();
     document.documentElement.classList.add("js");
     // Keep the cards true on a page left open through a shift change.

@@ -1,11 +1,15 @@
 /* Draws mermaid diagrams with the theme's copy of mermaid, under the page's
    CSP (style-src 'self', no 'unsafe-inline'): mermaid's <style> elements and
-   style attributes are applied through the CSSOM instead, which CSP allows. */
+   style attributes are applied through the CSSOM instead, which CSP allows.
+   The library (3.4 MiB) is fetched only when a diagram comes near the screen
+   (or the page is printed): the steps never wait for it, and its box is
+   reserved by the stylesheet, so drawing moves nothing. */
 (function () {
   'use strict';
   var figures = document.querySelectorAll('figure.diagram[data-diagram="mermaid"]');
-  var mermaid = window.mermaid;
-  if (!figures.length || !mermaid) return;
+  if (!figures.length) return;
+  var self = document.currentScript;
+  var library = self && self.src ? self.src.replace(/diagram\.js(\?.*)?$/, 'vendor/mermaid/mermaid.min.js') : null;
 
   var sheets = [];
   function adopt(css) {
@@ -79,16 +83,17 @@
     return true;
   }
 
-  var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
-  mermaid.initialize({
-    startOnLoad: false,
-    securityLevel: 'strict',
-    theme: dark ? 'dark' : 'default',
-    htmlLabels: false,
-    flowchart: { htmlLabels: false }
-  });
-
   async function drawAll() {
+    var mermaid = window.mermaid;
+    if (!mermaid) return;
+    var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+    mermaid.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+      theme: dark ? 'dark' : 'default',
+      htmlLabels: false,
+      flowchart: { htmlLabels: false }
+    });
     patch();
     try {
       for (var i = 0; i < figures.length; i++) {
@@ -109,5 +114,28 @@
       unpatch();
     }
   }
-  drawAll();
+
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    if (window.mermaid) { drawAll(); return; }
+    if (!library) return;
+    var script = document.createElement('script');
+    script.src = library;
+    script.onload = drawAll;
+    document.head.appendChild(script);
+  }
+  var printing = window.matchMedia && window.matchMedia('print').matches;
+  if ('IntersectionObserver' in window && !printing) {
+    var seen = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (e) { return e.isIntersecting; })) return;
+      seen.disconnect();
+      start();
+    }, { rootMargin: '300px 0px' });
+    Array.prototype.forEach.call(figures, function (f) { seen.observe(f); });
+    window.addEventListener('beforeprint', start);
+  } else {
+    start();
+  }
 })();

@@ -250,6 +250,13 @@
     if (d.o) meta.push('Owner: ' + d.o);
     if (meta.length) a.appendChild(el('span', 'search-meta', meta.join(' · ')));
     li.appendChild(a);
+    // A contact's number, tappable beside (never inside) the result's link.
+    if (d.tel && /^\+?[0-9]+$/.test(d.tel)) {
+      var call = el('a', 'call', d.p || d.tel);
+      call.href = 'tel:' + d.tel;
+      call.setAttribute('aria-label', 'Call ' + d.t + ' ' + (d.p || d.tel));
+      li.appendChild(call);
+    }
     return li;
   }
 
