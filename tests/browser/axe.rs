@@ -31,6 +31,13 @@ fn axe_finds_no_serious_or_critical_violation_on_any_page_kind(
     let mut problems = Vec::new();
     let mut runs = 0;
     for (build, out) in [("client", f.out.as_path()), ("internal", f.internal())] {
+        // The 404 page links from `base_url` (`/`), as a server answers it at
+        // any depth: it is read over HTTP, where those links resolve.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let _server = crate::offline::Serve::start(out, port)?;
         for (kind, rel) in PAGE_KINDS {
             for (width, height, mobile) in [(1280, 800, false), (390, 844, true)] {
                 for dark in [false, true] {
@@ -43,7 +50,11 @@ fn axe_finds_no_serious_or_critical_violation_on_any_page_kind(
                         // Saturday 02:00: closed, open and answering levels all shown.
                         now: Some("2026-11-28T02:00:00-05:00".into()),
                     })?;
-                    tab.goto(&file_url(out, rel))?;
+                    if *kind == "404" {
+                        tab.goto(&format!("http://127.0.0.1:{port}/{rel}"))?;
+                    } else {
+                        tab.goto(&file_url(out, rel))?;
+                    }
                     tab.wait_for(
                         "document.documentElement.classList.contains('js')",
                         Duration::from_secs(5),

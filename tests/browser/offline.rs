@@ -22,10 +22,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
 
 /// A plain static web server (Python's) on `out`, as a host would serve the
 /// built site; killed on drop.
-struct Serve(Child);
+pub(crate) struct Serve(Child);
 
 impl Serve {
-    fn start(out: &Path, port: u16) -> Result<Serve, String> {
+    pub(crate) fn start(out: &Path, port: u16) -> Result<Serve, String> {
         let child = Command::new("python3")
             .args([
                 "-m",
