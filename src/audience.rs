@@ -317,10 +317,7 @@ fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) ->
                 name: &p.name,
                 kind: p.kind,
                 description: p.description.as_deref(),
-                hours: site
-                    .config
-                    .hours_named(&hours_name)
-                    .unwrap_or(HoursSpec::Always),
+                hours: site_clock(site, p, &hours_name, today),
                 hours_name,
                 contacts: p
                     .contacts
@@ -434,6 +431,19 @@ fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) ->
     }
 }
 
+/// The hours `name` of `party` on the site's clock, as charts draw them.
+fn site_clock(
+    site: &Site,
+    party: &crate::model::Party,
+    name: &str,
+    today: Option<chrono::NaiveDate>,
+) -> HoursSpec {
+    // Without a date (tests, diff sides) the year from 2026-01-01: the shift of
+    // most weeks is the same every year.
+    let around = today.unwrap_or(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
+    crate::calendar::week::party_hours(site, party, name, around).unwrap_or(HoursSpec::Always)
+}
+
 fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {
     items.iter().filter(|i| sees(audience, *i)).collect()
 }
@@ -502,10 +512,7 @@ pub(crate) fn ladder<'a>(
                 contact_hidden,
                 rotation: rotation.map(|(n, _)| n.as_str()),
                 credentials: visible_of(audience, &party.credentials_at),
-                hours: site
-                    .config
-                    .hours_named(&hours_name)
-                    .unwrap_or(HoursSpec::Always),
+                hours: site_clock(site, party, &hours_name, today),
                 hours_name,
                 after,
                 after_total: Duration::from_minutes(total),

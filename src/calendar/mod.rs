@@ -14,6 +14,7 @@
 mod expand;
 pub(crate) mod holidays;
 pub(crate) mod intervals;
+pub(crate) mod week;
 pub(crate) mod zone;
 
 pub use expand::Calendar;

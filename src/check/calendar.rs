@@ -5,10 +5,11 @@
 
 use super::{SiteIndex, did_you_mean, name_list};
 use crate::calendar::intervals::{normalize, subtract};
+use crate::calendar::week::over_dates;
 use crate::calendar::zone::{format_span, local_date};
 use crate::calendar::{Calendar, Span};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Audience, HoursSpec, Party};
+use crate::model::{Audience, HoursSpec, MINUTES_PER_WEEK, Party, WeekMask};
 use crate::site::{AWAY_FILE, CONFIG_FILE, PARTIES_FILE, Site};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -33,7 +34,7 @@ pub(super) fn check_calendar(site: &Site, index: &SiteIndex, today: NaiveDate) -
     check_departed(site, span, &mut out);
     let calendar = Calendar::new(site, span);
     check_away_without_cover(site, &calendar, &mut out);
-    check_dated_coverage(site, index, &calendar, &mut out);
+    check_dated_coverage(site, index, &calendar, today, &mut out);
     out
 }
 
@@ -430,6 +431,7 @@ fn check_dated_coverage(
     site: &Site,
     index: &SiteIndex,
     calendar: &Calendar,
+    today: NaiveDate,
     out: &mut Vec<Diagnostic>,
 ) {
     let tz = calendar.tz;
@@ -446,12 +448,20 @@ fn check_dated_coverage(
         }
         let timelines = calendar.ladder(sys, Audience::Internal);
         let open = normalize(timelines.iter().flat_map(|t| t.open_intervals()).collect());
-        let weekly = normalize(
-            ladder
-                .iter()
-                .flat_map(|l| calendar.weekly_open(l))
-                .collect(),
-        );
+        // What the weekly `coverage-gap` sees covered (an ordinary week on the
+        // site's clock), laid over the dates: the rest is that check's.
+        let Some(specs) = ladder
+            .iter()
+            .map(|l| {
+                let party = site.party(&l.party)?;
+                crate::calendar::week::party_hours(site, party, l.hours_name(party), today)
+            })
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        let week = WeekMask::union_of(&specs).spans();
+        let weekly = over_dates(&split_at_week_end(&week), tz, calendar.span);
         let gaps = subtract(&weekly, &open);
         let Some(&(start, end)) = gaps.first() else {
             continue;
@@ -473,7 +483,22 @@ fn check_dated_coverage(
             1 => " (and 1 more window)".into(),
             n => format!(" (and {n} more windows)"),
         };
-        let why = if why.is_empty() {
+        let zones: Vec<String> = ladder
+            .iter()
+            .filter_map(|l| {
+                let party = site.party(&l.party)?;
+                let zone = party.timezone.as_ref()?;
+                (zone.0 != site.config.timezone.0)
+                    .then(|| format!("`{}` keeps {} time", l.party, zone.0))
+            })
+            .collect();
+        let why = if why.is_empty() && !zones.is_empty() {
+            format!(
+                "nobody answers: {}, and its clocks change on another date than {}",
+                zones.join(", "),
+                site.config.timezone.0
+            )
+        } else if why.is_empty() {
             "nobody answers".to_string()
         } else {
             why.join("; ")
@@ -490,4 +515,19 @@ fn check_dated_coverage(
             ),
         ));
     }
+}
+
+/// [`WeekMask::spans`] joins a run over Sunday midnight (its end past the
+/// week); as minutes of one week, that run is two.
+fn split_at_week_end(spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .flat_map(|&(a, b)| {
+            if b > MINUTES_PER_WEEK {
+                vec![(a, MINUTES_PER_WEEK), (0, b - MINUTES_PER_WEEK)]
+            } else {
+                vec![(a, b)]
+            }
+        })
+        .collect()
 }

@@ -2,11 +2,16 @@
 //! of the week with nobody answering.
 
 use super::SiteIndex;
+use crate::calendar::week::party_hours;
 use crate::diag::{Code, Diagnostic};
 use crate::model::WeekMask;
 use crate::site::{Site, SystemEntry};
 
-pub(super) fn check_coverage(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
+pub(super) fn check_coverage(
+    site: &Site,
+    index: &SiteIndex,
+    today: chrono::NaiveDate,
+) -> Vec<Diagnostic> {
     // Without cairn.yaml or parties.yaml no level's hours are knowable; their
     // load errors already stand for this.
     if site.failed.config || site.failed.parties {
@@ -15,11 +20,16 @@ pub(super) fn check_coverage(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> 
     site.systems
         .iter()
         .filter(|e| e.system.tier.is_critical())
-        .filter_map(|e| coverage_gap(site, index, e))
+        .filter_map(|e| coverage_gap(site, index, e, today))
         .collect()
 }
 
-fn coverage_gap(site: &Site, index: &SiteIndex, entry: &SystemEntry) -> Option<Diagnostic> {
+fn coverage_gap(
+    site: &Site,
+    index: &SiteIndex,
+    entry: &SystemEntry,
+    today: chrono::NaiveDate,
+) -> Option<Diagnostic> {
     let sys = &entry.system;
     let file = entry.file.as_str();
     let what = format!("tier-{} system `{}`", sys.tier.0, sys.id);
@@ -34,7 +44,7 @@ fn coverage_gap(site: &Site, index: &SiteIndex, entry: &SystemEntry) -> Option<D
     let mut specs = Vec::with_capacity(sys.escalation.len());
     for level in &sys.escalation {
         let party = &site.parties[*index.parties.get(level.party.as_str())?];
-        specs.push(site.config.hours_named(level.hours_name(party))?);
+        specs.push(party_hours(site, party, level.hours_name(party), today)?);
     }
     let mask = WeekMask::union_of(&specs);
     // A level with an unknown party or hours returned above: its error already stands,
@@ -69,7 +79,7 @@ mod tests {
             &format!("id: s\nname: S\ntier: {tier}\nowner: it\nescalation:{escalation}"),
         );
         let site = t.load();
-        check_coverage(&site, &SiteIndex::new(&site))
+        check_coverage(&site, &SiteIndex::new(&site), crate::today())
             .into_iter()
             .map(|d| (d.line, d.message))
             .collect()
@@ -110,7 +120,7 @@ mod tests {
             "id: s\nname: S\ntier: 1\nowner: it\nescalation:\n  - party: msp\n",
         );
         let site = t.load();
-        let got = check_coverage(&site, &SiteIndex::new(&site));
+        let got = check_coverage(&site, &SiteIndex::new(&site), crate::today());
         assert_eq!(got.len(), 1, "{got:?}");
         let view = crate::audience::view(&site, crate::model::Audience::Internal);
         let level = &view.system("s").unwrap().ladder[0];

@@ -59,7 +59,7 @@ pub(crate) fn check_view(
     let mut diags = Vec::new();
     diags.extend(refs::check_refs(site, &index));
     diags.extend(raci::check_raci(site));
-    diags.extend(coverage::check_coverage(site, &index));
+    diags.extend(coverage::check_coverage(site, &index, today));
     diags.extend(calendar::check_calendar(site, &index, today));
     let (link_diags, links) = links::check_links(site, view);
     diags.extend(link_diags);

@@ -22,6 +22,13 @@ impl DaySet {
         day < 7 && self.0 & (1 << day) != 0
     }
 
+    /// The same days `by` days later (Monday + 1 = Tuesday, Sunday + 1 = Monday).
+    pub fn rotated(self, by: i64) -> DaySet {
+        let r = by.rem_euclid(7) as u32;
+        let bits = u16::from(self.0);
+        DaySet((((bits << r) | (bits >> ((7 - r) % 7))) & 0x7f) as u8)
+    }
+
     /// The days in the set, Monday (0) first.
     pub fn days(self) -> impl Iterator<Item = usize> {
         (0..7).filter(move |&d| self.contains(d))
@@ -239,6 +246,24 @@ impl<'de> Deserialize<'de> for CoverageWindow {
 }
 
 impl CoverageWindow {
+    /// The same window `by` minutes later on the week's clock (earlier when
+    /// negative), with no zone of its own: a window written in another zone,
+    /// moved onto the site's clock. Its length and dates (`on`, `closed_on`)
+    /// stay; its days move with its start.
+    pub fn shifted(&self, by: i64) -> CoverageWindow {
+        let day = MINUTES_PER_DAY as i64;
+        let from = self.from.minutes() as i64 + by;
+        let to = (self.to.minutes() as i64 + by).rem_euclid(day);
+        CoverageWindow {
+            days: self.days.rotated(from.div_euclid(day)),
+            from: TimeOfDay(from.rem_euclid(day) as u16),
+            to: TimeOfDay(to as u16),
+            closed_on: self.closed_on.clone(),
+            on: self.on.clone(),
+            timezone: None,
+        }
+    }
+
     /// Half-open minute spans `[start, end)` of the week, Monday 00:00 = 0; a span
     /// past Sunday midnight is returned as two.
     pub fn spans(&self) -> Vec<(usize, usize)> {

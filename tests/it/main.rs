@@ -9,6 +9,7 @@ mod build;
 mod calendar;
 mod calendar_example;
 mod calendar_web;
+mod calendar_zones;
 mod check;
 mod ci_recipes;
 mod common;

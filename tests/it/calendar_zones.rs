@@ -1,0 +1,96 @@
+//! SPEC §9 of issue 23: a party (or one hours window) may name its own
+//! `timezone:`. Its hours are converted exactly: the weekly check and chart
+//! read them on the site's clock as in most weeks, and the dated check names
+//! the weeks when US and EU clocks change on different dates.
+
+use crate::common::Site;
+use std::process::Command;
+
+/// A New York site whose night is answered by a London NOC, 05:00-17:00 London
+/// time (00:00-12:00 in New York in most weeks), and whose afternoon and
+/// evening by the office, 12:00-24:00 New York time: every hour of an
+/// ordinary week is covered.
+fn site() -> Site {
+    let site = Site::fixture("calendar-check");
+    site.write(
+        "cairn.yaml",
+        "title: Zones\ntimezone: America/New_York\nhours:\n  day: { days: mon-sun, from: \"05:00\", to: \"17:00\" }\n  late: { days: mon-sun, from: \"12:00\", to: \"24:00\" }\ncoverage_horizon: 90d\n",
+    );
+    site.write(
+        "data/parties.yaml",
+        "- id: acme-it\n  name: Acme IT\n  kind: internal\n  hours: late\n  contacts:\n    - { name: Desk, phone: \"+1 555 0100\" }\n- id: euro-noc\n  name: Euro NOC\n  kind: provider\n  timezone: Europe/London\n  hours: day\n  contacts:\n    - { name: NOC, phone: \"+44 20 7946 0000\" }\n",
+    );
+    site.write("data/away.yaml", "[]\n");
+    std::fs::remove_file(site.path().join("data/us-holidays.ics")).unwrap();
+    site.write(
+        "data/systems/m365.yaml",
+        "id: m365\nname: Microsoft 365\ntier: 1\nowner: acme-it\nraci:\n  User onboarding: { acme-it: RA }\nescalation:\n  - party: euro-noc\n  - party: acme-it\n    after: 30m\n",
+    );
+    site
+}
+
+fn check_at(site: &Site, epoch: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["check", ".", "--format", "json"])
+        .current_dir(site.path())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn messages(json: &serde_json::Value, code: &str) -> Vec<String> {
+    ["errors", "warnings"]
+        .iter()
+        .flat_map(|k| json[*k].as_array().cloned().unwrap_or_default())
+        .filter(|d| d["code"] == code)
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_partys_own_timezone_covers_the_ordinary_week_and_the_dst_weeks_are_named() {
+    let site = site();
+    // 2026-12-01: the horizon ends before the clocks change; nothing to say.
+    let december = check_at(&site, "1796126400");
+    assert!(
+        messages(&december, "coverage-gap").is_empty(),
+        "{december:#}"
+    );
+    assert!(
+        messages(&december, "coverage-gap-dated").is_empty(),
+        "{december:#}"
+    );
+    // 2027-03-01: New York springs forward on 14 Mar, London on 28 Mar. From
+    // the 15th the NOC's 05:00 London is 01:00 in New York: 00:00-01:00 is
+    // nobody's, every night until London's clocks change too.
+    let march = check_at(&site, "1803902400");
+    assert!(messages(&march, "coverage-gap").is_empty(), "{march:#}");
+    let dated = messages(&march, "coverage-gap-dated");
+    assert_eq!(dated.len(), 1, "{march:#}");
+    assert!(
+        dated[0].contains(
+            "on 2027-03-15 00:00–01:00: nobody answers: `euro-noc` keeps Europe/London time"
+        ),
+        "{}",
+        dated[0]
+    );
+    assert!(dated[0].contains("(and 12 more windows)"), "{}", dated[0]);
+}
+
+/// The weekly chart draws the London hours on New York's clock: the NOC
+/// answers first from 00:00 to 12:00.
+#[test]
+fn the_weekly_chart_draws_a_partys_hours_on_the_sites_clock() {
+    let site = site();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = site.out("systems/m365/index.html");
+    assert!(
+        page.contains("mon 00:00–mon 12:00: Euro NOC (level 1)"),
+        "{}",
+        &page[page.find("id=\"coverage\"").unwrap_or(0)..][..2000.min(page.len())]
+    );
+    assert!(page.contains("data-uncovered=\"\""), "the week is covered");
+}
