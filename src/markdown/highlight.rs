@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
@@ -144,15 +144,82 @@ pub(super) fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
     Some(html)
 }
 
-fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
-    let mut generator =
-        ClassedHTMLGenerator::new_with_class_style(syntax, &HIGHLIGHTER.syntaxes, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+/// What parsing one line did: the parser's state before it (the ops depend
+/// on nothing else), the scope ops, and the state after it.
+struct ParsedLine {
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+/// Lines parsed, per thread: code blocks differ, their
+/// lines often do not (`"check": "threshold",`, `Get-Service -Name`), and a
+/// line's parse depends only on its text and the state before it.
+#[derive(Default)]
+struct LineMemo {
+    /// By text; a state names its syntax's contexts, so one line of two
+    /// syntaxes never shares a parse.
+    lines: HashMap<String, Vec<ParsedLine>>,
+    count: usize,
+}
+
+/// Past this many parsed lines a thread's memo starts over.
+const LINE_MEMO_LIMIT: usize = 200_000;
+
+thread_local! {
+    static LINES: std::cell::RefCell<LineMemo> = std::cell::RefCell::default();
+}
+
+/// `line` parsed from `state` (which then holds the state after it), the
+/// parse taken from the thread's memo when this line was parsed from this
+/// state before.
+fn parse_line(state: &mut ParseState, line: &str) -> Option<Vec<(usize, ScopeStackOp)>> {
+    let memo = LINES.with_borrow(|memo| {
+        let seen = memo.lines.get(line)?;
+        let parsed = seen.iter().find(|p| p.before == *state)?;
+        Some((parsed.ops.clone(), parsed.after.clone()))
+    });
+    if let Some((ops, after)) = memo {
+        *state = after;
+        return Some(ops);
     }
-    Some(generator.finalize())
+    let before = state.clone();
+    let ops = state.parse_line(line, &HIGHLIGHTER.syntaxes).ok()?;
+    LINES.with_borrow_mut(|memo| {
+        if memo.count >= LINE_MEMO_LIMIT {
+            *memo = LineMemo::default();
+        }
+        memo.count += 1;
+        memo.lines
+            .entry(line.to_owned())
+            .or_default()
+            .push(ParsedLine {
+                before,
+                ops: ops.clone(),
+                after: state.clone(),
+            });
+    });
+    Some(ops)
+}
+
+/// What syntect's `ClassedHTMLGenerator` writes for `code`, each line's
+/// parse taken from the memo when it can be.
+fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut open_spans: isize = 0;
+    let mut html = String::with_capacity(code.len() * 4);
+    for line in LinesWithEndings::from(code) {
+        let ops = parse_line(&mut state, line)?;
+        let (formatted, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
+        open_spans += delta;
+        html.push_str(&formatted);
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
 }
 
 /// See [`crate::markdown::highlight_css`].
