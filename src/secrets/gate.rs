@@ -80,12 +80,7 @@ impl<'a> OutputGate<'a> {
         if crate::render::is_builtin_asset(rel, bytes) {
             return;
         }
-        let mut hits = Vec::new();
-        output_hits(rel, bytes, &mut |line, hit| {
-            if hits.len() < HITS_PER_FILE {
-                hits.push((line, hit));
-            }
-        });
+        let hits = verdict(rel, bytes);
         // A search document names the page it stands for.
         let source = rel
             .starts_with("search/d/")
@@ -227,6 +222,48 @@ pub fn output_hits(rel: &str, bytes: &[u8], keep: &mut dyn FnMut(Option<usize>, 
     }
 }
 
+/// Hits by a hash of a whole output file, its path and bytes: `serve`
+/// writes many files again with the bytes they had (`cairn.json`, the
+/// service worker's manifest, lists a title edit did not change). Only a
+/// whole file's verdict is kept, never a part's: what straddles two parts
+/// is in the whole.
+type Verdicts = HashMap<u128, Vec<(Option<usize>, Hit)>>;
+
+static VERDICTS: std::sync::LazyLock<Mutex<Verdicts>> = std::sync::LazyLock::new(Mutex::default);
+
+/// Past this many files the verdicts start over.
+const VERDICTS_LIMIT: usize = 100_000;
+
+/// What [`output_hits`] finds in the whole file `bytes` published at `rel`
+/// (at most [`HITS_PER_FILE`]), from [`VERDICTS`] when these bytes were read
+/// at this path before.
+fn verdict(rel: &str, bytes: &[u8]) -> Vec<(Option<usize>, Hit)> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(rel.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    let key = hasher.digest128();
+    // A poisoned lock costs the memo, never a verdict.
+    if let Ok(verdicts) = VERDICTS.lock()
+        && let Some(hits) = verdicts.get(&key)
+    {
+        return hits.clone();
+    }
+    let mut hits = Vec::new();
+    output_hits(rel, bytes, &mut |line, hit| {
+        if hits.len() < HITS_PER_FILE {
+            hits.push((line, hit));
+        }
+    });
+    if let Ok(mut verdicts) = VERDICTS.lock() {
+        if verdicts.len() >= VERDICTS_LIMIT {
+            verdicts.clear();
+        }
+        verdicts.insert(key, hits.clone());
+    }
+    hits
+}
+
 /// The page URL of a search document, `cairnSearch.doc(N,{"u":"URL",…`.
 fn search_doc_url(bytes: &[u8]) -> Option<&str> {
     let head = &bytes[..bytes.len().min(1024)];
@@ -316,5 +353,41 @@ mod tests {
         let verdict = gate.finish(Audience::Internal);
         assert_eq!(verdict.len(), 1, "{verdict:?}");
         assert!(verdict[0].is_error() && verdict[0].message.contains("output gate failed"));
+    }
+
+    /// The gate keeps each whole file's verdict, never a part's: a token
+    /// split over two files (two parts of one) is found in the file that
+    /// holds it whole, and a file read before is reported again.
+    #[test]
+    fn a_token_straddling_two_fragments_is_caught_in_the_whole_file() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/base");
+        let loaded = crate::load(&root).unwrap();
+        let view = crate::audience::view(&loaded.site, Audience::Client);
+        let whole: &[u8] = b"<p>key: xAKIAQ3EGTW7PKD4LRX2M</p>\n";
+        let (head, tail) = whole.split_at(17);
+        let run = |files: &[(&str, &[u8])]| {
+            let gate = OutputGate::new(&loaded.site, &view);
+            for (rel, bytes) in files {
+                gate.check_bytes(rel, bytes);
+            }
+            gate.finish(Audience::Client)
+        };
+        let parts = run(&[("straddle/a.html", head), ("straddle/b.html", tail)]);
+        assert!(parts.is_empty(), "{parts:?}");
+        // The same parts again (their verdicts now memoized), then the whole.
+        let with_whole = run(&[
+            ("straddle/a.html", head),
+            ("straddle/b.html", tail),
+            ("straddle/c.html", whole),
+        ]);
+        assert_eq!(with_whole.len(), 1, "{with_whole:?}");
+        assert!(
+            with_whole[0].message.contains("straddle/c.html"),
+            "{with_whole:?}"
+        );
+        // A later run over the same whole file (memoized) still refuses it.
+        let again = run(&[("straddle/c.html", whole)]);
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert!(again[0].is_error(), "{again:?}");
     }
 }
