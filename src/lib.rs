@@ -347,16 +347,13 @@ pub fn render_stage(
                 .map(|(pages, prints)| (pages, Some(prints))),
             None => render::render_site(view, theme, opts, &write).map(|pages| (pages, None)),
         },
-        || (!scope.without_search).then(|| search::build_index(view)),
+        // Each file written as it is made: the index's files are never all held.
+        || (!scope.without_search).then(|| search::write_index(view, &write)),
     );
     let (pages, fingerprints) = pages?;
-    let index_files = index_files.unwrap_or_default();
-    index_files
-        .par_iter()
-        .try_for_each(|file| sink.write(&file.path, &file.bytes))?;
     Ok(Rendered {
         pages,
-        index: index_files.into_iter().map(|f| f.path).collect(),
+        index: index_files.transpose()?.unwrap_or_default(),
         fingerprints,
     })
 }
@@ -535,6 +532,9 @@ pub fn build(opts: &Options) -> Result<Report> {
         report.pages_written = rendered.pages;
     }
     report.timings = clock.laps;
+    // Millions of small frees: the loaded site is dropped on a thread of its
+    // own, so the command returns (and the process exits) without waiting.
+    std::thread::spawn(move || drop(loaded));
     Ok(report)
 }
 

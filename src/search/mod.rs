@@ -402,25 +402,49 @@ fn js_string(s: &str) -> String {
 }
 
 /// The files of the index, under `search/`.
+#[cfg(test)]
 pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
-    let mut out: Vec<OutputFile> = index
+    let out = std::sync::Mutex::new(Vec::new());
+    let collect = |file: OutputFile| {
+        out.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    };
+    let paths = write_files(index, &collect).unwrap_or_default();
+    let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In the order of `paths`: shards, documents, meta.
+    let order: HashMap<&str, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    out.sort_by_key(|f| order.get(f.path.as_str()).copied());
+    out
+}
+
+/// Hand each file of the index to `sink` as it is made (shards and
+/// documents in parallel, none held after it is written); returns every
+/// path, shards first, then documents, then `meta.js`.
+pub(crate) fn write_files(
+    index: &Index,
+    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<Vec<String>> {
+    index
         .shards
         .par_iter()
         .enumerate()
-        .map(|(n, shard)| {
+        .try_for_each(|(n, shard)| {
             let entries: Vec<String> = shard
                 .terms
                 .iter()
                 .map(|t| index::entry_json(t, index.postings.get(t).map_or(&[][..], |v| v)))
                 .collect();
             let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-            OutputFile {
+            sink(OutputFile {
                 path: urls::search_terms(n),
                 bytes: index::shard_file(n, &refs).into_bytes(),
-            }
-        })
-        .collect();
-    out.par_extend(index.docs.par_iter().enumerate().map(|(n, d)| {
+            })
+        })?;
+    index.docs.par_iter().enumerate().try_for_each(|(n, d)| {
         let systems: Vec<String> = d.systems.iter().map(|s| js_string(s)).collect();
         let owner = d.owner.as_deref().map_or("null".to_string(), js_string);
         let call = d.call.as_ref().map_or(String::new(), |(phone, tel)| {
@@ -435,11 +459,11 @@ pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
             owner,
             js_string(&d.text),
         );
-        OutputFile {
+        sink(OutputFile {
             path: urls::search_docs(n),
             bytes: body.into_bytes(),
-        }
-    }));
+        })
+    })?;
     let shards: Vec<String> = index
         .shards
         .iter()
@@ -462,16 +486,23 @@ pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
         stop.join(","),
         shards.join(",")
     );
-    out.push(OutputFile {
+    sink(OutputFile {
         path: urls::SEARCH_META.into(),
         bytes: meta.into_bytes(),
-    });
-    out
+    })?;
+    let mut paths: Vec<String> = (0..index.shards.len()).map(urls::search_terms).collect();
+    paths.extend((0..index.docs.len()).map(urls::search_docs));
+    paths.push(urls::SEARCH_META.into());
+    Ok(paths)
 }
 
-/// Called by [`crate::build`]: the index files of the view.
-pub(crate) fn build_index(view: &SiteView) -> Vec<OutputFile> {
-    files(&index(view))
+/// The index of the view, each file handed to `sink` as it is made; returns
+/// every path (see [`write_files`]).
+pub(crate) fn write_index(
+    view: &SiteView,
+    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<Vec<String>> {
+    write_files(&index(view), sink)
 }
 
 #[cfg(test)]

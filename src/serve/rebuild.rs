@@ -239,13 +239,19 @@ impl Builder {
         let served = self.served.as_mut().filter(|s| s.search_stale)?;
         let (site, _) = self.last.as_ref()?;
         let view = audience::view_on(site, served.audience, self.opts.today_for(&site.config));
-        let index = search::build_index(&view);
+        let made = std::sync::Mutex::new(Vec::new());
+        let keep = |file: crate::render::OutputFile| {
+            made.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+            Ok(())
+        };
+        // Collecting in memory cannot fail.
+        let paths = search::write_index(&view, &keep).unwrap_or_default();
         drop(view);
-        let new_keys: HashSet<String> = index.iter().map(|f| f.path.clone()).collect();
+        let new_keys: HashSet<String> = paths.into_iter().collect();
         for gone in served.search_keys.difference(&new_keys) {
             served.files.remove(gone.as_str());
         }
-        for file in index {
+        for file in made.into_inner().unwrap_or_else(|e| e.into_inner()) {
             served
                 .files
                 .insert(Arc::from(file.path), Arc::from(file.bytes));
