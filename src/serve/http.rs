@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
@@ -54,25 +54,15 @@ impl HostPolicy {
         match self {
             HostPolicy::Any => parse_host(host).is_some(),
             HostPolicy::LocalAnd(bound) => match parse_host(host) {
-                Some(Host::Ip(ip)) => is_loopback_ip(ip) || same_ip(ip, bound),
+                // `to_canonical`: `[::ffff:127.0.0.1]` is 127.0.0.1.
+                Some(Host::Ip(ip)) => {
+                    ip.to_canonical().is_loopback() || ip.to_canonical() == bound.to_canonical()
+                }
                 Some(Host::Name(name)) => name == "localhost" || name.ends_with(".localhost"),
                 None => false,
             },
         }
     }
-}
-
-fn is_loopback_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-    }
-}
-
-fn same_ip(a: IpAddr, b: IpAddr) -> bool {
-    a.to_canonical() == b.to_canonical()
 }
 
 /// A parsed `Host` header value: `name[:port]`, `a.b.c.d[:port]` or `[v6][:port]`.
@@ -86,32 +76,27 @@ pub(crate) enum Host {
 /// Parse a `Host` value strictly (RFC 3986 host and port): anything else, a
 /// user part (`a@b`), a path, a second colon, spaces, is `None`.
 pub(crate) fn parse_host(value: &str) -> Option<Host> {
-    let port_ok = |p: &str| {
-        p.is_empty()
-            || (p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok())
-    };
-    if let Some(rest) = value.strip_prefix('[') {
-        let (inside, after) = rest.split_once(']')?;
-        let port = match after {
-            "" => "",
-            a => a.strip_prefix(':')?,
-        };
-        if !port_ok(port) {
-            return None;
+    let (name, port) = match value.strip_prefix('[') {
+        Some(rest) => {
+            let (inside, after) = rest.split_once(']')?;
+            (
+                inside,
+                after.strip_prefix(':').or(after.is_empty().then_some(""))?,
+            )
         }
-        return inside
-            .parse::<std::net::Ipv6Addr>()
+        None => value.split_once(':').unwrap_or((value, "")),
+    };
+    let digits = port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+    if name.is_empty() || !(port.is_empty() || (digits && port.parse::<u16>().is_ok())) {
+        return None;
+    }
+    if value.starts_with('[') {
+        return name
+            .parse::<Ipv6Addr>()
             .ok()
             .map(|v6| Host::Ip(IpAddr::V6(v6)));
     }
-    let (name, port) = match value.split_once(':') {
-        Some((n, p)) => (n, p),
-        None => (value, ""),
-    };
-    if name.is_empty() || !port_ok(port) {
-        return None;
-    }
-    if let Ok(v4) = name.parse::<std::net::Ipv4Addr>() {
+    if let Ok(v4) = name.parse::<Ipv4Addr>() {
         return Some(Host::Ip(IpAddr::V4(v4)));
     }
     let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();

@@ -94,9 +94,10 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-fn report(outcome: &Outcome, took: Duration, first: bool) {
+/// Say what a (re)build did, and serve its outcome.
+fn report(shared: &Shared, outcome: Outcome, took: Duration, first: bool) {
     let mut err = std::io::stderr().lock();
-    match outcome {
+    match &outcome {
         Outcome::Built {
             pages,
             incremental,
@@ -132,9 +133,6 @@ fn report(outcome: &Outcome, took: Duration, first: bool) {
             );
         }
     }
-}
-
-fn publish(shared: &Shared, outcome: Outcome) {
     match outcome {
         Outcome::Built { files, .. } => shared.publish(Some(files), None),
         Outcome::Failed { text, .. } => shared.publish(None, Some(text)),
@@ -174,8 +172,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
             text: format!("error: {e:#}\n"),
         },
     };
-    report(&outcome, started.elapsed(), true);
-    publish(&shared, outcome);
+    report(&shared, outcome, started.elapsed(), true);
 
     let stop = Arc::new(AtomicBool::new(false));
     let http_thread = {
@@ -302,9 +299,8 @@ fn watch_loop(
                     "error: internal error while rebuilding (a bug in cairn); save again to retry\n"
                         .into(),
             });
-        report(&outcome, started.elapsed(), false);
         let ok = matches!(outcome, Outcome::Built { .. });
-        publish(shared, outcome);
+        report(shared, outcome, started.elapsed(), false);
         // The search index follows, unless the author is already saving again
         // (then the next rebuild comes first).
         carry = std::iter::from_fn(|| rx.try_recv().ok()).find(|change| match change {

@@ -71,7 +71,7 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io
                 continue;
             }
         };
-        if conns.len() >= MAX_CONNECTIONS && !conns.evict_one() {
+        if conns.open().len() >= MAX_CONNECTIONS && !conns.evict_one() {
             // Every connection is busy answering: this one is dropped.
             continue;
         }
@@ -85,9 +85,8 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io
         tokio::spawn(async move {
             let service = {
                 let conn = conn.clone();
-                let conns = conns.clone();
                 hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-                    let busy = Busy::start(&conns, &conn);
+                    let busy = Busy::start(&conn);
                     let mut app = app.clone();
                     async move {
                         let response =
@@ -113,7 +112,7 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io
                 _ = serving => {}
                 _ = conn.evicted.notified() => {}
             }
-            conns.remove(id);
+            conns.open().remove(&id);
         });
     }
 }
@@ -122,53 +121,31 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io
 struct Conn {
     /// Requests read and not yet answered to their last byte.
     busy: AtomicUsize,
-    /// Since when (µs after [`Conns::start`]) it is waiting for a request.
-    idle_since: AtomicU64,
+    /// Since when it is waiting for a request.
+    idle_since: Mutex<Instant>,
     evicted: Notify,
 }
 
+#[derive(Default)]
 struct Conns {
-    start: Instant,
     open: Mutex<HashMap<u64, Arc<Conn>>>,
     next: AtomicU64,
 }
 
-impl Default for Conns {
-    fn default() -> Self {
-        Conns {
-            start: Instant::now(),
-            open: Mutex::default(),
-            next: AtomicU64::new(0),
-        }
-    }
-}
-
 impl Conns {
-    fn now(&self) -> u64 {
-        self.start.elapsed().as_micros() as u64
-    }
-
     fn open(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Conn>>> {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn len(&self) -> usize {
-        self.open().len()
     }
 
     fn add(&self) -> (u64, Arc<Conn>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let conn = Arc::new(Conn {
             busy: AtomicUsize::new(0),
-            idle_since: AtomicU64::new(self.now()),
+            idle_since: Mutex::new(Instant::now()),
             evicted: Notify::new(),
         });
         self.open().insert(id, conn.clone());
         (id, conn)
-    }
-
-    fn remove(&self, id: u64) {
-        self.open().remove(&id);
     }
 
     /// Close the connection that has waited longest for a request (a silent
@@ -178,40 +155,35 @@ impl Conns {
         let oldest = open
             .iter()
             .filter(|(_, c)| c.busy.load(Ordering::SeqCst) == 0)
-            .min_by_key(|(id, c)| (c.idle_since.load(Ordering::SeqCst), **id))
+            .min_by_key(|(id, c)| {
+                (
+                    *c.idle_since.lock().unwrap_or_else(|e| e.into_inner()),
+                    **id,
+                )
+            })
             .map(|(id, _)| *id);
-        match oldest.and_then(|id| open.remove(&id)) {
-            Some(conn) => {
-                conn.evicted.notify_one();
-                true
-            }
-            None => false,
+        let evicted = oldest.and_then(|id| open.remove(&id));
+        if let Some(conn) = &evicted {
+            conn.evicted.notify_one();
         }
+        evicted.is_some()
     }
 }
 
 /// A request being answered on a connection; idle again when dropped.
-struct Busy {
-    conn: Arc<Conn>,
-    conns: Arc<Conns>,
-}
+struct Busy(Arc<Conn>);
 
 impl Busy {
-    fn start(conns: &Arc<Conns>, conn: &Arc<Conn>) -> Busy {
+    fn start(conn: &Arc<Conn>) -> Busy {
         conn.busy.fetch_add(1, Ordering::SeqCst);
-        Busy {
-            conn: conn.clone(),
-            conns: conns.clone(),
-        }
+        Busy(conn.clone())
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.conn
-            .idle_since
-            .store(self.conns.now(), Ordering::SeqCst);
-        self.conn.busy.fetch_sub(1, Ordering::SeqCst);
+        *self.0.idle_since.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        self.0.busy.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
