@@ -23,7 +23,10 @@ fn module_of(rel: &Path) -> Vec<String> {
 
 /// The code of a file without its comments and its `#[cfg(test)] mod tests`.
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+    let text = text
+        .split("#[cfg(test)]\nmod tests {")
+        .next()
+        .unwrap_or(text);
     text.lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
@@ -59,6 +62,12 @@ fn named_paths(code: &str, module: &[String]) -> Vec<Vec<String>> {
             }
             for h in heads {
                 let mut path = base.clone();
+                let mut h = h.as_str();
+                // `super::super::x`: one module up for each.
+                while let Some(up) = h.strip_prefix("super::") {
+                    path.pop();
+                    h = up;
+                }
                 path.extend(h.split("::").filter(|s| !s.is_empty()).map(str::to_string));
                 out.push(path);
             }
