@@ -5,7 +5,7 @@ use crate::model::Audience;
 use crate::{Options, Report, UsageError, diag};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -154,10 +154,6 @@ pub fn main() -> ExitCode {
             }
         }
     }
-}
-
-fn color(stream_is_tty: bool) -> bool {
-    stream_is_tty && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// What `cairn init --from` says: what it copied, what it found, what next.
@@ -321,7 +317,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Text => write!(
                     stdout,
                     "{}",
-                    diag::to_text(&report.diagnostics, color(std::io::stdout().is_terminal()))
+                    diag::to_text(&report.diagnostics, diag::color(&std::io::stdout()))
                 )?,
             }
             Ok(exit_code(&report, strict))
@@ -349,7 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let report = crate::build(&opts)?;
             eprint!(
                 "{}",
-                diag::to_text(&report.diagnostics, color(std::io::stderr().is_terminal()))
+                diag::to_text(&report.diagnostics, diag::color(&std::io::stderr()))
             );
             if timings {
                 for (stage, t) in &report.timings {
@@ -400,7 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 DiffFormat::Text => write!(
                     stdout,
                     "{}",
-                    crate::diff::to_text(&diff, color(std::io::stdout().is_terminal()))
+                    crate::diff::to_text(&diff, diag::color(&std::io::stdout()))
                 )?,
                 DiffFormat::Markdown => write!(stdout, "{}", crate::diff::to_markdown(&diff))?,
                 DiffFormat::Json => writeln!(stdout, "{}", crate::diff::to_json(&diff))?,

@@ -266,6 +266,11 @@ pub(crate) fn printable_name(text: &str) -> String {
         .collect()
 }
 
+/// Whether to colour what goes to a stream: a terminal, and no `NO_COLOR`.
+pub(crate) fn color(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 /// The diagnostics as `cairn check` prints them, one a line, with ANSI colours when `color`.
 pub fn to_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();

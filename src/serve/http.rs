@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, RwLock};
 use tokio::sync::watch;
 
 pub(crate) const LIVERELOAD_JS: &str = include_str!("livereload.js");
@@ -22,11 +22,17 @@ pub(crate) const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// Keys are shared strings so publishing a copy of a 20,000-file site is cheap.
 pub(crate) use crate::write::Files;
 
-/// What is served right now: the last good site, and the error of the last
-/// rebuild when it failed.
+/// What is served right now: the last good site, the error of the last
+/// rebuild when it failed, and the generation pages reload on (it moves with
+/// every site or error published). One value, so a page's generation is that
+/// of the files it came from.
+#[derive(Clone)]
 pub(crate) struct Snapshot {
     pub files: Arc<Files>,
     pub error: Option<String>,
+    pub generation: u64,
+    /// The server is stopping: the accept loop and every socket end.
+    pub closed: bool,
 }
 
 /// Which `Host` headers are answered: the guard against DNS rebinding, where
@@ -124,96 +130,61 @@ pub(crate) fn parse_host(value: &str) -> Option<Host> {
 }
 
 pub(crate) struct Shared {
-    snapshot: RwLock<Arc<Snapshot>>,
-    pub hub: Hub,
+    /// What the requests read and the live-reload sockets follow.
+    now: watch::Sender<Snapshot>,
+    /// Live-reload sockets open (see [`super::reload::MAX_SOCKETS`]).
+    pub sockets: AtomicUsize,
     pub hosts: HostPolicy,
 }
 
 impl Shared {
     pub(crate) fn new(hosts: HostPolicy) -> Shared {
         Shared {
-            snapshot: RwLock::new(Arc::new(Snapshot {
+            now: watch::Sender::new(Snapshot {
                 files: Arc::new(Files::new()),
                 error: None,
-            })),
-            hub: Hub::default(),
+                generation: 1,
+                closed: false,
+            }),
+            sockets: AtomicUsize::new(0),
             hosts,
         }
     }
 
-    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
-        self.snapshot
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        self.now.borrow().clone()
+    }
+
+    pub(crate) fn subscribe(&self) -> watch::Receiver<Snapshot> {
+        self.now.subscribe()
     }
 
     /// Serve new files without waking the pages (the search index catching up).
     pub(crate) fn publish_quiet(&self, files: Arc<Files>) {
-        let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-        let error = slot.error.clone();
-        *slot = Arc::new(Snapshot { files, error });
+        self.now.send_if_modified(|now| {
+            now.files = files;
+            false
+        });
     }
 
     /// Serve a new site, or keep the last one with an error; wake the pages.
     pub(crate) fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
-        {
-            let mut slot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            let files = files.unwrap_or_else(|| slot.files.clone());
-            *slot = Arc::new(Snapshot { files, error });
-        }
-        self.hub.bump();
+        self.now.send_modify(|now| {
+            now.files = files.unwrap_or_else(|| now.files.clone());
+            now.error = error;
+            now.generation += 1;
+        });
+    }
+
+    /// Shutting down: the server and every socket stop.
+    pub(crate) fn close(&self) {
+        self.now.send_modify(|now| now.closed = true);
     }
 }
 
 /// A strong ETag: the content hash (xxh3 hashes far faster than a socket sends).
 fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(bytes))
-}
-
-/// What the sockets follow: the generation, and whether the server stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Beat {
-    pub generation: u64,
-    pub closed: bool,
-}
-
-pub(crate) struct Hub {
-    beat: watch::Sender<Beat>,
-    /// Live-reload sockets open (see [`super::reload::MAX_SOCKETS`]).
-    pub(crate) sockets: AtomicUsize,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Hub {
-            beat: watch::Sender::new(Beat {
-                generation: 1,
-                closed: false,
-            }),
-            sockets: AtomicUsize::new(0),
-        }
-    }
-}
-
-impl Hub {
-    pub(crate) fn generation(&self) -> u64 {
-        self.beat.borrow().generation
-    }
-
-    /// A new site (or a new error) is being served: wake every open page.
-    pub(crate) fn bump(&self) {
-        self.beat.send_modify(|b| b.generation += 1);
-    }
-
-    /// Shutting down: the server and every socket stop.
-    pub(crate) fn close(&self) {
-        self.beat.send_modify(|b| b.closed = true);
-    }
-
-    pub(crate) fn subscribe(&self) -> watch::Receiver<Beat> {
-        self.beat.subscribe()
-    }
 }
 
 pub(crate) fn reply(status: u16, content_type: &str, body: impl Into<Body>) -> Response {
@@ -277,13 +248,13 @@ pub(crate) async fn guard(State(shared): State<Arc<Shared>>, req: Request, next:
 /// to a folder, a server endpoint, the 404 page.
 pub(crate) async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let url = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let snap = shared.snapshot();
     match paths::resolve(url) {
         Target::Refused => plain(400, "400 bad request: path refused\n"),
-        Target::Internal(name) => internal(&shared, &name),
+        Target::Internal(name) => internal(&snap, &name),
         Target::File { key, dir } => {
-            let snap = shared.snapshot();
             if let Some(bytes) = snap.files.get(key.as_str()) {
-                return serve_file(&shared, &snap, &key, bytes, req.headers());
+                return serve_file(&snap, &key, bytes, req.headers());
             }
             if !dir && snap.files.contains_key(urls::folder(&key).as_str()) {
                 // `/runbooks` → `/runbooks/` so the page's relative links resolve.
@@ -295,20 +266,18 @@ pub(crate) async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> R
                 }
                 return r;
             }
-            not_found(&shared, &snap)
+            not_found(&snap)
         }
     }
 }
 
-fn not_found(shared: &Shared, snap: &Snapshot) -> Response {
-    let html = match snap.files.get(urls::NOT_FOUND) {
-        Some(page) => page,
-        None => &Arc::from(
-            &b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
-            <body><h1>404: not found</h1><p><a href=\"/\">Home</a></p></body></html>\n"[..],
-        ),
-    };
-    let page = decorate(html, shared.hub.generation(), snap.error.as_deref());
+fn not_found(snap: &Snapshot) -> Response {
+    let html = snap.files.get(urls::NOT_FOUND).map_or(
+        &b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+        <body><h1>404: not found</h1><p><a href=\"/\">Home</a></p></body></html>\n"[..],
+        |page| page,
+    );
+    let page = decorate(html, snap.generation, snap.error.as_deref());
     reply(404, "text/html; charset=utf-8", page)
 }
 
@@ -326,20 +295,10 @@ pub(crate) fn content_type(key: &str) -> String {
 /// A file of the site: HTML stamped for live reload (and the overlay), the
 /// rest from the one in-memory copy; `If-None-Match` and single byte ranges
 /// are honoured.
-fn serve_file(
-    shared: &Shared,
-    snap: &Snapshot,
-    key: &str,
-    bytes: &Arc<[u8]>,
-    request: &HeaderMap,
-) -> Response {
+fn serve_file(snap: &Snapshot, key: &str, bytes: &Arc<[u8]>, request: &HeaderMap) -> Response {
     let content_type = content_type(key);
     let body = if content_type.starts_with("text/html") {
-        Bytes::from(decorate(
-            bytes,
-            shared.hub.generation(),
-            snap.error.as_deref(),
-        ))
+        Bytes::from(decorate(bytes, snap.generation, snap.error.as_deref()))
     } else {
         Bytes::from_owner(bytes.clone())
     };
@@ -388,14 +347,13 @@ fn serve_file(
     r
 }
 
-fn internal(shared: &Shared, name: &str) -> Response {
+fn internal(snap: &Snapshot, name: &str) -> Response {
     match name {
         "livereload.js" => reply(200, "text/javascript; charset=utf-8", LIVERELOAD_JS),
         "overlay.css" => reply(200, "text/css; charset=utf-8", OVERLAY_CSS),
         "status" => {
-            let snap = shared.snapshot();
             let body = serde_json::json!({
-                "generation": shared.hub.generation(),
+                "generation": snap.generation,
                 "ok": snap.error.is_none(),
                 "error": snap.error,
                 "files": snap.files.len(),

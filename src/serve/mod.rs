@@ -22,7 +22,7 @@ pub(crate) mod watch;
 use anyhow::{Context, Result};
 use http::Shared;
 use rebuild::{Builder, Outcome};
-use std::io::{IsTerminal, Write};
+use std::io::{Write, stderr};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,10 +37,6 @@ pub(crate) struct ServeOptions {
 
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
-
-fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -96,47 +92,43 @@ fn say(line: &str) {
 
 /// Say what a (re)build did, and serve its outcome.
 fn report(shared: &Shared, outcome: Outcome, took: Duration, first: bool) {
-    let mut err = std::io::stderr().lock();
-    match &outcome {
+    match outcome {
         Outcome::Built {
+            files,
             pages,
             incremental,
             diagnostics,
-            ..
         } => {
             if first {
-                let _ = write!(err, "{}", crate::diag::to_text(diagnostics, color()));
+                let _ = write!(
+                    stderr(),
+                    "{}",
+                    crate::diag::to_text(&diagnostics, crate::diag::color(&stderr()))
+                );
             }
-            let what = if first {
-                "Built"
-            } else if *incremental {
-                "Rebuilt (incremental)"
-            } else {
-                "Rebuilt"
+            let what = match (first, incremental) {
+                (true, _) => "Built",
+                (false, true) => "Rebuilt (incremental)",
+                (false, false) => "Rebuilt",
             };
-            let warnings = diagnostics.iter().filter(|d| !d.is_error()).count();
-            let note = match (first, warnings) {
+            let note = match (first, diagnostics.iter().filter(|d| !d.is_error()).count()) {
                 (false, 1) => " (1 warning; `cairn check` lists it)".to_string(),
                 (false, n) if n > 1 => format!(" ({n} warnings; `cairn check` lists them)"),
                 _ => String::new(),
             };
             // Progress on stdout (tools and the benchmark read it), problems on stderr.
             say(&format!("{what} {pages} pages in {}{note}", ms(took)));
+            shared.publish(Some(files), None);
         }
         Outcome::Unchanged => {}
-        Outcome::Failed { text, .. } => {
-            let _ = write!(err, "{text}");
+        Outcome::Failed { text } => {
             let _ = writeln!(
-                err,
-                "Rebuild failed in {}: still serving the last good site; the error shows on every page until it is fixed",
+                stderr(),
+                "{text}Rebuild failed in {}: still serving the last good site; the error shows on every page until it is fixed",
                 ms(took)
             );
+            shared.publish(None, Some(text));
         }
-    }
-    match outcome {
-        Outcome::Built { files, .. } => shared.publish(Some(files), None),
-        Outcome::Failed { text, .. } => shared.publish(None, Some(text)),
-        Outcome::Unchanged => {}
     }
 }
 
@@ -190,18 +182,13 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
             .spawn(move || watch_loop(builder, &rx, &root, &out_dir, &shared, &stop))?
     };
 
-    let url = url_of(addr);
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(
-            out,
-            "Serving {} at {url} (watching for changes; Ctrl-C to stop)",
-            opts.build.site.display()
-        )?;
-        if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
-            writeln!(out, "Listening on {addr}")?;
-        }
-        out.flush()?;
+    say(&format!(
+        "Serving {} at {} (watching for changes; Ctrl-C to stop)",
+        opts.build.site.display(),
+        url_of(addr)
+    ));
+    if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
+        say(&format!("Listening on {addr}"));
     }
     if let Err(e) = &watcher {
         eprintln!(
@@ -227,7 +214,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
     eprintln!("Stopping…");
     stop.store(true, Ordering::Relaxed);
     drop(watcher);
-    shared.hub.close();
+    shared.close();
     if let Ok(Err(e)) = http_thread.join() {
         eprintln!("warning: the HTTP server stopped with an error: {e}");
     }

@@ -37,14 +37,10 @@ pub(crate) fn resolve(url: &str) -> Target {
     if unsafe_text(&decoded) {
         return Target::Refused;
     }
-    let mut segments = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => return Target::Refused,
-            s => segments.push(s),
-        }
-    }
+    // `..` is refused above; empty and `.` segments name nothing.
+    let segments: Vec<&str> = (decoded.split('/'))
+        .filter(|seg| !matches!(*seg, "" | "."))
+        .collect();
     if segments.iter().any(|s| s.contains(':')) {
         // `C:`, `file:` and friends: never a file of the site.
         return Target::Refused;

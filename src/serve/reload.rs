@@ -1,10 +1,9 @@
 //! Live reload over a WebSocket. A page carries the generation it was served
 //! at; `livereload.js` opens `/__cairn/ws`, which sends the current generation
 //! at once and again after every rebuild; the page reloads when it differs.
-//! The hub ([`super::http::Hub`]) counts generations from the watch thread
-//! and wakes the sockets.
+//! Each socket follows the [`Snapshot`] the watch thread publishes.
 
-use super::http::{Beat, Shared, plain};
+use super::http::{Shared, Snapshot, plain};
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
@@ -16,17 +15,12 @@ use tokio::sync::watch;
 /// Live-reload sockets open at most (a browser tab holds one): past it, 503.
 pub(crate) const MAX_SOCKETS: usize = 256;
 
-/// The message a page gets.
-fn message(generation: u64) -> Message {
-    Message::text(format!("{{\"generation\":{generation}}}"))
-}
-
 /// One open socket, counted while it lives (also when the upgrade fails).
 struct Slot(Arc<Shared>);
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.hub.sockets.fetch_sub(1, Ordering::SeqCst);
+        self.0.sockets.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -48,29 +42,33 @@ pub(crate) async fn socket(
         return plain(403, "403 forbidden: a page of another origin\n");
     }
     let slot = Slot(shared.clone());
-    if shared.hub.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
+    if shared.sockets.fetch_add(1, Ordering::SeqCst) >= MAX_SOCKETS {
         return plain(503, "503 too many live-reload connections\n");
     }
-    let beats = shared.hub.subscribe();
+    let snapshots = shared.subscribe();
     ws.max_message_size(1024)
         .on_upgrade(move |socket| async move {
-            follow(socket, beats).await;
+            follow(socket, snapshots).await;
             drop(slot);
         })
         .into_response()
 }
 
-async fn follow(mut socket: WebSocket, mut beats: watch::Receiver<Beat>) {
+async fn follow(mut socket: WebSocket, mut snapshots: watch::Receiver<Snapshot>) {
     loop {
-        let beat = *beats.borrow_and_update();
-        if beat.closed || socket.send(message(beat.generation)).await.is_err() {
+        let (generation, closed) = {
+            let now = snapshots.borrow_and_update();
+            (now.generation, now.closed)
+        };
+        let message = Message::text(format!("{{\"generation\":{generation}}}"));
+        if closed || socket.send(message).await.is_err() {
             break;
         }
-        // Wait for the next beat; what the page sends is read only to notice
+        // Wait for the next snapshot; what the page sends is read only to notice
         // it leaving (a close frame or a dropped connection).
         loop {
             tokio::select! {
-                changed = beats.changed() => {
+                changed = snapshots.changed() => {
                     if changed.is_err() {
                         return;
                     }

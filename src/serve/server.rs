@@ -42,7 +42,7 @@ pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at most (live-reload sockets are counted apart).
 pub(crate) const MAX_CONNECTIONS: usize = 512;
 
-/// Serve on `listener` until `shared.hub` is closed.
+/// Serve on `listener` until `shared` is closed.
 pub(crate) fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
@@ -56,11 +56,11 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>) -> io
     let listener = tokio::net::TcpListener::from_std(listener)?;
     let app = router(shared.clone());
     let conns = Arc::new(Conns::default());
-    let mut beats = shared.hub.subscribe();
+    let mut snapshots = shared.subscribe();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            _ = beats.wait_for(|b| b.closed) => return Ok(()),
+            _ = snapshots.wait_for(|s| s.closed) => return Ok(()),
         };
         let stream = match accepted {
             Ok((stream, _)) => stream,
