@@ -19,20 +19,22 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 /// `{{< name args >}}` or `{{% name args %}}`, closing ones (`/name`) too.
-static SHORTCODE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"\{\{([<%])\s*(/\*.*?\*/|/?\s*[A-Za-z][\w./-]*)((?:"[^"]*"|[^"])*?)\s*[>%]\}\}"#)
-        .ok()
+static SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::pattern::constant(
+        r#"\{\{([<%])\s*(/\*.*?\*/|/?\s*[A-Za-z][\w./-]*)((?:"[^"]*"|[^"])*?)\s*[>%]\}\}"#,
+    )
 });
 /// `!!! note "Title"` / `??? warning` / `???+ tip`.
-static ADMONITION: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
+static ADMONITION: LazyLock<Regex> = LazyLock::new(|| {
+    crate::pattern::constant(
         r#"^(\s*)(?:!!!|\?\?\?\+?)\s+([A-Za-z][\w-]*)(?:\s+[\w\s-]*?)?(?:\s*"([^"]*)")?\s*$"#,
     )
-    .ok()
 });
 /// One `key=value`, `key="value"` or positional `"value"` argument.
-static ARGUMENT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?:([A-Za-z_][\w-]*)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"'=]+))"#).ok()
+static ARGUMENT: LazyLock<Regex> = LazyLock::new(|| {
+    crate::pattern::constant(
+        r#"(?:([A-Za-z_][\w-]*)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"'=]+))"#,
+    )
 });
 
 /// Shortcodes whose body becomes a callout.
@@ -99,7 +101,7 @@ pub(crate) fn translate_shortcodes(body: &str) -> Option<(String, Vec<(String, u
             }
         }
         if admonition.is_none()
-            && let Some(caps) = ADMONITION.as_ref().and_then(|re| re.captures(line))
+            && let Some(caps) = ADMONITION.captures(line)
         {
             let indent = caps.get(1).map_or(0, |m| m.as_str().len());
             admonition = Some(indent);
@@ -152,7 +154,7 @@ fn bold_title(title: &str) -> String {
 /// A line that is one shortcode and nothing else: its name, arguments, and
 /// whether it closes (`{{< /hint >}}`).
 fn whole_line_shortcode(line: &str) -> Option<(String, String, bool)> {
-    let caps = SHORTCODE.as_ref()?.captures(line.trim())?;
+    let caps = SHORTCODE.captures(line.trim())?;
     if caps.get(0)?.as_str().len() != line.trim().len() {
         return None;
     }
@@ -166,9 +168,7 @@ fn whole_line_shortcode(line: &str) -> Option<(String, String, bool)> {
 
 /// The shortcodes of one line outside inline code, translated.
 fn translate_line(line: &str, line_no: usize, found: &mut Vec<(String, usize)>) -> (String, bool) {
-    let Some(re) = SHORTCODE.as_ref() else {
-        return (line.to_string(), false);
-    };
+    let re = &*SHORTCODE;
     if !line.contains("{{") {
         return (line.to_string(), false);
     }
@@ -241,7 +241,7 @@ fn figure(args: &str) -> String {
 
 /// The first argument without a name.
 fn positional(args: &str) -> Option<String> {
-    ARGUMENT.as_ref()?.captures_iter(args).find_map(|c| {
+    ARGUMENT.captures_iter(args).find_map(|c| {
         if c.get(1).is_some() {
             return None;
         }
@@ -252,7 +252,6 @@ fn positional(args: &str) -> Option<String> {
 /// The argument named `key`.
 fn named(args: &str, key: &str) -> Option<String> {
     ARGUMENT
-        .as_ref()?
         .captures_iter(args)
         .find(|c| {
             c.get(1)
