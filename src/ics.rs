@@ -1,7 +1,7 @@
 //! iCalendar in and out. In: a holiday file's all-day VEVENTs, read with the
 //! `icalendar` crate's parser and their RRULE/EXDATE expanded with `rrule`.
 //! Out: the feeds cairn writes (RFC 5545: CRLF, lines folded at 75 octets,
-//! TEXT escaped, times in UTC).
+//! TEXT escaped, times in UTC, all-day events as `VALUE=DATE`).
 
 // The feeds use the writer (next commits), as they use calendar/'s helpers.
 #![allow(dead_code)]
@@ -271,20 +271,41 @@ impl IcsWriter {
         w.line("CALSCALE:GREGORIAN");
         w.line("METHOD:PUBLISH");
         w.text("X-WR-CALNAME", name);
+        // How often a subscriber should fetch it again (Outlook, Apple; Google decides alone).
+        w.line("REFRESH-INTERVAL;VALUE=DURATION:PT12H");
+        w.line("X-PUBLISHED-TTL:PT12H");
         w
     }
 
-    /// A content line, folded at 75 octets (never inside a UTF-8 character).
+    /// A content line, folded at 75 octets, never inside a UTF-8 character
+    /// and never right after a space (some readers trim the end of each
+    /// physical line, which would lose it).
     pub(crate) fn line(&mut self, line: &str) {
-        let mut width = 0;
-        for c in line.chars() {
-            let n = c.len_utf8();
-            if width + n > 75 {
-                self.out.push_str("\r\n ");
-                width = 1;
+        let mut rest = line;
+        let mut room = 75;
+        loop {
+            if rest.len() <= room {
+                self.out.push_str(rest);
+                break;
             }
-            self.out.push(c);
-            width += n;
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let fits = cut;
+            while cut > 1 && rest[..cut].ends_with([' ', '\t']) {
+                cut -= 1;
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+            }
+            if rest[..cut].ends_with([' ', '\t']) {
+                cut = fits;
+            }
+            self.out.push_str(&rest[..cut]);
+            self.out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = 74;
         }
         self.out.push_str("\r\n");
     }
@@ -298,7 +319,7 @@ impl IcsWriter {
     pub(crate) fn event(&mut self, e: &IcsEvent) {
         self.line("BEGIN:VEVENT");
         self.text("UID", &e.uid);
-        self.line(&format!("DTSTAMP:{}", utc(e.stamp)));
+        self.line(&format!("DTSTAMP:{}", utc_seconds(e.stamp)));
         match e.when {
             When::Minutes(start, end) => {
                 self.line(&format!("DTSTART:{}", utc(start)));
@@ -312,6 +333,9 @@ impl IcsWriter {
         self.text("SUMMARY", &e.summary);
         if let Some(d) = &e.description {
             self.text("DESCRIPTION", d);
+        }
+        if let Some(url) = &e.url {
+            self.line(&format!("URL:{url}"));
         }
         self.line("TRANSP:TRANSPARENT");
         self.line("END:VEVENT");
@@ -336,15 +360,21 @@ pub(crate) enum When {
 pub(crate) struct IcsEvent {
     /// Stable across rebuilds: made of what the event is, never of the build.
     pub uid: String,
-    /// DTSTAMP, UTC minutes (`SOURCE_DATE_EPOCH`'s).
+    /// DTSTAMP, Unix seconds: the build's clock (`SOURCE_DATE_EPOCH` when set).
     pub stamp: i64,
     pub when: When,
     pub summary: String,
     pub description: Option<String>,
+    /// An absolute link to the page the event is about.
+    pub url: Option<String>,
 }
 
 fn utc(minute: i64) -> String {
-    match chrono::DateTime::from_timestamp(minute.saturating_mul(60), 0) {
+    utc_seconds(minute.saturating_mul(60))
+}
+
+fn utc_seconds(seconds: i64) -> String {
+    match chrono::DateTime::from_timestamp(seconds, 0) {
         Some(t) => t.format("%Y%m%dT%H%M%SZ").to_string(),
         None => "19700101T000000Z".into(),
     }
@@ -367,14 +397,20 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// A UID from what identifies an event: stable for the same event in every build.
+/// A UID from what identifies an event: stable for the same event in every
+/// build. Its 128-bit hash is written in the letters `a`–`p` (no digits), so
+/// no number of the site can be read in it by accident.
 pub(crate) fn uid(parts: &[&str], domain: &str) -> String {
     let mut key = String::new();
     for p in parts {
         let _ = write!(key, "{}\u{1f}", p);
     }
     let hash = xxhash_rust::xxh3::xxh3_128(key.as_bytes());
-    format!("{hash:032x}@{domain}")
+    let letters: String = (0..32)
+        .rev()
+        .map(|i| char::from(b'a' + ((hash >> (i * 4)) & 0xf) as u8))
+        .collect();
+    format!("{letters}@{domain}")
 }
 
 #[cfg(test)]
@@ -433,6 +469,18 @@ mod tests {
             assert!(line.len() <= 75, "{line}");
         }
         assert!(out.contains("\r\n "));
+        // No physical line ends in a space; unfolding gives the line back.
+        let mut w = IcsWriter::new("x");
+        let long = format!("{}é b", "a ".repeat(50));
+        w.text("DESCRIPTION", &long);
+        let out = w.finish();
+        for line in out.split("\r\n") {
+            assert!(line.len() <= 75 && !line.ends_with(' '), "{line:?}");
+        }
+        assert!(
+            out.replace("\r\n ", "")
+                .contains(&format!("DESCRIPTION:{long}\r\n"))
+        );
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
     }
 }

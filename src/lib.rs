@@ -132,6 +132,17 @@ fn now() -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_else(chrono::Utc::now)
 }
 
+/// The DTSTAMP of the calendar feeds, Unix seconds: `SOURCE_DATE_EPOCH` when
+/// set, else 00:00 of `today` in `tz` (not the time the build runs: like every
+/// dated file, the feeds change with the date only, so an unchanged rebuild
+/// the same day writes the same bytes, which the offline worker relies on).
+pub(crate) fn feed_stamp(tz: chrono_tz::Tz, today: chrono::NaiveDate) -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| calendar::zone::day_start(tz, today) * 60)
+}
+
 /// The UTC date of `SOURCE_DATE_EPOCH` when set (reproducible builds), else of now.
 pub fn today() -> chrono::NaiveDate {
     now().date_naive()
@@ -408,6 +419,7 @@ pub(crate) fn run<S: Sink>(
     let render_opts = render::RenderOptions {
         today,
         zip: opts.zip,
+        stamp: feed_stamp(site.config.tz(), today),
     };
     let check = || check_view_stage(site, &view, &loaded.diagnostics, today, true);
     let render = |sink: &S| {

@@ -27,6 +27,10 @@ pub(crate) const CAIRN_SCHEMA: &str = "cairn.schema.json";
 pub(crate) const MATRIX_CSV: &str = "matrix.csv";
 /// Every contact of the site as vCards.
 pub(crate) const SITE_VCARDS: &str = "contacts.vcf";
+/// Who answers each system first over the coverage horizon, as an iCalendar feed.
+pub(crate) const ONCALL_ICS: &str = "oncall.ics";
+/// Every holiday of the site's sets, as an iCalendar feed.
+pub(crate) const HOLIDAYS_ICS: &str = "holidays.ics";
 
 /// The search index's metadata, read first.
 pub(crate) const SEARCH_META: &str = "search/meta.js";
@@ -99,6 +103,39 @@ pub(crate) fn party_vcards(id: &str) -> String {
     format!("parties/{id}/contacts.vcf")
 }
 
+/// `systems/ID/oncall.ics`: who answers the system first, as an iCalendar feed.
+pub(crate) fn system_ics(id: &str) -> String {
+    format!("systems/{id}/oncall.ics")
+}
+
+/// `rotations/PARTY-NAME.ics`: who holds a party's rotation (internal builds).
+/// A name that is not already lowercase letters, digits and `-` is made so,
+/// with a short hash of it, so two names never share a file.
+pub(crate) fn rotation_ics(party: &str, name: &str) -> String {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain {
+        return format!("rotations/{party}-{name}.ics");
+    }
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(name.as_bytes()) as u32;
+    let slug = slug.trim_matches('-');
+    if slug.is_empty() {
+        format!("rotations/{party}-{hash:08x}.ics")
+    } else {
+        format!("rotations/{party}-{slug}-{hash:08x}.ics")
+    }
+}
+
 /// The search index's term shard `n`: `search/t/N.js`.
 pub(crate) fn search_terms(n: usize) -> String {
     format!("{SEARCH_TERMS_DIR}{n}.js")
@@ -154,5 +191,16 @@ mod tests {
         assert_eq!(party_vcards("acme-it"), "parties/acme-it/contacts.vcf");
         assert_eq!(search_terms(3), "search/t/3.js");
         assert_eq!(search_docs(0), "search/d/0.js");
+        assert_eq!(system_ics("m365"), "systems/m365/oncall.ics");
+        assert_eq!(
+            rotation_ics("bright", "on-call"),
+            "rotations/bright-on-call.ics"
+        );
+        let odd = rotation_ics("bright", "On call");
+        assert!(
+            odd.starts_with("rotations/bright-on-call-") && odd.ends_with(".ics"),
+            "{odd}"
+        );
+        assert_ne!(odd, rotation_ics("bright", "On-call"));
     }
 }

@@ -3,10 +3,13 @@
 //! for clients (`cairn diff --audience client`) must not name what their build
 //! hides, so a problem in a hidden file is left out and a message naming a
 //! hidden page, file, folder or contact is withheld (its code, file and line
-//! stay).
+//! stay). A client never reads of anyone's absence either: a message about
+//! `data/away.yaml`, or a dated gap that an absence or a departure makes, is
+//! withheld the same way.
 
 use super::{SiteView, sees};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::model::Audience;
 use crate::site::Site;
 use std::collections::BTreeSet;
 
@@ -14,12 +17,39 @@ use std::collections::BTreeSet;
 pub(crate) const WITHHELD: &str =
     "message withheld: it names internal content (the internal diff shows it)";
 
+/// What stands in for a message that tells of someone's absence.
+pub(crate) const ABSENCE_WITHHELD: &str =
+    "message withheld: it tells of someone's absence (the internal diff shows it)";
+
+/// Whether a client may not read `d`'s message: it tells who is away, or why.
+fn tells_of_absence(d: &Diagnostic) -> bool {
+    let m = &d.message;
+    d.file == crate::site::AWAY_FILE
+        || (d.code == Code::CoverageGapDated
+            && (m.contains(" away, no cover)")
+                || m.match_indices(" left ")
+                    .any(|(i, _)| m[i + 6..].starts_with(|c: char| c.is_ascii_digit()))))
+}
+
 /// `diagnostics` as `view`'s audience may read them.
 pub(crate) fn for_audience(
     site: &Site,
     view: &SiteView,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
+    let diagnostics: Vec<Diagnostic> = if view.audience == Audience::Client {
+        diagnostics
+            .into_iter()
+            .map(|mut d| {
+                if tells_of_absence(&d) {
+                    d.message = ABSENCE_WITHHELD.to_string();
+                }
+                d
+            })
+            .collect()
+    } else {
+        diagnostics
+    };
     let hidden = Hidden::of(site, view);
     if hidden.is_empty() {
         return diagnostics;
@@ -101,8 +131,6 @@ impl Hidden {
 mod tests {
     use super::*;
     use crate::check::testing::TestSite;
-    use crate::diag::Code;
-    use crate::model::Audience;
 
     fn site() -> TestSite {
         let t = TestSite::new();
@@ -193,5 +221,47 @@ mod tests {
         ];
         let got = for_audience(&site, &internal, all.clone());
         assert_eq!(got, all);
+    }
+
+    #[test]
+    fn a_client_reads_of_no_absence() {
+        let gap =
+            |m: &str| Diagnostic::new(Code::CoverageGapDated, "data/systems/m.yaml", Some(5), m);
+        let away = Diagnostic::new(
+            Code::AwayNoCover,
+            crate::site::AWAY_FILE,
+            Some(2),
+            "`it/Dana` is away",
+        );
+        let cases = [
+            (away, true),
+            (
+                gap(
+                    "nobody answers tier-1 system `m` on 2026-12-08 13:00–17:00: it closed (Dana away, no cover)",
+                ),
+                true,
+            ),
+            (
+                gap(
+                    "nobody answers tier-1 system `m` on 2026-12-08 13:00–17:00: it closed (Sam left 2026-10-01)",
+                ),
+                true,
+            ),
+            (
+                gap(
+                    "nobody answers tier-1 system `m` on 2026-12-25 08:00–18:00: it closed (Christmas Day)",
+                ),
+                false,
+            ),
+            (
+                gap(
+                    "nobody answers tier-1 system `m` on 2026-12-25 08:00–18:00: it closed (Left over day)",
+                ),
+                false,
+            ),
+        ];
+        for (d, withheld) in cases {
+            assert_eq!(tells_of_absence(&d), withheld, "{}", d.message);
+        }
     }
 }

@@ -137,14 +137,14 @@ impl<'a> Rules<'a> {
         }
     }
 
-    fn party(&self, id: &str) -> Option<&'a Party> {
+    pub(super) fn party(&self, id: &str) -> Option<&'a Party> {
         self.parties.iter().find(|p| p.id.as_str() == id)
     }
 }
 
 /// Every rule of a site, ready to expand over one span.
 pub struct Calendar<'a> {
-    site: Rules<'a>,
+    pub(super) site: Rules<'a>,
     /// The site's zone.
     pub tz: Tz,
     /// What is expanded.

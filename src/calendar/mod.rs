@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 mod expand;
+mod gaps;
 pub(crate) mod holidays;
 pub(crate) mod intervals;
 pub(crate) mod week;

@@ -10,7 +10,7 @@
 use super::Minute;
 use super::intervals::normalize;
 use super::zone::{local_date, to_utc};
-use crate::model::{CoverageWindow, HoursSpec, weekday_index};
+use crate::model::{CoverageWindow, HoursSpec, MINUTES_PER_WEEK, weekday_index};
 use chrono::{NaiveDate, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -76,14 +76,14 @@ pub(crate) fn in_site_zone(
 /// The hours `name` of `party` on the site's clock (see [`in_site_zone`]);
 /// `None` when `cairn.yaml` names no such hours.
 pub(crate) fn party_hours(
-    site: &crate::site::Site,
+    config: &crate::model::Config,
     party: &crate::model::Party,
     name: &str,
     around: NaiveDate,
 ) -> Option<HoursSpec> {
-    let spec = site.config.hours_named(name)?;
+    let spec = config.hours_named(name)?;
     let zone = party.timezone.as_ref().and_then(|t| t.0.parse().ok());
-    Some(in_site_zone(&spec, site.config.tz(), zone, around))
+    Some(in_site_zone(&spec, config.tz(), zone, around))
 }
 
 /// Minute spans of the week (Monday 00:00 = 0, on the site's clock) laid over
@@ -112,6 +112,21 @@ pub(crate) fn over_dates(
         m += TimeDelta::weeks(1);
     }
     normalize(out)
+}
+
+/// [`WeekMask::spans`] joins a run over Sunday midnight (its end past the
+/// week); as minutes of one week, that run is two.
+pub(crate) fn split_at_week_end(spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    spans
+        .iter()
+        .flat_map(|&(a, b)| {
+            if b > MINUTES_PER_WEEK {
+                vec![(a, MINUTES_PER_WEEK), (0, b - MINUTES_PER_WEEK)]
+            } else {
+                vec![(a, b)]
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

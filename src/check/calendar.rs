@@ -4,12 +4,10 @@
 //! departed contacts still named.
 
 use super::{SiteIndex, did_you_mean, name_list};
-use crate::calendar::intervals::{normalize, subtract};
-use crate::calendar::week::over_dates;
 use crate::calendar::zone::{format_span, local_date};
 use crate::calendar::{Calendar, Span};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Audience, HoursSpec, MINUTES_PER_WEEK, Party, WeekMask};
+use crate::model::{Audience, HoursSpec, Party};
 use crate::site::{AWAY_FILE, CONFIG_FILE, PARTIES_FILE, Site};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -34,7 +32,7 @@ pub(super) fn check_calendar(site: &Site, index: &SiteIndex, today: NaiveDate) -
     check_departed(site, span, &mut out);
     let calendar = Calendar::new(site, span);
     check_away_without_cover(site, &calendar, &mut out);
-    check_dated_coverage(site, index, &calendar, today, &mut out);
+    check_dated_coverage(site, index, &calendar, &mut out);
     out
 }
 
@@ -431,7 +429,6 @@ fn check_dated_coverage(
     site: &Site,
     index: &SiteIndex,
     calendar: &Calendar,
-    today: NaiveDate,
     out: &mut Vec<Diagnostic>,
 ) {
     let tz = calendar.tz;
@@ -447,36 +444,14 @@ fn check_dated_coverage(
             continue;
         }
         let timelines = calendar.ladder(sys, Audience::Internal);
-        let open = normalize(timelines.iter().flat_map(|t| t.open_intervals()).collect());
-        // What the weekly `coverage-gap` sees covered (an ordinary week on the
-        // site's clock), laid over the dates: the rest is that check's.
-        let Some(specs) = ladder
-            .iter()
-            .map(|l| {
-                let party = site.party(&l.party)?;
-                crate::calendar::week::party_hours(site, party, l.hours_name(party), today)
-            })
-            .collect::<Option<Vec<_>>>()
-        else {
-            continue;
-        };
-        let week = WeekMask::union_of(&specs).spans();
-        let weekly = over_dates(&split_at_week_end(&week), tz, calendar.span);
-        let gaps = subtract(&weekly, &open);
+        let gaps = calendar.dated_gaps(sys, &timelines);
         let Some(&(start, end)) = gaps.first() else {
             continue;
         };
-        let why: Vec<String> = ladder
-            .iter()
-            .zip(&timelines)
-            .filter(|(l, _)| crate::calendar::intervals::contains(&calendar.weekly_open(l), start))
-            .filter_map(|(l, t)| {
-                Some(format!(
-                    "{} closed ({})",
-                    l.party,
-                    t.closure_at(start)?.why.short()
-                ))
-            })
+        let why: Vec<String> = calendar
+            .closed_levels(sys, &timelines, start)
+            .into_iter()
+            .map(|(i, c)| format!("{} closed ({})", ladder[i].party, c.why.short()))
             .collect();
         let more = match gaps.len() - 1 {
             0 => String::new(),
@@ -515,19 +490,4 @@ fn check_dated_coverage(
             ),
         ));
     }
-}
-
-/// [`WeekMask::spans`] joins a run over Sunday midnight (its end past the
-/// week); as minutes of one week, that run is two.
-fn split_at_week_end(spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    spans
-        .iter()
-        .flat_map(|&(a, b)| {
-            if b > MINUTES_PER_WEEK {
-                vec![(a, MINUTES_PER_WEEK), (0, b - MINUTES_PER_WEEK)]
-            } else {
-                vec![(a, b)]
-            }
-        })
-        .collect()
 }

@@ -26,6 +26,7 @@ pub(crate) struct Diff {
     pub raci: Vec<RaciChange>,
     pub ladders: Vec<LadderChange>,
     pub coverage: Vec<CoverageChange>,
+    pub dated_coverage: Vec<DatedCoverageChange>,
     pub parties: Vec<PartyChange>,
     pub contacts: Vec<ContactChange>,
     pub runbooks: Vec<PageChange>,
@@ -55,6 +56,8 @@ pub(crate) struct Summary {
     pub ladders: usize,
     pub coverage: usize,
     pub windows_uncovered: usize,
+    pub dated_coverage: usize,
+    pub dated_windows_uncovered: usize,
     pub parties: usize,
     pub contacts: usize,
     pub runbooks: usize,
@@ -180,6 +183,31 @@ pub(crate) struct CoverageChange {
     pub uncovered: Vec<String>,
     /// Windows answered now and not before.
     pub covered: Vec<String>,
+}
+
+/// Over the coverage horizon from today: windows nobody answers a tier-1/2
+/// system though its week hours would (holidays, absences, rotations,
+/// departures), now and not before, or before and not now.
+#[derive(Debug, Serialize)]
+pub(crate) struct DatedCoverageChange {
+    pub system: String,
+    pub tier: u8,
+    #[serde(flatten)]
+    pub line: Line,
+    pub uncovered: Vec<DatedWindow>,
+    pub covered: Vec<DatedWindow>,
+}
+
+/// One dated window, site timezone.
+#[derive(Debug, Serialize)]
+pub(crate) struct DatedWindow {
+    /// `2026-12-25`: the date it starts.
+    pub date: String,
+    /// `2026-12-25 08:00–18:00`.
+    pub window: String,
+    /// Why each level that would answer does not, as this audience may read
+    /// it (`Christmas Day — Acme Internal IT closed`).
+    pub why: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -332,6 +360,7 @@ impl Diff {
             .chain(self.raci.iter().map(|c| &c.line))
             .chain(self.ladders.iter().map(|c| &c.line))
             .chain(self.coverage.iter().map(|c| &c.line))
+            .chain(self.dated_coverage.iter().map(|c| &c.line))
             .chain(self.parties.iter().map(|c| &c.line))
             .chain(self.contacts.iter().map(|c| &c.line))
             .chain(self.runbooks.iter().map(|c| &c.line))

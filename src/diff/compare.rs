@@ -302,6 +302,7 @@ pub(super) mod fixtures {
             parties: vec![party("it", "IT"), party("msp", "MSP")],
             pages: BTreeMap::new(),
             diagnostics: Vec::new(),
+            dated_until: 0,
         }
     }
 
@@ -353,6 +354,7 @@ pub(super) mod fixtures {
             ladder: vec![level("it", 0)],
             sla: Vec::new(),
             coverage: WeekMask::default(),
+            dated: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@
 use super::changes::*;
 use super::compare::{Names, by_key, field, from_to, line};
 use super::snapshot::Snapshot;
-use super::{checks, ladders, pages, parties, raci, systems};
+use super::{checks, dated, ladders, pages, parties, raci, systems};
 use crate::diag::Severity;
 use crate::model::Audience;
 use serde_json::json;
@@ -31,6 +31,7 @@ pub(super) fn compute(
         raci: raci::changes(&names),
         ladders: ladders::changes(&names),
         coverage: ladders::coverage_changes(&names),
+        dated_coverage: dated::changes(&names),
         parties: parties::changes(old, new),
         contacts: parties::contact_changes(old, new),
         runbooks: pages::changes(&names),
@@ -104,6 +105,8 @@ fn summary(diff: &Diff) -> Summary {
         ladders: diff.ladders.len(),
         coverage: diff.coverage.len(),
         windows_uncovered: diff.coverage.iter().map(|c| c.uncovered.len()).sum(),
+        dated_coverage: diff.dated_coverage.len(),
+        dated_windows_uncovered: diff.dated_coverage.iter().map(|c| c.uncovered.len()).sum(),
         parties: diff.parties.len(),
         contacts: diff.contacts.len(),
         runbooks: diff.runbooks.len(),

@@ -12,6 +12,7 @@ mod changes;
 mod checks;
 mod compare;
 mod compute;
+mod dated;
 mod git;
 mod ladders;
 mod pages;
@@ -227,7 +228,10 @@ fn load_side(opts: &DiffOptions, source: &Source, role: &str) -> Result<(Snapsho
     let view = crate::audience::view(&loaded.site, opts.audience);
     let diagnostics =
         crate::check_view_stage(&loaded.site, &view, &loaded.diagnostics, opts.today, false);
-    Ok((Snapshot::new(&loaded.site, &view, diagnostics), info))
+    Ok((
+        Snapshot::new(&loaded.site, &view, diagnostics, opts.today),
+        info,
+    ))
 }
 
 /// A source file did not parse, so part of the model is missing: comparing it

@@ -21,6 +21,10 @@ fn sections(diff: &Diff) -> Vec<(&'static str, Vec<&Line>)> {
             diff.coverage.iter().map(|c| &c.line).collect(),
         ),
         (
+            "Dated coverage of tier 1-2 systems",
+            diff.dated_coverage.iter().map(|c| &c.line).collect(),
+        ),
+        (
             "Parties and contacts",
             diff.parties
                 .iter()
@@ -81,6 +85,12 @@ pub(super) fn summary(diff: &Diff) -> Summary {
         "system's coverage",
         "systems' coverage",
     );
+    push(
+        &mut changes,
+        s.dated_coverage,
+        "system's dated coverage",
+        "systems' dated coverage",
+    );
     push(&mut changes, s.parties, "party", "parties");
     push(&mut changes, s.contacts, "contact", "contacts");
     push(&mut changes, s.runbooks, "page", "pages");
@@ -140,6 +150,12 @@ pub(super) fn summary(diff: &Diff) -> Summary {
         s.windows_uncovered,
         "window now uncovered",
         "windows now uncovered",
+    );
+    push(
+        &mut attention,
+        s.dated_windows_uncovered,
+        "dated window now uncovered",
+        "dated windows now uncovered",
     );
     push(
         &mut attention,

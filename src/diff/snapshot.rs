@@ -19,6 +19,8 @@ pub(super) struct Snapshot {
     /// By path under `content/`.
     pub pages: BTreeMap<String, PageSnap>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The end of the coverage horizon the dated gaps were looked for in.
+    pub dated_until: crate::calendar::Minute,
 }
 
 pub(super) struct SystemSnap {
@@ -35,6 +37,16 @@ pub(super) struct SystemSnap {
     pub sla: Vec<(String, Option<Duration>, Option<Duration>)>,
     /// Minutes of the week some level answers.
     pub coverage: WeekMask,
+    /// Tier-1/2 systems: the windows of the coverage horizon nobody answers
+    /// though the week hours would.
+    pub dated: Vec<DatedGap>,
+}
+
+/// A window nobody answers, and why (one reason per level shut then).
+pub(super) struct DatedGap {
+    pub start: crate::calendar::Minute,
+    pub end: crate::calendar::Minute,
+    pub why: Vec<String>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -86,7 +98,13 @@ pub(super) struct PageSnap {
 }
 
 impl Snapshot {
-    pub(super) fn new(site: &Site, view: &SiteView, diagnostics: Vec<Diagnostic>) -> Snapshot {
+    pub(super) fn new(
+        site: &Site,
+        view: &SiteView,
+        diagnostics: Vec<Diagnostic>,
+        today: chrono::NaiveDate,
+    ) -> Snapshot {
+        let (mut dated, dated_until) = dated_gaps(site, view, today);
         let systems = view
             .systems
             .iter()
@@ -146,6 +164,7 @@ impl Snapshot {
                         .map(|(k, v)| (k.to_string(), v.respond, v.resolve))
                         .collect(),
                     coverage,
+                    dated: dated.remove(s.id).unwrap_or_default(),
                 };
                 (snap.id.clone(), snap)
             })
@@ -207,6 +226,7 @@ impl Snapshot {
             parties,
             pages,
             diagnostics: crate::audience::problems::for_audience(site, view, diagnostics),
+            dated_until,
         }
     }
 
@@ -221,4 +241,39 @@ fn hidden_contact(site: &Site, view: &SiteView, party: &str, name: &str) -> bool
     site.party(party)
         .and_then(|p| p.contact(name))
         .is_some_and(|c| !view.shows(c))
+}
+
+/// The dated gaps of every tier-1/2 system of `view` from `today` over the
+/// site's coverage horizon, with why (as the view's audience may read it),
+/// and the end of that horizon.
+fn dated_gaps(
+    site: &Site,
+    view: &SiteView,
+    today: chrono::NaiveDate,
+) -> (BTreeMap<String, Vec<DatedGap>>, crate::calendar::Minute) {
+    let tz = site.config.tz();
+    let span = crate::calendar::Span::days_from(today, site.config.horizon().days().max(1), tz);
+    let calendar = crate::calendar::Calendar::new(site, span);
+    let mut out = BTreeMap::new();
+    for s in view.systems.iter().filter(|s| s.tier.is_critical()) {
+        let Some(entry) = site.system(s.id) else {
+            continue;
+        };
+        let timelines = view.ladder_timelines(&calendar, s);
+        let gaps = calendar
+            .dated_gaps(&entry.system, &timelines)
+            .into_iter()
+            .map(|(start, end)| DatedGap {
+                start,
+                end,
+                why: calendar
+                    .closed_levels(&entry.system, &timelines, start)
+                    .into_iter()
+                    .map(|(_, c)| c.reason.clone())
+                    .collect(),
+            })
+            .collect();
+        out.insert(s.id.to_string(), gaps);
+    }
+    (out, span.end)
 }

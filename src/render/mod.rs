@@ -29,6 +29,8 @@ pub struct RenderOptions {
     pub today: chrono::NaiveDate,
     /// `offline.zip` is written beside the pages: the footer links it.
     pub zip: bool,
+    /// The DTSTAMP of the calendar feeds, Unix seconds (see [`crate::feed_stamp`]).
+    pub stamp: i64,
 }
 
 /// One file of the output, relative to the output root with `/` separators.
@@ -332,15 +334,18 @@ fn write_data(
             let path = file.path();
             let print = if file.lists_pages() {
                 view.outline
-            } else if file.is_dated() {
-                // Made of the data files and the build date (its span starts then).
-                view.data_outline ^ xxhash_rust::xxh3::xxh3_128(today.to_string().as_bytes())
             } else {
                 view.data_outline
             };
+            // A dated file is made of the build date too (its span starts then).
+            let print = if file.is_dated() {
+                print ^ xxhash_rust::xxh3::xxh3_128(today.to_string().as_bytes())
+            } else {
+                print
+            };
             if changed(&path, print) {
                 let bytes = file
-                    .bytes(view, today, &|| shared.calendar())
+                    .bytes(view, today, shared.stamp(), &|| shared.calendar())
                     .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
                 sink(OutputFile {
                     path: path.clone(),

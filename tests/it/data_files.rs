@@ -26,7 +26,7 @@ fn cairn_json_validates_against_its_schema_in_both_audiences() {
             .map(|e| format!("{} at {}", e, e.instance_path()))
             .collect();
         assert!(errors.is_empty(), "{audience}: {}", errors.join("\n"));
-        assert_eq!(model["schema_version"], 1);
+        assert_eq!(model["schema_version"], 2);
         assert_eq!(model["site"]["audience"], audience);
         // It is the resolved model, not an echo of the YAML.
         let m365 = model["systems"]

@@ -8,6 +8,7 @@ mod audience;
 mod build;
 mod calendar;
 mod calendar_example;
+mod calendar_out;
 mod calendar_web;
 mod calendar_zones;
 mod check;

@@ -267,6 +267,11 @@ impl<'v, 'a> Shared<'v, 'a> {
         self.opts.today
     }
 
+    /// The feeds' DTSTAMP (Unix seconds), see [`RenderOptions::stamp`].
+    pub(super) fn stamp(&self) -> i64 {
+        self.opts.stamp
+    }
+
     /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
     /// A card made of what it was made of in `known` keeps its key.
     pub(super) fn with_body_keys(self, links: u128, known: &CardMemo) -> Self {
@@ -503,6 +508,7 @@ mod tests {
         let opts = RenderOptions {
             today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
             zip: false,
+            stamp: 0,
         };
         let shared = Shared::new(&view, &opts, &view.links);
         let mut templates = std::collections::BTreeSet::new();

@@ -19,6 +19,9 @@ pub(in crate::render) struct NowCtx<'c> {
     tiers: Vec<TierGroup<NowSystem<'c>>>,
     /// Holidays and (internal builds) absences of the 14 days from the build date.
     coming: calendar::Coming,
+    /// The calendar feeds: who answers first, holidays.
+    oncall_ics: &'static str,
+    holidays_ics: &'static str,
 }
 
 #[derive(Serialize)]
@@ -87,5 +90,7 @@ pub(super) fn context<'c>(
         base,
         tiers: by_tier(view, |s| system(view, s)),
         coming: calendar::coming(&calendar::gather_dates(view, cal), today),
+        oncall_ics: crate::urls::ONCALL_ICS,
+        holidays_ics: crate::urls::HOLIDAYS_ICS,
     }
 }

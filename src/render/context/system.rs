@@ -23,6 +23,8 @@ pub(in crate::render) struct SystemCtx<'c> {
     sla: Vec<SlaCtx<'c>>,
     raci: Vec<RaciRowCtx<'c>>,
     raci_csv: String,
+    /// `systems/ID/oncall.ics`: who answers first, for calendars.
+    oncall_ics: String,
     runbooks: Vec<PageCard<'c>>,
     /// The source file, relative to the site root.
     source: &'c str,
@@ -106,6 +108,7 @@ impl Shared<'_, '_> {
                 })
                 .collect(),
             raci_csv: urls::system_csv(s.id),
+            oncall_ics: urls::system_ics(s.id),
             runbooks: self.cards(&s.runbooks),
             source: s.file,
         }

@@ -3,7 +3,8 @@
 //! Built from the [`SiteView`] like every page, so it holds only what the
 //! audience may see. Its shape is `cairn.schema.json` (JSON Schema 2020-12),
 //! written beside it; `SCHEMA_VERSION` changes when a field changes meaning or
-//! goes away (adding a field does not).
+//! goes away (adding a field does not; 2 came with the calendar: holidays,
+//! rotations, absences).
 
 use super::super::coverage_chart::{self, Segment};
 use crate::audience::{LadderLevel, PartyView, SiteView, SystemView};
@@ -15,7 +16,7 @@ use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 pub(super) const SCHEMA: &str = include_str!("cairn.schema.json");
 
 #[derive(Serialize)]
@@ -29,6 +30,71 @@ struct Model<'a> {
     activities: Vec<ActivityJson<'a>>,
     systems: Vec<SystemJson<'a>>,
     runbooks: Vec<RunbookJson<'a>>,
+    /// The holidays of the build's calendar span.
+    holidays: Vec<crate::calendar::HolidayOn>,
+    /// Who holds each rotation over the span.
+    rotations: Vec<RotationJson<'a>>,
+    /// Internal builds only: a client build carries no absence record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    absences: Option<Vec<AbsenceJson>>,
+}
+
+#[derive(Serialize)]
+struct RotationJson<'a> {
+    party: &'a str,
+    name: &'a str,
+    holders: Vec<HolderJson>,
+}
+
+#[derive(Serialize)]
+struct HolderJson {
+    start: String,
+    end: String,
+    /// The holder, when this audience may see them.
+    contact: Option<String>,
+    /// Whom they stand in for (internal builds only).
+    covering_for: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AbsenceJson {
+    party: String,
+    contact: String,
+    start: String,
+    end: String,
+    /// `PARTY/NAME`.
+    cover: Option<String>,
+}
+
+/// `2026-11-30T14:00:00Z`.
+fn instant(minute: crate::calendar::Minute) -> String {
+    chrono::DateTime::from_timestamp(minute.saturating_mul(60), 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+fn rotations<'a>(
+    view: &SiteView<'a>,
+    cal: &crate::calendar::Calendar<'a>,
+) -> Vec<RotationJson<'a>> {
+    view.rotations()
+        .into_iter()
+        .map(|r| RotationJson {
+            party: r.party,
+            name: r.name,
+            holders: view
+                .rotation_holders(cal, &r)
+                .into_iter()
+                .map(|s| HolderJson {
+                    start: instant(s.start),
+                    end: instant(s.end),
+                    contact: s.duty.as_ref().and_then(|d| d.name.clone()),
+                    covering_for: s.duty.and_then(|d| d.covering_for),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -40,6 +106,8 @@ struct SiteJson<'a> {
     /// The date review statuses are counted from.
     today: String,
     review_every_days: Option<i64>,
+    /// The last date the calendar (holidays, rotations, absences) covers.
+    calendar_ends: String,
 }
 
 #[derive(Serialize)]
@@ -305,7 +373,11 @@ fn page_url(p: &Page) -> String {
 }
 
 /// The model as compact JSON (it weighs megabytes on a big site), keys in a fixed order.
-pub(super) fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::Result<Vec<u8>> {
+pub(super) fn cairn_json<'a>(
+    view: &SiteView<'a>,
+    today: chrono::NaiveDate,
+    cal: &crate::calendar::Calendar<'a>,
+) -> anyhow::Result<Vec<u8>> {
     let system_ids: std::collections::HashSet<&str> = view.systems.iter().map(|s| s.id).collect();
     let model = Model {
         schema: "cairn.schema.json",
@@ -317,6 +389,7 @@ pub(super) fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::R
             audience: view.audience.as_str(),
             today: today.to_string(),
             review_every_days: view.config.review_every.map(|d| d.days()),
+            calendar_ends: super::calendar::end_date(&view.config.timezone.0, cal.span).to_string(),
         },
         hours: view
             .config
@@ -356,6 +429,19 @@ pub(super) fn cairn_json(view: &SiteView, today: chrono::NaiveDate) -> anyhow::R
                 review: review(p, today),
             })
             .collect(),
+        holidays: cal.holidays(),
+        rotations: rotations(view, cal),
+        absences: view.absences(cal).map(|list| {
+            list.into_iter()
+                .map(|a| AbsenceJson {
+                    party: a.party,
+                    contact: a.contact,
+                    start: instant(a.start),
+                    end: instant(a.end),
+                    cover: a.cover,
+                })
+                .collect()
+        }),
     };
     let mut bytes = serde_json::to_vec(&model)?;
     bytes.push(b'\n');

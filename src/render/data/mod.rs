@@ -1,9 +1,10 @@
 //! Data files beside the pages, for the build's audience: `cairn.json` and its
-//! schema, RACI as CSV, contacts as vCards. They are jobs of the same render
+//! schema, RACI as CSV, contacts as vCards, calendar feeds as iCalendar. They are jobs of the same render
 //! as the pages (so `cairn serve` rebuilds them too), made from the same
 //! [`SiteView`], so they can hold nothing the audience may not see.
 
 mod csv;
+mod feeds;
 mod json;
 mod vcard;
 
@@ -22,6 +23,15 @@ pub(super) enum DataFile<'v, 'a> {
     PartyVcards(&'v PartyView<'a>),
     /// `assets/calendar.js`: the dated "who answers" data of every ladder.
     Calendar,
+    /// `oncall.ics`: who answers each system first.
+    OncallIcs,
+    /// `systems/ID/oncall.ics`.
+    SystemIcs(&'v SystemView<'a>),
+    /// `rotations/PARTY-NAME.ics` of (party id, rotation name), internal
+    /// builds only; `true`: its name is taken, add a hash of the rotation's.
+    RotationIcs(&'a str, &'a str, bool),
+    /// `holidays.ics`.
+    HolidaysIcs,
 }
 
 impl DataFile<'_, '_> {
@@ -34,6 +44,13 @@ impl DataFile<'_, '_> {
             DataFile::SiteVcards => urls::SITE_VCARDS.into(),
             DataFile::PartyVcards(p) => urls::party_vcards(p.id),
             DataFile::Calendar => calendar::CALENDAR_JS.into(),
+            DataFile::OncallIcs => urls::ONCALL_ICS.into(),
+            DataFile::SystemIcs(s) => urls::system_ics(s.id),
+            DataFile::RotationIcs(party, name, false) => urls::rotation_ics(party, name),
+            DataFile::RotationIcs(party, name, true) => {
+                urls::rotation_ics(party, &format!("{name}\u{1f}"))
+            }
+            DataFile::HolidaysIcs => urls::HOLIDAYS_ICS.into(),
         }
     }
 
@@ -45,24 +62,51 @@ impl DataFile<'_, '_> {
 
     /// Whether the file changes with the build date, not only with the data files.
     pub(super) fn is_dated(&self) -> bool {
-        matches!(self, DataFile::Calendar)
+        matches!(
+            self,
+            DataFile::Calendar
+                | DataFile::CairnJson
+                | DataFile::OncallIcs
+                | DataFile::SystemIcs(_)
+                | DataFile::RotationIcs(..)
+                | DataFile::HolidaysIcs
+        )
     }
 
-    /// `calendar`: the render's calendar, expanded on first use.
+    /// `calendar`: the render's calendar, expanded on first use; `stamp`:
+    /// the feeds' DTSTAMP (Unix seconds).
     pub(super) fn bytes<'c>(
         &self,
-        view: &SiteView,
+        view: &SiteView<'c>,
         today: chrono::NaiveDate,
+        stamp: i64,
         calendar: &dyn Fn() -> &'c crate::calendar::Calendar<'c>,
     ) -> anyhow::Result<Vec<u8>> {
+        let feed = || feeds::FeedContext {
+            view,
+            calendar: calendar(),
+            today,
+            stamp,
+        };
         Ok(match self {
-            DataFile::CairnJson => json::cairn_json(view, today)?,
+            DataFile::CairnJson => json::cairn_json(view, today, calendar())?,
             DataFile::Schema => json::SCHEMA.as_bytes().to_vec(),
             DataFile::MatrixCsv => csv::matrix_csv(view)?,
             DataFile::SystemCsv(s) => csv::system_csv(view, s)?,
             DataFile::SiteVcards => vcard::site_vcards(view),
             DataFile::PartyVcards(p) => vcard::party_vcards(view, p),
             DataFile::Calendar => calendar::calendar_js(&calendar::gather(view, calendar())),
+            DataFile::OncallIcs => feeds::site_oncall(&feed()),
+            DataFile::SystemIcs(s) => feeds::system_oncall(&feed(), s),
+            DataFile::RotationIcs(party, name, _) => match view
+                .rotations()
+                .into_iter()
+                .find(|r| r.party == *party && r.name == *name)
+            {
+                Some(r) => feeds::rotation(&feed(), &r),
+                None => Vec::new(),
+            },
+            DataFile::HolidaysIcs => feeds::holidays(&feed()),
         })
     }
 }
@@ -75,8 +119,18 @@ pub(super) fn files<'v, 'a>(view: &'v SiteView<'a>) -> Vec<DataFile<'v, 'a>> {
         DataFile::MatrixCsv,
         DataFile::SiteVcards,
         DataFile::Calendar,
+        DataFile::OncallIcs,
+        DataFile::HolidaysIcs,
     ];
     files.extend(view.systems.iter().map(DataFile::SystemCsv));
+    files.extend(view.systems.iter().map(DataFile::SystemIcs));
+    if view.audience == crate::model::Audience::Internal {
+        let mut taken = std::collections::HashSet::new();
+        for r in view.rotations() {
+            let clash = !taken.insert(urls::rotation_ics(r.party, r.name));
+            files.push(DataFile::RotationIcs(r.party, r.name, clash));
+        }
+    }
     files.extend(
         view.parties
             .iter()
