@@ -529,3 +529,15 @@ fn a_client_diff_says_when_but_not_why_someone_is_away() {
     assert!(!client.contains("no cover"), "{client}");
     assert!(client.contains("message withheld: it tells of someone's absence"));
 }
+
+#[test]
+fn serve_answers_the_feeds_build_writes_byte_for_byte() {
+    let site = built("internal");
+    let server = crate::serve::Server::start(&site, &[]);
+    for feed in feeds(&site) {
+        let served = server.get(&format!("/{feed}"));
+        assert_eq!(served.status, 200, "{feed}");
+        assert_eq!(served.content_type(), "text/calendar; charset=utf-8");
+        assert!(served.body == site.out(&feed), "{feed} differs");
+    }
+}

@@ -122,7 +122,7 @@ impl Response {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
-    fn content_type(&self) -> &str {
+    pub(crate) fn content_type(&self) -> &str {
         self.header("content-type").unwrap_or("")
     }
 }
