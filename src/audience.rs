@@ -443,7 +443,8 @@ fn site_clock(
     // Without a date (tests, diff sides) the year from 2026-01-01: the shift of
     // most weeks is the same every year.
     let around = today.unwrap_or(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
-    crate::calendar::week::party_hours(&site.config, party, name, around).unwrap_or(HoursSpec::Always)
+    crate::calendar::week::party_hours(&site.config, party, name, around)
+        .unwrap_or(HoursSpec::Always)
 }
 
 fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {

@@ -44,7 +44,12 @@ fn coverage_gap(
     let mut specs = Vec::with_capacity(sys.escalation.len());
     for level in &sys.escalation {
         let party = &site.parties[*index.parties.get(level.party.as_str())?];
-        specs.push(party_hours(&site.config, party, level.hours_name(party), today)?);
+        specs.push(party_hours(
+            &site.config,
+            party,
+            level.hours_name(party),
+            today,
+        )?);
     }
     let mask = WeekMask::union_of(&specs);
     // A level with an unknown party or hours returned above: its error already stands,
