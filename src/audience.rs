@@ -12,18 +12,20 @@
 
 use crate::links::Resolver;
 use crate::model::{
-    Activity, Audience, Config, Contact, CredentialPointer, Duration, Fact, HoursSpec, PartyKind,
-    Sla, Tier,
+    Activity, Audience, Config, Contact, CredentialPointer, Fact, HoursSpec, PartyKind, Sla, Tier,
 };
 use crate::site::{Asset, Page, Site, SystemEntry};
 use std::collections::{BTreeMap, HashMap};
 
 mod calendar;
 pub(crate) use calendar::RotationView;
+mod ladder;
+pub(crate) use ladder::{LadderLevel, ladder};
 mod outline;
 pub(crate) mod problems;
 mod raci;
 mod review;
+mod sections;
 
 pub(crate) use raci::Duties;
 pub(crate) use review::ReviewState;
@@ -188,30 +190,6 @@ pub(crate) struct RaciRow<'a> {
     pub activity: &'a str,
     /// In file order; letters as written.
     pub cells: Vec<(PartyRef<'a>, &'a str)>,
-}
-
-pub(crate) struct LadderLevel<'a> {
-    /// 1-based.
-    pub level: usize,
-    pub party: PartyRef<'a>,
-    /// Whom to call: the named contact; when it is hidden from this audience, its
-    /// `client_contact` (or nobody: reach the party via the account manager); when
-    /// none is named, the party's visible contacts.
-    pub contacts: Vec<&'a Contact>,
-    /// A contact was named but this audience may not see it.
-    pub contact_hidden: bool,
-    /// The rotation the level's `contact:` names (`on-call`): whoever holds
-    /// it answers, see `crate::calendar`.
-    pub rotation: Option<&'a str>,
-    /// Where the party's secrets live, as far as this audience may see.
-    pub credentials: Vec<&'a CredentialPointer>,
-    pub hours_name: String,
-    pub hours: HoursSpec,
-    /// Wait after the previous level was called.
-    pub after: Duration,
-    /// Time since level 1 was called when this level is tried.
-    pub after_total: Duration,
-    pub respond_within: Option<Duration>,
 }
 
 impl<'a> SiteView<'a> {
@@ -402,7 +380,7 @@ fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) ->
         .collect();
     systems.sort_by(|a, b| (a.tier, a.name, a.id).cmp(&(b.tier, b.name, b.id)));
 
-    let sections = sections(&pages);
+    let sections = sections::of(&pages);
     // Built from every page and asset, so a link to a hidden one is reported
     // as hidden rather than missing; it never resolves for a page shown.
     let links = Resolver::new(
@@ -449,134 +427,6 @@ fn site_clock(
 
 fn visible_of<T: Audienced>(audience: Audience, items: &[T]) -> Vec<&T> {
     items.iter().filter(|i| sees(audience, *i)).collect()
-}
-
-/// A level is never dropped: its order must stay true in every build.
-pub(crate) fn ladder<'a>(
-    site: &'a Site,
-    audience: Audience,
-    today: Option<chrono::NaiveDate>,
-    entry: &'a SystemEntry,
-) -> Vec<LadderLevel<'a>> {
-    let shown = |c: &Contact| shows_contact(audience, today, c);
-    let mut total: u64 = 0;
-    entry
-        .system
-        .escalation
-        .iter()
-        .enumerate()
-        .filter_map(|(i, level)| {
-            let party = site.party(&level.party)?;
-            let visible: Vec<&Contact> = party.contacts.iter().filter(|c| shown(c)).collect();
-            let named = level.contact.as_deref().and_then(|n| party.contact(n));
-            // An internal contact is replaced by `client_contact`, or by nobody: the
-            // theme then says to go through the account manager. Never by the party's
-            // whole contact list, which would offer the account manager at 3 a.m.
-            let client_contact = level
-                .client_contact
-                .as_deref()
-                .and_then(|n| party.contact(n))
-                .filter(|c| shown(c));
-            let rotation = level
-                .contact
-                .as_deref()
-                .and_then(|n| party.rotations.get_key_value(n))
-                .filter(|_| named.is_none());
-            let (contacts, contact_hidden) = match (named, rotation) {
-                (Some(c), _) if shown(c) => (vec![c], false),
-                (Some(_), _) => (client_contact.into_iter().collect(), true),
-                // A rotation: its visible members (the holder is dated); a
-                // client build that sees none of them shows `client_contact`.
-                (None, Some((_, r))) => {
-                    let members: Vec<&Contact> = r
-                        .contacts
-                        .iter()
-                        .filter_map(|n| party.contact(n))
-                        .filter(|c| shown(c))
-                        .collect();
-                    if members.is_empty() {
-                        (client_contact.into_iter().collect(), true)
-                    } else {
-                        (members, false)
-                    }
-                }
-                (None, None) => (visible, false),
-            };
-            let hours_name = level.hours_name(party).to_string();
-            let after = level.after.unwrap_or_default();
-            total = total.saturating_add(after.minutes());
-            Some(LadderLevel {
-                level: i + 1,
-                party: PartyRef {
-                    id: party.id.as_str(),
-                    name: &party.name,
-                },
-                contacts,
-                contact_hidden,
-                rotation: rotation.map(|(n, _)| n.as_str()),
-                credentials: visible_of(audience, &party.credentials_at),
-                hours: site_clock(site, party, &hours_name, today),
-                hours_name,
-                after,
-                after_total: Duration::from_minutes(total),
-                respond_within: level.respond_within,
-            })
-        })
-        .collect()
-}
-
-fn sections<'a>(pages: &[&'a Page]) -> BTreeMap<String, SectionView<'a>> {
-    let mut sections: BTreeMap<String, SectionView> = BTreeMap::new();
-    let ensure = |folder: &str, sections: &mut BTreeMap<String, SectionView<'a>>| {
-        // Every ancestor of a folder with content is a section too.
-        let mut f = folder.to_string();
-        loop {
-            sections.entry(f.clone()).or_insert_with(|| SectionView {
-                folder: f.clone(),
-                index: None,
-                title: crate::site::title_from_folder(&f),
-                pages: Vec::new(),
-                subsections: Vec::new(),
-            });
-            if f.is_empty() {
-                break;
-            }
-            f = crate::site::parent_folder(&f).to_string();
-        }
-    };
-    for page in pages {
-        ensure(page.folder(), &mut sections);
-    }
-    for page in pages {
-        if let Some(s) = sections.get_mut(page.folder()) {
-            if page.is_section {
-                s.index = Some(page);
-                // An index titled `""` keeps the folder's name.
-                if !page.title.is_empty() {
-                    s.title = page.title.clone();
-                }
-            } else {
-                s.pages.push(page);
-            }
-        }
-    }
-    let folders: Vec<String> = sections.keys().filter(|f| !f.is_empty()).cloned().collect();
-    for f in folders {
-        let parent = crate::site::parent_folder(&f).to_string();
-        if let Some(p) = sections.get_mut(&parent) {
-            p.subsections.push(f);
-        }
-    }
-    for s in sections.values_mut() {
-        s.pages.sort_by(|a, b| {
-            (a.front.weight.unwrap_or(0), &a.title, &a.rel).cmp(&(
-                b.front.weight.unwrap_or(0),
-                &b.title,
-                &b.rel,
-            ))
-        });
-    }
-    sections
 }
 
 #[cfg(test)]
