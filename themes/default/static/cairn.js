@@ -458,7 +458,8 @@
 
     card.textContent = "";
     var when = node("p", "call-when");
-    when.appendChild(document.createTextNode("Now: " + r.when));
+    when.appendChild(node("span", "call-when-label", "Now: "));
+    when.appendChild(document.createTextNode(r.when));
     if (r.ended) {
       card.setAttribute("data-answering", "");
       var ended = node("p", "call-head");
@@ -494,11 +495,12 @@
       card.appendChild(node("p", "call-meta", meta.join(" · ")));
       if (r.next >= 0) {
         var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = dutyPhone(dutyShown(nli, ns.duty)) || firstPhone(nli);
-        var next = node("p", "call-next");
+        var next = node("p", "call-next"), say = node("span", "call-say");
         next.setAttribute("data-deadline", clock(ns.callAt, tz));
-        next.appendChild(document.createTextNode("No answer by "));
-        next.appendChild(node("strong", "call-deadline", clock(ns.callAt, tz)));
-        next.appendChild(document.createTextNode(" → " + whoToCall(nli, phone) + " "));
+        say.appendChild(document.createTextNode("No answer by "));
+        say.appendChild(node("strong", "call-deadline", clock(ns.callAt, tz)));
+        say.appendChild(document.createTextNode(" → " + whoToCall(nli, phone) + " "));
+        next.appendChild(say);
         if (phone.link) next.appendChild(phone.link);
         card.appendChild(next);
       } else {
@@ -516,12 +518,13 @@
       closedNotes(r).forEach(function (text) { card.appendChild(node("p", "call-closed", text)); });
       if (soonest >= 0) {
         var oli = ladder.levels[soonest].element, ophone = firstPhone(oli);
-        var opens = node("p", "call-next");
+        var opens = node("p", "call-next"), osay = node("span", "call-say");
         opens.setAttribute("data-deadline", r.levels[soonest].opens);
-        opens.appendChild(document.createTextNode("Until "));
-        opens.appendChild(node("strong", "call-deadline", r.levels[soonest].opens));
-        opens.appendChild(document.createTextNode(": then level " + (soonest + 1) + ", " + partyName(oli) +
+        osay.appendChild(document.createTextNode("Until "));
+        osay.appendChild(node("strong", "call-deadline", r.levels[soonest].opens));
+        osay.appendChild(document.createTextNode(": then level " + (soonest + 1) + ", " + partyName(oli) +
           (ophone.name && whoToCall(oli, ophone) !== ophone.name ? ", " + ophone.name : "") + " "));
+        opens.appendChild(osay);
         if (ophone.link) opens.appendChild(ophone.link);
         card.appendChild(opens);
       }
