@@ -462,9 +462,8 @@ fn check_dated_coverage(
             .iter()
             .filter_map(|l| {
                 let party = site.party(&l.party)?;
-                let zone = party.timezone.as_ref()?;
-                (zone.0 != site.config.timezone.0)
-                    .then(|| format!("`{}` keeps {} time", l.party, zone.0))
+                let own = other_zones(site, party, l.hours_name(party));
+                (!own.is_empty()).then(|| format!("`{}` keeps {} time", l.party, own.join(" and ")))
             })
             .collect();
         let why = if why.is_empty() && !zones.is_empty() {
@@ -490,4 +489,23 @@ fn check_dated_coverage(
             ),
         ));
     }
+}
+
+/// The zones other than the site's that `party`'s hours `name` are written
+/// in: its own `timezone:`, and any window's.
+fn other_zones(site: &Site, party: &Party, name: &str) -> Vec<String> {
+    let windows = match site.config.hours_named(name) {
+        Some(HoursSpec::Windows(ws)) => ws,
+        _ => Vec::new(),
+    };
+    let mut zones: Vec<String> = windows
+        .iter()
+        .filter_map(|w| w.timezone.as_ref())
+        .chain(party.timezone.as_ref())
+        .map(|z| z.0.clone())
+        .filter(|z| *z != site.config.timezone.0)
+        .collect();
+    zones.sort();
+    zones.dedup();
+    zones
 }

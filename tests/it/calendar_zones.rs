@@ -94,3 +94,66 @@ fn the_weekly_chart_draws_a_partys_hours_on_the_sites_clock() {
     );
     assert!(page.contains("data-uncovered=\"\""), "the week is covered");
 }
+
+/// One hours window may name its own zone: the party keeps the site's, and
+/// only that window is moved (10:00-22:00 London is 05:00-17:00 New York in
+/// most weeks), in the weekly chart and in the weekly and dated checks alike.
+#[test]
+fn one_windows_own_timezone_is_drawn_and_checked_on_the_sites_clock() {
+    let site = site();
+    site.write(
+        "cairn.yaml",
+        "title: Zones\ntimezone: America/New_York\nhours:\n  day:\n    - { days: mon-sun, from: \"10:00\", to: \"22:00\", timezone: Europe/London }\n  late: { days: mon-sun, from: \"12:00\", to: \"24:00\" }\n  night: { days: mon-sun, from: \"00:00\", to: \"05:00\" }\ncoverage_horizon: 90d\n",
+    );
+    site.write(
+        "data/parties.yaml",
+        "- id: acme-it\n  name: Acme IT\n  kind: internal\n  hours: late\n  contacts:\n    - { name: Desk, phone: \"+1 555 0100\" }\n- id: euro-noc\n  name: Euro NOC\n  kind: provider\n  hours: day\n  contacts:\n    - { name: NOC, phone: \"+44 20 7946 0000\" }\n- id: night-desk\n  name: Night Desk\n  kind: vendor\n  hours: night\n  contacts:\n    - { name: Desk, phone: \"+1 555 0199\" }\n",
+    );
+    site.write(
+        "data/systems/m365.yaml",
+        "id: m365\nname: Microsoft 365\ntier: 1\nowner: acme-it\nraci:\n  User onboarding: { acme-it: RA }\nescalation:\n  - party: euro-noc\n  - party: acme-it\n    after: 30m\n  - party: night-desk\n    after: 1h\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let page = site.out("systems/m365/index.html");
+    assert!(
+        page.contains("mon 05:00–mon 17:00: Euro NOC (level 1)"),
+        "{}",
+        &page[page.find("id=\"coverage\"").unwrap_or(0)..][..3000.min(page.len())]
+    );
+    assert!(page.contains("data-uncovered=\"\""), "the week is covered");
+    // An ordinary week is covered; the weeks the clocks change apart are
+    // not: from 14 Mar the window's 10:00 London is 06:00 in New York.
+    let march = check_at(&site, "1803902400"); // 2027-03-01
+    assert!(messages(&march, "coverage-gap").is_empty(), "{march:#}");
+    let dated = messages(&march, "coverage-gap-dated");
+    assert_eq!(dated.len(), 1, "{march:#}");
+    assert!(
+        dated[0].contains(
+            "on 2027-03-14 05:00–06:00: nobody answers: `euro-noc` keeps Europe/London time"
+        ),
+        "{}",
+        dated[0]
+    );
+}
+
+/// `cairn diff` reads a party's zone as the check does: dropping the NOC's
+/// `timezone:` moves its hours from 00:00-12:00 to 05:00-17:00 New York
+/// time, and the nights it leaves are named.
+#[test]
+fn diff_reads_the_weekly_coverage_on_the_sites_clock() {
+    let (old, new) = (site(), site());
+    let parties = std::fs::read_to_string(new.path().join("data/parties.yaml")).unwrap();
+    new.write(
+        "data/parties.yaml",
+        &parties.replace("  timezone: Europe/London\n", ""),
+    );
+    let (o, n) = (old.path().to_str().unwrap(), new.path().to_str().unwrap());
+    let run = crate::common::cairn_in(new.path(), &["diff", o, n, "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let json = run.json();
+    let cov = &json["coverage"][0];
+    assert_eq!(cov["system"], "m365", "{json:#}");
+    assert_eq!(cov["minutes_before"], 10080, "{json:#}");
+    assert_eq!(cov["minutes_after"], 10080 - 7 * 300, "{json:#}");
+}
