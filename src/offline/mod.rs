@@ -191,10 +191,14 @@ pub(crate) fn service_worker(
     previous: Option<&[u8]>,
 ) -> Worker {
     // Dotfiles (the output's marker) are not for readers; many hosts refuse them.
+    // Calendar feeds are for calendar apps, which subscribe over HTTP: a
+    // phone's offline copy has no use for them (the site-wide one grows with
+    // every system and day of the horizon).
     files.retain(|f| {
         f.path != WORKER
             && f.path != MANIFEST
             && f.path != ZIP
+            && !f.path.ends_with(".ics")
             && !f.path.split('/').any(|part| part.starts_with('.'))
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -351,11 +355,13 @@ mod tests {
     }
 
     #[test]
-    fn the_worker_lists_every_file_but_itself_and_the_zip() {
+    fn the_worker_lists_every_file_but_itself_the_zip_and_the_calendar_feeds() {
         let mut all = files();
         all.push(FileHash::of(WORKER, b"old"));
         all.push(FileHash::of(MANIFEST, b"old"));
         all.push(FileHash::of(ZIP, b"zip"));
+        all.push(FileHash::of("oncall.ics", b"BEGIN:VCALENDAR"));
+        all.push(FileHash::of("systems/m365/oncall.ics", b"BEGIN:VCALENDAR"));
         let worker = service_worker(&mut all, ByteSize(1 << 20), "now", None);
         let precache = &worker.precache;
         let paths = listed(&worker);
