@@ -290,6 +290,41 @@ pub(super) mod fixtures {
     use crate::model::{Audience, Duration, WeekMask};
     use std::collections::BTreeMap;
 
+    /// One table row's expectation: the family wrote exactly one line, worded
+    /// `want`, with these details and attention.
+    pub(crate) fn assert_one_line<T>(
+        got: &[T],
+        line_of: impl Fn(&T) -> &super::super::changes::Line,
+        want: &str,
+        details: &[&str],
+        attention: bool,
+    ) {
+        assert_eq!(got.len(), 1, "{want}");
+        let line = line_of(&got[0]);
+        assert_eq!(line.message.to_string(), want);
+        let got_details: Vec<String> = line.details.iter().map(|d| d.to_string()).collect();
+        assert_eq!(got_details, details, "{want}");
+        assert_eq!(line.attention, attention, "{want}");
+    }
+
+    /// One table row's expectation of the first line a family wrote (none:
+    /// it wrote nothing); `what` names the row in a failure.
+    pub(crate) fn assert_first_line<'g, T>(
+        got: &'g [T],
+        line_of: impl Fn(&T) -> &super::super::changes::Line,
+        want: Option<&str>,
+        attention: bool,
+        what: &str,
+    ) -> Option<&'g T> {
+        let first = got.first();
+        let message = first.map(|c| line_of(c).message.to_string());
+        assert_eq!(message.as_deref(), want, "{what}");
+        if let Some(c) = first {
+            assert_eq!(line_of(c).attention, attention, "{what}");
+        }
+        first
+    }
+
     pub(crate) fn mins(m: u64) -> Duration {
         Duration::from_minutes(m)
     }

@@ -130,7 +130,7 @@ fn system(
 
 #[cfg(test)]
 mod tests {
-    use super::super::compare::fixtures::{system, with};
+    use super::super::compare::fixtures::{assert_one_line, system, with};
     use super::*;
 
     /// 2026-12-25 00:00 UTC, in minutes.
@@ -215,12 +215,7 @@ mod tests {
                 assert!(got.is_empty());
                 continue;
             };
-            assert_eq!(got.len(), 1, "{want}");
-            let line = &got[0].line;
-            assert_eq!(line.message.to_string(), want);
-            let got_details: Vec<String> = line.details.iter().map(|d| d.to_string()).collect();
-            assert_eq!(got_details, details, "{want}");
-            assert_eq!(line.attention, attention, "{want}");
+            assert_one_line(&got, |c| &c.line, want, details, attention);
         }
     }
 

@@ -316,7 +316,7 @@ pub(super) fn coverage_changes(names: &Names) -> Vec<CoverageChange> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::compare::fixtures::{level, mins, system, with};
+    use super::super::compare::fixtures::{assert_one_line, level, mins, system, with};
     use super::*;
 
     fn ladder_of(levels: Vec<LevelSnap>) -> SystemSnap {
@@ -398,12 +398,7 @@ mod tests {
                 old: &old,
                 new: &new,
             });
-            assert_eq!(got.len(), 1, "{want}");
-            let line = &got[0].line;
-            assert_eq!(line.message.to_string(), want);
-            let got_details: Vec<String> = line.details.iter().map(|d| d.to_string()).collect();
-            assert_eq!(got_details, details, "{want}");
-            assert_eq!(line.attention, attention, "{want}");
+            assert_one_line(&got, |c| &c.line, want, details, attention);
         }
     }
 

@@ -180,7 +180,7 @@ fn fields(b: &PageSnap, a: &PageSnap) -> (Fields, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::compare::fixtures::{mins, page, with};
+    use super::super::compare::fixtures::{assert_first_line, mins, page, with};
     use super::*;
 
     type Edit = fn(&mut PageSnap);
@@ -259,14 +259,7 @@ mod tests {
                 old: &old,
                 new: &new,
             });
-            assert_eq!(
-                got.first().map(|c| c.line.message.to_string()).as_deref(),
-                want,
-                "{what}"
-            );
-            if let Some(c) = got.first() {
-                assert_eq!(c.line.attention, attention, "{what}");
-            }
+            assert_first_line(&got, |c| &c.line, want, attention, what);
         }
     }
 

@@ -252,7 +252,7 @@ fn moved(names: &Names, word: &str, before: &[String], after: &[String]) -> Sent
 
 #[cfg(test)]
 mod tests {
-    use super::super::compare::fixtures::{system, with};
+    use super::super::compare::fixtures::{assert_first_line, system, with};
     use super::*;
 
     fn cells(cells: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -331,14 +331,8 @@ mod tests {
                 old: &old,
                 new: &new,
             });
-            assert_eq!(
-                got.first().map(|c| c.line.message.to_string()).as_deref(),
-                want,
-                "{before:?} → {after:?}"
-            );
-            if let Some(c) = got.first() {
-                assert_eq!(c.line.attention, attention, "{before:?} → {after:?}");
-            }
+            let what = format!("{before:?} → {after:?}");
+            assert_first_line(&got, |c| &c.line, want, attention, &what);
         }
     }
 

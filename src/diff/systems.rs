@@ -166,7 +166,7 @@ fn sla(f: &mut Fields, b: &SystemSnap, a: &SystemSnap) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::compare::fixtures::{mins, system, with};
+    use super::super::compare::fixtures::{assert_first_line, mins, system, with};
     use super::*;
 
     type Edit = fn(&mut SystemSnap);
@@ -219,13 +219,7 @@ mod tests {
                 old: &old,
                 new: &new,
             });
-            assert_eq!(
-                got.first().map(|c| c.line.message.to_string()).as_deref(),
-                want,
-                "{what}"
-            );
-            if let Some(c) = got.first() {
-                assert_eq!(c.line.attention, attention, "{what}");
+            if let Some(c) = assert_first_line(&got, |c| &c.line, want, attention, what) {
                 assert_eq!(c.line.change, Kind::Changed, "{what}");
             }
         }
