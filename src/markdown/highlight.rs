@@ -69,7 +69,9 @@ static HIGHLIGHTER: LazyLock<Highlighter> = LazyLock::new(|| {
     Highlighter { syntaxes, by_token }
 });
 
-static CSS: LazyLock<String> = LazyLock::new(|| {
+/// The stylesheet syntect writes for a class style: the light palette, and
+/// the dark one on screens only.
+fn syntect_css() -> String {
     // Coldark's two themes are one design: the same scopes, so dark rules
     // override every light rule and no light colour leaks into dark mode, and
     // every colour at least 4.5:1 against its background (WCAG AA). Dark
@@ -82,7 +84,181 @@ static CSS: LazyLock<String> = LazyLock::new(|| {
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::ColdarkDark), CLASS_STYLE)
             .unwrap_or_default();
     format!("{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}}}\n")
-});
+}
+
+/// The classes a highlighted block carries, made small: syntect gives every
+/// span each atom of its scope (`hl-punctuation hl-definition hl-string
+/// hl-begin hl-dockerfile`), most of which no rule of the stylesheet names.
+/// A span keeps only the atoms of the selectors' compounds it matches (so
+/// every rule matches exactly what it matched before), a span left with none
+/// is dropped, and each atom is written as a short name (`hl-1f`) in both the
+/// spans and the stylesheet. Built once per process, with the stylesheet.
+struct Classes {
+    /// Atom (`comment`) → its short class (`hl-7`).
+    short: HashMap<String, String>,
+    /// Every compound of every selector (`.hl-a.hl-b` of `.hl-a.hl-b .hl-c`),
+    /// as atoms.
+    compounds: Vec<Vec<String>>,
+    /// The stylesheet with the short classes.
+    css: String,
+}
+
+/// The atom of an `hl-` class (`.hl-comment` → `comment`): what follows the
+/// prefix up to the first character a class name of syntect's cannot have.
+fn atom_at(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// `n` in base 36, lowercase: short, and a valid class name after `hl-`.
+fn base36(mut n: usize) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl Classes {
+    fn from_css(css: &str) -> Classes {
+        let mut compounds = Vec::new();
+        let mut atoms = std::collections::BTreeSet::new();
+        // syntect writes each rule's selectors on the line of its `{`.
+        for line in css.lines() {
+            let Some(selectors) = line.trim().strip_suffix('{') else {
+                continue;
+            };
+            if selectors.trim_start().starts_with('@') {
+                continue;
+            }
+            for compound in selectors.split([',', ' ']) {
+                let names: Vec<String> = compound
+                    .split('.')
+                    .filter_map(|c| c.strip_prefix("hl-"))
+                    .map(|c| atom_at(c).to_string())
+                    .collect();
+                atoms.extend(names.iter().cloned());
+                if !names.is_empty() {
+                    compounds.push(names);
+                }
+            }
+        }
+        // `hl-code` is the block's own class (foreground and background): it
+        // keeps its name.
+        let code = CODE_CLASS.trim_start_matches("hl-");
+        let short: HashMap<String, String> = atoms
+            .into_iter()
+            .filter(|a| a != code)
+            .enumerate()
+            .map(|(i, a)| (a, format!("hl-{}", base36(i))))
+            .collect();
+        let mut out = String::with_capacity(css.len());
+        let mut rest = css;
+        while let Some(at) = rest.find(".hl-") {
+            out.push_str(&rest[..at + 1]);
+            let atom = atom_at(&rest[at + 4..]);
+            match short.get(atom) {
+                Some(name) => out.push_str(name),
+                None => {
+                    out.push_str("hl-");
+                    out.push_str(atom);
+                }
+            }
+            rest = &rest[at + 4 + atom.len()..];
+        }
+        out.push_str(rest);
+        compounds.sort();
+        compounds.dedup();
+        Classes {
+            short,
+            compounds,
+            css: out,
+        }
+    }
+
+    /// The short classes of a span whose classes are `attr`
+    /// (`hl-a hl-b …`), or None when no rule can match it.
+    fn span(&self, attr: &str) -> Option<String> {
+        let atoms: Vec<&str> = attr
+            .split_ascii_whitespace()
+            .filter_map(|c| c.strip_prefix("hl-"))
+            .collect();
+        let matched = |c: &Vec<String>| c.iter().all(|a| atoms.contains(&a.as_str()));
+        let kept: Vec<&str> = atoms
+            .iter()
+            .copied()
+            .filter(|a| {
+                self.compounds
+                    .iter()
+                    .any(|c| c.iter().any(|x| x == a) && matched(c))
+            })
+            .collect();
+        let mut out = String::new();
+        for atom in kept {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            match self.short.get(atom) {
+                Some(name) => out.push_str(name),
+                None => {
+                    out.push_str("hl-");
+                    out.push_str(atom);
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// `html` (syntect's spans around escaped text) with each span's
+    /// classes made short, and the spans no rule matches dropped.
+    fn compact(&self, html: &str, memo: &mut HashMap<String, Option<String>>) -> String {
+        const OPEN: &str = "<span class=\"";
+        const CLOSE: &str = "</span>";
+        let mut out = String::with_capacity(html.len());
+        // For each open span: whether it was written.
+        let mut open: Vec<bool> = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find('<') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at..];
+            if let Some(tail) = rest.strip_prefix(CLOSE) {
+                if open.pop().unwrap_or(true) {
+                    out.push_str(CLOSE);
+                }
+                rest = tail;
+            } else if let Some(tail) = rest.strip_prefix(OPEN)
+                && let Some((attr, tail)) = tail.split_once("\">")
+            {
+                let classes = memo
+                    .entry(attr.to_string())
+                    .or_insert_with(|| self.span(attr));
+                if let Some(classes) = classes {
+                    out.push_str(OPEN);
+                    out.push_str(classes);
+                    out.push_str("\">");
+                }
+                open.push(classes.is_some());
+                rest = tail;
+            } else {
+                // Text is escaped, so syntect writes no other `<`; keep any as is.
+                out.push('<');
+                rest = &rest[1..];
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+static CLASSES: LazyLock<Classes> = LazyLock::new(|| Classes::from_css(&syntect_css()));
 
 /// Blocks longer than this are left plain: syntect costs about a microsecond
 /// a byte, and a pasted log of megabytes would stall the build for one page.
@@ -203,7 +379,8 @@ fn parse_line(state: &mut ParseState, line: &str) -> Option<Vec<(usize, ScopeSta
 }
 
 /// What syntect's `ClassedHTMLGenerator` writes for `code`, each line's
-/// parse taken from the memo when it can be.
+/// parse taken from the memo when it can be, its classes made small
+/// ([`Classes`]).
 fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
     let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
@@ -219,10 +396,23 @@ fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
     for _ in 0..open_spans {
         html.push_str("</span>");
     }
-    Some(html)
+    let mut memo = HashMap::new();
+    Some(CLASSES.compact(&html, &mut memo))
+}
+
+/// The syntax a fence's language token picks, by name.
+#[cfg(test)]
+pub(super) fn syntax_name(token: &str) -> Option<&'static str> {
+    syntax_for(token).map(|s| s.name.as_str())
+}
+
+/// The short class the stylesheet and the spans give a scope atom (`comment`).
+#[cfg(test)]
+pub(super) fn short_class(atom: &str) -> Option<&'static str> {
+    CLASSES.short.get(atom).map(String::as_str)
 }
 
 /// See [`crate::markdown::highlight_css`].
 pub(super) fn css() -> &'static str {
-    &CSS
+    &CLASSES.css
 }

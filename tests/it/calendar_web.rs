@@ -16,9 +16,20 @@ fn calendar(site: &Site) -> serde_json::Value {
     serde_json::from_str(body).expect("calendar.js holds JSON")
 }
 
+/// The calendar keys of a page's ladder levels: a ladder's level says it
+/// in its id (`ladder-SYSTEM-LEVEL`, read by cairn.js), the now board's in
+/// `data-timeline`.
 fn timeline_keys(html: &str) -> BTreeSet<String> {
-    let re = regex::Regex::new(r#"data-timeline="([^"]+)""#).unwrap();
-    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+    let timeline = regex::Regex::new(r#"data-timeline="([^"]+)""#).unwrap();
+    let level = regex::Regex::new(r#"<li class="level" id="ladder-([^"]+)-([0-9]+)""#).unwrap();
+    let from_ids = level
+        .captures_iter(html)
+        .map(|c| format!("{}/{}", &c[1], &c[2]));
+    timeline
+        .captures_iter(html)
+        .map(|c| c[1].to_string())
+        .chain(from_ids)
+        .collect()
 }
 
 #[test]

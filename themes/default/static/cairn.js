@@ -110,11 +110,18 @@
     return { minute: m, first: first, next: next, levels: levels };
   }
 
+  // A ladder level's key in the calendar: `SYSTEM/LEVEL`, from its id
+  // `ladder-SYSTEM-LEVEL` (the now board's levels say it in `data-timeline`).
+  function timelineKey(id) {
+    var m = /^ladder-(.+)-(\d+)$/.exec(id || "");
+    return m ? m[1] + "/" + m[2] : null;
+  }
+
   // `selector`: the level elements (the call cards' `.level`, the now board's `.now-level`).
   function ladderFrom(el, selector) {
     var levels = Array.prototype.map.call(el.querySelectorAll(selector || ".level[data-hours]"), function (li) {
       return { spans: parseSpans(li.getAttribute("data-hours")), after: parseInt(li.getAttribute("data-after") || "0", 10),
-        key: li.getAttribute("data-timeline"), element: li };
+        key: li.getAttribute("data-timeline") || timelineKey(li.id), element: li };
     });
     return { timezone: el.getAttribute("data-timezone"), levels: levels };
   }
@@ -365,8 +372,9 @@
   }
 
   function setState(li, cls, text) {
-    var state = li.querySelector(".level-state");
+    var state = li.querySelector(".level-state"), head = li.querySelector(".level-head");
     li.setAttribute("data-state", cls);
+    if (!state && head) state = head.appendChild(node("span", "level-state"));
     if (!state) return;
     state.textContent = "";
     if (!text) return;
