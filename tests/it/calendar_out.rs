@@ -59,6 +59,7 @@ fn value<'e>(e: &'e Event, name: &str) -> &'e str {
 }
 
 /// `(DTSTART, DTEND, SUMMARY)` of every event.
+/// `(DTSTART, DTEND, SUMMARY)` of every event.
 fn spans(evs: &[Event]) -> Vec<(String, String, String)> {
     evs.iter()
         .map(|e| {
@@ -540,4 +541,37 @@ fn serve_answers_the_feeds_build_writes_byte_for_byte() {
         assert_eq!(served.content_type(), "text/calendar; charset=utf-8");
         assert!(served.body == site.out(&feed), "{feed} differs");
     }
+}
+
+/// The site-wide feed has one event per stretch of whoever answers first,
+/// naming the systems: five systems with one ladder make as many events as
+/// one system does, not five times as many.
+#[test]
+fn the_site_feed_has_one_event_per_stretch_naming_its_systems() {
+    let site = Site::fixture("calendar-check");
+    let m365 = std::fs::read_to_string(site.path().join("data/systems/m365.yaml")).unwrap();
+    for id in ["crm", "erp", "mail", "vpn"] {
+        site.write(
+            &format!("data/systems/{id}.yaml"),
+            &m365.replacen("id: m365", &format!("id: {id}"), 1),
+        );
+    }
+    let run = site.build(&["--audience", "internal"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let one = events(&site.out("systems/m365/oncall.ics"));
+    let all = events(&site.out("oncall.ics"));
+    assert_eq!(all.len(), one.len());
+    for (a, o) in all.iter().zip(&one) {
+        assert_eq!(value(a, "DTSTART"), value(o, "DTSTART"));
+        let who = value(o, "SUMMARY").strip_prefix("m365: ").unwrap();
+        assert_eq!(value(a, "SUMMARY"), format!("{who}: first for 5 systems"));
+        assert!(
+            // As written: ical leaves RFC 5545's escapes in TEXT values.
+            value(a, "DESCRIPTION")
+                .starts_with(r"Answers first for crm\, erp\, m365\, mail\, vpn."),
+            "{a:?}"
+        );
+    }
+    let uids: BTreeSet<&str> = all.iter().map(|e| value(e, "UID")).collect();
+    assert_eq!(uids.len(), all.len(), "one UID per event");
 }

@@ -1,8 +1,9 @@
 //! The calendar feeds a build writes beside its pages, for Outlook, Google
 //! Calendar and phones to subscribe to (RFC 5545, see `calendar::ics`):
 //!
-//! - `oncall.ics`: for each system, one event per stretch of the level that
-//!   answers first ("m365: Bright MSP (NOC)"), over the coverage horizon;
+//! - `oncall.ics`: one event per stretch of whoever answers first, naming
+//!   the systems they answer for ("m365, firewall: Bright MSP (NOC)"), over
+//!   the coverage horizon;
 //! - `systems/ID/oncall.ics`: the same for one system;
 //! - `rotations/PARTY-NAME.ics` (internal builds only): one event per
 //!   stretch of a rotation's holder, over the coverage horizon;
@@ -20,6 +21,7 @@ use crate::calendar::{Calendar, Duty, LevelTimeline, Minute, Span, answering};
 use crate::ics::{IcsEvent, IcsWriter, When, uid};
 use crate::urls;
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// What every feed of one build shares.
 pub(crate) struct FeedContext<'v, 'a> {
@@ -136,8 +138,20 @@ fn reach(name: &str, phone: Option<&str>, email: Option<&str>) -> String {
     }
 }
 
-/// The events of one system's first answering level over the horizon.
-fn system_events(ctx: &FeedContext, system: &SystemView) -> Vec<IcsEvent> {
+/// One stretch of a system's first answering level, in words.
+struct Answer {
+    start: Minute,
+    end: Minute,
+    /// 1-based, as pages number levels.
+    level: usize,
+    /// "Bright MSP (Jo Kim)".
+    who: String,
+    /// How to reach them ("Call …"), and whom they cover for.
+    calls: Vec<String>,
+}
+
+/// One system's first answering level over the horizon, stretch by stretch.
+fn answers(ctx: &FeedContext, system: &SystemView) -> Vec<Answer> {
     let timelines = ctx.view.ladder_timelines(ctx.calendar, system);
     let levels: Vec<(&LevelTimeline, i64)> = timelines
         .iter()
@@ -149,61 +163,107 @@ fn system_events(ctx: &FeedContext, system: &SystemView) -> Vec<IcsEvent> {
         .filter_map(|on| {
             let level = system.ladder.get(on.level)?;
             let party = level.party.name;
-            let person = on.duty.and_then(|d| d.name.as_deref());
-            let summary = match person {
-                Some(p) => format!("{}: {party} ({p})", system.id),
-                None => format!("{}: {party}", system.id),
+            let who = match on.duty.and_then(|d| d.name.as_deref()) {
+                Some(p) => format!("{party} ({p})"),
+                None => party.to_string(),
             };
-            let mut lines = vec![format!(
-                "Level {} of the {} escalation ladder answers first.",
-                level.level, system.name
-            )];
-            match on.duty.filter(|d| d.name.is_some()) {
+            let calls = match on.duty.filter(|d| d.name.is_some()) {
                 Some(d) => {
                     let name = d.name.as_deref().unwrap_or_default();
-                    lines.push(format!(
-                        "Call {}",
-                        reach(name, d.phone.as_deref(), d.email.as_deref())
-                    ));
-                    if let Some(other) = &d.covering_for {
-                        lines.push(format!("{name} is covering for {other}."));
-                    }
+                    let call = reach(name, d.phone.as_deref(), d.email.as_deref());
+                    let covering = d
+                        .covering_for
+                        .as_ref()
+                        .map(|other| format!("{name} is covering for {other}."));
+                    std::iter::once(format!("Call {call}"))
+                        .chain(covering)
+                        .collect()
                 }
-                None => lines.extend(level.contacts.iter().map(|c| {
-                    format!(
-                        "Call {}",
-                        reach(&c.name, c.phone.as_deref(), c.email.as_deref())
-                    )
-                })),
-            }
-            let url = ctx.url(&urls::system(system.id));
-            if let Some(u) = &url {
-                lines.push(u.clone());
-            }
-            Some(IcsEvent {
-                uid: ctx.uid(&[
-                    "oncall",
-                    system.id,
-                    &level.level.to_string(),
-                    &on.start.to_string(),
-                ]),
-                stamp: ctx.stamp,
-                when: When::Minutes(on.start, on.end),
-                summary,
-                description: Some(lines.join("\n")),
-                url,
+                None => level
+                    .contacts
+                    .iter()
+                    .map(|c| {
+                        let call = reach(&c.name, c.phone.as_deref(), c.email.as_deref());
+                        format!("Call {call}")
+                    })
+                    .collect(),
+            };
+            Some(Answer {
+                start: on.start,
+                end: on.end,
+                level: level.level,
+                who,
+                calls,
             })
         })
         .collect()
 }
 
-/// `oncall.ics`: every system's first answering level.
+/// The events of one system's first answering level over the horizon.
+fn system_events(ctx: &FeedContext, system: &SystemView) -> Vec<IcsEvent> {
+    let url = ctx.url(&urls::system(system.id));
+    answers(ctx, system)
+        .into_iter()
+        .map(|a| {
+            let mut lines = vec![format!(
+                "Level {} of the {} escalation ladder answers first.",
+                a.level, system.name
+            )];
+            lines.extend(a.calls);
+            lines.extend(url.clone());
+            IcsEvent {
+                uid: ctx.uid(&[
+                    "oncall",
+                    system.id,
+                    &a.level.to_string(),
+                    &a.start.to_string(),
+                ]),
+                stamp: ctx.stamp,
+                when: When::Minutes(a.start, a.end),
+                summary: format!("{}: {}", system.id, a.who),
+                description: Some(lines.join("\n")),
+                url: url.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Systems named in a site-wide event's summary before it counts them.
+const SUMMARY_SYSTEMS: usize = 3;
+
+/// `oncall.ics`: one event per stretch and whom to call, naming every system
+/// they answer first for. A site's systems mostly share a few parties and
+/// hours: one event per system would grow the feed with systems × days (23
+/// MB for 500 systems over 90 days), past what calendar apps take in.
 pub(crate) fn site_oncall(ctx: &FeedContext) -> Vec<u8> {
-    let mut w = IcsWriter::new(&ctx.name("on call"));
+    let mut stretches: BTreeMap<(Minute, Minute, String, Vec<String>), Vec<&str>> = BTreeMap::new();
     for system in &ctx.view.systems {
-        for e in system_events(ctx, system) {
-            w.event(&e);
+        for a in answers(ctx, system) {
+            stretches
+                .entry((a.start, a.end, a.who, a.calls))
+                .or_default()
+                .push(system.id);
         }
+    }
+    let url = ctx.url(urls::NOW);
+    let mut w = IcsWriter::new(&ctx.name("on call"));
+    for ((start, end, who, calls), systems) in stretches {
+        let summary = if systems.len() <= SUMMARY_SYSTEMS {
+            format!("{}: {who}", systems.join(", "))
+        } else {
+            format!("{who}: first for {} systems", systems.len())
+        };
+        let mut lines = vec![format!("Answers first for {}.", systems.join(", "))];
+        lines.extend(calls);
+        lines.extend(url.clone());
+        w.event(&IcsEvent {
+            uid: ctx.uid(&["oncall", &who, &start.to_string(), &end.to_string()]),
+            stamp: ctx.stamp,
+            when: When::Minutes(start, end),
+            summary,
+            description: Some(lines.join("\n")),
+            url: url.clone(),
+        });
     }
     w.finish().into_bytes()
 }
