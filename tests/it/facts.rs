@@ -1,5 +1,6 @@
 //! System facts ("have this ready") and vault pointers (`credentials_at`), as
-//! the bundled example's firewall and practice-management systems hold them:
+//! the bundled example's internet, firewall and practice-management systems
+//! hold them:
 //! shown with every call card of the system, in `cairn.json`, and only to the
 //! audience that may see each one.
 
@@ -20,19 +21,22 @@ fn facts_show_with_every_call_card_and_each_audience_sees_its_own() {
     let site = Site::example();
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{run:?}");
-    let system = site.out("systems/firewall/index.html");
+    let system = site.out("systems/internet/index.html");
     assert!(system.contains("Have this ready"), "system page");
     assert!(
         system.contains(">LVF-20417<"),
         "a fact's value on the system page"
     );
-    // A runbook of the system shows them next to its ladder.
+    // A runbook of the system shows them next to its ladder, and those of its
+    // other systems in their folded cards.
     let runbook = site.out("runbooks/network/internet-outage/index.html");
     assert!(runbook.contains(">LVF-31102<"), "a fact on the runbook");
     assert!(runbook.contains("<dt>Circuit ID, Oak Park</dt>"));
+    assert!(runbook.contains("<dt>Serial, FW-OAK</dt>"));
     // `copy: false` leaves the copy button out; others get one.
     assert!(system.contains("<span class=\"fact-value\" data-copy>LVF-20417</span>"));
-    assert!(system.contains("<span class=\"fact-value\">FC-2207-8841, until 2027-06-30</span>"));
+    let firewall = site.out("systems/firewall/index.html");
+    assert!(firewall.contains("<span class=\"fact-value\">FC-2207-8841, until 2027-06-30</span>"));
     // A client-visible vault pointer is a link; internal ones are nowhere.
     let pm = site.out("systems/practice-management/index.html");
     assert!(pm.contains("href=\"https://portal.chairside.example/account/100482\""));
@@ -44,37 +48,56 @@ fn facts_show_with_every_call_card_and_each_audience_sees_its_own() {
         );
     }
     let model: serde_json::Value = serde_json::from_str(&site.out("cairn.json")).unwrap();
-    let firewall = model["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "firewall")
-        .unwrap();
-    let labels: Vec<&str> = firewall["facts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["label"].as_str().unwrap())
-        .collect();
+    let system_of = |id: &str| -> serde_json::Value {
+        model["systems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let labels = |system: &serde_json::Value| -> Vec<String> {
+        system["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (internet, firewall) = (system_of("internet"), system_of("firewall"));
     assert_eq!(
-        labels,
+        labels(&internet),
         [
             "Lakeview account",
             "Circuit ID, Main Street",
             "Circuit ID, Riverside",
             "Circuit ID, Oak Park",
+        ]
+    );
+    assert_eq!(
+        labels(&firewall),
+        [
+            "Serial, FW-MAIN",
+            "Serial, FW-RIVER",
+            "Serial, FW-OAK",
             "FortiCare contract"
         ]
     );
+    assert_eq!(internet["credentials_at"], serde_json::json!([]));
     assert_eq!(firewall["credentials_at"], serde_json::json!([]));
 
     let run = site.build(&["--audience", "internal"]);
     assert_eq!(run.code, 0, "{run:?}");
-    let system = site.out("systems/firewall/index.html");
     assert!(
-        system.contains(">7731<"),
+        site.out("systems/internet/index.html").contains(">7731<"),
         "the internal PIN in an internal build"
     );
+    assert!(
+        site.out("systems/internet/index.html")
+            .contains("Bitwarden: Lakeview business portal (Bright vault)")
+    );
+    let system = site.out("systems/firewall/index.html");
     assert!(system.contains(
         "href=\"https://vault.brightmsp.example/#/vault?itemId=fw-acme\" rel=\"noopener noreferrer\">Bitwarden: FortiGate admin (Bright vault)</a>"
     ));
@@ -98,13 +121,13 @@ fn facts_show_with_every_call_card_and_each_audience_sees_its_own() {
 fn a_pin_shown_to_clients_or_a_vault_link_with_its_key_is_a_possible_secret() {
     let site = Site::example();
     site.edit(
-        "data/systems/firewall.yaml",
+        "data/systems/internet.yaml",
         "  Lakeview support PIN: { value: \"7731\", audience: internal }",
         "  Lakeview support PIN: \"7731\"",
     );
     site.edit(
-        "data/systems/firewall.yaml",
-        "url: \"https://vault.brightmsp.example/#/vault?itemId=fw-acme\"",
+        "data/systems/internet.yaml",
+        "url: \"https://vault.brightmsp.example/#/vault?itemId=lakeview-portal\"",
         "url: \"https://send.bitwarden.com/#zP3kQ/8xYt2Lm9Qw\"",
     );
     let run = site.cairn(&["check", ".", "--format", "json"]);
@@ -120,17 +143,17 @@ fn a_pin_shown_to_clients_or_a_vault_link_with_its_key_is_a_possible_secret() {
             )
         })
         .collect();
-    let text = site.read("data/systems/firewall.yaml");
+    let text = site.read("data/systems/internet.yaml");
     let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
     assert_eq!(
         found,
         [
             (
-                "data/systems/firewall.yaml".to_string(),
+                "data/systems/internet.yaml".to_string(),
                 line_of("support PIN")
             ),
             (
-                "data/systems/firewall.yaml".to_string(),
+                "data/systems/internet.yaml".to_string(),
                 line_of("send.bitwarden")
             ),
         ],
