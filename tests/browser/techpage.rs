@@ -16,6 +16,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
             steps_come_first_under_one_compact_call_card_at_320_and_390_px,
         ),
         (
+            "sections_fold_behind_menu_on_a_phone_with_or_without_script",
+            sections_fold_behind_menu_on_a_phone_with_or_without_script,
+        ),
+        (
             "no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px",
             no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px,
         ),
@@ -155,6 +159,67 @@ fn steps_come_first_under_one_compact_call_card_at_320_and_390_px(
         }
     }
     ensure(problems.is_empty(), || problems.join("\n"))
+}
+
+/// The header's sections: on a phone behind "Menu", a 44 px button that opens
+/// them as 44 px rows on the screen, with or without JavaScript; on a desktop
+/// shown as a row, the button hidden.
+fn sections_fold_behind_menu_on_a_phone_with_or_without_script(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    const STATE: &str = r#"(() => {
+      const s = document.querySelector('.site-menu > summary').getBoundingClientRect();
+      const links = [...document.querySelectorAll('.site-nav a')];
+      return {
+        button: s.width > 0 ? [Math.round(s.width), Math.round(s.height)] : null,
+        shown: links.filter(a => a.checkVisibility()).length,
+        links: links.length,
+        low: links.filter(a => a.checkVisibility() && a.getBoundingClientRect().height < 44).length,
+        outside: links.filter(a => a.checkVisibility() && a.getBoundingClientRect().right > innerWidth).length,
+      };
+    })()"#;
+    let url = file_url(&f.out, "runbooks/network/vpn-down/index.html");
+    for script in [true, false] {
+        let mut tab = b.chrome().tab(&phone(320))?;
+        if !script {
+            tab.send(
+                "Emulation.setScriptExecutionDisabled",
+                json!({ "value": true }),
+            )?;
+        }
+        tab.goto(&url)?;
+        let closed = tab.eval(STATE)?;
+        let button = closed["button"].as_array().cloned().unwrap_or_default();
+        ensure(
+            button.len() == 2 && button.iter().all(|v| v.as_i64() >= Some(44)),
+            || format!("script {script}: the Menu button is not 44×44 px: {closed}"),
+        )?;
+        ensure(closed["shown"] == json!(0), || {
+            format!("script {script}: sections shown before Menu is opened: {closed}")
+        })?;
+        // Opened as a tap would (a click on the summary toggles the fold).
+        tab.send(
+            "Emulation.setScriptExecutionDisabled",
+            json!({ "value": false }),
+        )?;
+        tab.eval("document.querySelector('.site-menu > summary').click()")?;
+        let open = tab.eval(STATE)?;
+        ensure(
+            open["shown"] == open["links"]
+                && open["links"].as_u64() > Some(3)
+                && open["low"] == json!(0)
+                && open["outside"] == json!(0),
+            || format!("script {script}: the opened menu: {open}"),
+        )?;
+    }
+    let mut desk = b.chrome().tab(&TabOptions::default())?;
+    desk.goto(&url)?;
+    let wide = desk.eval(STATE)?;
+    ensure(
+        wide["button"].is_null() && wide["shown"] == wide["links"],
+        || format!("on a desktop the sections show as a row, no Menu button: {wide}"),
+    )
 }
 
 /// Horizontal overflow, and every visible `tel:` link and button in ladders,
