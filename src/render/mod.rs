@@ -458,8 +458,18 @@ fn render_page(
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
     let path = job.path();
-    let ctx = shared.context(*job, &path);
+    let mut ctx = shared.context(*job, &path);
     let template = ctx.template();
+    shared
+        .render_ladders(&mut ctx, &|ladder| {
+            theme.render(context::RUNBOOK_LADDER, ladder)
+        })
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "rendering {path} with template {}: {e}",
+                context::RUNBOOK_LADDER
+            )
+        })?;
     let mut html = ctx
         .to_tera()
         .map_err(|e| e.to_string())

@@ -65,7 +65,7 @@ pub(super) fn party_card<'c>(p: &'c PartyView<'_>) -> PartyCard<'c> {
 
 #[derive(Serialize, Clone)]
 pub(super) struct SystemCard<'c> {
-    id: &'c str,
+    pub(super) id: &'c str,
     name: &'c str,
     tier: u8,
     url: String,

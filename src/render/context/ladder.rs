@@ -62,6 +62,21 @@ pub(super) struct LadderCtx<'c> {
     facts: Vec<FactCtx<'c>>,
     /// Where the system's secrets live.
     credentials: Vec<CredentialCtx<'c>>,
+    /// On a runbook page: the ladder as `runbook_ladder.html` renders it,
+    /// rendered once per system and page depth and shared by every runbook
+    /// that names the system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<String>,
+}
+
+impl LadderCtx<'_> {
+    pub(super) fn system_id(&self) -> &str {
+        self.system.id
+    }
+
+    pub(super) fn set_html(&mut self, html: String) {
+        self.html = Some(html);
+    }
 }
 
 pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
@@ -70,5 +85,6 @@ pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
         levels: s.ladder.iter().map(level).collect(),
         facts: facts(&s.facts),
         credentials: credentials(&s.credentials),
+        html: None,
     }
 }

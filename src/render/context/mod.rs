@@ -178,7 +178,23 @@ pub(super) struct Shared<'v, 'a> {
     /// The calendar over the build's span, expanded on first use: shared by
     /// `assets/calendar.js`, the coverage charts and the now board.
     calendar: std::sync::OnceLock<crate::calendar::Calendar<'a>>,
+    /// Each system's ladder as runbook pages show it, by system id and
+    /// `root`: every runbook naming the system at that depth shows the same.
+    runbook_ladders: std::sync::Mutex<std::collections::HashMap<(String, String), String>>,
 }
+
+/// What `runbook_ladder.html` renders: one system's ladder and call card.
+#[derive(Serialize)]
+struct RunbookLadderCtx<'c> {
+    site: SiteCtx<'c>,
+    root: &'c str,
+    ladder: &'c ladder::LadderCtx<'c>,
+    escalation_guide: &'c Option<Link>,
+}
+
+/// The template a runbook page's ladders are rendered with, once per system
+/// and page depth ([`Shared::render_ladders`]).
+pub(super) const RUNBOOK_LADDER: &str = "runbook_ladder.html";
 
 /// Page source → (hash of what its card is made of, hash of the card): a
 /// card is made of its page's source and front matter, the view's frame
@@ -250,6 +266,49 @@ impl<'v, 'a> Shared<'v, 'a> {
             card_keys: Default::default(),
             card_memo: Default::default(),
             calendar: std::sync::OnceLock::new(),
+            runbook_ladders: Default::default(),
+        }
+    }
+
+    /// A runbook page's ladders, each rendered by `render` from a
+    /// [`RUNBOOK_LADDER`] context once per system and page depth.
+    pub(super) fn render_ladders(
+        &self,
+        ctx: &mut PageContext,
+        render: &dyn Fn(&tera::Context) -> Result<String, String>,
+    ) -> Result<(), String> {
+        let PageContext::Page(page) = ctx else {
+            return Ok(());
+        };
+        page.render_ladders(|ladder, root| {
+            let key = (ladder.system_id().to_string(), root.to_string());
+            // A poisoned lock only costs the sharing, never the page.
+            let known = self.runbook_ladders.lock().ok();
+            if let Some(html) = known.and_then(|m| m.get(&key).cloned()) {
+                return Ok(html);
+            }
+            let ctx = tera::Context::from_serialize(RunbookLadderCtx {
+                site: self.site_ctx(),
+                root,
+                ladder,
+                escalation_guide: &self.escalation_guide,
+            })
+            .map_err(|e| e.to_string())?;
+            let html = render(&ctx)?;
+            if let Ok(mut known) = self.runbook_ladders.lock() {
+                known.insert(key, html.clone());
+            }
+            Ok(html)
+        })
+    }
+
+    fn site_ctx(&self) -> SiteCtx<'v> {
+        let config = self.view.config;
+        SiteCtx {
+            title: &config.title,
+            base_url: &config.base_url,
+            timezone: &config.timezone.0,
+            audience: self.view.audience.as_str(),
         }
     }
 
@@ -372,14 +431,8 @@ impl<'v, 'a> Shared<'v, 'a> {
     /// The shared part of the context of the page at `path` titled `title`;
     /// no diagram and no description until the page says otherwise.
     fn base<'c>(&'c self, path: &'c str, title: &'c str) -> Base<'c> {
-        let config = self.view.config;
         Base {
-            site: SiteCtx {
-                title: &config.title,
-                base_url: &config.base_url,
-                timezone: &config.timezone.0,
-                audience: self.view.audience.as_str(),
-            },
+            site: self.site_ctx(),
             title,
             root: "../".repeat(path.matches('/').count()),
             page_path: path,

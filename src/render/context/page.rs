@@ -33,6 +33,22 @@ enum Ladders<'c> {
     Keys(Vec<&'c str>),
 }
 
+impl PageCtx<'_> {
+    /// Each call card's `html`, from `render(ladder, root)`.
+    pub(super) fn render_ladders(
+        &mut self,
+        mut render: impl FnMut(&LadderCtx, &str) -> Result<String, String>,
+    ) -> Result<(), String> {
+        if let Ladders::Cards(cards) = &mut self.ladders {
+            for card in cards {
+                let html = render(card, &self.base.root)?;
+                card.set_html(html);
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Shared<'_, '_> {
     pub(super) fn page<'c>(&'c self, p: &'c Page, path: &'c str) -> PageCtx<'c> {
         let mut base = self.base(path, &p.title);
