@@ -263,8 +263,10 @@
     }
     if (duty.rotation) {
       var next = stretchFrom(timeline.open, duty.until), name = next && next.duty && next.duty.name;
-      return (duty.rotation + ": on duty until " + aheadLabel(duty.until, from, tz) +
-        (name && name !== duty.name ? ", then " + name : ""));
+      // Only a handoff is news: with none in the data (a client sees the level's
+      // client_contact throughout) "until" would be the data's last day.
+      if (!name || name === duty.name) return "";
+      return duty.rotation + ": on duty until " + aheadLabel(duty.until, from, tz) + ", then " + name;
     }
     return "";
   }
