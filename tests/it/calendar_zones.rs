@@ -83,15 +83,17 @@ fn a_partys_own_timezone_covers_the_ordinary_week_and_the_dst_weeks_are_named() 
 /// answers first from 00:00 to 12:00.
 #[test]
 fn the_weekly_chart_draws_a_partys_hours_on_the_sites_clock() {
-    let site = site();
+    assert_week_covered_with(&site(), "mon 00:00–mon 12:00: Euro NOC (level 1)");
+}
+
+/// Builds `site` and reads m365's weekly chart: the week covered, `first`
+/// among its first-to-answer spans.
+fn assert_week_covered_with(site: &Site, first: &str) {
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{run:?}");
     let page = site.out("systems/m365/index.html");
-    assert!(
-        page.contains("mon 00:00–mon 12:00: Euro NOC (level 1)"),
-        "{}",
-        &page[page.find("id=\"coverage\"").unwrap_or(0)..][..2000.min(page.len())]
-    );
+    let chart = &page[page.find("id=\"coverage\"").unwrap_or(0)..];
+    assert!(chart.contains(first), "{}", &chart[..3000.min(chart.len())]);
     assert!(page.contains("data-uncovered=\"\""), "the week is covered");
 }
 
@@ -113,15 +115,7 @@ fn one_windows_own_timezone_is_drawn_and_checked_on_the_sites_clock() {
         "data/systems/m365.yaml",
         "id: m365\nname: Microsoft 365\ntier: 1\nowner: acme-it\nraci:\n  User onboarding: { acme-it: RA }\nescalation:\n  - party: euro-noc\n  - party: acme-it\n    after: 30m\n  - party: night-desk\n    after: 1h\n",
     );
-    let run = site.build(&[]);
-    assert_eq!(run.code, 0, "{run:?}");
-    let page = site.out("systems/m365/index.html");
-    assert!(
-        page.contains("mon 05:00–mon 17:00: Euro NOC (level 1)"),
-        "{}",
-        &page[page.find("id=\"coverage\"").unwrap_or(0)..][..3000.min(page.len())]
-    );
-    assert!(page.contains("data-uncovered=\"\""), "the week is covered");
+    assert_week_covered_with(&site, "mon 05:00–mon 17:00: Euro NOC (level 1)");
     // An ordinary week is covered; the weeks the clocks change apart are
     // not: from 14 Mar the window's 10:00 London is 06:00 in New York.
     let march = check_at(&site, "1803902400"); // 2027-03-01
