@@ -253,11 +253,20 @@ pub(crate) fn site_oncall(ctx: &FeedContext) -> Vec<u8> {
         } else {
             format!("{who}: first for {} systems", systems.len())
         };
+        // Whom to call is part of what the event is: one party named by two
+        // ladders with other contacts makes two events of one stretch.
+        let uid = ctx.uid(&[
+            "oncall",
+            &who,
+            &calls.join("\n"),
+            &start.to_string(),
+            &end.to_string(),
+        ]);
         let mut lines = vec![format!("Answers first for {}.", systems.join(", "))];
         lines.extend(calls);
         lines.extend(url.clone());
         w.event(&IcsEvent {
-            uid: ctx.uid(&["oncall", &who, &start.to_string(), &end.to_string()]),
+            uid,
             stamp: ctx.stamp,
             when: When::Minutes(start, end),
             summary,
