@@ -354,13 +354,13 @@
           results.setAttribute('data-count', String(r.hits.length));
           results.setAttribute('data-q', q);
           say(r.hits.length === 0
-            ? 'Nothing matches “' + q.trim() + '”. Try fewer or shorter words, or pick a system below.'
+            ? 'Nothing matches “' + q.trim() + '”. Try fewer or shorter words, or find the system on the home page.'
             : r.hits.length + (r.hits.length === 1 ? ' result' : ' results') + ' for “' + q.trim() + '”');
           if (r.hits.length === 0 && systems) systems.hidden = false;
         });
       }).catch(function (e) {
         if (my !== seq) return;
-        say('Search is unavailable: ' + e.message + '. The list of systems below still works.');
+        say('Search is unavailable: ' + e.message + '. The home page lists every system.');
         if (systems) systems.hidden = false;
       });
     }
