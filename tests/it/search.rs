@@ -55,9 +55,15 @@ fn the_search_page_without_javascript_sends_to_the_home_page_which_lists_the_sys
     assert!(html.contains("assets/search.js"));
     // One link, not the list: a first query does not load every system's
     // name (72 KB at 500 systems); the home page lists them by tier.
-    assert!(html.contains("<a href=\"../index.html\">home page</a>"), "{html}");
+    assert!(
+        html.contains("<a href=\"../index.html\">home page</a>"),
+        "{html}"
+    );
     assert!(!html.contains("systems/entra-id/"), "{html}");
-    assert!(site.out("index.html").contains("href=\"systems/entra-id/index.html\""));
+    assert!(
+        site.out("index.html")
+            .contains("href=\"systems/entra-id/index.html\"")
+    );
 }
 
 // ------------------------------------------------------------ in Chromium
