@@ -10,8 +10,9 @@
 //! - `holidays.ics`: every holiday of the build's calendar, all-day events.
 //!
 //! A UID is made of what the event is (the site, the system, the level, its
-//! first minute), never of the build, so a rebuild replaces an event instead
-//! of adding a second one. DTSTAMP is `SOURCE_DATE_EPOCH` when set, else
+//! first minute; in the site-wide feed, who and how to call them and the
+//! stretch), never of the build, so a rebuild replaces an event instead of
+//! adding a second one. DTSTAMP is `SOURCE_DATE_EPOCH` when set, else
 //! 00:00 of the build date (see [`crate::feed_stamp`]). Times are UTC. Names are the ones
 //! the build's audience sees, as on the pages (a client build names an
 //! internal holder as the level's `client_contact`, and no absence).
