@@ -2,34 +2,14 @@
 //! checked in December, Christmas is covered on purpose (its data says so),
 //! and the same data without the NOC names the holiday gap with its date.
 
-use crate::common::Site;
+use crate::common::{Site, messages};
 use std::process::Command;
 
 /// 2026-12-01 12:00 UTC.
 const DECEMBER: &str = "1796126400";
 
 fn check_in_december(site: &Site, args: &[&str]) -> (i32, serde_json::Value) {
-    let mut all = vec!["check", ".", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(&all)
-        .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", DECEMBER)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    (out.status.code().unwrap_or(-1), json)
-}
-
-fn messages(json: &serde_json::Value, code: &str) -> Vec<String> {
-    ["errors", "warnings"]
-        .iter()
-        .flat_map(|k| json[*k].as_array().cloned().unwrap_or_default())
-        .filter(|d| d["code"] == code)
-        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
-        .collect()
+    site.check_on(DECEMBER, args)
 }
 
 #[test]

@@ -3,8 +3,7 @@
 //! read them on the site's clock as in most weeks, and the dated check names
 //! the weeks when US and EU clocks change on different dates.
 
-use crate::common::Site;
-use std::process::Command;
+use crate::common::{Site, messages};
 
 /// A New York site whose night is answered by a London NOC, 05:00-17:00 London
 /// time (00:00-12:00 in New York in most weeks), and whose afternoon and
@@ -30,23 +29,7 @@ fn site() -> Site {
 }
 
 fn check_at(site: &Site, epoch: &str) -> serde_json::Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(["check", ".", "--format", "json"])
-        .current_dir(site.path())
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-fn messages(json: &serde_json::Value, code: &str) -> Vec<String> {
-    ["errors", "warnings"]
-        .iter()
-        .flat_map(|k| json[*k].as_array().cloned().unwrap_or_default())
-        .filter(|d| d["code"] == code)
-        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
-        .collect()
+    site.check_on(epoch, &[]).1
 }
 
 #[test]

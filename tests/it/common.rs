@@ -70,6 +70,34 @@ impl Site {
     pub fn out(&self, rel: &str) -> String {
         self.read(&format!("public/{rel}"))
     }
+
+    /// `cairn check . --format json ARGS` on the date of `epoch`
+    /// (`SOURCE_DATE_EPOCH`): the exit code and the report.
+    pub fn check_on(&self, epoch: &str, args: &[&str]) -> (i32, serde_json::Value) {
+        let mut all = vec!["check", ".", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(&all)
+            .current_dir(self.path())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        (out.status.code().unwrap_or(-1), json)
+    }
+}
+
+/// The messages of a `check --format json` report's errors and warnings
+/// with `code`.
+pub fn messages(json: &serde_json::Value, code: &str) -> Vec<String> {
+    ["errors", "warnings"]
+        .iter()
+        .flat_map(|k| json[*k].as_array().cloned().unwrap_or_default())
+        .filter(|d| d["code"] == code)
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
