@@ -98,6 +98,17 @@ pub(crate) fn read_holidays(text: &str, file: &str) -> Result<Vec<IcsHoliday>, D
             ));
         }
     }
+    // A file cut short (a failed download, a bad merge) is the common case of
+    // one the parser refuses; its own message names no line.
+    if !lines
+        .iter()
+        .any(|l| l.trim().eq_ignore_ascii_case("END:VCALENDAR"))
+    {
+        return Err(bad(
+            Some(lines.len()),
+            "the file ends before END:VCALENDAR: is it cut short?".into(),
+        ));
+    }
     let unfolded = icalendar::parser::unfold(text);
     let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| {
         bad(
@@ -458,6 +469,13 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, Some(4), "{}", e.message);
+        let e = read_holidays(
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261225\nEND:VEVENT\n",
+            "data/h.ics",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{}", e.message);
+        assert!(e.message.contains("cut short"), "{}", e.message);
     }
 
     #[test]
