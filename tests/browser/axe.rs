@@ -1,5 +1,5 @@
 //! Accessibility: axe-core on every page kind, in both builds, light and dark,
-//! on a desktop and a phone; any violation of impact serious or critical fails.
+//! on a desktop and a phone at 390 and 320 px; any violation of impact serious or critical fails.
 //!
 //! axe-core is vendored under its licence (MPL-2.0) in `tests/browser/vendor/axe-core/`
 //! (`axe.min.js` from `npm pack axe-core@4`, with its LICENSE files); see docs/content/guide/the-site.md (Accessibility).
@@ -39,7 +39,8 @@ fn axe_finds_no_serious_or_critical_violation_on_any_page_kind(
             .port();
         let _server = crate::offline::Serve::start(out, port)?;
         for (kind, rel) in PAGE_KINDS {
-            for (width, height, mobile) in [(1280, 800, false), (390, 844, true)] {
+            for (width, height, mobile) in [(1280, 800, false), (390, 844, true), (320, 693, true)]
+            {
                 for dark in [false, true] {
                     let mut tab = b.chrome().tab(&TabOptions {
                         width,
@@ -79,7 +80,7 @@ fn axe_finds_no_serious_or_critical_violation_on_any_page_kind(
             }
         }
     }
-    ensure(runs == 2 * PAGE_KINDS.len() * 4, || {
+    ensure(runs == 2 * PAGE_KINDS.len() * 6, || {
         format!("axe ran {runs} times")
     })?;
     ensure(problems.is_empty(), || {

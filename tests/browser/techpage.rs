@@ -1,6 +1,8 @@
 //! The technician's page on a phone (issue 26), measured at 320 and 390 px:
 //! the steps right under one compact call card (every example runbook's first
-//! step position is printed), a system's runbooks before its RACI and SLA, nothing scrolling sideways, and tap targets of 44 px for every `tel:`
+//! step on the first screen of a 320×693 and of a 390×844 phone; the positions
+//! are printed), a system's runbooks before its RACI and SLA, nothing scrolling
+//! sideways, with or without script, and tap targets of 44 px for every `tel:`
 //! link and button in ladders, cards, lists and search results.
 
 use crate::cdp::TabOptions;
@@ -18,6 +20,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         (
             "sections_fold_behind_menu_on_a_phone_with_or_without_script",
             sections_fold_behind_menu_on_a_phone_with_or_without_script,
+        ),
+        (
+            "without_script_a_runbook_at_320_px_shows_its_ladder_and_no_empty_card",
+            without_script_a_runbook_at_320_px_shows_its_ladder_and_no_empty_card,
         ),
         (
             "no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px",
@@ -128,13 +134,21 @@ fn steps_come_first_under_one_compact_call_card_at_320_and_390_px(
             if !layout.is_empty() {
                 problems.push(format!("{width} px {rel}: {layout}"));
             }
-            // On a 390×844 phone every example runbook's first step is on the
-            // first screen, its first line whole: the example's runbooks open with
-            // their steps. At 320×693 the title, card and folds alone take
-            // 560-770 px: those figures are printed, not asserted.
-            if width == 390 && step + 24 > i64::from(height) {
+            // On a 390×844 phone and on a 320×693 one every example runbook's
+            // first step is on the first screen, its first line whole: the
+            // example's runbooks open with their steps.
+            if step + 24 > i64::from(height) {
                 problems.push(format!(
                     "{width}×{height} {rel}: the first step is at {step} px, below the first screen"
+                ));
+            }
+            // Unfolded, the full ladder and the other systems fit the width.
+            let wide = tab.eval(
+                "document.querySelectorAll('details').forEach(d => d.open = true), document.documentElement.scrollWidth",
+            )?;
+            if wide.as_i64() > Some(i64::from(width)) {
+                problems.push(format!(
+                    "{width} px {rel}: unfolded, the page is {wide} px wide"
                 ));
             }
         }
@@ -219,6 +233,51 @@ fn sections_fold_behind_menu_on_a_phone_with_or_without_script(
         wide["button"].is_null() && wide["shown"] == wide["links"],
         || format!("on a desktop the sections show as a row, no Menu button: {wide}"),
     )
+}
+
+/// Without JavaScript the call cards stay hidden (no empty box where a card
+/// would be), the ladder's heading shows over the full ladder, unfolded, and
+/// nothing scrolls sideways at 320 px.
+fn without_script_a_runbook_at_320_px_shows_its_ladder_and_no_empty_card(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    const STATE: &str = r#"(() => {
+      const shown = e => e.checkVisibility();
+      const h2 = document.querySelector('.ladder h2');
+      return {
+        cards: [...document.querySelectorAll('.call-card')].filter(shown).length,
+        heading: h2.getBoundingClientRect().height > 10,
+        ladder: document.querySelector('.ladder-fold').open,
+        levels: [...document.querySelectorAll('.ladder-fold .level')].filter(shown).length,
+        width: document.documentElement.scrollWidth,
+      };
+    })()"#;
+    for rel in [
+        "runbooks/backup/restore-file/index.html",
+        "runbooks/devices/printer-offline/index.html",
+    ] {
+        let mut tab = b.chrome().tab(&phone(320))?;
+        tab.send(
+            "Emulation.setScriptExecutionDisabled",
+            json!({ "value": true }),
+        )?;
+        tab.goto(&file_url(&f.out, rel))?;
+        tab.send(
+            "Emulation.setScriptExecutionDisabled",
+            json!({ "value": false }),
+        )?;
+        let state = tab.eval(STATE)?;
+        ensure(
+            state["cards"] == json!(0)
+                && state["heading"] == json!(true)
+                && state["ladder"] == json!(true)
+                && state["levels"].as_u64() >= Some(2)
+                && state["width"] == json!(320),
+            || format!("{rel} without script at 320 px: {state}"),
+        )?;
+    }
+    Ok(())
 }
 
 /// Horizontal overflow, and every visible `tel:` link and button in ladders,
