@@ -41,10 +41,12 @@ fn phone() -> TabOptions {
 
 /// The page is no wider than the screen, every nav item is on it, and no table
 /// (the system page's RACI, the review queue, the stacked matrix) scrolls sideways.
+/// Measured against `screen.width`: on a phone `innerWidth` grows with a page
+/// that overflows (the layout viewport widens to fit it), so it never tells.
 const OVERFLOW: &str = r#"(() => {
   const out = [];
-  if (document.documentElement.scrollWidth > innerWidth) out.push('page is ' + document.documentElement.scrollWidth + ' px wide');
-  document.querySelectorAll('.site-nav a').forEach(a => { if (a.getBoundingClientRect().right > innerWidth) out.push('nav item ' + a.textContent + ' off-screen'); });
+  if (document.documentElement.scrollWidth > screen.width) out.push('page is ' + document.documentElement.scrollWidth + ' px wide');
+  document.querySelectorAll('.site-nav a').forEach(a => { if (a.getBoundingClientRect().right > screen.width) out.push('nav item ' + a.textContent + ' off-screen'); });
   document.querySelectorAll('.table-wrap').forEach(w => { if (w.closest('.prose')) return; /* an author's table may scroll */ if (w.offsetParent && w.scrollWidth > w.clientWidth + 1) out.push((w.querySelector('table') || w).className + ' table scrolls sideways: ' + w.scrollWidth + ' > ' + w.clientWidth); });
   return out;
 })()"#;

@@ -189,7 +189,7 @@ fn sections_fold_behind_menu_on_a_phone_with_or_without_script(
         shown: links.filter(a => a.checkVisibility()).length,
         links: links.length,
         low: links.filter(a => a.checkVisibility() && a.getBoundingClientRect().height < 44).length,
-        outside: links.filter(a => a.checkVisibility() && a.getBoundingClientRect().right > innerWidth).length,
+        outside: links.filter(a => a.checkVisibility() && a.getBoundingClientRect().right > screen.width).length,
       };
     })()"#;
     let url = file_url(&f.out, "runbooks/network/vpn-down/index.html");
@@ -280,12 +280,13 @@ fn without_script_a_runbook_at_320_px_shows_its_ladder_and_no_empty_card(
     Ok(())
 }
 
-/// Horizontal overflow, and every visible `tel:` link and button in ladders,
-/// cards, contact lists and search results smaller than 44×44 px (links in
-/// prose are exempt, WCAG 2.5.8); other links there lower than 24 px.
+/// Horizontal overflow (against `screen.width`, see `phone::OVERFLOW`), and
+/// every visible `tel:` link and button in ladders, cards, contact lists and
+/// search results smaller than 44×44 px (links in prose are exempt, WCAG
+/// 2.5.8); other links there lower than 24 px.
 const MEASURE: &str = r#"(() => {
   const out = [];
-  if (document.documentElement.scrollWidth > innerWidth) out.push('page is ' + document.documentElement.scrollWidth + ' px wide');
+  if (document.documentElement.scrollWidth > screen.width) out.push('page is ' + document.documentElement.scrollWidth + ' px wide');
   const places = '.ladder, .call-card, .contacts, .search-results, .at-hand, .page-list, .item-list';
   document.querySelectorAll('a[href^="tel:"], button, summary').forEach(e => {
     if (!e.closest(places) || e.closest('.prose p, .prose li')) return;
