@@ -194,6 +194,12 @@ impl Stopwatch {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
+    /// Add the laps another clock timed just now; the next lap starts here
+    /// (it counted the whole of them as its own).
+    fn extend(&mut self, laps: Vec<(&'static str, Duration)>) {
+        self.laps.extend(laps);
+        self.last = Instant::now();
+    }
 }
 
 /// What the load stage read: the site, its theme (`None` when the theme has
@@ -523,7 +529,7 @@ pub fn build(opts: &Options) -> Result<Report> {
         )
     };
     let run = run(opts, &loaded, &RenderScope::default(), staging, worker)?;
-    clock.laps.extend(run.timings);
+    clock.extend(run.timings);
     let mut report = Report {
         diagnostics: run.diagnostics,
         audience: Some(run.audience),

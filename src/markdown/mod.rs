@@ -54,7 +54,7 @@ pub(crate) use escape::escape_html;
 use escape::is_dangerous_url;
 pub(crate) use headings::{Heading, slugify};
 pub(crate) use render::render;
-pub(crate) use scan::{Scan, scan};
+pub(crate) use scan::{Scan, scan, scan_with_text};
 pub(crate) use shortcodes::translate_shortcodes;
 
 /// What a `resolve` callback of [`render`] returns for a link that must show

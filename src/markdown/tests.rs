@@ -160,7 +160,7 @@ fn link_lines_count_from_one() {
 fn scan_separates_prose_from_code() {
     let markdown = "# Title\n\nFirst para\nwraps. Run `whoami`.\n\n- one\n- two\n\n\
                     | a | b |\n|---|---|\n| c | d |\n\n```sh\necho hi\n```\n\n    indented\n\n<div>raw</div>\n";
-    let scan = scan(markdown);
+    let scan = scan_with_text(markdown);
     assert_eq!(
         scan.text,
         "Title\nFirst para wraps. Run whoami.\none\ntwo\na b\nc d\nraw"
@@ -629,7 +629,7 @@ fn scan_summary(markdown: &str) -> String {
 
 #[test]
 fn raw_html_blocks_give_their_text_to_search() {
-    let scan = scan(
+    let scan = scan_with_text(
         "<details>\n<summary>Rollback steps</summary>\n<script>var hidden = 1;</script>\n</details>\n",
     );
     assert_eq!(scan.text, "Rollback steps");

@@ -221,16 +221,18 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
             wt.field(o.name, w::OWNER, w::OWNER);
             wt.key(o.id, w::OWNER, w::OWNER);
         }
-        wt.field(&p.scan.text, 1, w::BODY_CAP);
-        wt.field(&p.scan.code, 1, w::CODE_CAP);
+        // Not kept by the load (see `markdown::scan`): read again here.
+        let read = crate::markdown::scan_with_text(p.body());
+        wt.field(&read.text, 1, w::BODY_CAP);
+        wt.field(&read.code, 1, w::CODE_CAP);
         let mut snippet = collapse_ws(description);
         if !snippet.is_empty() {
             snippet.push_str(" — ");
         }
-        snippet.push_str(&collapse_ws(&p.scan.text));
-        if !p.scan.code.is_empty() {
+        snippet.push_str(&collapse_ws(&read.text));
+        if !read.code.is_empty() {
             snippet.push_str(" — ");
-            snippet.push_str(&collapse_ws(&p.scan.code));
+            snippet.push_str(&collapse_ws(&read.code));
         }
         let doc = Doc {
             url: urls::page(&p.url),
