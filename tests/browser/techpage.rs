@@ -341,6 +341,26 @@ fn no_page_kind_scrolls_sideways_at_320_px_and_tap_targets_are_44_px(
                 ));
             }
         }
+        // Christmas Day: nobody answers, and the card links the escalation
+        // guide and says until when.
+        let mut tab = b.chrome().tab(&TabOptions {
+            now: Some("2026-12-25T11:00:00-05:00".into()),
+            ..phone(width)
+        })?;
+        tab.goto(&file_url(
+            &f.out,
+            "runbooks/devices/printer-offline/index.html",
+        ))?;
+        tab.wait_for(
+            "!!document.querySelector('.call-card:not([hidden]) .call-guide')",
+            Duration::from_secs(5),
+        )?;
+        for p in tab.eval(MEASURE)?.as_array().into_iter().flatten() {
+            problems.push(format!(
+                "{width} px, nobody answering: {}",
+                p.as_str().unwrap_or_default()
+            ));
+        }
     }
     problems.dedup();
     ensure(problems.is_empty(), || problems.join("\n"))
