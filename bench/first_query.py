@@ -40,14 +40,14 @@ def size(path):
 
 def lookup(word, meta):
     cand, total = [], 0
-    for i, (key, _file, nbytes, exact) in enumerate(meta["shards"]):
-        if key.startswith(word) or (exact != 1 and word.startswith(key)):
+    for i, (key, nbytes, *exact) in enumerate(meta["shards"]):
+        if key.startswith(word) or (exact != [1] and word.startswith(key)):
             cand.append(i)
             total += nbytes
     if total <= meta["budget"]:
         return cand, True
-    for i, (key, _file, _nbytes, exact) in enumerate(meta["shards"]):
-        if (key == word) if exact == 1 else word.startswith(key):
+    for i, (key, _nbytes, *exact) in enumerate(meta["shards"]):
+        if (key == word) if exact == [1] else word.startswith(key):
             return [i], False
     return [], False
 
@@ -71,7 +71,7 @@ def main():
     totals = []
     for word in words:
         shards, prefix = lookup(word, meta)
-        files = sorted({meta["shards"][i][1] for i in shards})
+        files = sorted(shards)
         shard_bytes = sum(size(os.path.join(search, "t", f"{n}.js")) for n in files)
         scores = {}
         for n in files:

@@ -10,6 +10,7 @@ mod context;
 mod coverage_ahead;
 pub(crate) mod coverage_chart;
 pub(crate) mod data;
+mod minify;
 mod template_env;
 mod theme;
 

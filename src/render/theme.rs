@@ -80,7 +80,7 @@ fn read_theme(site: &Site) -> Result<ThemeSources, Diagnostic> {
                 String::from_utf8_lossy(bytes).into_owned(),
             );
         } else if let Some(name) = path.strip_prefix("static/") {
-            assets.insert(format!("assets/{name}"), bytes.to_vec());
+            assets.insert(format!("assets/{name}"), shipped(name, bytes));
         }
     });
     if let Some(name) = &config.theme {
@@ -116,7 +116,7 @@ fn read_theme(site: &Site) -> Result<ThemeSources, Diagnostic> {
     })?;
     assets.insert(
         "assets/highlight.css".into(),
-        crate::markdown::highlight_css().as_bytes().to_vec(),
+        super::minify::css(crate::markdown::highlight_css()).into_bytes(),
     );
 
     Ok((templates, origin, assets))
@@ -203,11 +203,78 @@ fn read_dir_into(
     Ok(())
 }
 
-/// Whether `bytes` at output path `rel` are a file of the built-in theme,
-/// unchanged (`assets/vendor/mermaid/mermaid.min.js`): cairn's own code, which
-/// the secrets gate need not read (minified libraries look like tokens to it).
+/// A built-in theme file `static/NAME` as it is written to `assets/`: our own
+/// stylesheets and scripts without their comments and indentation
+/// (`minify.rs`); vendored files (already minified) and others as they are.
+fn shipped(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let own = !name.starts_with("vendor/");
+    match std::str::from_utf8(bytes) {
+        Ok(text) if own && name.ends_with(".css") => super::minify::css(text).into_bytes(),
+        Ok(text) if own && name.ends_with(".js") => super::minify::js(text).into_bytes(),
+        _ => bytes.to_vec(),
+    }
+}
+
+/// Whether `bytes` at output path `rel` are a file of the built-in theme as
+/// cairn writes it (`assets/vendor/mermaid/mermaid.min.js`): cairn's own code,
+/// which the secrets gate need not read (minified libraries look like tokens to it).
 pub fn is_builtin_asset(rel: &str, bytes: &[u8]) -> bool {
-    rel.strip_prefix("assets/")
-        .and_then(|name| DEFAULT_THEME.get_file(format!("static/{name}")))
-        .is_some_and(|file| file.contents() == bytes)
+    rel.strip_prefix("assets/").is_some_and(|name| {
+        DEFAULT_THEME
+            .get_file(format!("static/{name}"))
+            .is_some_and(|file| shipped(name, file.contents()) == bytes)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `minify::js` keeps every line break and trims each line, which is only
+    /// safe while no literal of a built-in script goes on past a line break.
+    #[test]
+    fn no_built_in_script_continues_a_literal_over_a_line_break() {
+        let mut scripts = 0;
+        embedded_files(&DEFAULT_THEME, &mut |path, bytes| {
+            if !path.starts_with("static/") || path.contains("vendor/") || !path.ends_with(".js") {
+                return;
+            }
+            scripts += 1;
+            let text = String::from_utf8_lossy(bytes);
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") || code.starts_with('*') || code.starts_with("/*") {
+                    continue;
+                }
+                assert!(
+                    !line.contains('`'),
+                    "{path}:{}: a template literal: {line}",
+                    n + 1
+                );
+                assert!(
+                    !line.ends_with('\\'),
+                    "{path}:{}: a continued string: {line}",
+                    n + 1
+                );
+            }
+        });
+        assert!(scripts >= 5, "{scripts}");
+    }
+
+    #[test]
+    fn built_in_assets_are_written_smaller_and_still_known_as_built_in() {
+        let css = DEFAULT_THEME
+            .get_file("static/cairn.css")
+            .unwrap()
+            .contents();
+        let shipped_css = shipped("cairn.css", css);
+        assert!(shipped_css.len() < css.len() * 9 / 10);
+        assert!(is_builtin_asset("assets/cairn.css", &shipped_css));
+        assert!(!is_builtin_asset("assets/cairn.css", css));
+        let mermaid = DEFAULT_THEME
+            .get_file("static/vendor/mermaid/mermaid.min.js")
+            .unwrap()
+            .contents();
+        assert_eq!(shipped("vendor/mermaid/mermaid.min.js", mermaid), mermaid);
+    }
 }

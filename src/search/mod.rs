@@ -3,7 +3,8 @@
 //!
 //! Output, under `search/`:
 //! - `meta.js`: `cairnSearch.meta({...})`: the document count, stop words, the
-//!   prefix budget and the shard table `[key, file, bytes, exactOnly]`;
+//!   prefix budget and the shard table, `[key, bytes]` or `[key, bytes, 1]`
+//!   when only the term equal to the key lives there; shard N is `t/N.js`;
 //! - `t/N.js`: `cairnSearch.shard(N, {"term": [doc, weight, Δdoc, weight, …]})`,
 //!   terms grouped by prefix (see [`mod@index`]);
 //! - `d/N.js`: `cairnSearch.doc(N, {u, t, k, s, o, x})`: one document's URL,
@@ -469,19 +470,14 @@ pub(crate) fn write_files(
     let shards: Vec<String> = index
         .shards
         .iter()
-        .enumerate()
-        .map(|(n, s)| {
-            format!(
-                "[{},{n},{},{}]",
-                js_string(&s.key),
-                s.bytes,
-                u8::from(s.exact_only)
-            )
+        .map(|s| {
+            let exact = if s.exact_only { ",1" } else { "" };
+            format!("[{},{}{exact}]", js_string(&s.key), s.bytes)
         })
         .collect();
     let stop: Vec<String> = text::STOP_WORDS.iter().map(|s| js_string(s)).collect();
     let meta = format!(
-        "cairnSearch.meta({{\"v\":1,\"docs\":{},\"budget\":{},\"maxTerm\":{},\"stop\":[{}],\"shards\":[{}]}});\n",
+        "cairnSearch.meta({{\"v\":2,\"docs\":{},\"budget\":{},\"maxTerm\":{},\"stop\":[{}],\"shards\":[{}]}});\n",
         index.docs.len(),
         index::PREFIX_BUDGET,
         text::MAX_TERM_CHARS,

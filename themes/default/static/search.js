@@ -94,16 +94,16 @@
   function lookup(word, m) {
     var cand = [], bytes = 0;
     m.shards.forEach(function (s, i) {
-      var key = s[0], exact = s[3] === 1;
+      var key = s[0], exact = s[2] === 1;
       if (key.startsWith(word) || (!exact && word.startsWith(key))) {
         cand.push(i);
-        bytes += s[2];
+        bytes += s[1];
       }
     });
     if (bytes <= m.budget) return { shards: cand, prefix: true };
     for (var i = 0; i < m.shards.length; i++) {
       var s = m.shards[i];
-      if (s[3] === 1 ? s[0] === word : word.startsWith(s[0])) return { shards: [i], prefix: false };
+      if (s[2] === 1 ? s[0] === word : word.startsWith(s[0])) return { shards: [i], prefix: false };
     }
     return { shards: [], prefix: false };
   }
@@ -111,7 +111,7 @@
   function matchWord(word, lk) {
     var scores = new Map();
     lk.shards.forEach(function (i) {
-      var terms = shards[meta.shards[i][1]] || {};
+      var terms = shards[i] || {};
       Object.keys(terms).forEach(function (term) {
         var exact = term === word;
         if (!(exact || (lk.prefix && term.startsWith(word)))) return;
@@ -150,7 +150,7 @@
       var lks = {}, need = {};
       words.forEach(function (w) {
         if (!lks[w]) lks[w] = lookup(w, m);
-        lks[w].shards.forEach(function (i) { need[m.shards[i][1]] = true; });
+        lks[w].shards.forEach(function (i) { need[i] = true; });
       });
       return Promise.all(Object.keys(need).map(function (n) { return getShard(+n); })).then(function () {
         var maps = cls.map(function (c) {
