@@ -1952,8 +1952,8 @@ fn parse_args() -> Result<Args, String> {
     if systems == 0 {
         return Err("--systems must be at least 1".into());
     }
-    if systems > 9999 || runbooks > 99_999 {
-        return Err("at most 9999 systems and 99999 runbooks".into());
+    if systems > 9999 || runbooks > 999_999 {
+        return Err("at most 9999 systems and 999999 runbooks".into());
     }
     Ok(Args {
         runbooks,

@@ -20,9 +20,9 @@
 //! [`PREFIX_BUDGET`] bytes; otherwise (a one- or two-letter word at 10,000
 //! runbooks) it matches exactly, so a first query never loads much.
 
-use std::collections::BTreeMap;
 #[cfg(test)]
 use std::collections::HashMap;
+use std::ops::Range;
 
 #[cfg(test)]
 use super::text::{Clause, query_clauses};
@@ -80,30 +80,99 @@ pub(crate) struct Shard {
     pub exact_only: bool,
     /// Size of its file, the figure the prefix budget counts.
     pub bytes: usize,
-    /// Terms, sorted.
-    pub terms: Vec<String>,
+    /// Its terms: a run of [`Index::postings`], which is sorted by term.
+    pub terms: Range<usize>,
 }
 
 pub(crate) struct Index {
     pub docs: Vec<Doc>,
-    /// Term → (document, weight), by document.
-    pub postings: BTreeMap<String, Vec<(u32, u32)>>,
+    /// Term → (document, weight) by document, sorted by term.
+    pub postings: Vec<(String, Postings)>,
     pub shards: Vec<Shard>,
 }
 
+/// A term's postings: (document, weight) pairs by rising document, each as
+/// two LEB128 varints, the document's gap from the one before and the
+/// weight; two to four bytes a pair where a `Vec<(u32, u32)>` took eight and
+/// grew by doubling. A 10k-runbook index holds millions of pairs, 100k tens
+/// of millions: they were the largest thing a build held.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Postings {
+    bytes: Vec<u8>,
+    last: u32,
+}
+
+impl Postings {
+    /// Add `doc`, which comes after every document already in.
+    pub(crate) fn push(&mut self, doc: u32, weight: u32) {
+        debug_assert!(self.bytes.is_empty() || doc > self.last);
+        let gap = doc - if self.bytes.is_empty() { 0 } else { self.last };
+        for mut n in [gap, weight] {
+            while n >= 0x80 {
+                self.bytes.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+            self.bytes.push(n as u8);
+        }
+        self.last = doc;
+    }
+
+    /// Drop the room kept for growth, once every document is in.
+    pub(crate) fn shrink(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
+    /// (gap from the previous document, weight), in order; the first gap
+    /// is the first document.
+    pub(crate) fn gaps(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut bytes = self.bytes.iter();
+        let mut next = move || {
+            let mut n = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = *bytes.next()?;
+                n |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(n);
+                }
+                shift += 7;
+            }
+        };
+        std::iter::from_fn(move || Some((next()?, next()?)))
+    }
+
+    /// (document, weight), in order.
+    #[cfg(test)]
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut doc = 0;
+        self.gaps().map(move |(gap, w)| {
+            doc += gap;
+            (doc, w)
+        })
+    }
+}
+
+impl FromIterator<(u32, u32)> for Postings {
+    fn from_iter<I: IntoIterator<Item = (u32, u32)>>(pairs: I) -> Self {
+        let mut p = Postings::default();
+        for (doc, weight) in pairs {
+            p.push(doc, weight);
+        }
+        p
+    }
+}
+
 /// The JSON text of one shard entry: `"term":[doc,w,Δdoc,w,…]`.
-pub(crate) fn entry_json(term: &str, postings: &[(u32, u32)]) -> String {
+pub(crate) fn entry_json(term: &str, postings: &Postings) -> String {
     let mut s = serde_json::to_string(term).unwrap_or_else(|_| "\"\"".into());
     s.push_str(":[");
-    let mut prev = 0;
-    for (i, (d, w)) in postings.iter().enumerate() {
+    for (i, (gap, w)) in postings.gaps().enumerate() {
         if i > 0 {
             s.push(',');
         }
-        s.push_str(&(d - prev).to_string());
+        s.push_str(&gap.to_string());
         s.push(',');
         s.push_str(&w.to_string());
-        prev = *d;
     }
     s.push(']');
     s
@@ -117,18 +186,20 @@ pub(crate) fn shard_file(n: usize, entries: &[&str]) -> String {
     s
 }
 
-/// Group sorted `(term, entry size)` into shards.
+/// Group sorted `(term, entry size)` into shards, each a run of them.
 pub(crate) fn plan_shards(terms: &[(&str, usize)]) -> Vec<Shard> {
+    // Shards are emitted in term order, so each starts where the last ended.
     fn emit(out: &mut Vec<Shard>, key: String, exact_only: bool, terms: &[(&str, usize)]) {
         let n = out.len();
         let header = format!("cairnSearch.shard({n},{{").len() + "});\n".len();
         let bytes =
             header + terms.iter().map(|t| t.1).sum::<usize>() + terms.len().saturating_sub(1);
+        let start = out.last().map_or(0, |s: &Shard| s.terms.end);
         out.push(Shard {
             key,
             exact_only,
             bytes,
-            terms: terms.iter().map(|t| t.0.to_string()).collect(),
+            terms: start..start + terms.len(),
         });
     }
     fn node(out: &mut Vec<Shard>, key: String, terms: &[(&str, usize)]) {
@@ -221,23 +292,22 @@ impl Index {
     fn match_word(&self, word: &str) -> HashMap<u32, u32> {
         let prefix = self.lookup(word).prefix;
         let mut scores: HashMap<u32, u32> = HashMap::new();
-        let mut add = |term: &str, list: &[(u32, u32)]| {
+        let mut add = |term: &str, list: &Postings| {
             let exact = term == word;
-            for &(d, w) in list {
+            for (d, w) in list.pairs() {
                 let s = if exact { 2 * w } else { w };
                 let e = scores.entry(d).or_insert(0);
                 *e = (*e).max(s);
             }
         };
+        let from = self.postings.partition_point(|(t, _)| t.as_str() < word);
+        let mut terms = self.postings[from..].iter();
         if prefix {
-            for (term, list) in self.postings.range(word.to_string()..) {
-                if !term.starts_with(word) {
-                    break;
-                }
+            for (term, list) in terms.take_while(|(t, _)| t.starts_with(word)) {
                 add(term, list);
             }
-        } else if let Some(list) = self.postings.get(word) {
-            add(word, list);
+        } else if let Some((term, list)) = terms.next().filter(|(t, _)| t == word) {
+            add(term, list);
         }
         scores
     }
@@ -290,11 +360,26 @@ fn and_sum(mut maps: impl Iterator<Item = HashMap<u32, u32>>) -> Option<HashMap<
 mod tests {
     use super::*;
 
+    #[test]
+    fn postings_keep_every_pair_and_write_gaps() {
+        let pairs = [(0, 1), (1, 1000), (130, 5), (70_000, 300), (70_001, 1)];
+        let p: Postings = pairs.iter().copied().collect();
+        assert_eq!(p.pairs().collect::<Vec<_>>(), pairs);
+        assert_eq!(
+            entry_json("vpn", &p),
+            r#""vpn":[0,1,1,1000,129,5,69870,300,1,1]"#
+        );
+        // A first document other than 0 is its own gap.
+        let late: Postings = [(9, 2)].into_iter().collect();
+        assert_eq!(entry_json("x", &late), r#""x":[9,2]"#);
+    }
+
     fn idx(postings: &[(&str, &[(u32, u32)])]) -> Index {
-        let postings: BTreeMap<String, Vec<(u32, u32)>> = postings
+        let mut postings: Vec<(String, Postings)> = postings
             .iter()
-            .map(|(t, l)| (t.to_string(), l.to_vec()))
+            .map(|(t, l)| (t.to_string(), l.iter().copied().collect()))
             .collect();
+        postings.sort_by(|a, b| a.0.cmp(&b.0));
         let sizes: Vec<(&str, usize)> = postings
             .iter()
             .map(|(t, l)| (t.as_str(), entry_json(t, l).len()))
@@ -344,6 +429,11 @@ mod tests {
         // Every term is in exactly one shard.
         let n: usize = i.shards.iter().map(|s| s.terms.len()).sum();
         assert_eq!(n, 3001);
+        assert!(
+            i.shards
+                .windows(2)
+                .all(|w| w[0].terms.end == w[1].terms.start)
+        );
         let short = i.lookup("co");
         assert!(!short.prefix);
         assert_eq!(short.shards.len(), 1);

@@ -16,7 +16,7 @@
 pub(crate) mod index;
 pub(crate) mod text;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -362,7 +362,7 @@ pub(crate) fn index(view: &SiteView) -> Index {
     // Term → its postings' slot; a term's String is kept from the first
     // document that has it, the others' are dropped chunk by chunk.
     let mut ids: FxMap<String, usize> = FxMap::default();
-    let mut lists: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut lists: Vec<index::Postings> = Vec::new();
     let mut out_docs: Vec<Doc> = Vec::new();
     documents(view, |part| {
         for (doc, wt) in part {
@@ -372,19 +372,25 @@ pub(crate) fn index(view: &SiteView) -> Index {
                     Some(&id) => id,
                     None => {
                         ids.insert(term, lists.len());
-                        lists.push(Vec::new());
+                        lists.push(index::Postings::default());
                         lists.len() - 1
                     }
                 };
-                lists[id].push((n, weight));
+                lists[id].push(n, weight);
             }
             out_docs.push(doc);
         }
     });
-    let postings: BTreeMap<String, Vec<(u32, u32)>> = ids
+    let mut postings: Vec<(String, index::Postings)> = ids
         .into_iter()
-        .map(|(t, id)| (t, std::mem::take(&mut lists[id])))
+        .map(|(t, id)| {
+            let mut list = std::mem::take(&mut lists[id]);
+            list.shrink();
+            (t, list)
+        })
         .collect();
+    drop(lists);
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let sizes: Vec<(&str, usize)> = postings
         .par_iter()
         .map(|(t, list)| (t.as_str(), index::entry_json(t, list).len()))
@@ -436,10 +442,9 @@ pub(crate) fn write_files(
         .par_iter()
         .enumerate()
         .try_for_each(|(n, shard)| {
-            let entries: Vec<String> = shard
-                .terms
+            let entries: Vec<String> = index.postings[shard.terms.clone()]
                 .iter()
-                .map(|t| index::entry_json(t, index.postings.get(t).map_or(&[][..], |v| v)))
+                .map(|(t, list)| index::entry_json(t, list))
                 .collect();
             let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
             sink(OutputFile {
