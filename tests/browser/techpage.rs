@@ -283,7 +283,8 @@ fn without_script_a_runbook_at_320_px_shows_its_ladder_and_no_empty_card(
 /// Horizontal overflow (against `screen.width`, see `phone::OVERFLOW`), and
 /// every visible `tel:` link and button in ladders, cards, contact lists and
 /// search results smaller than 44×44 px (links in prose are exempt, WCAG
-/// 2.5.8); other links there lower than 24 px.
+/// 2.5.8); other links there lower than 24 px; links running out of their
+/// call card or ladder level.
 const MEASURE: &str = r#"(() => {
   const out = [];
   if (document.documentElement.scrollWidth > screen.width) out.push('page is ' + document.documentElement.scrollWidth + ' px wide');
@@ -299,6 +300,13 @@ const MEASURE: &str = r#"(() => {
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) return;
     if (r.height < 24) out.push('link ' + e.textContent.trim().slice(0, 30) + ': ' + Math.round(r.height) + ' px high');
+  });
+  // No link runs past the padding of its call card or ladder level.
+  document.querySelectorAll('.call-card a, .level a').forEach(e => {
+    const box = e.closest('.call-card, .level'), r = e.getBoundingClientRect();
+    if (!e.checkVisibility()) return;
+    const s = getComputedStyle(box), edge = box.getBoundingClientRect().right - parseFloat(s.borderRightWidth) - parseFloat(s.paddingRight);
+    if (r.right > edge + 1) out.push('link ' + e.textContent.trim().slice(0, 30) + ' sticks out of its card by ' + Math.round(r.right - edge) + ' px');
   });
   return out;
 })()"#;
