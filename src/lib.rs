@@ -345,6 +345,9 @@ pub struct RenderScope<'p> {
     /// Render while the check runs, the render dropped when the check fails:
     /// `cairn serve`'s rebuilds, which have a good site to fall back on.
     pub alongside_check: bool,
+    /// The search index's documents of the last build (`cairn serve`): pages
+    /// whose document is there are not tokenized again.
+    pub(crate) search_memo: Option<&'p search::DocMemo>,
 }
 
 /// Stage 4, render ‖ search: the pages and the search index into `sink`.
@@ -365,7 +368,7 @@ pub fn render_stage(
             None => render::render_site(view, theme, opts, &write).map(|pages| (pages, None)),
         },
         // Each file written as it is made: the index's files are never all held.
-        || (!scope.without_search).then(|| search::write_index(view, &write)),
+        || (!scope.without_search).then(|| search::write_index(view, scope.search_memo, &write)),
     );
     let (pages, fingerprints) = pages?;
     Ok(Rendered {

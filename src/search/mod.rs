@@ -17,6 +17,7 @@ pub(crate) mod index;
 pub(crate) mod text;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -133,9 +134,44 @@ fn collapse_ws(s: &str) -> String {
 /// Documents tokenized at once, in parallel: bounds the memory the per-document maps hold.
 const CHUNK: usize = 1024;
 
+/// The documents of pages already tokenized, by what each is made of (see
+/// [`page_key`]): `cairn serve` keeps it across rebuilds, so an edit
+/// tokenizes only the pages it changed. Only the last index's pages are kept.
+#[derive(Default)]
+pub(crate) struct DocMemo(std::sync::Mutex<FxMap<u128, Arc<(Doc, Weights)>>>);
+
+#[cfg(test)]
+impl DocMemo {
+    /// The pages' documents it holds.
+    pub(crate) fn docs(&self) -> Vec<Arc<(Doc, impl Sized)>> {
+        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        memo.values().cloned().collect()
+    }
+}
+
+/// Everything a page's document is read from: the page's file (front matter
+/// and body, so its tags, headings and text), where it is and what it is
+/// called, and the data files and audience (its systems' and owner's names).
+fn page_key(view: &SiteView, p: &crate::site::Page) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [p.source.as_str(), p.url.as_str(), p.title.as_str()] {
+        hasher.update(part.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.update(&p.text_hash.to_le_bytes());
+    hasher.update(&[u8::from(p.is_runbook())]);
+    hasher.update(&view.data_outline.to_le_bytes());
+    hasher.digest128()
+}
+
 /// Every document of the view with its weighted terms, in document order
-/// (systems, pages, parties), handed to `each` a chunk at a time.
-fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
+/// (systems, pages, parties), handed to `each` a chunk at a time; a page's
+/// taken from `memo` when it holds it, and put there when not.
+fn documents(
+    view: &SiteView,
+    memo: Option<&DocMemo>,
+    mut each: impl FnMut(Vec<Arc<(Doc, Weights)>>),
+) {
     let system_doc = |s: &crate::audience::SystemView| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.key(s.id, w::OWN_ID, w::TITLE);
@@ -342,43 +378,72 @@ fn documents(view: &SiteView, mut each: impl FnMut(Vec<(Doc, Weights)>)) {
                 .flat_map(|p| p.contacts.iter().map(move |c| Source::Contact(p, c))),
         )
         .collect();
+    let lock =
+        |memo: &DocMemo| std::mem::take(&mut *memo.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let before = memo.map(lock).unwrap_or_default();
+    let kept = std::sync::Mutex::new(FxMap::default());
+    let page = |p: &crate::site::Page| {
+        if memo.is_none() {
+            return Arc::new(page_doc(p));
+        }
+        let key = page_key(view, p);
+        let doc = before
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(page_doc(p)));
+        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.insert(key, doc.clone());
+        doc
+    };
     for chunk in sources.chunks(CHUNK) {
         each(
             chunk
                 .par_iter()
                 .map(|s| match s {
-                    Source::System(s) => system_doc(s),
-                    Source::Page(p) => page_doc(p),
-                    Source::Party(p) => party_doc(p),
-                    Source::Contact(p, c) => contact_doc(p, c),
+                    Source::System(s) => Arc::new(system_doc(s)),
+                    Source::Page(p) => page(p),
+                    Source::Party(p) => Arc::new(party_doc(p)),
+                    Source::Contact(p, c) => Arc::new(contact_doc(p, c)),
                 })
                 .collect(),
         );
     }
+    if let Some(memo) = memo {
+        *memo.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
 }
 
 /// The index of a view, with shards planned.
+#[cfg(test)]
 pub(crate) fn index(view: &SiteView) -> Index {
+    index_with(view, None)
+}
+
+/// The index of a view, with shards planned; the pages' documents taken
+/// from `memo` when it has them.
+fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> Index {
     // Term → its postings' slot; a term's String is kept from the first
     // document that has it, the others' are dropped chunk by chunk.
     let mut ids: FxMap<String, usize> = FxMap::default();
     let mut lists: Vec<index::Postings> = Vec::new();
     let mut out_docs: Vec<Doc> = Vec::new();
-    documents(view, |part| {
-        for (doc, wt) in part {
+    documents(view, memo, |part| {
+        for made in part {
+            let (doc, wt) = &*made;
             let n = out_docs.len() as u32;
-            for (term, weight) in wt.0 {
-                let id = match ids.get(&term) {
+            for (term, &weight) in &wt.0 {
+                let id = match ids.get(term.as_str()) {
                     Some(&id) => id,
                     None => {
-                        ids.insert(term, lists.len());
+                        ids.insert(term.clone(), lists.len());
                         lists.push(index::Postings::default());
                         lists.len() - 1
                     }
                 };
                 lists[id].push(n, weight);
             }
-            out_docs.push(doc);
+            out_docs.push(doc.clone());
         }
     });
     let mut postings: Vec<(String, index::Postings)> = ids
@@ -500,12 +565,13 @@ pub(crate) fn write_files(
 }
 
 /// The index of the view, each file handed to `sink` as it is made; returns
-/// every path (see [`write_files`]).
+/// every path (see [`write_files`]). `memo`: see [`DocMemo`].
 pub(crate) fn write_index(
     view: &SiteView,
+    memo: Option<&DocMemo>,
     sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
 ) -> anyhow::Result<Vec<String>> {
-    write_files(&index(view), sink)
+    write_files(&index_with(view, memo), sink)
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@
 //! context), and the data files; the copy keeps the bytes of files not
 //! changed. An edit of a template, a theme or `cairn.yaml` renders every page.
 //! The search index follows once the pages are served
-//! ([`Builder::refresh_search`]). Tests check that a rebuild serves
+//! ([`Builder::refresh_search`]); either way only the pages whose document
+//! changed are tokenized again ([`search::DocMemo`]), and a file written
+//! with the bytes it had keeps its hash in the service worker's manifest. Tests check that a rebuild serves
 //! byte-for-byte what a fresh build does, over random sequences of edits.
 
 use crate::diag::{self, Diagnostic};
@@ -64,6 +66,8 @@ pub(crate) struct Builder {
     /// What changed in rebuilds that failed since `served` was built: a file
     /// changed then must be read again, not kept from `served`.
     unserved: BTreeSet<String>,
+    /// The search index's documents, each page's tokenized once.
+    search_memo: search::DocMemo,
 }
 
 fn failed_text(diags: &[Diagnostic]) -> String {
@@ -161,6 +165,7 @@ impl Builder {
             without_search: defer_search,
             // A rebuild renders while the whole site is checked.
             alongside_check: previous.is_some(),
+            search_memo: Some(&self.search_memo),
         };
         if let Some(changed) = changed {
             self.unserved.extend(changed.iter().cloned());
@@ -245,7 +250,7 @@ impl Builder {
             Ok(())
         };
         // Collecting in memory cannot fail.
-        let paths = search::write_index(&view, &keep).unwrap_or_default();
+        let paths = search::write_index(&view, Some(&self.search_memo), &keep).unwrap_or_default();
         drop(view);
         let new_keys: HashSet<String> = paths.into_iter().collect();
         for gone in served.search_keys.difference(&new_keys) {

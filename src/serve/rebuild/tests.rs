@@ -56,12 +56,7 @@ fn served(builder: &mut Builder, outcome: Outcome) -> Served {
 }
 
 /// The rebuild after `changed` serves what a fresh build of the site does.
-fn assert_rebuild_equals_fresh(
-    builder: &mut Builder,
-    site: &Path,
-    changed: &BTreeSet<String>,
-    what: &str,
-) {
+fn assert_rebuild_equals_fresh(builder: &mut Builder, changed: &BTreeSet<String>, what: &str) {
     let outcome = builder.rebuild(changed, false);
     let rebuilt = match outcome {
         // Nothing served changed; compare what is served.
@@ -76,7 +71,7 @@ fn assert_rebuild_equals_fresh(
         ),
         outcome => served(builder, outcome),
     };
-    let mut fresh = Builder::new(options(site));
+    let mut fresh = Builder::new(builder.opts.clone());
     let outcome = fresh.full().unwrap();
     let fresh = served(&mut fresh, outcome);
     match (&rebuilt, &fresh) {
@@ -269,7 +264,7 @@ fn rebuilds_serve_what_a_fresh_build_does() {
     ];
     for (what, change) in steps {
         let changed = change();
-        assert_rebuild_equals_fresh(&mut builder, site, &changed, what);
+        assert_rebuild_equals_fresh(&mut builder, &changed, what);
     }
 }
 
@@ -445,7 +440,6 @@ fn random_sequence(fixture: &str, steps: Vec<Step>) {
         }
         assert_rebuild_equals_fresh(
             &mut builder,
-            site,
             &changed,
             &format!("step {n}: {step:?} of {steps:?}"),
         );
@@ -468,6 +462,53 @@ proptest! {
     }
 }
 
+/// The search index's documents of pages an edit did not touch are kept,
+/// each a page's made once; a rebuild serves what a fresh build does, for an
+/// internal site (whose index follows the pages) as for a client one.
+#[test]
+fn search_documents_of_untouched_pages_are_kept() {
+    for audience in [Audience::Client, Audience::Internal] {
+        let dir = copy_site("tests/fixtures/base");
+        let site = dir.path();
+        let mut opts = options(site);
+        opts.audience = Some(audience);
+        let mut builder = Builder::new(opts);
+        assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
+        let _ = builder.refresh_search();
+        let docs = |b: &Builder| -> Vec<(String, usize)> {
+            let memo = b.search_memo.docs();
+            let mut docs: Vec<(String, usize)> = memo
+                .iter()
+                .map(|d| (d.0.url.clone(), Arc::as_ptr(d) as *const u8 as usize))
+                .collect();
+            docs.sort();
+            docs
+        };
+        let before = docs(&builder);
+        assert!(before.len() > 3, "{audience:?}: {before:?}");
+        let rel = "content/runbooks/reset-mfa.md";
+        let changed = edit(site, rel, |t| format!("{t}\nAn edited line.\n"));
+        assert_rebuild_equals_fresh(&mut builder, &changed, "a body edit");
+        let after = docs(&builder);
+        let made_again: Vec<&str> = after
+            .iter()
+            .filter(|d| !before.contains(d))
+            .map(|d| d.0.as_str())
+            .collect();
+        assert_eq!(
+            made_again,
+            ["runbooks/reset-mfa/index.html"],
+            "{audience:?}"
+        );
+        let changed = edit(site, "data/systems/m365.yaml", |t| {
+            t.replacen("name: Microsoft 365", "name: Microsoft 365 (renamed)", 1)
+        });
+        assert_rebuild_equals_fresh(&mut builder, &changed, "a system renamed");
+        let changed = edit(site, rel, |t| set_front(t, "title", Some("Reset MFA")));
+        assert_rebuild_equals_fresh(&mut builder, &changed, "a title edit");
+    }
+}
+
 /// A file changed in a rebuild that failed is read again by the next one,
 /// though the next one did not change it: nothing stale is served.
 #[test]
@@ -487,7 +528,7 @@ fn a_file_changed_in_a_failed_rebuild_is_not_served_stale() {
     ));
     std::fs::write(site.join("data/parties.yaml"), parties).unwrap();
     let fixed: BTreeSet<String> = ["data/parties.yaml".into()].into();
-    assert_rebuild_equals_fresh(&mut builder, site, &fixed, "a fix after a failed rebuild");
+    assert_rebuild_equals_fresh(&mut builder, &fixed, "a fix after a failed rebuild");
     let served = builder.served.as_ref().unwrap();
     assert_eq!(&*served.files["notes.txt"], b"new notes\n");
 }
