@@ -131,8 +131,10 @@ fn collapse_ws(s: &str) -> String {
 }
 
 /// Every document of the view with its weighted terms, in document order.
-/// Documents tokenized at once, in parallel: bounds the memory the per-document maps hold.
-const CHUNK: usize = 1024;
+/// Documents tokenized at once, in parallel: bounds the memory the per-document
+/// maps hold (each a few hundred terms; 1,024 at once held tens of megabytes
+/// while the pages rendered beside them).
+const CHUNK: usize = 128;
 
 /// The documents of pages already tokenized, by what each is made of (see
 /// [`page_key`]): `cairn serve` keeps it across rebuilds, so an edit
