@@ -556,9 +556,12 @@
   var NARROW = "(max-width: 40rem)";
 
   function callCards(now, first) {
-    document.querySelectorAll(".call-card[data-ladder]").forEach(function (card) {
-      var section = document.getElementById(card.getAttribute("data-ladder"));
+    document.querySelectorAll(".call-card").forEach(function (card) {
+      // The ladder it names (a system page's card, above it), else the one it is in.
+      var id = card.getAttribute("data-ladder");
+      var section = id ? document.getElementById(id) : card.closest("section.ladder");
       if (!section) return;
+      card.setAttribute("role", "region");
       renderCard(card, section, now);
       // On a phone the card says whom to call; the full ladder folds under it.
       if (first && !card.hidden && window.matchMedia && window.matchMedia(NARROW).matches) {
