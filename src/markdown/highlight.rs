@@ -91,10 +91,12 @@ fn syntect_css() -> String {
 /// hl-begin hl-dockerfile`), most of which no rule of the stylesheet names.
 /// A span keeps only the atoms of the selectors' compounds it matches (so
 /// every rule matches exactly what it matched before), a span left with none
-/// is dropped, and each atom is written as a short name (`hl-1f`) in both the
-/// spans and the stylesheet. Built once per process, with the stylesheet.
+/// is dropped, and each atom is written as a short name (`_1f`: an underscore
+/// and a base-36 number, one character shorter than `hl-` on every span of
+/// every page, and no framework's class) in both the spans and the
+/// stylesheet. Built once per process, with the stylesheet.
 struct Classes {
-    /// Atom (`comment`) → its short class (`hl-7`).
+    /// Atom (`comment`) → its short class (`_7`).
     short: HashMap<String, String>,
     /// Every compound of every selector (`.hl-a.hl-b` of `.hl-a.hl-b .hl-c`),
     /// as atoms.
@@ -112,7 +114,7 @@ fn atom_at(text: &str) -> &str {
     &text[..end]
 }
 
-/// `n` in base 36, lowercase: short, and a valid class name after `hl-`.
+/// `n` in base 36, lowercase: short, and a valid class name after `_`.
 fn base36(mut n: usize) -> String {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = Vec::new();
@@ -158,7 +160,7 @@ impl Classes {
             .into_iter()
             .filter(|a| a != code)
             .enumerate()
-            .map(|(i, a)| (a, format!("hl-{}", base36(i))))
+            .map(|(i, a)| (a, format!("_{}", base36(i))))
             .collect();
         let mut out = String::with_capacity(css.len());
         let mut rest = css;

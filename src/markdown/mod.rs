@@ -5,7 +5,7 @@
 //! - [`scan`] is the cheap pass used at load time: no HTML, no highlighting.
 //! - [`render`] writes the page body: heading ids with a self-link, links
 //!   rewritten by the caller's `resolve`, code highlighted by syntect into
-//!   `hl-` classes, tables wrapped for scrolling, callouts, diagrams, and raw
+//!   short `_N` classes, tables wrapped for scrolling, callouts, diagrams, and raw
 //!   HTML sanitized (see `sanitize.rs`), escaped or allowed.
 //! - [`highlight_css`] is the stylesheet for those classes.
 //! - [`slugify`] is the GitHub-style heading id, the one function behind the
@@ -25,7 +25,7 @@
 //!
 //! Code blocks come out as
 //! `<pre class="code hl-code" data-lang="ps1"><code class="language-ps1">…`
-//! (no `data-lang` without a language), with `<span class="hl-…">` inside when
+//! (no `data-lang` without a language), with `<span class="_…">` inside when
 //! the language is known. Highlighting is memoised per process, and blocks
 //! over 64 KiB stay plain (see `highlight.rs` for the costs).
 //!
