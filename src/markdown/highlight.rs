@@ -8,16 +8,18 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
-/// Every class syntect emits starts with this, so theme CSS cannot collide
-/// with the site's own classes.
+use super::escape::escape_html;
+
+/// The prefix of every class in the stylesheets syntect writes for the
+/// themes, which [`Palette`] reads (pages carry none of them but the block's).
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// The class syntect's CSS gives the theme's foreground and background; code
+/// The class the stylesheet gives the theme's foreground and background; code
 /// blocks carry it so colours and background always come from the same theme.
 pub(super) const CODE_CLASS: &str = "hl-code";
 
@@ -69,9 +71,8 @@ static HIGHLIGHTER: LazyLock<Highlighter> = LazyLock::new(|| {
     Highlighter { syntaxes, by_token }
 });
 
-/// The stylesheet syntect writes for a class style: the light palette, and
-/// the dark one on screens only.
-fn syntect_css() -> String {
+/// The stylesheets syntect writes for Coldark's light and dark themes.
+fn syntect_css() -> (String, String) {
     // Coldark's two themes are one design: the same scopes, so dark rules
     // override every light rule and no light colour leaks into dark mode, and
     // every colour at least 4.5:1 against its background (WCAG AA). Dark
@@ -83,26 +84,73 @@ fn syntect_css() -> String {
     let dark =
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::ColdarkDark), CLASS_STYLE)
             .unwrap_or_default();
-    format!("{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}}}\n")
+    (light, dark)
 }
 
-/// The classes a highlighted block carries, made small: syntect gives every
-/// span each atom of its scope (`hl-punctuation hl-definition hl-string
-/// hl-begin hl-dockerfile`), most of which no rule of the stylesheet names.
-/// A span keeps only the atoms of the selectors' compounds it matches (so
-/// every rule matches exactly what it matched before), a span left with none
-/// is dropped, and each atom is written as a short name (`_1f`: an underscore
-/// and a base-36 number, one character shorter than `hl-` on every span of
-/// every page, and no framework's class) in both the spans and the
-/// stylesheet. Built once per process, with the stylesheet.
-struct Classes {
-    /// Atom (`comment`) → its short class (`_7`).
-    short: HashMap<String, String>,
-    /// Every compound of every selector (`.hl-a.hl-b` of `.hl-a.hl-b .hl-c`),
-    /// as atoms.
-    compounds: Vec<Vec<String>>,
-    /// The stylesheet with the short classes.
-    css: String,
+/// The properties syntect's stylesheets set, in the order a class's rule
+/// writes them.
+const PROPS: [&str; 5] = [
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "text-decoration",
+];
+
+/// What a run of text looks like: for each of [`PROPS`], the (light, dark)
+/// value pair it takes (an index into [`Palette::pairs`]), or None where the
+/// code block's own applies.
+type Look = [Option<usize>; PROPS.len()];
+
+/// One rule of a syntect stylesheet: its selectors (each a list of compounds
+/// from the outermost, each compound a list of scope atoms) and what it sets.
+struct Rule {
+    selectors: Vec<Vec<Vec<String>>>,
+    decls: Vec<(String, String)>,
+}
+
+/// The rules of a syntect stylesheet, in order. The block's own rule
+/// (`.hl-code`: the theme's foreground and background) is the first.
+fn parse_rules(css: &str) -> Vec<Rule> {
+    let mut text = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(at) = rest.find("/*") {
+        text.push_str(&rest[..at]);
+        rest = rest[at..]
+            .find("*/")
+            .map_or("", |end| &rest[at + end + 2..]);
+    }
+    text.push_str(rest);
+    let mut rules = Vec::new();
+    for chunk in text.split('}') {
+        let Some((selectors, body)) = chunk.split_once('{') else {
+            continue;
+        };
+        let selectors = selectors
+            .split(',')
+            .map(|selector| {
+                selector
+                    .split_whitespace()
+                    .map(|compound| {
+                        compound
+                            .split('.')
+                            .filter_map(|c| c.strip_prefix("hl-"))
+                            .map(|c| atom_at(c).to_string())
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|compound| !compound.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|selector| !selector.is_empty())
+            .collect();
+        let decls = body
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(p, v)| (p.trim().to_string(), v.trim().to_string()))
+            .collect();
+        rules.push(Rule { selectors, decls });
+    }
+    rules
 }
 
 /// The atom of an `hl-` class (`.hl-comment` → `comment`): what follows the
@@ -129,138 +177,243 @@ fn base36(mut n: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-impl Classes {
-    fn from_css(css: &str) -> Classes {
-        let mut compounds = Vec::new();
-        let mut atoms = std::collections::BTreeSet::new();
-        // syntect writes each rule's selectors on the line of its `{`.
-        for line in css.lines() {
-            let Some(selectors) = line.trim().strip_suffix('{') else {
-                continue;
-            };
-            if selectors.trim_start().starts_with('@') {
-                continue;
-            }
-            for compound in selectors.split([',', ' ']) {
-                let names: Vec<String> = compound
-                    .split('.')
-                    .filter_map(|c| c.strip_prefix("hl-"))
-                    .map(|c| atom_at(c).to_string())
-                    .collect();
-                atoms.extend(names.iter().cloned());
-                if !names.is_empty() {
-                    compounds.push(names);
-                }
-            }
-        }
-        // `hl-code` is the block's own class (foreground and background): it
-        // keeps its name.
-        let code = CODE_CLASS.trim_start_matches("hl-");
-        let short: HashMap<String, String> = atoms
-            .into_iter()
-            .filter(|a| a != code)
-            .enumerate()
-            .map(|(i, a)| (a, format!("_{}", base36(i))))
-            .collect();
-        let mut out = String::with_capacity(css.len());
-        let mut rest = css;
-        while let Some(at) = rest.find(".hl-") {
-            out.push_str(&rest[..at + 1]);
-            let atom = atom_at(&rest[at + 4..]);
-            match short.get(atom) {
-                Some(name) => out.push_str(name),
-                None => {
-                    out.push_str("hl-");
-                    out.push_str(atom);
-                }
-            }
-            rest = &rest[at + 4 + atom.len()..];
-        }
-        out.push_str(rest);
-        compounds.sort();
-        compounds.dedup();
-        Classes {
-            short,
-            compounds,
-            css: out,
+/// Whether `selector` matches the element `levels[at]`, whose ancestors are
+/// `levels[..at]`: each a span's scope atoms (the block itself first). Only
+/// descendant combinators, so the nearest ancestor matching a compound is
+/// always as good as any farther one.
+fn selector_matches(selector: &[Vec<String>], levels: &[Vec<String>], at: usize) -> bool {
+    let has = |compound: &[String], level: &[String]| compound.iter().all(|a| level.contains(a));
+    let Some((last, ancestors)) = selector.split_last() else {
+        return false;
+    };
+    if !has(last, &levels[at]) {
+        return false;
+    }
+    let mut end = at;
+    for compound in ancestors.iter().rev() {
+        match levels[..end].iter().rposition(|level| has(compound, level)) {
+            Some(found) => end = found,
+            None => return false,
         }
     }
+    true
+}
 
-    /// The short classes of a span whose classes are `attr`
-    /// (`hl-a hl-b …`), or None when no rule can match it.
-    fn span(&self, attr: &str) -> Option<String> {
-        let atoms: Vec<&str> = attr
-            .split_ascii_whitespace()
-            .filter_map(|c| c.strip_prefix("hl-"))
+/// Highlighted code made small: syntect's classed HTML nests a span per scope,
+/// each with every atom of its scope as a class, and leaves it to the
+/// stylesheet's cascade to pick colours. Here the cascade is run once, at
+/// build time: each run of text gets the look the light stylesheet gives it
+/// (for each property, the rule that wins at the innermost span that any rule
+/// sets it on: most specific, then last), and the dark value of the same rule
+/// (Coldark's two themes have the same rules in the same order, so the dark
+/// stylesheet's twin of the light winner is the dark winner; a test holds
+/// them to it). Each look a page can show has one short class (`_7`: an
+/// underscore and a base-36 number, no framework's class), runs are flat
+/// spans, adjacent runs of one look are one span, whitespace joins its
+/// neighbour's span when only its colour would differ, and text in the
+/// block's own colours has no span. The stylesheet is written from those
+/// classes. Built once per process.
+struct Palette {
+    /// The light rules (the block's first).
+    rules: Vec<Rule>,
+    /// Per property, the (light, dark) value pairs any rule sets, but the
+    /// block's own.
+    pairs: [Vec<(String, String)>; PROPS.len()],
+    /// Per rule, per property: the pair it sets.
+    rule_pairs: Vec<Look>,
+    /// Each look a run can have, but the block's own, by class number.
+    looks: Vec<Look>,
+    /// Look → class number.
+    class_of: HashMap<Look, usize>,
+    /// Class number → class name.
+    names: Vec<String>,
+    /// The stylesheet.
+    css: String,
+}
+
+impl Palette {
+    fn new(light_css: &str, dark_css: &str) -> Palette {
+        let rules = parse_rules(light_css);
+        let dark_rules = parse_rules(dark_css);
+        let value = |rule: Option<&Rule>, prop: &str| {
+            rule.and_then(|r| r.decls.iter().find(|(p, _)| p == prop))
+                .map(|(_, v)| v.clone())
+        };
+        let mut pairs: [Vec<(String, String)>; PROPS.len()] = Default::default();
+        let mut uses: [Vec<usize>; PROPS.len()] = Default::default();
+        let mut rule_pairs = Vec::with_capacity(rules.len());
+        for (index, rule) in rules.iter().enumerate() {
+            let mut look: Look = [None; PROPS.len()];
+            for (p, prop) in PROPS.iter().enumerate() {
+                let Some(light) = value(Some(rule), prop) else {
+                    continue;
+                };
+                let dark = value(dark_rules.get(index), prop).unwrap_or_else(|| light.clone());
+                let pair = (light, dark);
+                // The block's own colours are what a run without a span has.
+                let own = (value(rules.first(), prop), value(dark_rules.first(), prop));
+                if index == 0 || (Some(&pair.0), Some(&pair.1)) == (own.0.as_ref(), own.1.as_ref())
+                {
+                    continue;
+                }
+                let id = match pairs[p].iter().position(|known| *known == pair) {
+                    Some(id) => id,
+                    None => {
+                        pairs[p].push(pair);
+                        uses[p].push(0);
+                        pairs[p].len() - 1
+                    }
+                };
+                uses[p][id] += 1;
+                look[p] = Some(id);
+            }
+            rule_pairs.push(look);
+        }
+        // Every combination of values, the ones setting fewest properties
+        // first and among those the values most rules set, so the commonest
+        // looks (one colour) get one-digit names.
+        let mut looks: Vec<Look> = vec![[None; PROPS.len()]];
+        for (p, values) in pairs.iter().enumerate() {
+            let mut ids: Vec<usize> = (0..values.len()).collect();
+            ids.sort_by_key(|&id| (std::cmp::Reverse(uses[p][id]), id));
+            let mut next = Vec::with_capacity(looks.len() * (ids.len() + 1));
+            for look in &looks {
+                next.push(*look);
+                for &id in &ids {
+                    let mut with = *look;
+                    with[p] = Some(id);
+                    next.push(with);
+                }
+            }
+            looks = next;
+        }
+        let rank = |look: &Look| -> Vec<usize> {
+            let set = look.iter().filter(|v| v.is_some()).count();
+            let mut key = vec![set];
+            for (p, v) in look.iter().enumerate() {
+                key.push(v.map_or(0, |id| {
+                    1 + uses[p].iter().filter(|&&u| u > uses[p][id]).count()
+                }));
+                key.push(v.map_or(0, |id| id + 1));
+            }
+            key
+        };
+        looks.retain(|look| look.iter().any(Option::is_some));
+        looks.sort_by_cached_key(rank);
+        let names: Vec<String> = (0..looks.len())
+            .map(|i| format!("_{}", base36(i)))
             .collect();
-        let matched = |c: &Vec<String>| c.iter().all(|a| atoms.contains(&a.as_str()));
-        let kept: Vec<&str> = atoms
-            .iter()
-            .copied()
-            .filter(|a| {
-                self.compounds
+        let class_of = looks.iter().enumerate().map(|(i, l)| (*l, i)).collect();
+        let mut palette = Palette {
+            rules,
+            pairs,
+            rule_pairs,
+            looks,
+            class_of,
+            names,
+            css: String::new(),
+        };
+        palette.css = palette.stylesheet(&dark_rules);
+        palette
+    }
+
+    /// The light rules for the block and each class, and under a screen-only
+    /// dark media query the dark ones where they differ.
+    fn stylesheet(&self, dark: &[Rule]) -> String {
+        let block = |rule: Option<&Rule>| {
+            let mut css = String::from(".hl-code {\n");
+            for (p, v) in rule.map(|r| r.decls.as_slice()).unwrap_or_default() {
+                css.push_str(&format!(" {p}: {v};\n"));
+            }
+            css.push_str("}\n");
+            css
+        };
+        let mut light = block(self.rules.first());
+        let mut dark_css = block(dark.first());
+        for (look, name) in self.looks.iter().zip(&self.names) {
+            let mut light_rule = String::new();
+            let mut dark_rule = String::new();
+            for (p, prop) in PROPS.iter().enumerate() {
+                let Some((l, d)) = look[p].and_then(|id| self.pairs[p].get(id)) else {
+                    continue;
+                };
+                light_rule.push_str(&format!(" {prop}: {l};\n"));
+                if l != d {
+                    dark_rule.push_str(&format!(" {prop}: {d};\n"));
+                }
+            }
+            light.push_str(&format!(".{name} {{\n{light_rule}}}\n"));
+            if !dark_rule.is_empty() {
+                dark_css.push_str(&format!(".{name} {{\n{dark_rule}}}\n"));
+            }
+        }
+        format!("{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark_css}}}\n")
+    }
+
+    /// The class of text inside the scopes `stack`, or None when it has the
+    /// block's own look.
+    fn class(&self, stack: &[Scope]) -> Option<usize> {
+        let mut levels = vec![vec![CODE_CLASS.trim_start_matches("hl-").to_string()]];
+        levels.extend(stack.iter().map(|scope| {
+            scope
+                .build_string()
+                .split('.')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        }));
+        let mut look: Look = [None; PROPS.len()];
+        for (p, prop) in PROPS.iter().enumerate() {
+            // The innermost span a rule sets this on; the block's own level
+            // (0) is what a run without a span inherits anyway.
+            for at in (1..levels.len()).rev() {
+                let winner = self
+                    .rules
                     .iter()
-                    .any(|c| c.iter().any(|x| x == a) && matched(c))
-            })
-            .collect();
-        let mut out = String::new();
-        for atom in kept {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            match self.short.get(atom) {
-                Some(name) => out.push_str(name),
-                None => {
-                    out.push_str("hl-");
-                    out.push_str(atom);
+                    .enumerate()
+                    .filter(|(_, rule)| rule.decls.iter().any(|(q, _)| q == prop))
+                    .flat_map(|(index, rule)| {
+                        rule.selectors
+                            .iter()
+                            .filter(|s| selector_matches(s, &levels, at))
+                            .map(move |s| (s.iter().map(Vec::len).sum::<usize>(), index))
+                    })
+                    .max();
+                if let Some((_, index)) = winner {
+                    look[p] = self.rule_pairs.get(index).and_then(|pairs| pairs[p]);
+                    break;
                 }
             }
         }
-        (!out.is_empty()).then_some(out)
+        self.class_of.get(&look).copied()
     }
 
-    /// `html` (syntect's spans around escaped text) with each span's
-    /// classes made short, and the spans no rule matches dropped.
-    fn compact(&self, html: &str, memo: &mut HashMap<String, Option<String>>) -> String {
-        const OPEN: &str = "<span class=\"";
-        const CLOSE: &str = "</span>";
-        let mut out = String::with_capacity(html.len());
-        // For each open span: whether it was written.
-        let mut open: Vec<bool> = Vec::new();
-        let mut rest = html;
-        while let Some(at) = rest.find('<') {
-            out.push_str(&rest[..at]);
-            rest = &rest[at..];
-            if let Some(tail) = rest.strip_prefix(CLOSE) {
-                if open.pop().unwrap_or(true) {
-                    out.push_str(CLOSE);
-                }
-                rest = tail;
-            } else if let Some(tail) = rest.strip_prefix(OPEN)
-                && let Some((attr, tail)) = tail.split_once("\">")
-            {
-                let classes = memo
-                    .entry(attr.to_string())
-                    .or_insert_with(|| self.span(attr));
-                if let Some(classes) = classes {
-                    out.push_str(OPEN);
-                    out.push_str(classes);
-                    out.push_str("\">");
-                }
-                open.push(classes.is_some());
-                rest = tail;
-            } else {
-                // Text is escaped, so syntect writes no other `<`; keep any as is.
-                out.push('<');
-                rest = &rest[1..];
-            }
-        }
-        out.push_str(rest);
-        out
+    /// Whether whitespace whose class is `space` may take the class `run`
+    /// instead: only colours differ (a space shows no colour; a background
+    /// or underline it would show, and weight or slant could change its width).
+    fn space_fits(&self, space: Option<usize>, run: Option<usize>) -> bool {
+        let look = |class: Option<usize>| {
+            class
+                .and_then(|c| self.looks.get(c))
+                .copied()
+                .unwrap_or([None; PROPS.len()])
+        };
+        let (space, run) = (look(space), look(run));
+        let shows = |look: &Look| look[1].is_some() || look[4].is_some();
+        !shows(&space) && !shows(&run) && space[2..4] == run[2..4]
     }
 }
 
-static CLASSES: LazyLock<Classes> = LazyLock::new(|| Classes::from_css(&syntect_css()));
+static PALETTE: LazyLock<Palette> = LazyLock::new(|| {
+    let (light, dark) = syntect_css();
+    Palette::new(&light, &dark)
+});
+
+thread_local! {
+    /// Scope stack → class, per thread: a few hundred stacks recur across
+    /// every block of a language.
+    static CLASSES: std::cell::RefCell<HashMap<Vec<Scope>, Option<usize>>> =
+        std::cell::RefCell::default();
+}
 
 /// Blocks longer than this are left plain: syntect costs about a microsecond
 /// a byte, and a pasted log of megabytes would stall the build for one page.
@@ -380,26 +533,60 @@ fn parse_line(state: &mut ParseState, line: &str) -> Option<Vec<(usize, ScopeSta
     Some(ops)
 }
 
-/// What syntect's `ClassedHTMLGenerator` writes for `code`, each line's
-/// parse taken from the memo when it can be, its classes made small
-/// ([`Classes`]).
+/// `code` as flat spans of [`Palette`] classes, each line's parse taken
+/// from the memo when it can be.
 fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
+    let palette = &*PALETTE;
     let mut state = ParseState::new(syntax);
-    let mut scopes = ScopeStack::new();
-    let mut open_spans: isize = 0;
-    let mut html = String::with_capacity(code.len() * 4);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 2);
+    // The class of the open span, if one is open.
+    let mut open: Option<usize> = None;
+    let mut write = |text: &str, class: Option<usize>, html: &mut String| {
+        let class = if text.trim().is_empty() && palette.space_fits(class, open) {
+            open
+        } else {
+            class
+        };
+        if class != open {
+            if open.is_some() {
+                html.push_str("</span>");
+            }
+            if let Some(name) = class.and_then(|c| palette.names.get(c)) {
+                html.push_str("<span class=\"");
+                html.push_str(name);
+                html.push_str("\">");
+            }
+            open = class;
+        }
+        html.push_str(&escape_html(text));
+    };
+    let class_of = |stack: &ScopeStack| {
+        CLASSES.with_borrow_mut(|memo| {
+            *memo
+                .entry(stack.as_slice().to_vec())
+                .or_insert_with(|| palette.class(stack.as_slice()))
+        })
+    };
     for line in LinesWithEndings::from(code) {
         let ops = parse_line(&mut state, line)?;
-        let (formatted, delta) =
-            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes).ok()?;
-        open_spans += delta;
-        html.push_str(&formatted);
+        let mut at = 0;
+        for (index, op) in &ops {
+            let index = (*index).min(line.len());
+            if index > at {
+                write(&line[at..index], class_of(&stack), &mut html);
+                at = index;
+            }
+            stack.apply(op).ok()?;
+        }
+        if at < line.len() {
+            write(&line[at..], class_of(&stack), &mut html);
+        }
     }
-    for _ in 0..open_spans {
+    if open.is_some() {
         html.push_str("</span>");
     }
-    let mut memo = HashMap::new();
-    Some(CLASSES.compact(&html, &mut memo))
+    Some(html)
 }
 
 /// The syntax a fence's language token picks, by name.
@@ -408,13 +595,30 @@ pub(super) fn syntax_name(token: &str) -> Option<&'static str> {
     syntax_for(token).map(|s| s.name.as_str())
 }
 
-/// The short class the stylesheet and the spans give a scope atom (`comment`).
+/// A rule's selectors, and the properties it sets.
 #[cfg(test)]
-pub(super) fn short_class(atom: &str) -> Option<&'static str> {
-    CLASSES.short.get(atom).map(String::as_str)
+type RuleShape = (String, Vec<String>);
+
+/// The light and dark stylesheets' rules, as [`RuleShape`]s (their values
+/// may differ).
+#[cfg(test)]
+pub(super) fn theme_rules() -> (Vec<RuleShape>, Vec<RuleShape>) {
+    let (light, dark) = syntect_css();
+    let shape = |css: &str| {
+        parse_rules(css)
+            .into_iter()
+            .map(|r| {
+                (
+                    format!("{:?}", r.selectors),
+                    r.decls.into_iter().map(|(p, _)| p).collect(),
+                )
+            })
+            .collect()
+    };
+    (shape(&light), shape(&dark))
 }
 
 /// See [`crate::markdown::highlight_css`].
 pub(super) fn css() -> &'static str {
-    &CLASSES.css
+    &PALETTE.css
 }

@@ -178,13 +178,11 @@ fn powershell_is_highlighted() {
         "{html}"
     );
     assert!(!html.contains("style="), "{html}");
-    // `$user` is a variable: it carries the classes the stylesheet colours
-    // variables with, not the scope's atoms no rule names.
-    let variable = super::highlight::short_class("variable").expect("a rule for variables");
-    assert!(
-        html.contains(&format!("<span class=\"{variable}")),
-        "{html}"
-    );
+    // `$user` is a variable: its span's class has a colour of its own.
+    let class = class_before(&html, "$user").expect("a span for the variable");
+    let css = highlight_css();
+    let rule = &css[css.find(&format!(".{class} {{")).expect("a rule")..];
+    assert!(rule[..rule.find('}').unwrap()].contains("color:"), "{rule}");
     assert!(!html.contains("hl-powershell"), "{html}");
     // The extension works as a token too.
     assert_eq!(super::highlight::syntax_name("ps1"), Some("PowerShell"));
@@ -222,35 +220,73 @@ fn dockerfile_sql_json_yaml_bash_are_highlighted() {
     }
 }
 
+/// The class of the span `text` starts in, when it starts one.
+fn class_before(html: &str, text: &str) -> Option<String> {
+    let at = html.find(&format!("\">{text}"))?;
+    let open = html[..at].rfind("<span class=\"")? + "<span class=\"".len();
+    Some(html[open..at].to_string())
+}
+
 #[test]
-fn highlighted_spans_carry_only_classes_a_rule_names() {
-    // A Dockerfile comment: syntect's spans are `hl-source hl-dockerfile`
-    // (no rule), `hl-comment hl-line hl-number-sign hl-dockerfile` and the
-    // `#`'s punctuation; what is left colours the same.
-    let html = plain("```dockerfile\n# a comment\nFROM alpine\n```\n");
-    let comment = super::highlight::short_class("comment").expect("a rule for comments");
-    assert!(html.contains(&format!("class=\"{comment}")), "{html}");
+fn highlighted_spans_are_flat_with_one_class_a_rule_names() {
+    // syntect nests a span per scope (`hl-source hl-dockerfile`, then
+    // `hl-comment hl-line hl-number-sign hl-dockerfile`, then the `#`'s
+    // punctuation): here each run of one look is one span with one class.
+    let html = plain("```dockerfile\n# a comment\nFROM alpine AS build\n```\n");
     assert!(
-        !html.contains("hl-dockerfile") && !html.contains("hl-source"),
+        html.contains("<span class=\"_") && !html.contains("hl-dockerfile"),
         "{html}"
     );
+    // The whole comment, `#` and line end included, is one span.
+    assert!(
+        class_before(&html, "# a comment\n</span>").is_some(),
+        "{html}"
+    );
+    let css = highlight_css();
+    let mut last: Option<(String, usize)> = None;
+    let mut rest = html.as_str();
+    let mut offset = 0;
+    while let Some(at) = rest.find("<span") {
+        let attr = &rest[at..];
+        let class = &attr["<span class=\"".len()..attr.find("\">").unwrap()];
+        assert!(!class.contains(' '), "{class}: {html}");
+        assert!(css.contains(&format!(".{class} {{")), "{class} has no rule");
+        let close = attr.find("</span>").unwrap();
+        // Flat: no span inside a span.
+        assert!(!attr[1..close].contains("<span"), "{html}");
+        // Adjacent runs of one class are one span.
+        if let Some((previous, end)) = &last {
+            assert!(!(previous == class && *end == offset + at), "{html}");
+        }
+        let end = offset + at + close + "</span>".len();
+        last = Some((class.to_string(), end));
+        rest = &html[end..];
+        offset = end;
+    }
     assert_eq!(
         html.matches("<span").count(),
         html.matches("</span>").count()
     );
-    // Every class on a span is one the stylesheet names.
-    let css = highlight_css();
-    for attr in html.split("<span class=\"").skip(1) {
-        let attr = &attr[..attr.find('"').unwrap()];
-        for class in attr.split(' ') {
-            assert!(
-                css.contains(&format!(".{class} "))
-                    || css.contains(&format!(".{class}."))
-                    || css.contains(&format!(".{class},")),
-                "{class} of {attr} is in no rule"
-            );
-        }
-    }
+}
+
+#[test]
+fn dark_theme_has_the_light_themes_rules() {
+    // A run's dark colour is the dark twin of the light rule that wins it,
+    // which is what the dark stylesheet's cascade picks only while the two
+    // themes have the same rules, in the same order, setting the same
+    // properties.
+    let (light, dark) = super::highlight::theme_rules();
+    assert!(light.len() > 20, "{light:?}");
+    assert_eq!(light, dark);
+}
+
+#[test]
+fn text_in_the_blocks_own_colours_has_no_span() {
+    // A parameter's name (`Identity`) is in the block's own foreground.
+    let html = plain("```powershell\nGet-Mailbox -Identity $user\n```\n");
+    assert!(html.contains("</span>Identity "), "{html}");
+    // The space after `Get-Mailbox` joins its span rather than end it.
+    assert!(html.contains("Get-Mailbox </span>"), "{html}");
 }
 
 #[test]
@@ -711,8 +747,13 @@ fn highlight_css_has_light_and_screen_only_dark_palettes() {
         .split_once("@media screen and (prefers-color-scheme: dark) {")
         .expect("a dark block");
     assert!(light.contains(".hl-code {"), "{light}");
-    let comment = super::highlight::short_class("comment").expect("a rule for comments");
-    assert!(light.contains(&format!(".{comment} {{")), "{light}");
+    let html = plain("```sh\n# a comment\n```\n");
+    let comment = class_before(&html, "# a comment").expect("a comment span");
+    assert!(
+        light.contains(&format!(".{comment} {{\n color:")),
+        "{light}"
+    );
+    assert!(dark.contains(&format!(".{comment} {{\n color:")), "{dark}");
     assert!(dark.contains(".hl-code {"), "{dark}");
     assert!(dark.trim_end().ends_with('}'));
     assert!(!css.contains("@media print"));
