@@ -102,7 +102,7 @@ fn card(tab: &mut Tab, id: &str) -> Result<Card, String> {
 /// The ladder level states cairn.js set (`now`, `open`, `closed`), in order.
 fn states(tab: &mut Tab, ladder: &str) -> Result<Vec<String>, String> {
     let v = tab.eval(&format!(
-        "Array.from(document.querySelectorAll('#{ladder} .level')).map(l => l.getAttribute('data-state') + ': ' + l.querySelector('.level-head').textContent.replace(/\\s+/g, ' ').trim())"
+        "Array.from(document.querySelectorAll('#{ladder} .level')).map(l => l.getAttribute('data-state') + ': ' + l.querySelector('.lh').textContent.replace(/\\s+/g, ' ').trim())"
     ))?;
     Ok(v.as_array()
         .map(|a| {

@@ -348,17 +348,17 @@
     return e;
   }
 
-  function hidden(text) { return node("span", "visually-hidden", text); }
+  function hidden(text) { return node("span", "vh", text); }
 
   // The first dialable contact of a level: { name, link (a cloned tel: link) }.
   function firstPhone(li) {
-    var contacts = li.querySelectorAll(".contact");
+    var contacts = li.querySelectorAll(".ct");
     for (var i = 0; i < contacts.length; i++) {
       var call = contacts[i].querySelector("a.call");
-      if (call) return { name: contacts[i].querySelector(".contact-name").textContent, link: call.cloneNode(true) };
+      if (call) return { name: contacts[i].querySelector(".cn").textContent, link: call.cloneNode(true) };
     }
     var first = contacts[0];
-    return { name: first ? first.querySelector(".contact-name").textContent : "", link: null };
+    return { name: first ? first.querySelector(".cn").textContent : "", link: null };
   }
 
   function partyName(li) {
@@ -374,7 +374,7 @@
   }
 
   function setState(li, cls, text) {
-    var state = li.querySelector(".level-state"), head = li.querySelector(".level-head");
+    var state = li.querySelector(".level-state"), head = li.querySelector(".lh");
     li.setAttribute("data-state", cls);
     if (!state && head) state = head.appendChild(node("span", "level-state"));
     if (!state) return;
@@ -421,9 +421,9 @@
   // The person on duty as the card lists a contact: name, covering or rotation
   // note, and the tel:/mailto: links.
   function dutyContacts(duty, note) {
-    var ul = node("ul", "contacts"), li = node("li"), c = node("span", "contact");
+    var ul = node("ul", "contacts"), li = node("li"), c = node("span", "ct");
     ul.setAttribute("role", "list");
-    c.appendChild(node("span", "contact-name", duty.name));
+    c.appendChild(node("span", "cn", duty.name));
     if (note) c.appendChild(node("span", "duty-note", " (" + note + ")"));
     var phone = dutyPhone(duty);
     if (phone && phone.link) { c.appendChild(document.createTextNode(" ")); c.appendChild(phone.link); }
@@ -443,7 +443,7 @@
   function dutyShown(li, duty) {
     if (!duty || !duty.name) return null;
     if (duty.coveringFor || duty.rotation) return duty;
-    var listed = Array.prototype.some.call(li.querySelectorAll(".contact-name"), function (n) { return n.textContent === duty.name; });
+    var listed = Array.prototype.some.call(li.querySelectorAll(".cn"), function (n) { return n.textContent === duty.name; });
     return listed ? null : duty;
   }
 
@@ -716,7 +716,7 @@
       var t = node("textarea");
       t.value = text;
       t.setAttribute("readonly", "");
-      t.className = "visually-hidden";
+      t.className = "vh";
       document.body.appendChild(t);
       t.select();
       var ok = false;
