@@ -141,6 +141,15 @@ fn call_card_skips_a_closed_level_one_and_times_the_next_from_the_open_one(
                 && c.next_tel == "tel:+15550180",
             || format!("{page}: no answer by 02:30 → Lakeview NOC +1 555 0180; got {c:?}"),
         )?;
+        // A region named for its system: by the system page's markup, and by
+        // cairn.js on a runbook (whose page carries no label for a hidden card).
+        let region = tab.eval(
+            "[document.getElementById('call-firewall').getAttribute('role'), document.getElementById('call-firewall').getAttribute('aria-label')]",
+        )?;
+        ensure(
+            region == serde_json::json!(["region", "Whom to call now: Firewalls and site VPN"]),
+            || format!("{page}: the card's role and name; got {region}"),
+        )?;
         let s = states(&mut tab, "ladder-firewall")?;
         ensure(
             s.len() == 4

@@ -562,6 +562,12 @@
       var section = id ? document.getElementById(id) : card.closest("section.ladder");
       if (!section) return;
       card.setAttribute("role", "region");
+      // A card inside its ladder has no label in the page: it is named after the
+      // ladder's heading ("Whom to call: Firewall" → "Whom to call now: Firewall").
+      if (!card.hasAttribute("aria-label")) {
+        var h = section.querySelector("h2"), t = h ? h.textContent : "", colon = t.indexOf(": ");
+        card.setAttribute("aria-label", "Whom to call now" + (colon >= 0 ? t.slice(colon) : ""));
+      }
       renderCard(card, section, now);
       // On a phone the card says whom to call; the full ladder folds under it.
       if (first && !card.hidden && window.matchMedia && window.matchMedia(NARROW).matches) {
