@@ -446,6 +446,40 @@ impl WeekMask {
         self.runs(true)
     }
 
+    /// The covered minutes as a ladder level's `data-hours` says them to
+    /// `cairn.js`: space-separated terms, each `A-B`, minutes `A` to `B` of the
+    /// week (Monday 00:00 = 0), or `A-B/D`, minutes `A` to `B` of each day whose
+    /// bit is set in `D` (Monday 1, Tuesday 2, … Sunday 64); an end past the
+    /// week (or past Sunday's day) runs on into Monday. Business hours are
+    /// `480-1080/31`, nights `1080-1920/127`, 24x7 `0-10080`: a weekly pattern
+    /// instead of every span, since every runbook page carries its ladders
+    /// (issue 27).
+    pub fn pattern(&self) -> String {
+        // Each run once, as a time of day and a length, with the days it starts on.
+        let mut windows: Vec<((usize, usize), u8)> = Vec::new();
+        for (start, end) in self.spans() {
+            let from = start % MINUTES_PER_DAY;
+            let window = (from, from + (end - start));
+            let day = 1u8 << (start / MINUTES_PER_DAY);
+            match windows.iter_mut().find(|(w, _)| *w == window) {
+                Some((_, days)) => *days |= day,
+                None => windows.push((window, day)),
+            }
+        }
+        let terms: Vec<String> = windows
+            .into_iter()
+            .map(|((from, to), days)| {
+                if days.count_ones() == 1 {
+                    let at = days.trailing_zeros() as usize * MINUTES_PER_DAY;
+                    format!("{}-{}", at + from, at + to)
+                } else {
+                    format!("{from}-{to}/{days}")
+                }
+            })
+            .collect();
+        terms.join(" ")
+    }
+
     fn runs(&self, covered: bool) -> Vec<(usize, usize)> {
         let mut runs = Vec::new();
         let mut m = 0;
@@ -600,6 +634,91 @@ mod tests {
         let spans = nights.mask().spans();
         assert_eq!(spans.len(), 7);
         assert_eq!(WeekMask::describe_span(spans[6]), "sun 18:00–mon 08:00");
+    }
+
+    /// What `cairn.js` reads from a `data-hours` pattern, as Rust.
+    fn from_pattern(pattern: &str) -> WeekMask {
+        let mut mask = WeekMask::default();
+        let mut add = |a: usize, b: usize| {
+            mask.fill(a, b);
+            if b > MINUTES_PER_WEEK {
+                mask.fill(0, b - MINUTES_PER_WEEK);
+            }
+        };
+        for term in pattern.split(' ').filter(|t| !t.is_empty()) {
+            let (span, days) = match term.split_once('/') {
+                Some((span, days)) => (span, Some(days.parse::<u8>().unwrap())),
+                None => (term, None),
+            };
+            let (a, b) = span.split_once('-').unwrap();
+            let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+            match days {
+                None => add(a, b),
+                Some(days) => {
+                    for d in (0..7).filter(|d| days & (1 << d) != 0) {
+                        add(d * MINUTES_PER_DAY + a, d * MINUTES_PER_DAY + b);
+                    }
+                }
+            }
+        }
+        mask
+    }
+
+    #[test]
+    fn patterns_say_a_week_in_few_bytes() {
+        let cases = [
+            (vec![window("mon-fri", "08:00", "18:00")], "480-1080/31"),
+            (vec![window("mon-sun", "18:00", "08:00")], "1080-1920/127"),
+            (vec![window("mon-sun", "00:00", "00:00")], "0-10080"),
+            (vec![window("sun", "22:00", "02:00")], "9960-10200"),
+            (vec![window("fri", "18:00", "08:00")], "6840-7680"),
+            (
+                vec![
+                    window("mon-fri", "08:00", "12:00"),
+                    window("mon-fri", "12:00", "18:00"),
+                    window("sat", "09:00", "13:00"),
+                ],
+                "480-1080/31 7740-7980",
+            ),
+            (
+                vec![
+                    window("fri", "18:00", "00:00"),
+                    window("sat-sun", "00:00", "00:00"),
+                ],
+                "6840-10080",
+            ),
+            (
+                vec![
+                    window("sat-sun", "00:00", "00:00"),
+                    window("mon", "00:00", "08:00"),
+                ],
+                "7200-10560",
+            ),
+            (vec![], ""),
+        ];
+        for (windows, want) in cases {
+            let mask = HoursSpec::Windows(windows).mask();
+            assert_eq!(mask.pattern(), want);
+            assert_eq!(from_pattern(want), mask, "{want}");
+        }
+        assert_eq!(HoursSpec::Always.mask().pattern(), "0-10080");
+    }
+
+    proptest::proptest! {
+        /// Whatever the windows, the pattern names the same minutes.
+        #[test]
+        fn a_pattern_names_the_minutes_of_its_hours(
+            windows in proptest::collection::vec((1u8..128, 0u16..1440, 0u16..1440), 0..5)
+        ) {
+            let spec = HoursSpec::Windows(
+                windows
+                    .into_iter()
+                    .map(|(days, from, to)| CoverageWindow::weekly(DaySet(days), TimeOfDay(from), TimeOfDay(to)))
+                    .collect(),
+            );
+            let mask = spec.mask();
+            proptest::prop_assert_eq!(from_pattern(&mask.pattern()), mask);
+        }
     }
 
     #[test]

@@ -37,6 +37,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
             "ladder_is_complete_without_javascript",
             ladder_is_complete_without_javascript,
         ),
+        (
+            "weekly_hours_read_in_the_browser_are_the_hours_cairn_wrote",
+            weekly_hours_read_in_the_browser_are_the_hours_cairn_wrote,
+        ),
     ]
 }
 
@@ -342,4 +346,117 @@ fn ladder_is_complete_without_javascript(b: &Browser, f: &Fixture) -> Result<(),
         })?;
     }
     Ok(())
+}
+
+/// Each level's `data-hours` is a weekly pattern (`480-1080/31`); what
+/// `cairn.ladderFrom` reads from it is the minutes cairn wrote, for the usual
+/// hours and for windows over midnight, over Sunday night and on single days,
+/// and a few hundred made up (the weekly answer before the calendar's first
+/// day, and without a calendar, comes from these).
+fn weekly_hours_read_in_the_browser_are_the_hours_cairn_wrote(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    use cairn::model::{CoverageWindow, DaySet, HoursSpec, MINUTES_PER_WEEK, TimeOfDay};
+    let window = |days: &str, from: &str, to: &str| {
+        CoverageWindow::weekly(
+            DaySet::parse(days).unwrap(),
+            TimeOfDay::parse(from).unwrap(),
+            TimeOfDay::parse(to).unwrap(),
+        )
+    };
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let mut specs = vec![
+        HoursSpec::Always,
+        HoursSpec::Windows(vec![window("mon-fri", "08:00", "18:00")]),
+        HoursSpec::Windows(vec![window("mon-sun", "18:00", "08:00")]),
+        HoursSpec::Windows(vec![window("sun", "22:00", "02:00")]),
+        HoursSpec::Windows(vec![
+            window("fri", "18:00", "08:00"),
+            window("sat", "09:00", "13:00"),
+        ]),
+        HoursSpec::Windows(vec![
+            window("sat-sun", "00:00", "00:00"),
+            window("mon", "00:00", "08:00"),
+        ]),
+        HoursSpec::Windows(Vec::new()),
+    ];
+    // Made up, the same every run: one to three windows of any days and times.
+    let mut seed: u64 = 27;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for _ in 0..300 {
+        let windows = (0..=next(3))
+            .map(|_| {
+                let days: Vec<&str> = (0..7).filter(|_| next(2) == 0).map(|d| DAYS[d]).collect();
+                let days = if days.is_empty() {
+                    "wed".to_string()
+                } else {
+                    days.join(",")
+                };
+                let time = |m: u64| format!("{:02}:{:02}", m / 60, m % 60);
+                window(&days, &time(next(96) * 15), &time(next(96) * 15))
+            })
+            .collect();
+        specs.push(HoursSpec::Windows(windows));
+    }
+    // What the browser should read: covered runs, none over Sunday midnight.
+    let want: Vec<Vec<[usize; 2]>> = specs
+        .iter()
+        .map(|spec| {
+            let mut runs: Vec<[usize; 2]> = Vec::new();
+            for (a, b) in spec.mask().spans() {
+                if b > MINUTES_PER_WEEK {
+                    runs.push([0, b - MINUTES_PER_WEEK]);
+                    runs.push([a, MINUTES_PER_WEEK]);
+                } else {
+                    runs.push([a, b]);
+                }
+            }
+            runs.sort();
+            runs
+        })
+        .collect();
+    let patterns: Vec<String> = specs.iter().map(|s| s.mask().pattern()).collect();
+    let mut tab = b.chrome().tab(&TabOptions::default())?;
+    tab.goto(&file_url(&f.out, "systems/firewall/index.html"))?;
+    tab.wait_for(
+        "window.cairn && window.cairn.ladderFrom",
+        Duration::from_secs(5),
+    )?;
+    let got = tab.eval(&format!(
+        r#"(() => {{
+  const patterns = {patterns};
+  return patterns.map((p) => {{
+    const ladder = document.createElement('section');
+    ladder.setAttribute('data-timezone', 'UTC');
+    const level = ladder.appendChild(document.createElement('li'));
+    level.className = 'level';
+    level.setAttribute('data-hours', p);
+    const week = new Array(10080).fill(false);
+    window.cairn.ladderFrom(ladder).levels[0].spans.forEach(([a, b]) => {{ for (let m = a; m < b; m++) week[m] = true; }});
+    const runs = [];
+    week.forEach((on, m) => {{
+      if (!on) return;
+      const last = runs[runs.length - 1];
+      if (last && last[1] === m) last[1] = m + 1; else runs.push([m, m + 1]);
+    }});
+    return runs;
+  }});
+}})()"#,
+        patterns = serde_json::to_string(&patterns).unwrap()
+    ))?;
+    let got: Vec<Vec<[usize; 2]>> = serde_json::from_value(got).map_err(|e| e.to_string())?;
+    for ((pattern, want), got) in patterns.iter().zip(&want).zip(&got) {
+        ensure(want == got, || {
+            format!("data-hours {pattern:?}: cairn wrote {want:?}, the browser read {got:?}")
+        })?;
+    }
+    ensure(got.len() == patterns.len(), || {
+        "a pattern went unread".into()
+    })
 }

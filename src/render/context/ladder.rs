@@ -19,7 +19,8 @@ struct LevelCtx<'c> {
     credentials: Vec<CredentialCtx<'c>>,
     hours_name: &'c str,
     hours: String,
-    /// `start-end` minute spans of the week (Monday 00:00 = 0), for the answers-now script.
+    /// The level's week as `data-hours` says it to the answers-now script
+    /// ([`crate::model::WeekMask::pattern`]: `480-1080/31` is mon-fri 08:00–18:00).
     spans: String,
     after: Option<String>,
     /// `after` in minutes, for the call card's clock times.
@@ -39,13 +40,7 @@ fn level<'c>(l: &'c LadderLevel<'c>) -> LevelCtx<'c> {
         credentials: credentials(&l.credentials),
         hours_name: &l.hours_name,
         hours: l.hours.describe(),
-        spans: l
-            .hours
-            .week_spans()
-            .iter()
-            .map(|(a, b)| format!("{a}-{b}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        spans: l.hours.mask().pattern(),
         after: (l.level > 1).then(|| l.after.to_string()),
         after_minutes: l.after.minutes(),
         after_total: (l.level > 1).then(|| l.after_total.human()),

@@ -47,10 +47,25 @@
     return pad(parseInt(p.hour, 10) % 24) + ":" + p.minute;
   }
 
-  // "0-600 1440-2040" -> [[0, 600], [1440, 2040]]
+  // A level's data-hours -> minute spans of the week: "480-1080/31 7740-7980" ->
+  // [[480, 1080], [1920, 2520], …, [6240, 6840], [7740, 7980]]. A term is A-B,
+  // minutes of the week (Monday 00:00 = 0), or A-B/D, minutes of each day whose bit
+  // is set in D (Monday 1, Tuesday 2, … Sunday 64); an end past the week runs on
+  // into Monday.
   function parseSpans(text) {
-    return (text || "").split(" ").map(function (s) { return s.split("-").map(Number); })
-      .filter(function (ab) { return ab.length === 2 && ab[0] < ab[1]; });
+    var spans = [];
+    function add(a, b) {
+      if (a >= WEEK) return;
+      spans.push([a, Math.min(b, WEEK)]);
+      if (b > WEEK && a > 0) spans.push([0, Math.min(b - WEEK, a)]);
+    }
+    (text || "").split(" ").forEach(function (term) {
+      var t = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(term);
+      if (!t || +t[1] >= +t[2]) return;
+      if (t[3] === undefined) { add(+t[1], +t[2]); return; }
+      for (var d = 0; d < 7; d++) if (+t[3] & (1 << d)) add(d * 1440 + +t[1], d * 1440 + +t[2]);
+    });
+    return spans;
   }
 
   function isOpen(spans, m) {
