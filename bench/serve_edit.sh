@@ -39,7 +39,7 @@ for n in $SIZES; do
     "$GEN" --runbooks "$n" --systems "$SYSTEMS" --seed "$SEED" --force "$site" >/dev/null
     log=$OUT/serve-$n.out
     err=$OUT/serve-$n.err
-    "$CAIRN" serve "$site" --port 0 >"$log" 2>"$err" &
+    "$CAIRN" serve "$site" --port 0 ${SERVE_FLAGS:-} >"$log" 2>"$err" &
     SERVER_PID=$!
     url=
     for _ in $(seq 1 1200); do

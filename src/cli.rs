@@ -81,6 +81,9 @@ enum Command {
         bind: String,
         #[arg(long)]
         audience: Option<Audience>,
+        /// Print the time each stage of each (re)build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Compare the responsibility model of two sites: OLD NEW folders, or git revisions.
     #[command(
@@ -412,12 +415,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             port,
             bind,
             audience,
+            timings,
         } => {
             let build = Options {
                 audience,
                 ..Options::new(site)
             };
-            crate::serve::serve(crate::serve::ServeOptions { build, bind, port })?;
+            crate::serve::serve(crate::serve::ServeOptions {
+                build,
+                bind,
+                port,
+                timings,
+            })?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -331,6 +331,8 @@ pub struct Rendered {
     pub index: Vec<String>,
     /// Every page's fingerprint, when [`RenderScope::since`] asked for them.
     pub fingerprints: Option<render::Fingerprints>,
+    /// How long the pages and the search index took, side by side.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// How much of the render stage to run; `build` runs all of it (the default).
@@ -361,20 +363,29 @@ pub fn render_stage(
     let write = |file: render::OutputFile| sink.write(&file.path, &file.bytes);
     // The search index needs only the view, so it is built while pages render:
     // its tokenizing would otherwise run alone after the parallel render.
-    let (pages, index_files) = rayon::join(
-        || match scope.since {
-            Some(since) => render::render_changed(view, theme, opts, since, &write)
-                .map(|(pages, prints)| (pages, Some(prints))),
-            None => render::render_site(view, theme, opts, &write).map(|pages| (pages, None)),
+    let started = Instant::now();
+    let ((pages, pages_took), (index_files, search_took)) = rayon::join(
+        || {
+            let pages = match scope.since {
+                Some(since) => render::render_changed(view, theme, opts, since, &write)
+                    .map(|(pages, prints)| (pages, Some(prints))),
+                None => render::render_site(view, theme, opts, &write).map(|pages| (pages, None)),
+            };
+            (pages, started.elapsed())
         },
         // Each file written as it is made: the index's files are never all held.
-        || (!scope.without_search).then(|| search::write_index(view, scope.search_memo, &write)),
+        || {
+            let files = (!scope.without_search)
+                .then(|| search::write_index(view, scope.search_memo, &write));
+            (files, started.elapsed())
+        },
     );
     let (pages, fingerprints) = pages?;
     Ok(Rendered {
         pages,
         index: index_files.transpose()?.unwrap_or_default(),
         fingerprints,
+        timings: vec![("pages", pages_took), ("search", search_took)],
     })
 }
 
@@ -448,7 +459,15 @@ pub(crate) fn run<S: Sink>(
     };
     let (mut diagnostics, sink, rendered) = if scope.alongside_check {
         let sink = make_sink()?;
-        let (diagnostics, rendered) = rayon::join(check, || render(&sink));
+        let started = Instant::now();
+        let ((diagnostics, checked), (rendered, rendered_at)) = rayon::join(
+            || (check(), started.elapsed()),
+            || (render(&sink), started.elapsed()),
+        );
+        // Side by side: each lap is how long that stage took from the start.
+        clock.laps.push(("check (beside render)", checked));
+        clock.laps.push(("render (beside check)", rendered_at));
+        clock.last = Instant::now();
         (diagnostics, sink, rendered)
     } else {
         let diagnostics = check();
@@ -469,8 +488,13 @@ pub(crate) fn run<S: Sink>(
             return Ok(run);
         }
     };
-    clock.lap("render+search+copy");
+    if scope.alongside_check {
+        clock.laps.extend(rendered.timings.iter().copied());
+    } else {
+        clock.lap("render+search+copy");
+    }
     let worker = worker(&sink, &rendered);
+    clock.lap("worker");
     let gated = secrets::gate::Gated::new(&gate, &sink);
     gated.write(offline::WORKER, &worker.code)?;
     gated.write(offline::MANIFEST, &worker.manifest)?;

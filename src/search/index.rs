@@ -117,6 +117,11 @@ impl Postings {
         self.last = doc;
     }
 
+    /// No document has the term.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     /// Drop the room kept for growth, once every document is in.
     pub(crate) fn shrink(&mut self) {
         self.bytes.shrink_to_fit();
@@ -142,7 +147,6 @@ impl Postings {
     }
 
     /// (document, weight), in order.
-    #[cfg(test)]
     pub(crate) fn pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         let mut doc = 0;
         self.gaps().map(move |(gap, w)| {

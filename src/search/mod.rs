@@ -69,7 +69,7 @@ impl std::hash::Hasher for Fx {
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
 /// Term → summed field weight within one document.
-#[derive(Default)]
+#[derive(Default, PartialEq)]
 struct Weights(FxMap<String, u32>);
 
 impl Weights {
@@ -136,18 +136,73 @@ fn collapse_ws(s: &str) -> String {
 /// while the pages rendered beside them).
 const CHUNK: usize = 128;
 
-/// The documents of pages already tokenized, by what each is made of (see
-/// [`page_key`]): `cairn serve` keeps it across rebuilds, so an edit
-/// tokenizes only the pages it changed. Only the last index's pages are kept.
+/// What `cairn serve` keeps of the last index it made, so an edit redoes
+/// only what it changed: the documents of pages already tokenized, by what
+/// each is made of (see [`page_key`]), so an edit tokenizes only the pages it
+/// changed; and the index itself, which the next one patches (see
+/// [`patch`]): the edited documents' postings out and in, and only the
+/// files whose bytes change written. Only the last index's pages are kept.
 #[derive(Default)]
-pub(crate) struct DocMemo(std::sync::Mutex<FxMap<u128, Arc<(Doc, Weights)>>>);
+pub(crate) struct DocMemo(std::sync::Mutex<Memo>);
+
+#[derive(Default)]
+struct Memo {
+    pages: FxMap<u128, Arc<(Doc, Weights)>>,
+    last: Option<Last>,
+    /// Files of `last` written since the index was last served (see
+    /// [`DocMemo::served`]): a build that failed wrote them into nothing,
+    /// so the next one writes them again.
+    unserved: Unserved,
+    /// Files the last index wrote (tests count them).
+    #[cfg(test)]
+    written: Vec<String>,
+}
+
+/// The last index made, whole.
+struct Last {
+    /// Every document, by number.
+    docs: Vec<Arc<(Doc, Weights)>>,
+    /// Its postings and shards (`docs` left empty: they are above).
+    index: Index,
+    /// The size of each term's shard entry, by its place in the postings.
+    sizes: Vec<usize>,
+}
+
+/// Files written since the index was last served.
+#[derive(Default)]
+struct Unserved {
+    all: bool,
+    shards: std::collections::BTreeSet<usize>,
+    docs: std::collections::BTreeSet<usize>,
+}
+
+impl DocMemo {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The last index made is what is served now: what it wrote reached
+    /// the reader.
+    pub(crate) fn served(&self) {
+        self.lock().unserved = Unserved::default();
+    }
+
+    /// The next index is made whole, every file written.
+    pub(crate) fn forget_index(&self) {
+        self.lock().last = None;
+    }
+}
 
 #[cfg(test)]
 impl DocMemo {
     /// The pages' documents it holds.
     pub(crate) fn docs(&self) -> Vec<Arc<(Doc, impl Sized)>> {
-        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        memo.values().cloned().collect()
+        self.lock().pages.values().cloned().collect()
+    }
+
+    /// The paths the last index wrote.
+    pub(crate) fn written(&self) -> Vec<String> {
+        self.lock().written.clone()
     }
 }
 
@@ -380,8 +435,7 @@ fn documents(
                 .flat_map(|p| p.contacts.iter().map(move |c| Source::Contact(p, c))),
         )
         .collect();
-    let lock =
-        |memo: &DocMemo| std::mem::take(&mut *memo.0.lock().unwrap_or_else(|e| e.into_inner()));
+    let lock = |memo: &DocMemo| std::mem::take(&mut memo.lock().pages);
     let before = memo.map(lock).unwrap_or_default();
     let kept = std::sync::Mutex::new(FxMap::default());
     let page = |p: &crate::site::Page| {
@@ -411,8 +465,7 @@ fn documents(
         );
     }
     if let Some(memo) = memo {
-        *memo.0.lock().unwrap_or_else(|e| e.into_inner()) =
-            kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        memo.lock().pages = kept.into_inner().unwrap_or_else(|e| e.into_inner());
     }
 }
 
@@ -425,16 +478,29 @@ pub(crate) fn index(view: &SiteView) -> Index {
 /// The index of a view, with shards planned; the pages' documents taken
 /// from `memo` when it has them.
 fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> Index {
+    let mut docs: Vec<Doc> = Vec::new();
+    let (mut index, _) = index_of(|each| {
+        documents(view, memo, |part| {
+            docs.extend(part.iter().map(|made| made.0.clone()));
+            each(&part);
+        });
+    });
+    index.docs = docs;
+    index
+}
+
+/// The postings and shards of the documents `feed` hands over, chunk by
+/// chunk in document order (`docs` left empty), and the size of each
+/// term's shard entry.
+fn index_of(feed: impl FnOnce(&mut dyn FnMut(&[Arc<(Doc, Weights)>]))) -> (Index, Vec<usize>) {
     // Term → its postings' slot; a term's String is kept from the first
     // document that has it, the others' are dropped chunk by chunk.
     let mut ids: FxMap<String, usize> = FxMap::default();
     let mut lists: Vec<index::Postings> = Vec::new();
-    let mut out_docs: Vec<Doc> = Vec::new();
-    documents(view, memo, |part| {
+    let mut n = 0u32;
+    feed(&mut |part| {
         for made in part {
-            let (doc, wt) = &*made;
-            let n = out_docs.len() as u32;
-            for (term, &weight) in &wt.0 {
+            for (term, &weight) in &made.1.0 {
                 let id = match ids.get(term.as_str()) {
                     Some(&id) => id,
                     None => {
@@ -445,7 +511,7 @@ fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> Index {
                 };
                 lists[id].push(n, weight);
             }
-            out_docs.push(doc.clone());
+            n += 1;
         }
     });
     let mut postings: Vec<(String, index::Postings)> = ids
@@ -458,15 +524,152 @@ fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> Index {
         .collect();
     drop(lists);
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let sizes: Vec<(&str, usize)> = postings
+    let sizes: Vec<usize> = postings
         .par_iter()
-        .map(|(t, list)| (t.as_str(), index::entry_json(t, list).len()))
+        .map(|(t, list)| index::entry_json(t, list).len())
         .collect();
-    let shards = index::plan_shards(&sizes);
-    Index {
-        docs: out_docs,
+    let shards = plan(&postings, &sizes);
+    let index = Index {
+        docs: Vec::new(),
         postings,
         shards,
+    };
+    (index, sizes)
+}
+
+/// The shards of sorted `postings` whose entries are `sizes` long.
+fn plan(postings: &[(String, index::Postings)], sizes: &[usize]) -> Vec<index::Shard> {
+    let terms: Vec<(&str, usize)> = postings
+        .iter()
+        .zip(sizes)
+        .map(|((t, _), &n)| (t.as_str(), n))
+        .collect();
+    index::plan_shards(&terms)
+}
+
+/// Below this share of the documents changed, an index is patched; above
+/// it, made again (a patch rewrites each changed term's whole postings).
+fn worth_patching(changed: usize, docs: usize) -> bool {
+    changed <= (docs / 8).max(64)
+}
+
+/// The documents of `docs` that differ from `last`'s (as many).
+fn changed_docs(last: &Last, docs: &[Arc<(Doc, Weights)>]) -> Vec<usize> {
+    (0..docs.len())
+        .filter(|&n| !Arc::ptr_eq(&last.docs[n], &docs[n]) && *last.docs[n] != *docs[n])
+        .collect()
+}
+
+/// `last` made into the index of `docs`, which number as many as its own
+/// and differ in the documents `changed`: each changed document's postings
+/// taken out and put in again. Returns the shards whose files change.
+fn patch(last: &mut Last, docs: Vec<Arc<(Doc, Weights)>>, changed: &[usize]) -> Vec<usize> {
+    use index::Postings;
+    // Term → (document, its weight there now, if any), for the terms whose
+    // postings change.
+    let mut deltas: std::collections::BTreeMap<&str, Vec<(u32, Option<u32>)>> =
+        std::collections::BTreeMap::new();
+    for &n in changed {
+        let (old, new) = (&last.docs[n].1.0, &docs[n].1.0);
+        let doc = n as u32;
+        for (term, weight) in old {
+            if new.get(term) != Some(weight) {
+                deltas
+                    .entry(term)
+                    .or_default()
+                    .push((doc, new.get(term).copied()));
+            }
+        }
+        for (term, &weight) in new {
+            if !old.contains_key(term) {
+                deltas.entry(term).or_default().push((doc, Some(weight)));
+            }
+        }
+    }
+    let position = |postings: &[(String, Postings)], term: &str| {
+        postings.binary_search_by(|(t, _)| t.as_str().cmp(term))
+    };
+    let shard_of =
+        |shards: &[index::Shard], at: usize| shards.partition_point(|s| s.terms.end <= at);
+    let mut shards: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    // Each term's postings patched; terms new or gone are merged in after.
+    let mut added: Vec<(String, Postings, usize)> = Vec::new();
+    let mut gone = false;
+    let empty = Postings::default();
+    for (term, delta) in &deltas {
+        let at = position(&last.index.postings, term);
+        let list = match at {
+            Ok(at) => {
+                shards.insert(shard_of(&last.index.shards, at));
+                &last.index.postings[at].1
+            }
+            Err(_) => &empty,
+        };
+        let mut pairs: Vec<(u32, u32)> = list.pairs().collect();
+        for &(doc, weight) in delta {
+            match (pairs.binary_search_by_key(&doc, |p| p.0), weight) {
+                (Ok(i), Some(w)) => pairs[i].1 = w,
+                (Ok(i), None) => {
+                    pairs.remove(i);
+                }
+                (Err(i), Some(w)) => pairs.insert(i, (doc, w)),
+                (Err(_), None) => {}
+            }
+        }
+        let mut list: Postings = pairs.into_iter().collect();
+        list.shrink();
+        let size = index::entry_json(term, &list).len();
+        match at {
+            Ok(at) => {
+                gone |= list.is_empty();
+                last.index.postings[at].1 = list;
+                last.sizes[at] = size;
+            }
+            Err(_) if list.is_empty() => {}
+            Err(_) => added.push((term.to_string(), list, size)),
+        }
+    }
+    if gone || !added.is_empty() {
+        // One merge of the sorted postings with the sorted new terms.
+        let old = std::mem::take(&mut last.index.postings);
+        let old_sizes = std::mem::take(&mut last.sizes);
+        let mut postings = Vec::with_capacity(old.len() + added.len());
+        let mut sizes = Vec::with_capacity(old.len() + added.len());
+        let mut new = added.into_iter().peekable();
+        for (entry, size) in old.into_iter().zip(old_sizes) {
+            while let Some((term, list, size)) = new.next_if(|n| n.0 < entry.0) {
+                postings.push((term, list));
+                sizes.push(size);
+            }
+            if !entry.1.is_empty() {
+                postings.push(entry);
+                sizes.push(size);
+            }
+        }
+        for (term, list, size) in new {
+            postings.push((term, list));
+            sizes.push(size);
+        }
+        last.index.postings = postings;
+        last.sizes = sizes;
+    }
+    let planned = plan(&last.index.postings, &last.sizes);
+    let same_keys = planned.len() == last.index.shards.len()
+        && planned
+            .iter()
+            .zip(&last.index.shards)
+            .all(|(a, b)| a.key == b.key && a.exact_only == b.exact_only);
+    for term in deltas.keys() {
+        if let Ok(at) = position(&last.index.postings, term) {
+            shards.insert(shard_of(&planned, at));
+        }
+    }
+    last.index.shards = planned;
+    last.docs = docs;
+    if same_keys {
+        shards.into_iter().collect()
+    } else {
+        (0..last.index.shards.len()).collect()
     }
 }
 
@@ -497,50 +700,45 @@ pub(crate) fn files(index: &Index) -> Vec<OutputFile> {
     out
 }
 
-/// Hand each file of the index to `sink` as it is made (shards and
-/// documents in parallel, none held after it is written); returns every
-/// path, shards first, then documents, then `meta.js`.
-pub(crate) fn write_files(
-    index: &Index,
-    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
-) -> anyhow::Result<Vec<String>> {
-    index
-        .shards
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(n, shard)| {
-            let entries: Vec<String> = index.postings[shard.terms.clone()]
-                .iter()
-                .map(|(t, list)| index::entry_json(t, list))
-                .collect();
-            let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-            sink(OutputFile {
-                path: urls::search_terms(n),
-                bytes: index::shard_file(n, &refs).into_bytes(),
-            })
-        })?;
-    index.docs.par_iter().enumerate().try_for_each(|(n, d)| {
-        let systems: Vec<String> = d.systems.iter().map(|s| js_string(s)).collect();
-        let owner = d.owner.as_deref().map_or("null".to_string(), js_string);
-        let call = d.call.as_ref().map_or(String::new(), |(phone, tel)| {
-            format!(",\"p\":{},\"tel\":{}", js_string(phone), js_string(tel))
-        });
-        let body = format!(
-            "cairnSearch.doc({n},{{\"u\":{},\"t\":{},\"k\":{},\"s\":[{}],\"o\":{},\"x\":{}{call}}});\n",
-            js_string(&d.url),
-            js_string(&d.title),
-            js_string(d.kind),
-            systems.join(","),
-            owner,
-            js_string(&d.text),
-        );
-        sink(OutputFile {
-            path: urls::search_docs(n),
-            bytes: body.into_bytes(),
-        })
-    })?;
-    let shards: Vec<String> = index
-        .shards
+/// The file of shard `n`.
+fn shard_file(index: &Index, n: usize) -> OutputFile {
+    let shard = &index.shards[n];
+    let entries: Vec<String> = index.postings[shard.terms.clone()]
+        .iter()
+        .map(|(t, list)| index::entry_json(t, list))
+        .collect();
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    OutputFile {
+        path: urls::search_terms(n),
+        bytes: index::shard_file(n, &refs).into_bytes(),
+    }
+}
+
+/// The file of document `n`.
+fn doc_file(n: usize, d: &Doc) -> OutputFile {
+    let systems: Vec<String> = d.systems.iter().map(|s| js_string(s)).collect();
+    let owner = d.owner.as_deref().map_or("null".to_string(), js_string);
+    let call = d.call.as_ref().map_or(String::new(), |(phone, tel)| {
+        format!(",\"p\":{},\"tel\":{}", js_string(phone), js_string(tel))
+    });
+    let body = format!(
+        "cairnSearch.doc({n},{{\"u\":{},\"t\":{},\"k\":{},\"s\":[{}],\"o\":{},\"x\":{}{call}}});\n",
+        js_string(&d.url),
+        js_string(&d.title),
+        js_string(d.kind),
+        systems.join(","),
+        owner,
+        js_string(&d.text),
+    );
+    OutputFile {
+        path: urls::search_docs(n),
+        bytes: body.into_bytes(),
+    }
+}
+
+/// `meta.js` of an index of `docs` documents.
+fn meta_file(shards: &[index::Shard], docs: usize) -> OutputFile {
+    let shards: Vec<String> = shards
         .iter()
         .map(|s| {
             let exact = if s.exact_only { ",1" } else { "" };
@@ -550,30 +748,109 @@ pub(crate) fn write_files(
     let stop: Vec<String> = text::STOP_WORDS.iter().map(|s| js_string(s)).collect();
     let meta = format!(
         "cairnSearch.meta({{\"v\":2,\"docs\":{},\"budget\":{},\"maxTerm\":{},\"stop\":[{}],\"shards\":[{}]}});\n",
-        index.docs.len(),
+        docs,
         index::PREFIX_BUDGET,
         text::MAX_TERM_CHARS,
         stop.join(","),
         shards.join(",")
     );
-    sink(OutputFile {
+    OutputFile {
         path: urls::SEARCH_META.into(),
         bytes: meta.into_bytes(),
-    })?;
-    let mut paths: Vec<String> = (0..index.shards.len()).map(urls::search_terms).collect();
-    paths.extend((0..index.docs.len()).map(urls::search_docs));
+    }
+}
+
+/// Every path of an index of `shards` shards and `docs` documents: shards
+/// first, then documents, then `meta.js`.
+fn paths(shards: usize, docs: usize) -> Vec<String> {
+    let mut paths: Vec<String> = (0..shards).map(urls::search_terms).collect();
+    paths.extend((0..docs).map(urls::search_docs));
     paths.push(urls::SEARCH_META.into());
-    Ok(paths)
+    paths
+}
+
+type FileSink<'s> = &'s (dyn Fn(OutputFile) -> anyhow::Result<()> + Sync);
+
+/// Hand each file of the index to `sink` as it is made (shards and
+/// documents in parallel, none held after it is written); returns every
+/// path, shards first, then documents, then `meta.js`.
+pub(crate) fn write_files(index: &Index, sink: FileSink) -> anyhow::Result<Vec<String>> {
+    (0..index.shards.len())
+        .into_par_iter()
+        .try_for_each(|n| sink(shard_file(index, n)))?;
+    index
+        .docs
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(n, d)| sink(doc_file(n, d)))?;
+    sink(meta_file(&index.shards, index.docs.len()))?;
+    Ok(paths(index.shards.len(), index.docs.len()))
 }
 
 /// The index of the view, each file handed to `sink` as it is made; returns
-/// every path (see [`write_files`]). `memo`: see [`DocMemo`].
+/// every path (see [`write_files`]). With a `memo` (`cairn serve`), the last
+/// index is patched when it can be, and only the files whose bytes change
+/// are handed over (with those a build that failed since wrote in vain).
 pub(crate) fn write_index(
     view: &SiteView,
     memo: Option<&DocMemo>,
-    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
+    sink: FileSink,
 ) -> anyhow::Result<Vec<String>> {
-    write_files(&index_with(view, memo), sink)
+    let Some(memo) = memo else {
+        return write_files(&index_with(view, None), sink);
+    };
+    let mut docs: Vec<Arc<(Doc, Weights)>> = Vec::new();
+    documents(view, Some(memo), |part| docs.extend(part));
+    let mut held = memo.lock();
+    let held = &mut *held;
+    let patchable = held
+        .last
+        .as_ref()
+        .filter(|last| last.docs.len() == docs.len())
+        .map(|last| changed_docs(last, &docs))
+        .filter(|changed| worth_patching(changed.len(), docs.len()));
+    let unserved = &mut held.unserved;
+    let last = match (held.last.as_mut(), patchable) {
+        (Some(last), Some(changed)) => {
+            unserved.shards.extend(patch(last, docs, &changed));
+            unserved.docs.extend(changed);
+            last
+        }
+        _ => {
+            let (index, sizes) = index_of(|each| each(&docs));
+            *unserved = Unserved {
+                all: true,
+                ..Unserved::default()
+            };
+            held.last.insert(Last { docs, index, sizes })
+        }
+    };
+    let (shards, docs) = (last.index.shards.len(), last.docs.len());
+    let (write_shards, write_docs): (Vec<usize>, Vec<usize>) = if unserved.all {
+        ((0..shards).collect(), (0..docs).collect())
+    } else {
+        (
+            unserved.shards.range(..shards).copied().collect(),
+            unserved.docs.range(..docs).copied().collect(),
+        )
+    };
+    #[cfg(test)]
+    {
+        held.written = write_shards
+            .iter()
+            .map(|&n| urls::search_terms(n))
+            .chain(write_docs.iter().map(|&n| urls::search_docs(n)))
+            .collect();
+    }
+    let last = &*last;
+    write_shards
+        .par_iter()
+        .try_for_each(|&n| sink(shard_file(&last.index, n)))?;
+    write_docs
+        .par_iter()
+        .try_for_each(|&n| sink(doc_file(n, &last.docs[n].0)))?;
+    sink(meta_file(&last.index.shards, docs))?;
+    Ok(paths(shards, docs))
 }
 
 #[cfg(test)]

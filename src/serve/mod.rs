@@ -33,6 +33,8 @@ pub(crate) struct ServeOptions {
     pub build: crate::Options,
     pub bind: String,
     pub port: u16,
+    /// Print how long each stage of each (re)build took.
+    pub timings: bool,
 }
 
 /// How many ports after a busy one are tried.
@@ -91,13 +93,14 @@ fn say(line: &str) {
 }
 
 /// Say what a (re)build did, and serve its outcome.
-fn report(shared: &Shared, outcome: Outcome, took: Duration, first: bool) {
+fn report(shared: &Shared, outcome: Outcome, took: Duration, first: bool, timings: bool) {
     match outcome {
         Outcome::Built {
             files,
             pages,
             incremental,
             diagnostics,
+            timings: laps,
         } => {
             if first {
                 let _ = write!(
@@ -118,6 +121,13 @@ fn report(shared: &Shared, outcome: Outcome, took: Duration, first: bool) {
             };
             // Progress on stdout (tools and the benchmark read it), problems on stderr.
             say(&format!("{what} {pages} pages in {}{note}", ms(took)));
+            if timings {
+                let laps: Vec<String> = laps
+                    .iter()
+                    .map(|(stage, t)| format!("{stage} {}", ms(*t)))
+                    .collect();
+                say(&format!("  {}", laps.join(", ")));
+            }
             shared.publish(Some(files), None);
         }
         Outcome::Unchanged => {}
@@ -164,7 +174,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
             text: format!("error: {e:#}\n"),
         },
     };
-    report(&shared, outcome, started.elapsed(), true);
+    report(&shared, outcome, started.elapsed(), true, opts.timings);
 
     let stop = Arc::new(AtomicBool::new(false));
     let http_thread = {
@@ -179,7 +189,9 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
         let root = root.clone();
         std::thread::Builder::new()
             .name("cairn-watch".into())
-            .spawn(move || watch_loop(builder, &rx, &root, &out_dir, &shared, &stop))?
+            .spawn(move || {
+                watch_loop(builder, &rx, &root, &out_dir, &shared, &stop, opts.timings)
+            })?
     };
 
     say(&format!(
@@ -258,6 +270,7 @@ fn watch_loop(
     out: &Path,
     shared: &Shared,
     stop: &AtomicBool,
+    timings: bool,
 ) {
     let keep = |p: &Path| watch::relevant(root, out, p);
     let stopped = || stop.load(Ordering::Relaxed);
@@ -287,7 +300,7 @@ fn watch_loop(
                         .into(),
             });
         let ok = matches!(outcome, Outcome::Built { .. });
-        report(shared, outcome, started.elapsed(), false);
+        report(shared, outcome, started.elapsed(), false, timings);
         // The search index follows, unless the author is already saving again
         // (then the next rebuild comes first).
         carry = std::iter::from_fn(|| rx.try_recv().ok()).find(|change| match change {

@@ -11,8 +11,12 @@
 //! changed. An edit of a template, a theme or `cairn.yaml` renders every page.
 //! The search index follows once the pages are served
 //! ([`Builder::refresh_search`]); either way only the pages whose document
-//! changed are tokenized again ([`search::DocMemo`]), and a file written
-//! with the bytes it had keeps its hash in the service worker's manifest. Tests check that a rebuild serves
+//! changed are tokenized again, and the last index is patched, not made
+//! again: their postings out and in, and only the index's files whose bytes
+//! change written ([`search::DocMemo`]; those a refused build wrote are
+//! written again by the next). A file written with the bytes it had keeps
+//! its hash in the service worker's manifest. `cairn serve --timings`
+//! prints each stage's time. Tests check that a rebuild serves
 //! byte-for-byte what a fresh build does, over random sequences of edits.
 
 use crate::diag::{self, Diagnostic};
@@ -25,6 +29,7 @@ use crate::{Options, RenderScope, audience, search};
 use anyhow::Result;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The result of one (re)build.
 pub(crate) enum Outcome {
@@ -35,6 +40,8 @@ pub(crate) enum Outcome {
         /// Pages of the previous build were kept.
         incremental: bool,
         diagnostics: Vec<Diagnostic>,
+        /// How long each stage took (`cairn serve --timings`).
+        timings: Vec<(&'static str, Duration)>,
     },
     /// Only transient files came and went (an editor's temporaries).
     Unchanged,
@@ -135,6 +142,7 @@ impl Builder {
 
     /// The stages, taking back what `changed` (`None`: everything) leaves as it was.
     fn build(&mut self, changed: Option<&BTreeSet<String>>) -> Result<Outcome> {
+        let started = Instant::now();
         let parsed = match (changed, self.last.take()) {
             (Some(changed), Some((site, diagnostics))) => {
                 site::Parsed::from_site(site, &diagnostics, changed)
@@ -144,6 +152,7 @@ impl Builder {
         let reusable = changed.is_some_and(|c| !c.iter().any(|p| renders_everything(p)));
         let theme = self.theme.take().filter(|_| reusable);
         let loaded = crate::load_reusing(&self.opts.site, parsed, theme, self.opts.drafts)?;
+        let mut timings = vec![("load", started.elapsed())];
         let audience = self.opts.audience_for(&loaded.site);
         let mut hashes = self
             .served
@@ -154,6 +163,10 @@ impl Builder {
             .served
             .as_ref()
             .filter(|s| reusable && s.audience == audience);
+        if previous.is_none() {
+            // Nothing is kept from the last build: its index neither.
+            self.search_memo.forget_index();
+        }
         let no_prints = Fingerprints::default();
         // A rebuild serves its pages first and the index follows, unless the
         // gate could refuse the index (a client site, or `--strict`): then
@@ -183,9 +196,12 @@ impl Builder {
                 .flat_map(|f| f.paths())
                 .collect();
             let deferred = previous.filter(|_| defer_search).map(|p| &p.search_keys);
+            // The index writes only its files whose bytes changed.
+            let index: HashSet<&str> = rendered.index.iter().map(String::as_str).collect();
             merged = previous.map(|p| p.files.clone()).unwrap_or_default();
             merged.retain(|path, _| {
                 pages.contains(&**path)
+                    || index.contains(&**path)
                     || deferred.is_some_and(|keys| keys.contains(&**path))
                     || **path == *offline::WORKER
             });
@@ -200,7 +216,10 @@ impl Builder {
         self.theme = loaded.theme;
         self.last = Some((loaded.site, loaded.diagnostics));
         let (diagnostics, output) = match run {
-            Ok(run) => (run.diagnostics, run.output),
+            Ok(run) => {
+                timings.extend(run.timings);
+                (run.diagnostics, run.output)
+            }
             Err(e) => return Ok(self.failed(hashes, format!("error: {e:#}\n"))),
         };
         // The gate's verdict covers every file served, as `build`'s covers
@@ -208,8 +227,10 @@ impl Builder {
         let Some((memory, rendered)) = output else {
             return Ok(self.failed(hashes, failed_text(&diagnostics)));
         };
+        let merging = Instant::now();
         merged.extend(memory.into_files());
         let published = Arc::new(merged.clone());
+        timings.push(("merge", merging.elapsed()));
         self.served = Some(Served {
             files: merged,
             audience,
@@ -219,11 +240,15 @@ impl Builder {
             worker_hashes: hashes,
         });
         self.unserved.clear();
+        if !defer_search {
+            self.search_memo.served();
+        }
         Ok(Outcome::Built {
             files: published,
             pages: rendered.pages,
             incremental,
             diagnostics,
+            timings,
         })
     }
 
@@ -263,6 +288,7 @@ impl Builder {
         }
         served.search_keys = new_keys;
         served.search_stale = false;
+        self.search_memo.served();
         Some(served.publish(site, self.opts.built_at))
     }
 }

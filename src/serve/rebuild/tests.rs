@@ -67,6 +67,7 @@ fn assert_rebuild_equals_fresh(builder: &mut Builder, changed: &BTreeSet<String>
                 pages: 0,
                 incremental: true,
                 diagnostics: Vec::new(),
+                timings: Vec::new(),
             },
         ),
         outcome => served(builder, outcome),
@@ -500,6 +501,25 @@ fn search_documents_of_untouched_pages_are_kept() {
             ["runbooks/reset-mfa/index.html"],
             "{audience:?}"
         );
+        // The index was patched: of its documents only the page's was
+        // written again, and of its shards only those its words are in.
+        let written = builder.search_memo.written();
+        let keys = &builder.served.as_ref().unwrap().search_keys;
+        let doc = |p: &String| p.starts_with("search/d/");
+        let shards = |p: &&String| p.starts_with("search/t/");
+        assert_eq!(written.iter().filter(|p| doc(p)).count(), 1, "{written:?}");
+        let page_doc = written.iter().find(|p| doc(p)).unwrap();
+        let served = &builder.served.as_ref().unwrap().files;
+        assert!(
+            std::str::from_utf8(&served[page_doc.as_str()])
+                .unwrap()
+                .contains("runbooks/reset-mfa/index.html"),
+            "{audience:?}: {page_doc}"
+        );
+        assert!(
+            written.iter().filter(shards).count() < keys.iter().filter(shards).count(),
+            "{audience:?}: {written:?}"
+        );
         let changed = edit(site, "data/systems/m365.yaml", |t| {
             t.replacen("name: Microsoft 365", "name: Microsoft 365 (renamed)", 1)
         });
@@ -531,4 +551,41 @@ fn a_file_changed_in_a_failed_rebuild_is_not_served_stale() {
     assert_rebuild_equals_fresh(&mut builder, &fixed, "a fix after a failed rebuild");
     let served = builder.served.as_ref().unwrap();
     assert_eq!(&*served.files["notes.txt"], b"new notes\n");
+}
+
+/// An edit that brings a secret into a page of a client site is refused:
+/// the last good site stays served, the refused build's search index too,
+/// and the edit that takes it out again serves what a fresh build does.
+#[test]
+fn an_edit_bringing_a_secret_to_a_client_site_is_refused() {
+    let dir = copy_site("tests/fixtures/base");
+    let site = dir.path();
+    let mut opts = options(site);
+    opts.audience = Some(Audience::Client);
+    let mut builder = Builder::new(opts);
+    assert!(matches!(builder.full().unwrap(), Outcome::Built { .. }));
+    let good = builder.served.as_ref().unwrap().files.clone();
+    let rel = "content/runbooks/reset-mfa.md";
+    let clean = std::fs::read_to_string(site.join(rel)).unwrap();
+    let key = ["BlueElephant", "Dancing"].concat();
+    let changed = edit(site, rel, |t| {
+        format!("{t}\nRebootable restartish.\n\n**Wi-Fi password:** {key}\n")
+    });
+    let Outcome::Failed { text } = builder.rebuild(&changed, false) else {
+        panic!("a client site served a page holding a secret");
+    };
+    assert!(text.contains("possible-secret"), "{text}");
+    assert!(
+        !text.contains(&key),
+        "the message echoes the secret: {text}"
+    );
+    assert_eq!(builder.served.as_ref().unwrap().files, good);
+    // The words that came with the secret stay: their shards were written
+    // by the refused build only, and must be written again.
+    std::fs::write(site.join(rel), format!("{clean}\nRebootable restartish.\n")).unwrap();
+    assert_rebuild_equals_fresh(&mut builder, &changed, "the secret taken out again");
+    let other = edit(site, "content/runbooks/firewall-reboot.md", |t| {
+        format!("{t}\nAnother line.\n")
+    });
+    assert_rebuild_equals_fresh(&mut builder, &other, "an edit after that");
 }
