@@ -171,12 +171,11 @@ impl<'a> Renderer<'a, '_> {
                     self.out
                         .push(Event::Html(format!("<{tag} id=\"{id}\"{class}>").into()));
                     self.out.extend(heading.events);
+                    // Hidden by cairn.css until the heading is hovered
+                    // (`visibility`, which also keeps it out of the tab order
+                    // and the accessibility tree): no ARIA needed (issue 27).
                     self.out.push(Event::Html(
-                        format!(
-                            "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" \
-                             tabindex=\"-1\">#</a></{tag}>\n"
-                        )
-                        .into(),
+                        format!("<a class=\"anchor\" href=\"#{id}\">#</a></{tag}>\n").into(),
                     ));
                 }
             }

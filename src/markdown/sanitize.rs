@@ -439,7 +439,7 @@ mod tests {
 
     #[test]
     fn cairn_markup_survives_cleaning() {
-        let html = "<h2 id=\"steps\" class=\"x\">Steps<a class=\"anchor\" href=\"#steps\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n\
+        let html = "<h2 id=\"steps\" class=\"x\">Steps<a class=\"anchor\" href=\"#steps\">#</a></h2>\n\
                     <pre class=\"code hl-code\" data-lang=\"sh\"><code class=\"language-sh\"><span class=\"hl-source\">ls</span></code></pre>\n\
                     <div class=\"markdown-alert markdown-alert-note\" role=\"note\"><p class=\"markdown-alert-title\">Note</p></div>\n\
                     <figure class=\"diagram\" data-diagram=\"mermaid\"><pre class=\"code\" data-lang=\"mermaid\"><code>a</code></pre></figure>\n\

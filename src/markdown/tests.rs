@@ -109,8 +109,7 @@ fn headings_carry_a_self_link_outside_their_text() {
     let html = plain("## Call the NOC\n");
     assert_eq!(
         html,
-        "<h2 id=\"call-the-noc\">Call the NOC<a class=\"anchor\" href=\"#call-the-noc\" \
-         aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n"
+        "<h2 id=\"call-the-noc\">Call the NOC<a class=\"anchor\" href=\"#call-the-noc\">#</a></h2>\n"
     );
     let headings = scan("## Call the NOC\n").headings;
     assert_eq!(

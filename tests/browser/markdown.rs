@@ -26,6 +26,10 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
             "search_finds_the_camelcase_alert_page_by_its_parts",
             search_finds_the_camelcase_alert_page_by_its_parts,
         ),
+        (
+            "heading_anchors_show_on_hover_and_are_no_tab_stop_nor_read_otherwise",
+            heading_anchors_show_on_hover_and_are_no_tab_stop_nor_read_otherwise,
+        ),
     ]
 }
 
@@ -248,4 +252,89 @@ fn search_finds_the_camelcase_alert_page_by_its_parts(
         )?;
     }
     Ok(())
+}
+
+/// The links named `#` the accessibility tree holds (what a screen reader reads).
+fn hash_links(tab: &mut Tab) -> Result<usize, String> {
+    let tree = tab.send("Accessibility.getFullAXTree", json!({}))?;
+    Ok(tree["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|n| {
+                    n["ignored"] != json!(true)
+                        && n["role"]["value"] == json!("link")
+                        && n["name"]["value"] == json!("#")
+                })
+                .count()
+        })
+        .unwrap_or(0))
+}
+
+fn key(tab: &mut Tab, key: &str, code: u32) -> Result<(), String> {
+    for kind in ["keyDown", "keyUp"] {
+        tab.send(
+            "Input.dispatchKeyEvent",
+            json!({ "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code }),
+        )?;
+    }
+    Ok(())
+}
+
+/// A heading's `#` self-link is for copying a deep link with a mouse: it shows
+/// when the heading is hovered, and otherwise (hidden by cairn.css alone, the
+/// markup has no aria-hidden or tabindex) Tab never stops on it and the
+/// accessibility tree does not hold it, so headings do not read as links.
+fn heading_anchors_show_on_hover_and_are_no_tab_stop_nor_read_otherwise(
+    b: &Browser,
+    f: &Fixture,
+) -> Result<(), String> {
+    let mut tab = b.chrome().tab(&TabOptions::default())?;
+    tab.goto(&file_url(&f.out, OUTAGE))?;
+    tab.wait_for("window.cairn", Duration::from_secs(5))?;
+    let anchors = tab.eval(
+        "Array.from(document.querySelectorAll('.prose a.anchor')).map(a => [a.getAttribute('href'), '#' + a.parentElement.id, a.attributes.length, getComputedStyle(a).visibility])",
+    )?;
+    let anchors = anchors.as_array().cloned().unwrap_or_default();
+    ensure(anchors.len() >= 2, || {
+        format!("the outage runbook's headings have anchors; got {anchors:?}")
+    })?;
+    for a in &anchors {
+        ensure(
+            a[0] == a[1] && a[2] == json!(2) && a[3] == json!("hidden"),
+            || format!("an anchor links its heading's id, with class and href only, hidden: {a}"),
+        )?;
+    }
+    ensure(hash_links(&mut tab)? == 0, || {
+        "a hidden heading anchor is in the accessibility tree".into()
+    })?;
+    // Tab through the whole page: focus never lands on an anchor.
+    let stops = tab
+        .eval("document.querySelectorAll('a[href], input, button, summary, [tabindex]').length")?
+        .as_u64()
+        .unwrap_or(0);
+    for _ in 0..stops + 2 {
+        key(&mut tab, "Tab", 9)?;
+        let on = tab.eval("document.activeElement.matches('a.anchor')")?;
+        ensure(on == json!(false), || {
+            "Tab stopped on a heading anchor".into()
+        })?;
+    }
+    // Hovered, the heading shows its anchor, a link a screen reader can reach too.
+    let at = tab.eval(
+        "(() => { const h = document.querySelector('.prose a.anchor').parentElement; h.scrollIntoView(); const r = h.getBoundingClientRect(); return [r.left + 5, r.top + r.height / 2]; })()",
+    )?;
+    tab.send(
+        "Input.dispatchMouseEvent",
+        json!({ "type": "mouseMoved", "x": at[0], "y": at[1] }),
+    )?;
+    let shown =
+        tab.eval("getComputedStyle(document.querySelector('.prose a.anchor')).visibility")?;
+    ensure(shown == json!("visible"), || {
+        format!("the hovered heading's anchor should show; visibility {shown}")
+    })?;
+    ensure(hash_links(&mut tab)? == 1, || {
+        "the hovered heading's anchor is a link".into()
+    })
 }
