@@ -271,8 +271,21 @@ pub fn check_view_stage(
     today: chrono::NaiveDate,
     for_build: bool,
 ) -> Vec<Diagnostic> {
+    check_view_stage_with(site, view, load_diagnostics, today, for_build, None)
+}
+
+/// [`check_view_stage`], taking back from `memo` the findings of the last
+/// run (`cairn serve`) where nothing they read changed.
+fn check_view_stage_with(
+    site: &site::Site,
+    view: &audience::SiteView,
+    load_diagnostics: &[Diagnostic],
+    today: chrono::NaiveDate,
+    for_build: bool,
+    memo: Option<&check::Memo>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = load_diagnostics.to_vec();
-    diagnostics.extend(check::check_view(site, view, today));
+    diagnostics.extend(check::check_view_with(site, view, today, memo));
     if for_build && view.audience == Audience::Client {
         check::promote_for_client_build(&mut diagnostics);
     }
@@ -350,6 +363,9 @@ pub struct RenderScope<'p> {
     /// The search index's documents of the last build (`cairn serve`): pages
     /// whose document is there are not tokenized again.
     pub(crate) search_memo: Option<&'p search::DocMemo>,
+    /// The check's findings of the last build (`cairn serve`): those whose
+    /// inputs did not change are taken back.
+    pub(crate) check_memo: Option<&'p check::Memo>,
 }
 
 /// Stage 4, render ‖ search: the pages and the search index into `sink`.
@@ -441,7 +457,16 @@ pub(crate) fn run<S: Sink>(
         zip: opts.zip,
         stamp: feed_stamp(site.config.tz(), today),
     };
-    let check = || check_view_stage(site, &view, &loaded.diagnostics, today, true);
+    let check = || {
+        check_view_stage_with(
+            site,
+            &view,
+            &loaded.diagnostics,
+            today,
+            true,
+            scope.check_memo,
+        )
+    };
     let render = |sink: &S| {
         let gated = secrets::gate::Gated::new(&gate, sink);
         let theme = loaded.theme.as_ref()?;

@@ -26,6 +26,33 @@ pub(crate) enum Target {
     Hidden(Box<Target>),
 }
 
+/// One thing [`Resolver::resolve_traced`] looked up: what a link's verdict
+/// depends on besides the page holding it. A verdict stands while each of its
+/// lookups finds what it found ([`Resolver::state`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Lookup {
+    /// The page at this `rel`: whether there is one, and what it is made of
+    /// (its text, so its headings; its audience).
+    Page(String),
+    /// A folder holding pages, and its audience.
+    Folder(String),
+    Asset(String),
+    Static(String),
+    System(String),
+    Party(String),
+}
+
+/// Where the lookups of a resolve go, when someone keeps them.
+struct Trace<'t>(Option<&'t mut Vec<Lookup>>);
+
+impl Trace<'_> {
+    fn note(&mut self, lookup: impl FnOnce() -> Lookup) {
+        if let Some(list) = &mut self.0 {
+            list.push(lookup());
+        }
+    }
+}
+
 pub(crate) struct Resolver<'a> {
     /// The build's: a target it may not see does not resolve.
     audience: Audience,
@@ -115,6 +142,47 @@ impl<'a> Resolver<'a> {
     /// audience reads a page it shows, and a page it hides is read (and its
     /// links checked) by the page's own audience.
     pub(crate) fn resolve(&self, page: &Page, dest: &str) -> Option<Result<Target, String>> {
+        self.resolve_with(page, dest, &mut Trace(None))
+    }
+
+    /// [`Resolver::resolve`], noting in `lookups` what it looked up beyond
+    /// `page` itself: the verdict is the same while [`Resolver::state`] of
+    /// each is.
+    pub(crate) fn resolve_traced(
+        &self,
+        page: &Page,
+        dest: &str,
+        lookups: &mut Vec<Lookup>,
+    ) -> Option<Result<Target, String>> {
+        self.resolve_with(page, dest, &mut Trace(Some(lookups)))
+    }
+
+    /// What `lookup` finds now, hashed: 0 when there is nothing there.
+    pub(crate) fn state(&self, lookup: &Lookup) -> u128 {
+        let present = |found: bool| u128::from(found);
+        match lookup {
+            Lookup::Page(rel) => self.by_rel.get(rel.as_str()).map_or(0, |&i| {
+                let page = self.pages[i];
+                // The text makes the headings and anchors; `source` is `content/` + `rel`.
+                let mut bytes = [0; 17];
+                bytes[..16].copy_from_slice(&page.text_hash.to_le_bytes());
+                bytes[16] = page.audience as u8;
+                xxhash_rust::xxh3::xxh3_128(&bytes) | 1
+            }),
+            Lookup::Folder(f) => self.folders.get(f.as_str()).map_or(0, |a| *a as u128 + 1),
+            Lookup::Asset(rel) => self.assets.get(rel.as_str()).map_or(0, |a| *a as u128 + 1),
+            Lookup::Static(rel) => present(self.statics.contains(rel.as_str())),
+            Lookup::System(id) => present(self.systems.contains(id.as_str())),
+            Lookup::Party(id) => present(self.parties.contains(id.as_str())),
+        }
+    }
+
+    fn resolve_with(
+        &self,
+        page: &Page,
+        dest: &str,
+        trace: &mut Trace,
+    ) -> Option<Result<Target, String>> {
         let dest = dest.trim();
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -126,7 +194,7 @@ impl<'a> Resolver<'a> {
             // `#heading` on this very page; `` and `#` alone go nowhere and are fine.
             let anchor = fragment?;
             return Some(if has_anchor(page, &anchor) {
-                Ok(Target::Page(self.by_rel.get(page.rel.as_str()).copied()?))
+                Ok(self.page_at(&page.rel, trace)?)
             } else {
                 Err(format!(
                     "this page has no heading `#{anchor}`{}",
@@ -139,7 +207,7 @@ impl<'a> Resolver<'a> {
         }
         if path.ends_with(".html") || path.ends_with(".htm") {
             // Hugo and MkDocs sites link to built pages: `x.html`, `x/index.html`.
-            if let Some(t) = self.built_page(page, path) {
+            if let Some(t) = self.built_page(page, path, trace) {
                 return Some(self.seen_from(page, t));
             }
         }
@@ -153,12 +221,10 @@ impl<'a> Resolver<'a> {
         };
         let target = if folder_like {
             // `/docs/add-runbook/` is Hugo's URL of `docs/add-runbook.md`.
-            self.folder(&norm)
-                .or_else(|missing| self.page_at(&format!("{norm}.md")).ok_or(missing))
+            self.folder(&norm, trace)
+                .or_else(|missing| self.page_at(&format!("{norm}.md"), trace).ok_or(missing))
         } else if norm.ends_with(".md") {
-            self.by_rel
-                .get(norm.as_str())
-                .map(|&i| Target::Page(i))
+            self.page_at(&norm, trace)
                 .ok_or_else(|| format!("no page content/{norm}"))
         } else {
             // Images and other files: next to the page first, then from static/.
@@ -169,9 +235,9 @@ impl<'a> Resolver<'a> {
             };
             // A path without `.md` names the page too, as Hugo and MkDocs
             // links do (`/docs/add-runbook`).
-            self.file(&norm, from_static.as_deref())
-                .or_else(|missing| self.page_at(&format!("{norm}.md")).ok_or(missing))
-                .or_else(|missing| self.folder(&norm).map_err(|_| missing))
+            self.file(&norm, from_static.as_deref(), trace)
+                .or_else(|missing| self.page_at(&format!("{norm}.md"), trace).ok_or(missing))
+                .or_else(|missing| self.folder(&norm, trace).map_err(|_| missing))
         };
         Some(
             target
@@ -194,13 +260,14 @@ impl<'a> Resolver<'a> {
         )
     }
 
-    fn page_at(&self, rel: &str) -> Option<Target> {
+    fn page_at(&self, rel: &str, trace: &mut Trace) -> Option<Target> {
+        trace.note(|| Lookup::Page(rel.to_string()));
         self.by_rel.get(rel).map(|&i| Target::Page(i))
     }
 
     /// The page a link to a built file names: `a/b.html`, `a/b/index.html`,
     /// `a/b/` (relative to `page`, or from the top with `/`).
-    fn built_page(&self, page: &Page, path: &str) -> Option<Target> {
+    fn built_page(&self, page: &Page, path: &str, trace: &mut Trace) -> Option<Target> {
         let decoded = decode(path);
         let (base, rest) = match decoded.strip_prefix('/') {
             Some(rest) => ("", rest),
@@ -212,8 +279,8 @@ impl<'a> Resolver<'a> {
             .or_else(|| norm.strip_suffix(".html"))
             .or_else(|| norm.strip_suffix(".htm"))
             .unwrap_or(&norm);
-        self.page_at(&format!("{stem}.md"))
-            .or_else(|| self.folder(stem).ok())
+        self.page_at(&format!("{stem}.md"), trace)
+            .or_else(|| self.folder(stem, trace).ok())
     }
 
     /// `target` when the reader of `page` sees it; a page or folder hidden
@@ -221,6 +288,7 @@ impl<'a> Resolver<'a> {
     fn seen_from(&self, page: &Page, target: Target) -> Result<Target, String> {
         // The build's audience, or the page's own when the build hides it.
         let reader = self.audience.max(page.audience);
+        // Every page, folder and asset a target names was looked up by name.
         let audience = self.audience_of(&target);
         if audience.visible_in(reader) {
             Ok(target)
@@ -250,31 +318,42 @@ impl<'a> Resolver<'a> {
     }
 
     /// A folder link: its `_index.md`, a folder whose pages get a list, or a generated page.
-    fn folder(&self, folder: &str) -> Result<Target, String> {
+    fn folder(&self, folder: &str, trace: &mut Trace) -> Result<Target, String> {
         let folder = urls::url_of(folder).trim_end_matches('/');
         let index_rel = if folder.is_empty() {
             "_index.md".to_string()
         } else {
             format!("{folder}/_index.md")
         };
-        if let Some(&i) = self.by_rel.get(index_rel.as_str()) {
-            return Ok(Target::Page(i));
+        if let Some(page) = self.page_at(&index_rel, trace) {
+            return Ok(page);
         }
+        trace.note(|| Lookup::Folder(folder.to_string()));
         if folder.is_empty() || self.folders.contains_key(folder) {
             return Ok(Target::Folder(folder.to_string()));
         }
-        if self.generated(folder) {
+        if self.generated(folder, trace) {
             return Ok(Target::Generated(folder.to_string()));
         }
         Err(format!("no page or folder content/{folder}/"))
     }
 
-    fn file(&self, rel: &str, from_static: Option<&str>) -> Result<Target, String> {
+    fn file(
+        &self,
+        rel: &str,
+        from_static: Option<&str>,
+        trace: &mut Trace,
+    ) -> Result<Target, String> {
+        trace.note(|| Lookup::Asset(rel.to_string()));
         if self.assets.contains_key(rel) {
             return Ok(Target::Asset(rel.to_string()));
         }
+        trace.note(|| Lookup::Static(rel.to_string()));
         if self.statics.contains(rel) {
             return Ok(Target::Static(rel.to_string()));
+        }
+        if let Some(s) = from_static {
+            trace.note(|| Lookup::Static(s.to_string()));
         }
         if let Some(s) = from_static
             && self.statics.contains(s)
@@ -289,11 +368,17 @@ impl<'a> Resolver<'a> {
     }
 
     /// `systems/ID`, `parties/ID`, `matrix`, `review`, `search`, `now`.
-    fn generated(&self, folder: &str) -> bool {
+    fn generated(&self, folder: &str, trace: &mut Trace) -> bool {
         match folder.split_once('/') {
             None => matches!(folder, "matrix" | "review" | "search" | "now"),
-            Some(("systems", id)) => self.systems.contains(id),
-            Some(("parties", id)) => self.parties.contains(id),
+            Some(("systems", id)) => {
+                trace.note(|| Lookup::System(id.to_string()));
+                self.systems.contains(id)
+            }
+            Some(("parties", id)) => {
+                trace.note(|| Lookup::Party(id.to_string()));
+                self.parties.contains(id)
+            }
             Some(_) => false,
         }
     }

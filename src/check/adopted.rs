@@ -5,7 +5,7 @@
 //! place it is written). Neither stops a build: the pages read as before.
 
 use crate::diag::{Code, Diagnostic};
-use crate::site::Site;
+use crate::site::{Page, Site};
 use std::collections::BTreeMap;
 
 pub(super) fn check_foreign_keys(site: &Site) -> Vec<Diagnostic> {
@@ -44,10 +44,10 @@ pub(super) fn check_foreign_keys(site: &Site) -> Vec<Diagnostic> {
     diags
 }
 
-pub(super) fn check_shortcodes(site: &Site) -> Vec<Diagnostic> {
-    site.pages
-        .iter()
-        .flat_map(|page| {
+/// The Hugo shortcodes left as text in `page`.
+pub(super) fn check_shortcodes(page: &Page) -> Vec<Diagnostic> {
+    {
+        {
             page.scan.unsupported_shortcodes.iter().map(|(name, line)| {
                 Diagnostic::new(
                     Code::UnsupportedShortcode,
@@ -59,6 +59,7 @@ pub(super) fn check_shortcodes(site: &Site) -> Vec<Diagnostic> {
                     ),
                 )
             })
-        })
-        .collect()
+        }
+    }
+    .collect()
 }

@@ -7,13 +7,10 @@
 
 use crate::diag::{Code, Diagnostic};
 use crate::markdown::{Unclosed, UnclosedBlock};
-use crate::site::{Page, Site};
+use crate::site::Page;
 
-pub(super) fn check_unclosed_blocks(site: &Site) -> Vec<Diagnostic> {
-    site.pages.iter().filter_map(unclosed_block).collect()
-}
-
-fn unclosed_block(page: &Page) -> Option<Diagnostic> {
+/// The comment or code fence that runs to the end of `page`, if one does.
+pub(super) fn unclosed_block(page: &Page) -> Option<Diagnostic> {
     let Unclosed { offset, block } = page.scan.unclosed.as_ref()?;
     let body = page.body();
     let line = page.body_line + body[..*offset].matches('\n').count();

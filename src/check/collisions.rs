@@ -8,16 +8,41 @@
 
 use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
+use crate::site::Page;
 use crate::urls;
 use std::collections::{BTreeMap, HashMap};
 
-pub(super) fn check_output_collisions(view: &SiteView) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    // Output path (lowercase) → (path as written, the source that writes it).
-    let mut outputs: Vec<(String, String)> = Vec::new();
-    for page in view.pages.iter().filter(|p| !p.is_section) {
-        outputs.push((urls::page(&page.url), page.source.clone()));
+/// A file the build writes (relative to the output, as written) and the
+/// source that writes it, as messages name it.
+pub(super) type Output = (String, String);
+
+/// What `page`, one the view shows, writes: its own page (a section's page
+/// is its folder's, [`folder_outputs`]) and its aliases; an alias that is no
+/// path is reported in `diags`.
+pub(super) fn page_outputs(
+    page: &Page,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<Output>, Vec<Output>) {
+    let own = (!page.is_section).then(|| (urls::page(&page.url), page.source.clone()));
+    let mut aliases = Vec::new();
+    for (i, alias) in page.front.aliases.iter().enumerate() {
+        match urls::alias(page.folder(), alias) {
+            Some(path) => aliases.push((path, format!("{} (alias `{alias}`)", page.source))),
+            None => diags.push(Diagnostic::new(
+                Code::InvalidValue,
+                &page.source,
+                super::front_item_line(page, "aliases", i),
+                format!("alias `{alias}` is not a path inside the site: write an old path such as `/old/page/`"),
+            )),
+        }
     }
+    (own, aliases)
+}
+
+/// What the view writes besides its pages: each folder's list, the files
+/// published beside pages and under `static/`.
+pub(super) fn folder_outputs(view: &SiteView) -> Vec<Output> {
+    let mut outputs = Vec::new();
     for section in view.sections.values().filter(|s| !s.folder.is_empty()) {
         let source = section.index.map_or_else(
             || format!("the list cairn generates for content/{}/", section.folder),
@@ -31,23 +56,16 @@ pub(super) fn check_output_collisions(view: &SiteView) -> Vec<Diagnostic> {
     for file in view.static_files {
         outputs.push((file.clone(), format!("static/{file}")));
     }
-    for page in &view.pages {
-        for (i, alias) in page.front.aliases.iter().enumerate() {
-            match urls::alias(page.folder(), alias) {
-                Some(path) => outputs.push((path, format!("{} (alias `{alias}`)", page.source))),
-                None => diags.push(Diagnostic::new(
-                    Code::InvalidValue,
-                    &page.source,
-                    super::front_item_line(page, "aliases", i),
-                    format!("alias `{alias}` is not a path inside the site: write an old path such as `/old/page/`"),
-                )),
-            }
-        }
-    }
+    outputs
+}
 
+/// Two of `outputs` (pages, then [`folder_outputs`], then aliases) that
+/// would write one path, or a file where another needs a folder.
+pub(super) fn collisions(outputs: &[Output]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let mut first: HashMap<String, &str> = HashMap::new();
     let mut reported: BTreeMap<(String, String), String> = BTreeMap::new();
-    for (path, source) in &outputs {
+    for (path, source) in outputs {
         match first.get(&path.to_lowercase()) {
             Some(other) if *other != source.as_str() => {
                 reported
@@ -61,7 +79,7 @@ pub(super) fn check_output_collisions(view: &SiteView) -> Vec<Diagnostic> {
         }
     }
     // A file standing where another output needs a folder.
-    for (path, source) in &outputs {
+    for (path, source) in outputs {
         let mut folder = path.as_str();
         while let Some((parent, _)) = folder.rsplit_once('/') {
             folder = parent;

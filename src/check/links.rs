@@ -5,59 +5,82 @@
 
 use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
-use crate::links::{Resolver, Target};
+use crate::links::{Lookup, Resolver, Target};
 use crate::model::Audience;
-use crate::site::{Page, Site};
-use rayon::prelude::*;
+use crate::site::Page;
+#[cfg(test)]
+use crate::site::Site;
 use std::collections::HashSet;
 
 /// Who links to what, counting only links from pages the view shows.
 #[derive(Debug, Default)]
 pub(super) struct LinkGraph<'a> {
-    /// Pages (by `rel`) another shown page links to.
     pub linked: HashSet<&'a str>,
-    /// Folders (relative to `content/`) a shown page links to.
-    pub linked_folders: HashSet<String>,
+    pub linked_folders: HashSet<&'a str>,
 }
 
-/// Every page's links, hidden pages' too (they must not break either); where
-/// a link may point is the view's resolver's verdict for the page's reader.
-pub(super) fn check_links<'a>(
-    site: &'a Site,
-    view: &SiteView<'a>,
-) -> (Vec<Diagnostic>, LinkGraph<'a>) {
-    let per_page: Vec<(Vec<Diagnostic>, Vec<Target>)> = site
+/// Where a link leads, as `orphan-page` reads it: another page (by `rel`), or
+/// a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Linked {
+    Page(String),
+    Folder(String),
+}
+
+/// The links of every page, and where those of the pages the view shows lead.
+#[cfg(test)]
+pub(super) fn check_links(site: &Site, view: &SiteView) -> (Vec<Diagnostic>, Vec<Vec<Linked>>) {
+    let per_page: Vec<(Vec<Diagnostic>, Vec<Linked>)> = site
         .pages
-        .par_iter()
-        .map(|page| check_page(&view.links, page))
+        .iter()
+        .map(|page| check_page(&view.links, page, None))
         .collect();
     let mut diags = Vec::new();
-    let mut graph = LinkGraph::default();
-    for (page, (d, targets)) in site.pages.iter().zip(per_page) {
+    let mut linked = Vec::new();
+    for (d, l) in per_page {
         diags.extend(d);
+        linked.push(l);
+    }
+    (diags, linked)
+}
+
+/// What the pages the view shows link to, from each page's [`Linked`].
+pub(super) fn graph<'a>(
+    view: &SiteView,
+    pages: impl Iterator<Item = (&'a Page, &'a [Linked])>,
+) -> LinkGraph<'a> {
+    let mut graph = LinkGraph::default();
+    for (page, linked) in pages {
         if !view.shows(page) {
             continue;
         }
-        for target in targets {
-            if let Target::Folder(f) = target {
-                graph.linked_folders.insert(f);
-            } else if let Some(linked) = view.links.page(&target)
-                && linked.rel != page.rel
-            {
-                graph.linked.insert(&linked.rel);
-            }
+        for l in linked {
+            match l {
+                Linked::Page(rel) => graph.linked.insert(rel.as_str()),
+                Linked::Folder(f) => graph.linked_folders.insert(f.as_str()),
+            };
         }
     }
-    (diags, graph)
+    graph
 }
 
-fn check_page(resolver: &Resolver, page: &Page) -> (Vec<Diagnostic>, Vec<Target>) {
+/// The links of `page`: what is wrong with them, and where they lead. With
+/// `lookups`, what resolving them looked up is noted there.
+pub(super) fn check_page(
+    resolver: &Resolver,
+    page: &Page,
+    mut lookups: Option<&mut Vec<Lookup>>,
+) -> (Vec<Diagnostic>, Vec<Linked>) {
     let mut diags = Vec::new();
     let mut targets = Vec::new();
     for link in &page.scan.links {
         let line = Some(page.body_line + link.line.max(1) - 1);
         let what = if link.is_image { "image" } else { "link" };
-        match resolver.resolve(page, &link.dest) {
+        let resolved = match lookups.as_deref_mut() {
+            Some(lookups) => resolver.resolve_traced(page, &link.dest, lookups),
+            None => resolver.resolve(page, &link.dest),
+        };
+        match resolved {
             None => {
                 if let Some(scheme) = crate::links::unknown_scheme(&link.dest) {
                     diags.push(Diagnostic::new(
@@ -108,7 +131,16 @@ fn check_page(resolver: &Resolver, page: &Page) -> (Vec<Diagnostic>, Vec<Target>
                         ),
                     ));
                 }
-                targets.push(target)
+                match target {
+                    Target::Folder(f) => targets.push(Linked::Folder(f)),
+                    target => {
+                        if let Some(linked) = resolver.page(&target)
+                            && linked.rel != page.rel
+                        {
+                            targets.push(Linked::Page(linked.rel.clone()));
+                        }
+                    }
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ mod collisions;
 mod coverage;
 mod facts;
 mod links;
+mod memo;
 mod offline;
 mod orphans;
 mod phones;
@@ -28,6 +29,8 @@ use crate::model::Audience;
 use crate::site::{Page, Site};
 use std::collections::HashMap;
 
+pub(crate) use memo::Memo;
+
 /// What a check run is for.
 #[cfg(test)]
 #[derive(Debug, Clone)]
@@ -41,31 +44,90 @@ pub(crate) struct CheckOptions {
 /// All diagnostics for the site (load diagnostics are separate; the caller merges them).
 #[cfg(test)]
 pub(crate) fn check_site(site: &Site, opts: &CheckOptions) -> Vec<Diagnostic> {
-    check_view(
+    check_view_with(
         site,
         &crate::audience::view(site, opts.audience),
         opts.today,
+        None,
     )
 }
 
 /// All diagnostics for the site, those that depend on the audience from
-/// `view` (the view of `site` a build for that audience renders).
-pub(crate) fn check_view(
+/// `view` (the view of `site` a build for that audience renders), taking back from `memo` what the last run found where
+/// nothing it read has changed since (`cairn serve`), and keeping this run's
+/// there for the next: the diagnostics are a fresh run's.
+///
+/// Three kinds of check: a page's own (its references, links, numbers,
+/// secrets, blocks, review, images, outputs: [`page_facts`], each run read
+/// through a [`memo::Reader`] that notes what it reads beyond the page); the
+/// data files' ([`data_checks`], which read the data files and today only);
+/// and the site-wide ones over all pages' findings (orphans, collisions,
+/// systems no runbook names, another generator's keys), cheap, run each time.
+pub(crate) fn check_view_with(
     site: &Site,
     view: &SiteView,
     today: chrono::NaiveDate,
+    memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
     let index = SiteIndex::new(site);
+    let known = phones::known(site);
+    let env = memo::Env::new(site, view, &index, &known, today);
+    let (mut diags, facts) = rayon::join(
+        || {
+            memo::reuse(memo, memo::Slot::Data, env.data_key(), || {
+                data_checks(site, &index, today)
+            })
+        },
+        || memo::pages(&env, memo, page_facts),
+    );
+    for f in &facts {
+        diags.extend(f.diags.iter().cloned());
+    }
+    // Pages, then the folders' lists and the files published as they are,
+    // then aliases: the first of two that collide is named first.
+    let mut outputs: Vec<&collisions::Output> = Vec::new();
+    outputs.extend(facts.iter().filter_map(|f| f.output.as_ref()));
+    let folders = collisions::folder_outputs(view);
+    outputs.extend(&folders);
+    outputs.extend(facts.iter().flat_map(|f| &f.aliases));
+    let key = {
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(outputs.len() * 2);
+        for (path, source) in &outputs {
+            parts.push(path.as_bytes());
+            parts.push(source.as_bytes());
+        }
+        memo::hash(&parts)
+    };
+    diags.extend(memo::reuse(memo, memo::Slot::Collisions, key, || {
+        let outputs: Vec<collisions::Output> = outputs.into_iter().cloned().collect();
+        collisions::collisions(&outputs)
+    }));
+    diags.extend(orphans::check_orphans(view, || {
+        links::graph(
+            view,
+            site.pages
+                .iter()
+                .zip(facts.iter().map(|f| f.linked.as_slice())),
+        )
+    }));
+    diags.extend(orphans::check_systems_without_runbook(site, view));
+    diags.extend(adopted::check_foreign_keys(site));
+    diags.extend(secrets::check_files(site));
+    diags.extend(offline::check_offline_budget(site));
+    diag::sort(&mut diags);
+    diags
+}
+
+/// The checks of the data files (`cairn.yaml`, `data/…`): they read those
+/// and today's date, nothing of the pages.
+fn data_checks(site: &Site, index: &SiteIndex, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    diags.extend(refs::check_refs(site, &index));
+    diags.extend(refs::check_data_refs(site, index));
     diags.extend(raci::check_raci(site));
-    diags.extend(coverage::check_coverage(site, &index, today));
-    diags.extend(calendar::check_calendar(site, &index, today));
-    let (link_diags, links) = links::check_links(site, view);
-    diags.extend(link_diags);
-    diags.extend(secrets::check_secrets(site));
+    diags.extend(coverage::check_coverage(site, index, today));
+    diags.extend(calendar::check_calendar(site, index, today));
+    diags.extend(secrets::check_data(site));
     diags.extend(facts::check_facts(site));
-    diags.extend(phones::check_phones(site, today));
     diags.extend(phones::check_dead_ends(site, today));
     diags.extend(crate::secrets::catalogue::problem());
     if let Some(problem) = crate::markdown::raw_html_problem() {
@@ -76,17 +138,38 @@ pub(crate) fn check_view(
             format!("raw HTML in markdown cannot be read: {problem}; this is a bug in cairn, please report it"),
         ));
     }
-    diags.extend(blocks::check_unclosed_blocks(site));
-    diags.extend(adopted::check_foreign_keys(site));
-    diags.extend(adopted::check_shortcodes(site));
-    diags.extend(collisions::check_output_collisions(view));
-    diags.extend(review::check_reviews(view, today));
-    diags.extend(orphans::check_orphans(view, &links));
-    diags.extend(orphans::check_systems_without_runbook(site, view));
-    diags.extend(remote_images::check_remote_images(view));
-    diags.extend(offline::check_offline_budget(site));
-    diag::sort(&mut diags);
     diags
+}
+
+/// The checks of one page: what it reads besides the page, it reads
+/// through `read`.
+fn page_facts(page: &Page, read: &mut memo::Reader) -> memo::PageFacts {
+    let mut facts = memo::PageFacts::default();
+    let diags = &mut facts.diags;
+    if page.front.owner.is_some() || !page.front.systems.is_empty() {
+        let (site, index) = read.ids();
+        refs::check_page(site, index, page, diags);
+    }
+    let (link_diags, linked) = read.links(page);
+    diags.extend(link_diags);
+    facts.linked = linked;
+    diags.extend(secrets::check_page(page));
+    if !page.scan.phones.is_empty() {
+        let known = read.contacts();
+        diags.extend(phones::check_page(page, known, read.today()));
+    }
+    diags.extend(blocks::unclosed_block(page));
+    diags.extend(adopted::check_shortcodes(page));
+    if read.shows(page) {
+        if page.is_runbook() {
+            diags.extend(review::overdue(page, read.today()));
+        }
+        diags.extend(remote_images::check_page(read.image_origins(), page));
+        let (output, aliases) = collisions::page_outputs(page, diags);
+        facts.output = output;
+        facts.aliases = aliases;
+    }
+    facts
 }
 
 /// A client build refuses to publish anything that looks like a secret, or

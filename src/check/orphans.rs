@@ -9,18 +9,31 @@ use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::site::Site;
 
-/// Among the pages the view shows.
-pub(super) fn check_orphans(view: &SiteView, links: &LinkGraph) -> Vec<Diagnostic> {
-    view.pages
+/// Among the pages the view shows; `links` (what the pages link to) is
+/// made only when some page is neither a runbook nor in a listed folder.
+pub(super) fn check_orphans<'a>(
+    view: &SiteView,
+    links: impl FnOnce() -> LinkGraph<'a>,
+) -> Vec<Diagnostic> {
+    let unlisted: Vec<_> = view
+        .pages
         .iter()
         .filter(|page| {
             let folder = page.folder();
-            let listed = view.sections.contains_key(folder);
             !(page.is_section
                 || page.is_runbook()
                 || folder.is_empty()
-                || listed
-                || links.linked_folders.contains(folder)
+                || view.sections.contains_key(folder))
+        })
+        .collect();
+    if unlisted.is_empty() {
+        return Vec::new();
+    }
+    let links = links();
+    unlisted
+        .into_iter()
+        .filter(|page| {
+            !(links.linked_folders.contains(page.folder())
                 || links.linked.contains(page.rel.as_str()))
         })
         .map(|page| {

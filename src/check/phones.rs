@@ -15,7 +15,9 @@ use chrono::NaiveDate;
 /// Silences `stray-phone` and `internal-phone` for the numbers on its line.
 const ALLOW: &str = "cairn: allow-phone";
 
-struct Known<'a> {
+/// A contact's number, as digits.
+#[derive(Debug)]
+pub(super) struct Known<'a> {
     digits: String,
     party: &'a str,
     contact: &'a Contact,
@@ -31,9 +33,9 @@ impl Known<'_> {
     }
 }
 
-pub(super) fn check_phones(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    let known: Vec<Known> = site
-        .parties
+/// The contacts with a number, of every party.
+pub(super) fn known(site: &Site) -> Vec<Known<'_>> {
+    site.parties
         .iter()
         .flat_map(|p| {
             p.contacts.iter().filter_map(move |c| {
@@ -44,17 +46,19 @@ pub(super) fn check_phones(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
                 })
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The numbers typed in `page`, against the contacts' numbers `known`.
+pub(super) fn check_page(page: &Page, known: &[Known], today: NaiveDate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in &site.pages {
-        for phone in &page.scan.phones {
-            let line = page.body_line + phone.line.max(1) - 1;
-            if allowed(page, line) {
-                continue;
-            }
-            if let Some(d) = check_number(page, line, &phone.written, &known, today) {
-                out.push(d);
-            }
+    for phone in &page.scan.phones {
+        let line = page.body_line + phone.line.max(1) - 1;
+        if allowed(page, line) {
+            continue;
+        }
+        if let Some(d) = check_number(page, line, &phone.written, known, today) {
+            out.push(d);
         }
     }
     out

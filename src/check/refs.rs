@@ -6,15 +6,25 @@ use super::{SiteIndex, did_you_mean, front_item_line, front_line};
 use crate::audience::sees;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Audience;
-use crate::site::{PARTIES_FILE, Site};
+use crate::site::{PARTIES_FILE, Page, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
+/// The references of the data files and of every page.
+#[cfg(test)]
 pub(super) fn check_refs(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
+    let mut out = check_data_refs(site, index);
+    for page in &site.pages {
+        check_page(site, index, page, &mut out);
+    }
+    out
+}
+
+/// The references of the data files: read nothing of the pages.
+pub(super) fn check_data_refs(site: &Site, index: &SiteIndex) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_duplicates(site, &mut out);
     check_party_hours(site, &mut out);
     check_systems(site, index, &mut out);
-    check_pages(site, index, &mut out);
     check_cycles(site, index, &mut out);
     check_required_activities(site, &mut out);
     out
@@ -244,8 +254,9 @@ fn check_systems(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_pages(site: &Site, index: &SiteIndex, out: &mut Vec<Diagnostic>) {
-    for page in &site.pages {
+/// The parties and systems `page` names.
+pub(super) fn check_page(site: &Site, index: &SiteIndex, page: &Page, out: &mut Vec<Diagnostic>) {
+    {
         if let Some(owner) = &page.front.owner
             && !index.party_known(site, owner)
         {

@@ -2,15 +2,15 @@
 //! allows images from the site itself (and `data:`) only, so a remote image
 //! shows as broken unless `csp.img_src` in `cairn.yaml` allows its host.
 
-use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
+use crate::model::ImageOrigin;
 use crate::model::url_origin;
+use crate::site::Page;
 
-/// On the pages the view shows.
-pub(super) fn check_remote_images(view: &SiteView) -> Vec<Diagnostic> {
-    let allowed = &view.config.csp.img_src;
+/// On `page`, one the view shows, with the origins `cairn.yaml` allows (`allowed`).
+pub(super) fn check_page(allowed: &[ImageOrigin], page: &Page) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for page in &view.pages {
+    {
         let images = page.scan.links.iter().chain(&page.scan.html_images);
         for image in images.filter(|l| l.is_image) {
             let Some((scheme, host, port)) = url_origin(&image.dest) else {

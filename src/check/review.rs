@@ -2,19 +2,24 @@
 //! today, or that was never reviewed. Only runbooks of the check's audience.
 
 use super::front_line;
+#[cfg(test)]
 use crate::audience::SiteView;
 use crate::diag::{Code, Diagnostic};
 use crate::site::Page;
 
+#[cfg(test)]
 pub(super) fn check_reviews(view: &SiteView, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     view.pages
         .iter()
-        .filter(|p| p.is_runbook())
         .filter_map(|p| overdue(p, today))
         .collect()
 }
 
-fn overdue(page: &Page, today: chrono::NaiveDate) -> Option<Diagnostic> {
+/// `page` (one the view shows) is a runbook whose review is overdue.
+pub(super) fn overdue(page: &Page, today: chrono::NaiveDate) -> Option<Diagnostic> {
+    if !page.is_runbook() {
+        return None;
+    }
     let Some(last) = page.front.last_reviewed else {
         return Some(Diagnostic::new(
             Code::ReviewOverdue,

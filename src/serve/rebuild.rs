@@ -3,9 +3,11 @@
 //!
 //! A rebuild after an edit runs every stage again, each skipping what the edit
 //! cannot have changed: the load takes back the pages whose files are not
-//! among the changed paths ([`site::Parsed`]); the check runs over the whole
-//! site (a link elsewhere to a heading that is gone must still fail); the
-//! render writes only the pages whose fingerprint changed
+//! among the changed paths ([`site::Parsed`]); the check takes back each
+//! page's findings while nothing they read changed, the page or what its
+//! links looked up (a link elsewhere to a heading that is gone still fails),
+//! and the data files' while no data file changed ([`crate::check::Memo`]);
+//! the render writes only the pages whose fingerprint changed
 //! ([`render::Fingerprints`]: what each page shows, taken from its template
 //! context), and the data files; the copy keeps the bytes of files not
 //! changed. An edit of a template, a theme or `cairn.yaml` renders every page.
@@ -75,6 +77,9 @@ pub(crate) struct Builder {
     unserved: BTreeSet<String>,
     /// The search index's documents, each page's tokenized once.
     search_memo: search::DocMemo,
+    /// The check's findings, each page's checked again only when something
+    /// it read changed.
+    check_memo: crate::check::Memo,
 }
 
 fn failed_text(diags: &[Diagnostic]) -> String {
@@ -179,6 +184,7 @@ impl Builder {
             // A rebuild renders while the whole site is checked.
             alongside_check: previous.is_some(),
             search_memo: Some(&self.search_memo),
+            check_memo: Some(&self.check_memo),
         };
         if let Some(changed) = changed {
             self.unserved.extend(changed.iter().cloned());

@@ -19,12 +19,31 @@
 mod table;
 
 use crate::diag::{Code, Diagnostic};
-use crate::secrets::sources::{FileHits, source_hits};
+use crate::secrets::sources::{
+    FileHits, data_sources, file_sources, hits_of, page_source, scan_page,
+};
 use crate::secrets::{LineKind, Syntax};
-use crate::site::Site;
+use crate::site::{Page, Site};
 
-pub(super) fn check_secrets(site: &Site) -> Vec<Diagnostic> {
-    source_hits(site).into_iter().flat_map(report).collect()
+/// The scan of one page.
+pub(super) fn check_page(page: &Page) -> Vec<Diagnostic> {
+    scan_page(page_source(page)).map(report).unwrap_or_default()
+}
+
+/// The scan of the data files (as loaded).
+pub(super) fn check_data(site: &Site) -> Vec<Diagnostic> {
+    hits_of(site, data_sources(site))
+        .into_iter()
+        .flat_map(report)
+        .collect()
+}
+
+/// The scan of the files read from disk as they are (published, the theme's).
+pub(super) fn check_files(site: &Site) -> Vec<Diagnostic> {
+    hits_of(site, file_sources(site))
+        .into_iter()
+        .flat_map(report)
+        .collect()
 }
 
 /// The diagnostics of one file: one a line, none where the author allowed it.
