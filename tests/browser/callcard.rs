@@ -140,6 +140,11 @@ fn call_card_skips_a_closed_level_one_and_times_the_next_from_the_open_one(
             format!("{page}: the NOC's number; got {c:?}")
         })?;
         ensure(
+            c.text
+                .contains("answers around the clock · responds within 15m"),
+            || format!("{page}: the level's hours and response time; got {c:?}"),
+        )?;
+        ensure(
             c.deadline == "02:30"
                 && c.next.contains("Lakeview NOC")
                 && c.next_tel == "tel:+15550180",

@@ -515,8 +515,9 @@
       }
       var meta = [];
       meta.push(s.until === null ? "answers around the clock" : "answers until " + s.until);
-      var rw = li.getAttribute("data-respond");
-      if (rw) meta.push("responds within " + rw);
+      // The level's own "Responds within" term (`data-respond` in older templates).
+      var rw = li.querySelector(".rw > dd"), respond = rw ? rw.textContent : li.getAttribute("data-respond");
+      if (respond) meta.push("responds within " + respond);
       card.appendChild(node("p", "call-meta", meta.join(" · ")));
       if (r.next >= 0) {
         var nli = ladder.levels[r.next].element, ns = r.levels[r.next], phone = dutyPhone(dutyShown(nli, ns.duty)) || firstPhone(nli);
