@@ -193,6 +193,11 @@ pub(crate) struct RaciRow<'a> {
 }
 
 impl<'a> SiteView<'a> {
+    /// The site's folder: a build reads page bodies again from it.
+    pub(crate) fn root(&self) -> &'a std::path::Path {
+        &self.site.root
+    }
+
     /// The calendar over the span a build on `today` expands (the build date to
     /// +400 days). Read its ladders and absences through the methods below,
     /// which pass this view's audience. Render keeps one per render.

@@ -366,6 +366,9 @@ pub struct RenderScope<'p> {
     /// The check's findings of the last build (`cairn serve`): those whose
     /// inputs did not change are taken back.
     pub(crate) check_memo: Option<&'p check::Memo>,
+    /// Let go of the pages' bodies once checked ([`site::Site::release_bodies`]):
+    /// `build`, whose site is not kept for a next build.
+    pub release_bodies: bool,
 }
 
 /// Stage 4, render ‖ search: the pages and the search index into `sink`.
@@ -439,19 +442,55 @@ pub(crate) struct Run<S> {
 /// build and a client `serve` refuse alike.
 pub(crate) fn run<S: Sink>(
     opts: &Options,
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     scope: &RenderScope,
     make_sink: impl FnOnce() -> Result<S>,
-    worker: impl FnOnce(&S, &Rendered) -> offline::Worker,
+    worker: impl FnOnce(&S, &Rendered, &site::Site) -> offline::Worker,
 ) -> Result<Run<S>> {
     let mut clock = Stopwatch::new();
+    let audience = opts.audience_for(&loaded.site);
+    let today = opts.today_for(&loaded.site.config);
+    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || opts.strict);
+    let mut run = Run {
+        audience,
+        diagnostics: Vec::new(),
+        output: None,
+        precache: None,
+        timings: Vec::new(),
+    };
+    // Checked alone first: a build stops there when the site fails, and can
+    // let go of the pages' bodies before making the output.
+    let mut checked = None;
+    let mut allowed = None;
+    if !scope.alongside_check {
+        let view = audience::view_on(&loaded.site, audience, today);
+        let diagnostics = check_view_stage_with(
+            &loaded.site,
+            &view,
+            &loaded.diagnostics,
+            today,
+            true,
+            scope.check_memo,
+        );
+        clock.lap("check");
+        if failed(&diagnostics) || loaded.theme.is_none() {
+            run.diagnostics = diagnostics;
+            run.timings = clock.laps;
+            return Ok(run);
+        }
+        if scope.release_bodies {
+            // What the gate lets through is read from the bodies: first.
+            allowed = Some(secrets::allowed::Allowed::of(&loaded.site));
+            drop(view);
+            loaded.site.release_bodies();
+        }
+        checked = Some(diagnostics);
+    }
+    let loaded = &*loaded;
     let site = &loaded.site;
-    let audience = opts.audience_for(site);
-    let today = opts.today_for(&site.config);
     let view = audience::view_on(site, audience, today);
     clock.lap("view");
-    let failed = |d: &[Diagnostic]| d.iter().any(|d| d.is_error() || opts.strict);
-    let gate = secrets::gate::OutputGate::new(site, &view);
+    let gate = secrets::gate::OutputGate::new(site, &view, allowed);
     let render_opts = render::RenderOptions {
         today,
         zip: opts.zip,
@@ -475,36 +514,25 @@ pub(crate) fn run<S: Sink>(
                 .and_then(|rendered| copy_stage(site, &view, &gated).map(|()| rendered)),
         )
     };
-    let mut run = Run {
-        audience,
-        diagnostics: Vec::new(),
-        output: None,
-        precache: None,
-        timings: Vec::new(),
-    };
-    let (mut diagnostics, sink, rendered) = if scope.alongside_check {
-        let sink = make_sink()?;
-        let started = Instant::now();
-        let ((diagnostics, checked), (rendered, rendered_at)) = rayon::join(
-            || (check(), started.elapsed()),
-            || (render(&sink), started.elapsed()),
-        );
-        // Side by side: each lap is how long that stage took from the start.
-        clock.laps.push(("check (beside render)", checked));
-        clock.laps.push(("render (beside check)", rendered_at));
-        clock.last = Instant::now();
-        (diagnostics, sink, rendered)
-    } else {
-        let diagnostics = check();
-        clock.lap("check");
-        if failed(&diagnostics) || loaded.theme.is_none() {
-            run.diagnostics = diagnostics;
-            run.timings = clock.laps;
-            return Ok(run);
+    let (mut diagnostics, sink, rendered) = match checked {
+        Some(diagnostics) => {
+            let sink = make_sink()?;
+            let rendered = render(&sink);
+            (diagnostics, sink, rendered)
         }
-        let sink = make_sink()?;
-        let rendered = render(&sink);
-        (diagnostics, sink, rendered)
+        None => {
+            let sink = make_sink()?;
+            let started = Instant::now();
+            let ((diagnostics, checked), (rendered, rendered_at)) = rayon::join(
+                || (check(), started.elapsed()),
+                || (render(&sink), started.elapsed()),
+            );
+            // Side by side: each lap is how long that stage took from the start.
+            clock.laps.push(("check (beside render)", checked));
+            clock.laps.push(("render (beside check)", rendered_at));
+            clock.last = Instant::now();
+            (diagnostics, sink, rendered)
+        }
     };
     let rendered = match rendered {
         Some(rendered) if !failed(&diagnostics) => rendered?,
@@ -518,7 +546,7 @@ pub(crate) fn run<S: Sink>(
     } else {
         clock.lap("render+search+copy");
     }
-    let worker = worker(&sink, &rendered);
+    let worker = worker(&sink, &rendered, site);
     clock.lap("worker");
     let gated = secrets::gate::Gated::new(&gate, &sink);
     gated.write(offline::WORKER, &worker.code)?;
@@ -562,7 +590,7 @@ pub fn build(opts: &Options) -> Result<Report> {
     site::ensure_site(&opts.site)?;
     // Before anything is read: a build must never be able to destroy its input.
     let out = outdir::checked_out_dir(&opts.site, &opts.out_dir(), opts.force)?;
-    let loaded = load_reusing(&opts.site, site::Parsed::default(), None, opts.drafts)?;
+    let mut loaded = load_reusing(&opts.site, site::Parsed::default(), None, opts.drafts)?;
     clock.lap("load");
     let previous_worker = std::fs::read(opts.out_dir().join(offline::WORKER)).ok();
     let staging = || {
@@ -572,15 +600,19 @@ pub fn build(opts: &Options) -> Result<Report> {
         })
     };
     // The service worker lists every file written, as it was written.
-    let worker = |recorded: &Recorded, _: &Rendered| {
+    let worker = |recorded: &Recorded, _: &Rendered, site: &site::Site| {
         offline::site_worker(
-            &loaded.site.config,
+            &site.config,
             &mut recorded.manifest.take(),
             opts.built_at,
             previous_worker.as_deref(),
         )
     };
-    let run = run(opts, &loaded, &RenderScope::default(), staging, worker)?;
+    let scope = RenderScope {
+        release_bodies: true,
+        ..RenderScope::default()
+    };
+    let run = run(opts, &mut loaded, &scope, staging, worker)?;
     clock.extend(run.timings);
     let mut report = Report {
         diagnostics: run.diagnostics,

@@ -230,7 +230,7 @@ pub(crate) fn render_changed(
                 if shows_no_change && let Some(print) = before {
                     return Ok((path, print, false));
                 }
-                let print = fingerprint(&keyed().context(*job, &path));
+                let print = fingerprint(&keyed().context(*job, &path)?);
                 let again = before != Some(print);
                 if again {
                     render_page(&shared, theme, job, sink)?;
@@ -459,7 +459,7 @@ fn render_page(
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
 ) -> Result<()> {
     let path = job.path();
-    let mut ctx = shared.context(*job, &path);
+    let mut ctx = shared.context(*job, &path)?;
     let template = ctx.template();
     shared
         .render_ladders(&mut ctx, &|ladder| {

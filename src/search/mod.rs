@@ -228,7 +228,7 @@ fn documents(
     view: &SiteView,
     memo: Option<&DocMemo>,
     mut each: impl FnMut(Vec<Arc<(Doc, Weights)>>),
-) {
+) -> anyhow::Result<()> {
     let system_doc = |s: &crate::audience::SystemView| -> (Doc, Weights) {
         let mut wt = Weights::default();
         wt.key(s.id, w::OWN_ID, w::TITLE);
@@ -274,7 +274,7 @@ fn documents(
         view.systems.iter().map(|s| (s.id, s)).collect();
     let party_by_id: FxMap<&str, &crate::audience::PartyView> =
         view.parties.iter().map(|p| (p.id, p)).collect();
-    let page_doc = |p: &crate::site::Page| -> (Doc, Weights) {
+    let page_doc = |p: &crate::site::Page| -> anyhow::Result<(Doc, Weights)> {
         let mut wt = Weights::default();
         wt.field(&p.title, w::TITLE, w::TITLE);
         wt.field(&text::identifier_parts(&p.title), w::TITLE, w::TITLE);
@@ -316,7 +316,7 @@ fn documents(
             wt.key(o.id, w::OWNER, w::OWNER);
         }
         // Not kept by the load (see `markdown::scan`): read again here.
-        let read = crate::markdown::scan_with_text(p.body());
+        let read = crate::markdown::scan_with_text(&p.read_body(view.root())?);
         wt.field(&read.text, 1, w::BODY_CAP);
         wt.field(&read.code, 1, w::CODE_CAP);
         let mut snippet = collapse_ws(description);
@@ -337,7 +337,7 @@ fn documents(
             text: truncate(&snippet, SNIPPET_CHARS),
             call: None,
         };
-        (doc, wt)
+        Ok((doc, wt))
     };
     // A person's name finds their card: name, role, party and a number to tap.
     let contact_doc =
@@ -438,55 +438,58 @@ fn documents(
     let lock = |memo: &DocMemo| std::mem::take(&mut memo.lock().pages);
     let before = memo.map(lock).unwrap_or_default();
     let kept = std::sync::Mutex::new(FxMap::default());
-    let page = |p: &crate::site::Page| {
+    let page = |p: &crate::site::Page| -> anyhow::Result<_> {
         if memo.is_none() {
-            return Arc::new(page_doc(p));
+            return Ok(Arc::new(page_doc(p)?));
         }
         let key = page_key(view, p);
-        let doc = before
-            .get(&key)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(page_doc(p)));
+        let doc = match before.get(&key) {
+            Some(doc) => doc.clone(),
+            None => Arc::new(page_doc(p)?),
+        };
         let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.insert(key, doc.clone());
-        doc
+        Ok(doc)
     };
     for chunk in sources.chunks(CHUNK) {
         each(
             chunk
                 .par_iter()
                 .map(|s| match s {
-                    Source::System(s) => Arc::new(system_doc(s)),
+                    Source::System(s) => Ok(Arc::new(system_doc(s))),
                     Source::Page(p) => page(p),
-                    Source::Party(p) => Arc::new(party_doc(p)),
-                    Source::Contact(p, c) => Arc::new(contact_doc(p, c)),
+                    Source::Party(p) => Ok(Arc::new(party_doc(p))),
+                    Source::Contact(p, c) => Ok(Arc::new(contact_doc(p, c))),
                 })
-                .collect(),
+                .collect::<anyhow::Result<_>>()?,
         );
     }
     if let Some(memo) = memo {
         memo.lock().pages = kept.into_inner().unwrap_or_else(|e| e.into_inner());
     }
+    Ok(())
 }
 
 /// The index of a view, with shards planned.
 #[cfg(test)]
 pub(crate) fn index(view: &SiteView) -> Index {
-    index_with(view, None)
+    index_with(view, None).expect("a test's pages are held")
 }
 
 /// The index of a view, with shards planned; the pages' documents taken
 /// from `memo` when it has them.
-fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> Index {
+fn index_with(view: &SiteView, memo: Option<&DocMemo>) -> anyhow::Result<Index> {
     let mut docs: Vec<Doc> = Vec::new();
+    let mut read = Ok(());
     let (mut index, _) = index_of(|each| {
-        documents(view, memo, |part| {
+        read = documents(view, memo, |part| {
             docs.extend(part.iter().map(|made| made.0.clone()));
             each(&part);
         });
     });
+    read?;
     index.docs = docs;
-    index
+    Ok(index)
 }
 
 /// The postings and shards of the documents `feed` hands over, chunk by
@@ -797,10 +800,10 @@ pub(crate) fn write_index(
     sink: FileSink,
 ) -> anyhow::Result<Vec<String>> {
     let Some(memo) = memo else {
-        return write_files(&index_with(view, None), sink);
+        return write_files(&index_with(view, None)?, sink);
     };
     let mut docs: Vec<Arc<(Doc, Weights)>> = Vec::new();
-    documents(view, Some(memo), |part| docs.extend(part));
+    documents(view, Some(memo), |part| docs.extend(part))?;
     let mut held = memo.lock();
     let held = &mut *held;
     let patchable = held

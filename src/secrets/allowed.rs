@@ -35,7 +35,13 @@ impl Allowed {
             .into_iter()
             .filter_map(|src| {
                 let markdown = matches!(src.syntax, Some(Syntax::Markdown { .. }));
-                Some((src.text?, src.page_allows, markdown))
+                let text = src.text?;
+                // Most texts allow nothing: one search, not one per line.
+                (src.page_allows || text.contains(ALLOW)).then_some((
+                    text,
+                    src.page_allows,
+                    markdown,
+                ))
             })
             .flat_map(|(text, page_allows, markdown)| {
                 text.lines()

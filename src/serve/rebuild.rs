@@ -156,7 +156,7 @@ impl Builder {
         };
         let reusable = changed.is_some_and(|c| !c.iter().any(|p| renders_everything(p)));
         let theme = self.theme.take().filter(|_| reusable);
-        let loaded = crate::load_reusing(&self.opts.site, parsed, theme, self.opts.drafts)?;
+        let mut loaded = crate::load_reusing(&self.opts.site, parsed, theme, self.opts.drafts)?;
         let mut timings = vec![("load", started.elapsed())];
         let audience = self.opts.audience_for(&loaded.site);
         let mut hashes = self
@@ -185,6 +185,8 @@ impl Builder {
             alongside_check: previous.is_some(),
             search_memo: Some(&self.search_memo),
             check_memo: Some(&self.check_memo),
+            // The next rebuild takes back the pages of this one.
+            release_bodies: false,
         };
         if let Some(changed) = changed {
             self.unserved.extend(changed.iter().cloned());
@@ -195,7 +197,7 @@ impl Builder {
         // What was served, less what is gone, with what was written over it:
         // pages whose fingerprint did not change and a search index that
         // follows keep their bytes. The service worker lists exactly these.
-        let worker = |memory: &write::Memory, rendered: &crate::Rendered| {
+        let worker = |memory: &write::Memory, rendered: &crate::Rendered, site: &Site| {
             let pages: HashSet<&str> = rendered
                 .fingerprints
                 .iter()
@@ -212,9 +214,9 @@ impl Builder {
                     || **path == *offline::WORKER
             });
             merged.extend(memory.files());
-            hashes.worker(&merged, &loaded.site.config, self.opts.built_at)
+            hashes.worker(&merged, &site.config, self.opts.built_at)
         };
-        let run = crate::run(&self.opts, &loaded, &scope, memory, worker);
+        let run = crate::run(&self.opts, &mut loaded, &scope, memory, worker);
         let incremental = previous.is_some();
         let search_keys = previous
             .filter(|_| defer_search)

@@ -158,6 +158,7 @@ pub(super) fn load_content(
                 body_start: p.body_start,
                 body_line: p.body_line,
                 text: p.text,
+                released: false,
                 text_hash: p.text_hash,
                 rel: p.rel,
                 scan: p.scan,
@@ -291,6 +292,40 @@ pub(super) fn title_from_name(name: &str) -> String {
     }
 }
 
+/// Hugo shortcodes and MkDocs admonitions become the markdown they stand
+/// for, line for line, so every later reader (scan, render, checks) sees one
+/// text and its lines stay the author's.
+fn translated(text: String, body_start: usize) -> (String, Vec<(String, usize)>) {
+    match markdown::translate_shortcodes(&text[body_start..]) {
+        Some((body, found)) => (format!("{}{body}", &text[..body_start]), found),
+        None => (text, Vec::new()),
+    }
+}
+
+/// The body of `page` read again from its file under `root`, as the load
+/// read it: a build lets go of the bodies once they are checked
+/// ([`Site::release_bodies`]). A file that changed since is an error: the
+/// build would publish what was not checked.
+pub(super) fn read_body_again(root: &Path, page: &Page) -> anyhow::Result<String> {
+    let changed = || {
+        anyhow::anyhow!(
+            "{} changed while the site was being built; build again",
+            page.source
+        )
+    };
+    let text = read(root, &page.source)
+        .and_then(|t| refuse_nul(t, &page.source))
+        .map_err(|d| anyhow::anyhow!("{}: {}", page.source, d.message))?;
+    if text.len() < page.body_start || !text.is_char_boundary(page.body_start) {
+        return Err(changed());
+    }
+    let (mut text, _) = translated(text, page.body_start);
+    if xxhash_rust::xxh3::xxh3_128(text.as_bytes()) != page.text_hash {
+        return Err(changed());
+    }
+    Ok(text.split_off(page.body_start))
+}
+
 pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
     let source = format!("content/{rel}");
     let mut diags = Vec::new();
@@ -349,13 +384,7 @@ pub(super) fn parse_page(root: &Path, rel: &str) -> (RawPage, Vec<Diagnostic>) {
             "TOML front matter (`+++`) is not read: write YAML between `---` lines",
         ));
     }
-    // Hugo shortcodes and MkDocs admonitions become the markdown they stand
-    // for, line for line, so every later reader (scan, render, checks) sees
-    // one text and its lines stay the author's.
-    let (text, shortcodes) = match markdown::translate_shortcodes(&text[body_start..]) {
-        Some((body, found)) => (format!("{}{body}", &text[..body_start]), found),
-        None => (text, Vec::new()),
-    };
+    let (text, shortcodes) = translated(text, body_start);
     let mut scan = markdown::scan(&text[body_start..]);
     scan.unsupported_shortcodes = shortcodes;
     (

@@ -113,8 +113,11 @@ pub(crate) struct Page {
     pub front: FrontMatter,
     /// Lines of the front matter's keys, counted in the `.md` file.
     pub front_lines: LineMap,
-    /// The whole file, for checks that report lines of it.
+    /// The whole file, for checks that report lines of it; only its front
+    /// matter once [`Site::release_bodies`] let go of the body.
     pub text: String,
+    /// The body is no longer in `text`: [`Page::read_body`] reads it again.
+    pub released: bool,
     /// `text` hashed: `cairn serve` tells a page edited from the one it rendered.
     pub text_hash: u128,
     /// Byte offset and 1-based line where the markdown body starts.
@@ -130,8 +133,20 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    /// The markdown body; only while it is held (see [`Page::read_body`]).
     pub(crate) fn body(&self) -> &str {
+        debug_assert!(!self.released, "{}: body read after release", self.source);
         &self.text[self.body_start..]
+    }
+
+    /// The markdown body, read again from the file under `root` when
+    /// [`Site::release_bodies`] let go of it.
+    pub(crate) fn read_body(&self, root: &Path) -> anyhow::Result<std::borrow::Cow<'_, str>> {
+        if self.released {
+            content::read_body_again(root, self).map(std::borrow::Cow::Owned)
+        } else {
+            Ok(std::borrow::Cow::Borrowed(self.body()))
+        }
     }
 
     /// The folder the page lives in, relative to `content/` (`` at the top).
@@ -169,6 +184,20 @@ pub(crate) fn parent_folder(folder: &str) -> &str {
 }
 
 impl Site {
+    /// Let go of every page's body, kept since the load for the checks: a
+    /// build's last readers (render, the search index) read each body again
+    /// ([`Page::read_body`]), so the texts of all pages are never held while
+    /// the output is made. At 100k runbooks they are ~440 MB.
+    pub(crate) fn release_bodies(&mut self) {
+        for page in &mut self.pages {
+            if !page.released {
+                page.text.truncate(page.body_start);
+                page.text.shrink_to_fit();
+                page.released = true;
+            }
+        }
+    }
+
     /// The text of a data file as loaded; empty when it could not be read.
     pub(crate) fn text(&self, file: &str) -> &str {
         self.texts.get(file).map_or("", String::as_str)
@@ -315,7 +344,8 @@ impl Parsed {
         let pages = site
             .pages
             .into_iter()
-            .filter(|p| !changed.contains(&p.source))
+            // A page without its body is read again.
+            .filter(|p| !changed.contains(&p.source) && !p.released)
             .map(|p| {
                 let diags = by_file.remove(p.source.as_str()).unwrap_or_default();
                 let raw = RawPage {
@@ -409,6 +439,57 @@ mod tests {
         assert_eq!(fm_line, 2);
         assert_eq!(&text[start..], "# Body\n");
         assert_eq!(line, 4);
+    }
+
+    /// A build lets go of the bodies once checked and reads each again as
+    /// the load read it (shortcodes translated); a file edited in between is
+    /// an error naming it, never a page that was not checked.
+    #[test]
+    fn a_released_body_reads_again_as_loaded_and_refuses_a_changed_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/guides")).unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), "title: T\n").unwrap();
+        std::fs::write(dir.path().join("content/_index.md"), "Home text.\n").unwrap();
+        std::fs::write(
+            dir.path().join("content/guides/plain.md"),
+            "---\ntitle: Plain\n---\n# Plain\n\nBody é.\n",
+        )
+        .unwrap();
+        let rel = "content/shortcoded.md";
+        std::fs::write(
+            dir.path().join(rel),
+            "---\ntitle: Shortcoded\n---\n{{< hint warning >}}\nCareful.\n{{< /hint >}}\n",
+        )
+        .unwrap();
+        let mut site = crate::load(dir.path()).unwrap().site;
+        let held: Vec<(String, String)> = site
+            .pages
+            .iter()
+            .map(|p| (p.source.clone(), p.body().to_string()))
+            .collect();
+        assert!(
+            held.iter()
+                .any(|(s, body)| s == rel && !body.contains("{{<"))
+        );
+        site.release_bodies();
+        for (page, (source, body)) in site.pages.iter().zip(&held) {
+            assert!(
+                page.released && page.text.len() == page.body_start,
+                "{source}"
+            );
+            assert_eq!(&*page.read_body(dir.path()).unwrap(), body, "{source}");
+        }
+        std::fs::write(
+            dir.path().join(rel),
+            "---\ntitle: Shortcoded\n---\nEdited after the check.\n",
+        )
+        .unwrap();
+        let page = site.pages.iter().find(|p| p.source == rel).unwrap();
+        let err = page.read_body(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(rel) && err.contains("changed while the site was being built"),
+            "{err}"
+        );
     }
 
     #[test]

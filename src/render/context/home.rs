@@ -39,12 +39,12 @@ pub(in crate::render) struct SectionCtx<'c> {
 }
 
 impl Shared<'_, '_> {
-    pub(super) fn home<'c>(&'c self, path: &'c str) -> HomeCtx<'c> {
+    pub(super) fn home<'c>(&'c self, path: &'c str) -> anyhow::Result<HomeCtx<'c>> {
         let view = self.view;
         let root = view.sections.get("");
         let index = root.and_then(|s| s.index);
         let mut base = self.base(path, &view.config.title);
-        let intro = index.map(|p| self.body_html(p, path));
+        let intro = index.map(|p| self.body_html(p, path)).transpose()?;
         base.has_diagram = intro.as_ref().is_some_and(|b| b.has_diagram);
         base.meta_description = index.and_then(meta_description);
         let coverage_overview = if self.body_keys.is_some() {
@@ -57,7 +57,7 @@ impl Shared<'_, '_> {
             Some(b) => (Some(b.html), b.heading),
             None => (None, None),
         };
-        HomeCtx {
+        Ok(HomeCtx {
             coverage_overview,
             base,
             intro,
@@ -66,19 +66,23 @@ impl Shared<'_, '_> {
             sections: self.subsections(root.map_or(&[][..], |s| &s.subsections[..])),
             pages: self.cards(root.map_or(&[][..], |s| &s.pages[..])),
             parties: view.parties.iter().map(party_card).collect(),
-        }
+        })
     }
 
-    pub(super) fn section<'c>(&'c self, s: &'c SectionView<'c>, path: &'c str) -> SectionCtx<'c> {
+    pub(super) fn section<'c>(
+        &'c self,
+        s: &'c SectionView<'c>,
+        path: &'c str,
+    ) -> anyhow::Result<SectionCtx<'c>> {
         let mut base = self.base(path, &s.title);
-        let intro = s.index.map(|p| self.body_html(p, path));
+        let intro = s.index.map(|p| self.body_html(p, path)).transpose()?;
         base.has_diagram = intro.as_ref().is_some_and(|b| b.has_diagram);
         base.meta_description = s.index.and_then(meta_description);
         let (intro, heading) = match intro {
             Some(b) => (Some(b.html), b.heading),
             None => (None, None),
         };
-        SectionCtx {
+        Ok(SectionCtx {
             base,
             intro,
             heading,
@@ -86,6 +90,6 @@ impl Shared<'_, '_> {
             pages: self.cards(&s.pages),
             subsections: self.subsections(&s.subsections),
             breadcrumbs: self.breadcrumbs(&s.folder, false),
-        }
+        })
     }
 }

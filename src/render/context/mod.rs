@@ -391,12 +391,17 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// The context of the page `job` writes at `path`.
-    pub(super) fn context<'c>(&'c self, job: Job<'c, 'c>, path: &'c str) -> PageContext<'c> {
+    /// Err only when a page's body cannot be read again (see [`Page::read_body`]).
+    pub(super) fn context<'c>(
+        &'c self,
+        job: Job<'c, 'c>,
+        path: &'c str,
+    ) -> anyhow::Result<PageContext<'c>> {
         let view: &'c SiteView<'a> = self.view;
-        match job {
-            Job::Home => PageContext::Home(self.home(path)),
-            Job::Section(s) => PageContext::Section(self.section(s, path)),
-            Job::Page(p) => PageContext::Page(self.page(p, path)),
+        Ok(match job {
+            Job::Home => PageContext::Home(self.home(path)?),
+            Job::Section(s) => PageContext::Section(self.section(s, path)?),
+            Job::Page(p) => PageContext::Page(self.page(p, path)?),
             Job::System(s) => PageContext::System(self.system(s, path)),
             Job::Party(p) => PageContext::Party(self.party(p, path)),
             Job::Matrix => PageContext::Matrix(self.matrix(path)),
@@ -425,7 +430,7 @@ impl<'v, 'a> Shared<'v, 'a> {
                 },
                 systems: view.systems.iter().map(system_card).collect(),
             }),
-        }
+        })
     }
 
     /// The shared part of the context of the page at `path` titled `title`;
@@ -452,16 +457,17 @@ impl<'v, 'a> Shared<'v, 'a> {
 
     /// A page's markdown as HTML, its links rewritten relative to `path`: the
     /// one place page bodies and section intros are rendered.
-    fn body_html(&self, page: &Page, path: &str) -> Body {
+    fn body_html(&self, page: &Page, path: &str) -> anyhow::Result<Body> {
+        let markdown = page.read_body(self.view.root())?;
         if let Some(links) = self.body_keys {
             // A body is made of its text and what its links resolve to (the
             // page's own path, which sets relative URLs, is in the context).
-            let text = xxhash_rust::xxh3::xxh3_128(page.body().as_bytes());
-            return Body {
+            let text = xxhash_rust::xxh3::xxh3_128(markdown.as_bytes());
+            return Ok(Body {
                 html: format!("body {} {text:032x} {links:032x}", page.source),
                 has_diagram: false,
                 heading: None,
-            };
+            });
         }
         let resolve = |dest: &str, _is_image: bool| -> Option<String> {
             // `#heading` stays as written; so does anything that does not resolve
@@ -483,18 +489,18 @@ impl<'v, 'a> Shared<'v, 'a> {
             Some(url)
         };
         let rendered = markdown::render(
-            page.body(),
+            &markdown,
             &markdown::BodyOptions {
                 raw_html: self.raw_html,
             },
             &resolve,
         );
         let (heading, html) = split_leading_h1(rendered.html);
-        Body {
+        Ok(Body {
             html,
             has_diagram: rendered.has_diagram,
             heading,
-        }
+        })
     }
 
     /// `sitemap.xml` when `base_url` is absolute (a sitemap needs absolute URLs).
@@ -567,7 +573,7 @@ mod tests {
         let mut templates = std::collections::BTreeSet::new();
         for job in super::super::jobs(&view) {
             let path = job.path();
-            let ctx = shared.context(job, &path);
+            let ctx = shared.context(job, &path).unwrap();
             templates.insert(ctx.template());
             let straight = serde_json::to_string(&ctx).unwrap();
             let value = serde_json::to_value(&ctx).unwrap();

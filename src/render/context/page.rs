@@ -50,9 +50,9 @@ impl PageCtx<'_> {
 }
 
 impl Shared<'_, '_> {
-    pub(super) fn page<'c>(&'c self, p: &'c Page, path: &'c str) -> PageCtx<'c> {
+    pub(super) fn page<'c>(&'c self, p: &'c Page, path: &'c str) -> anyhow::Result<PageCtx<'c>> {
         let mut base = self.base(path, &p.title);
-        let body = self.body_html(p, path);
+        let body = self.body_html(p, path)?;
         base.has_diagram = body.has_diagram;
         base.meta_description = meta_description(p);
         base.has_ladder = p
@@ -61,7 +61,7 @@ impl Shared<'_, '_> {
             .iter()
             .filter_map(|id| self.view.system(id))
             .any(|s| !s.ladder.is_empty());
-        PageCtx {
+        Ok(PageCtx {
             base,
             escalation_guide: &self.escalation_guide,
             description: p.front.description.as_deref(),
@@ -81,6 +81,6 @@ impl Shared<'_, '_> {
             },
             breadcrumbs: self.breadcrumbs(p.folder(), true),
             source: &p.source,
-        }
+        })
     }
 }
