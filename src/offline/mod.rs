@@ -103,11 +103,38 @@ impl Manifest {
 }
 
 /// Hashes of an in-memory site (`cairn serve`), recomputed only for the files
-/// whose bytes were replaced since the last time.
+/// whose bytes were replaced since the last time; the manifest's entries are
+/// kept in order with their text, so a rebuild that replaced a few files
+/// makes the manifest from what it kept.
 #[derive(Default)]
 pub(crate) struct MemoHashes {
+    by_path: std::collections::HashMap<std::sync::Arc<str>, Memo>,
+    /// The listed paths, sorted (see [`listed`]); made again when `reorder`.
+    order: Vec<std::sync::Arc<str>>,
+    reorder: bool,
+    generation: u64,
+}
+
+struct Memo {
     // The bytes are kept so their address is never reused by other bytes.
-    by_path: std::collections::HashMap<std::sync::Arc<str>, (std::sync::Arc<[u8]>, FileHash)>,
+    bytes: std::sync::Arc<[u8]>,
+    hash: FileHash,
+    /// Its entry in the manifest.
+    json: String,
+    /// The last [`MemoHashes::generation`] that had it.
+    seen: u64,
+}
+
+impl Memo {
+    fn of(path: &str, bytes: &std::sync::Arc<[u8]>, seen: u64) -> Memo {
+        let hash = FileHash::of(path, bytes);
+        Memo {
+            bytes: bytes.clone(),
+            json: entry_json(&hash),
+            hash,
+            seen,
+        }
+    }
 }
 
 impl MemoHashes {
@@ -118,29 +145,46 @@ impl MemoHashes {
         config: &crate::model::Config,
         built_at: Option<i64>,
     ) -> Worker {
+        self.generation += 1;
+        let generation = self.generation;
+        for (path, bytes) in files {
+            match self.by_path.get_mut(path) {
+                Some(memo) if std::sync::Arc::ptr_eq(&memo.bytes, bytes) => {
+                    memo.seen = generation;
+                }
+                Some(memo) => *memo = Memo::of(path, bytes, generation),
+                None => {
+                    self.reorder |= listed(path);
+                    self.by_path
+                        .insert(path.clone(), Memo::of(path, bytes, generation));
+                }
+            }
+        }
+        let before = self.by_path.len();
+        self.by_path.retain(|_, memo| memo.seen == generation);
+        if self.reorder || self.by_path.len() != before {
+            self.order = self
+                .by_path
+                .keys()
+                .filter(|path| listed(path))
+                .cloned()
+                .collect();
+            self.order.sort_unstable();
+            self.reorder = false;
+        }
+        let entries: Vec<(&FileHash, &str)> = self
+            .order
+            .iter()
+            .filter_map(|path| self.by_path.get(path))
+            .map(|memo| (&memo.hash, memo.json.as_str()))
+            .collect();
         let previous = files.get(WORKER).cloned();
-        site_worker(
-            config,
-            &mut self.files(files.iter()),
-            built_at,
+        worker_of(
+            &entries,
+            config.offline.budget.unwrap_or(DEFAULT_BUDGET),
+            &build_time(&config.timezone.0, built_at),
             previous.as_deref(),
         )
-    }
-
-    pub(crate) fn files<'f>(
-        &mut self,
-        files: impl IntoIterator<Item = (&'f std::sync::Arc<str>, &'f std::sync::Arc<[u8]>)>,
-    ) -> Vec<FileHash> {
-        let mut next = std::collections::HashMap::new();
-        for (path, bytes) in files {
-            let hash = match self.by_path.remove(path) {
-                Some((old, hash)) if std::sync::Arc::ptr_eq(&old, bytes) => hash,
-                _ => FileHash::of(path, bytes),
-            };
-            next.insert(path.clone(), (bytes.clone(), hash));
-        }
-        self.by_path = next;
-        self.by_path.values().map(|(_, h)| h.clone()).collect()
     }
 }
 
@@ -181,6 +225,24 @@ pub(crate) struct Worker {
     pub precache: Precache,
 }
 
+/// Whether the manifest lists the file at `path`. Dotfiles (the output's
+/// marker) are not for readers; many hosts refuse them. Calendar feeds are
+/// for calendar apps, which subscribe over HTTP: a phone's offline copy has
+/// no use for them (the site-wide one grows with every system and day of
+/// the horizon).
+fn listed(path: &str) -> bool {
+    path != WORKER
+        && path != MANIFEST
+        && path != ZIP
+        && !path.ends_with(".ics")
+        && !path.split('/').any(|part| part.starts_with('.'))
+}
+
+/// A file's entry in the manifest: `["path","hash"]`.
+fn entry_json(f: &FileHash) -> String {
+    serde_json::to_string(&(f.path.as_str(), format!("{:016x}", f.hash))).unwrap_or_default()
+}
+
 /// The worker for `files` (which it sorts), and what it precaches. `built_at`
 /// is shown to readers; `previous` is the worker of the output being replaced,
 /// whose time is kept when nothing changed, so a rebuild stays byte-identical.
@@ -190,29 +252,38 @@ pub(crate) fn service_worker(
     built_at: &str,
     previous: Option<&[u8]>,
 ) -> Worker {
-    // Dotfiles (the output's marker) are not for readers; many hosts refuse them.
-    // Calendar feeds are for calendar apps, which subscribe over HTTP: a
-    // phone's offline copy has no use for them (the site-wide one grows with
-    // every system and day of the horizon).
-    files.retain(|f| {
-        f.path != WORKER
-            && f.path != MANIFEST
-            && f.path != ZIP
-            && !f.path.ends_with(".ics")
-            && !f.path.split('/').any(|part| part.starts_with('.'))
-    });
+    files.retain(|f| listed(&f.path));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    if !files.iter().any(|f| f.loads_diagrams) {
-        files.retain(|f| !f.path.starts_with(DIAGRAM_LIBRARY));
-    }
-    let site_bytes: u64 = files.iter().map(|f| f.size).sum();
-    let over_budget = site_bytes > budget.0;
-    let kept: Vec<&FileHash> = files
+    let json: Vec<String> = files.iter().map(entry_json).collect();
+    let entries: Vec<(&FileHash, &str)> = files
         .iter()
-        .filter(|f| !over_budget || essential(&f.path))
+        .zip(&json)
+        .map(|(f, j)| (f, j.as_str()))
+        .collect();
+    worker_of(&entries, budget, built_at, previous)
+}
+
+/// [`service_worker`] of the listed files sorted by path, each with its
+/// manifest entry.
+fn worker_of(
+    files: &[(&FileHash, &str)],
+    budget: ByteSize,
+    built_at: &str,
+    previous: Option<&[u8]>,
+) -> Worker {
+    let diagrams = files.iter().any(|(f, _)| f.loads_diagrams);
+    let files: Vec<&(&FileHash, &str)> = files
+        .iter()
+        .filter(|(f, _)| diagrams || !f.path.starts_with(DIAGRAM_LIBRARY))
+        .collect();
+    let site_bytes: u64 = files.iter().map(|(f, _)| f.size).sum();
+    let over_budget = site_bytes > budget.0;
+    let kept: Vec<&(&FileHash, &str)> = files
+        .into_iter()
+        .filter(|(f, _)| !over_budget || essential(&f.path))
         .collect();
     let mut whole = xxhash_rust::xxh3::Xxh3::new();
-    for f in &kept {
+    for (f, _) in &kept {
         whole.update(f.path.as_bytes());
         whole.update(&[0]);
         whole.update(&f.hash.to_le_bytes());
@@ -223,14 +294,16 @@ pub(crate) fn service_worker(
         .filter(|old| old.build == build)
         .map(|old| old.built)
         .unwrap_or_else(|| built_at.to_string());
-    let listed: Vec<(&str, String)> = kept
-        .iter()
-        .map(|f| (f.path.as_str(), format!("{:016x}", f.hash)))
-        .collect();
-    let manifest = format!(
-        "self.CAIRN_FILES = {};\n",
-        serde_json::to_string(&listed).unwrap_or_default()
-    );
+    let mut manifest =
+        String::with_capacity(32 + kept.iter().map(|(_, json)| json.len() + 1).sum::<usize>());
+    manifest.push_str("self.CAIRN_FILES = [");
+    for (i, (_, json)) in kept.iter().enumerate() {
+        if i > 0 {
+            manifest.push(',');
+        }
+        manifest.push_str(json);
+    }
+    manifest.push_str("];\n");
     // The query names the build, so no HTTP cache hands an older list to a newer worker.
     let import = format!("importScripts(\"{MANIFEST}?{build}\");\n");
     let json = serde_json::to_string(&WorkerData { build, built }).unwrap_or_default();
@@ -240,7 +313,7 @@ pub(crate) fn service_worker(
         manifest: manifest.into_bytes(),
         precache: Precache {
             site_bytes,
-            cached_bytes: kept.iter().map(|f| f.size).sum(),
+            cached_bytes: kept.iter().map(|(f, _)| f.size).sum(),
             over_budget,
         },
     }

@@ -234,7 +234,12 @@ fn group_by_char<'a, 'b>(
     terms: &'a [(&'b str, usize)],
     depth: usize,
 ) -> Vec<(String, &'a [(&'b str, usize)])> {
-    let key_of = |t: &str| -> String { t.chars().take(depth + 1).collect() };
+    // The first `depth + 1` characters, borrowed: a key is made once a group.
+    let key_of = |t: &'b str| -> &'b str {
+        t.char_indices()
+            .nth(depth + 1)
+            .map_or(t, |(at, _)| &t[..at])
+    };
     let mut out = Vec::new();
     let mut start = 0;
     while start < terms.len() {
@@ -243,7 +248,7 @@ fn group_by_char<'a, 'b>(
         while end < terms.len() && key_of(terms[end].0) == k {
             end += 1;
         }
-        out.push((k, &terms[start..end]));
+        out.push((k.to_string(), &terms[start..end]));
         start = end;
     }
     out

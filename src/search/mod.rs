@@ -68,6 +68,9 @@ impl std::hash::Hasher for Fx {
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 
+/// A document with its weighted terms, shared by the memo and the index.
+type MadeDoc = Arc<(Doc, Weights)>;
+
 /// Term → summed field weight within one document.
 #[derive(Default, PartialEq)]
 struct Weights(FxMap<String, u32>);
@@ -437,35 +440,68 @@ fn documents(
         .collect();
     let lock = |memo: &DocMemo| std::mem::take(&mut memo.lock().pages);
     let before = memo.map(lock).unwrap_or_default();
-    let kept = std::sync::Mutex::new(FxMap::default());
-    let page = |p: &crate::site::Page| -> anyhow::Result<_> {
-        if memo.is_none() {
-            return Ok(Arc::new(page_doc(p)?));
+    let mut kept = FxMap::default();
+    // A system's, a party's or a contact's document is made of the data
+    // files alone: keyed by whose it is and their outline (which holds the
+    // audience).
+    let data_key = |s: &Source| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let (kind, id, n) = match s {
+            Source::System(s) => ("system", s.id, 0),
+            Source::Party(p) => ("party", p.id, 0),
+            Source::Contact(p, c) => (
+                "contact",
+                p.id,
+                p.contacts
+                    .iter()
+                    .position(|x| std::ptr::eq(*x, *c))
+                    .unwrap_or(usize::MAX),
+            ),
+            Source::Page(p) => ("page", p.source.as_str(), 0),
+        };
+        for part in [kind, id] {
+            hasher.update(part.as_bytes());
+            hasher.update(&[0]);
         }
-        let key = page_key(view, p);
+        hasher.update(&n.to_le_bytes());
+        hasher.update(&view.data_outline.to_le_bytes());
+        hasher.digest128()
+    };
+    let at = |key: u128, make: &dyn Fn() -> anyhow::Result<(Doc, Weights)>| {
         let doc = match before.get(&key) {
             Some(doc) => doc.clone(),
-            None => Arc::new(page_doc(p)?),
+            None => Arc::new(make()?),
         };
-        let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.insert(key, doc.clone());
-        Ok(doc)
+        Ok((Some(key), doc))
     };
     for chunk in sources.chunks(CHUNK) {
-        each(
-            chunk
-                .par_iter()
-                .map(|s| match s {
-                    Source::System(s) => Ok(Arc::new(system_doc(s))),
-                    Source::Page(p) => page(p),
-                    Source::Party(p) => Ok(Arc::new(party_doc(p))),
-                    Source::Contact(p, c) => Ok(Arc::new(contact_doc(p, c))),
-                })
-                .collect::<anyhow::Result<_>>()?,
-        );
+        let made: Vec<(Option<u128>, MadeDoc)> = chunk
+            .par_iter()
+            .map(|s| {
+                let make = || match s {
+                    Source::System(s) => Ok(system_doc(s)),
+                    Source::Page(p) => page_doc(p),
+                    Source::Party(p) => Ok(party_doc(p)),
+                    Source::Contact(p, c) => Ok(contact_doc(p, c)),
+                };
+                match (memo, s) {
+                    (None, _) => Ok((None, Arc::new(make()?))),
+                    (Some(_), Source::Page(p)) => at(page_key(view, p), &make),
+                    (Some(_), _) => at(data_key(s), &make),
+                }
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut part = Vec::with_capacity(made.len());
+        for (key, doc) in made {
+            if let Some(key) = key {
+                kept.insert(key, doc.clone());
+            }
+            part.push(doc);
+        }
+        each(part);
     }
     if let Some(memo) = memo {
-        memo.lock().pages = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+        memo.lock().pages = kept;
     }
     Ok(())
 }

@@ -244,19 +244,17 @@ impl Shared<'_, '_> {
 
     /// Fingerprinting: the key standing for `p`'s card (see [`Shared::with_body_keys`]).
     pub(super) fn card_key(&self, p: &Page) -> &str {
-        self.card_keys
-            .get(p.source.as_str())
-            .map_or("", String::as_str)
+        self.card_key_of(p).unwrap_or("")
     }
 
     pub(super) fn card<'c>(&'c self, p: &'c Page) -> PageCard<'c> {
-        if let Some(key) = self.card_keys.get(p.source.as_str()) {
+        if let Some(key) = self.card_key_of(p) {
             // Fingerprinting: the card hashed once stands for it.
             return PageCard {
                 title: "",
                 short_title: None,
                 date: None,
-                url: key.clone(),
+                url: key.to_string(),
                 description: None,
                 systems: Vec::new(),
                 owner: None,
@@ -264,6 +262,11 @@ impl Shared<'_, '_> {
                 review: ReviewCtx::default(),
             };
         }
+        self.card_of(p)
+    }
+
+    /// `p`'s card as pages show it.
+    pub(super) fn card_of<'c>(&'c self, p: &'c Page) -> PageCard<'c> {
         PageCard {
             title: &p.title,
             short_title: p.front.nav_title.as_deref(),

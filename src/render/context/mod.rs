@@ -28,7 +28,6 @@ use crate::site::Page;
 use crate::urls;
 use cards::{Link, SystemCard, system_card};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub(super) use cards::{ReviewCtx, review};
@@ -166,15 +165,24 @@ pub(super) struct Shared<'v, 'a> {
     /// Fingerprinting ([`super::Fingerprints`]): bodies are not rendered but
     /// stand as their source text's hash with this hash of every link target.
     body_keys: Option<u128>,
-    /// Fingerprinting: each system's call card, hashed once, by system id
-    /// (every page naming the system shows the same card).
-    ladder_keys: std::collections::HashMap<&'a str, String>,
-    /// Fingerprinting: each page's card, hashed once, by source (a runbook's
-    /// card is on its section, its systems' pages and the review queue).
-    card_keys: std::collections::HashMap<&'a str, String>,
-    /// Fingerprinting: what each card is made of and its hash, by source,
-    /// for the next rebuild to take back.
-    card_memo: CardMemo,
+    /// Fingerprinting: each system's call card, hashed once when first
+    /// shown, by system id (every page naming the system shows the same card).
+    ladder_keys: std::collections::HashMap<
+        &'a str,
+        (
+            &'v crate::audience::SystemView<'a>,
+            std::sync::OnceLock<String>,
+        ),
+    >,
+    /// Fingerprinting: each page's card, hashed once when first shown, by
+    /// source (a runbook's card is on its section, its systems' pages and
+    /// the review queue).
+    card_keys: std::collections::HashMap<&'a str, (&'a Page, std::sync::OnceLock<String>)>,
+    /// Fingerprinting: the cards' memo of the last rebuild.
+    known_cards: Option<&'v CardMemo>,
+    /// Fingerprinting: what each card hashed now is made of and its hash, by
+    /// source, for the next rebuild to take back.
+    card_memo: std::sync::Mutex<CardMemo>,
     /// The calendar over the build's span, expanded on first use: shared by
     /// `assets/calendar.js`, the coverage charts and the now board.
     calendar: std::sync::OnceLock<crate::calendar::Calendar<'a>>,
@@ -264,6 +272,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             body_keys: None,
             ladder_keys: Default::default(),
             card_keys: Default::default(),
+            known_cards: None,
             card_memo: Default::default(),
             calendar: std::sync::OnceLock::new(),
             runbook_ladders: Default::default(),
@@ -332,62 +341,85 @@ impl<'v, 'a> Shared<'v, 'a> {
     }
 
     /// Contexts whose bodies are keys, not HTML: what a page shows, cheaply.
-    /// A card made of what it was made of in `known` keeps its key.
-    pub(super) fn with_body_keys(self, links: u128, known: &CardMemo) -> Self {
+    /// A card made of what it was made of in `known` keeps its key. Keys are
+    /// made when first shown: a body edit fingerprints one page, which shows
+    /// its own card and its systems' ladders.
+    pub(super) fn with_body_keys(self, links: u128, known: &'v CardMemo) -> Self {
         let ladder_keys = self
             .view
             .systems
             .iter()
-            .map(|s| {
-                let json = serde_json::to_vec(&ladder::ladder(s)).unwrap_or_default();
-                let key = xxhash_rust::xxh3::xxh3_128(&json);
-                (s.id, format!("ladder {} {key:032x}", s.id))
-            })
+            .map(|s| (s.id, (s, std::sync::OnceLock::new())))
             .collect();
-        let today = self.opts.today.to_string();
-        let cards: Vec<(&'a str, u128, u128)> = self
+        let card_keys = self
             .view
             .pages
-            .par_iter()
-            .map(|p| {
-                let mut made_of = xxhash_rust::xxh3::Xxh3::new();
-                made_of.update(&self.view.frame.to_le_bytes());
-                for part in [today.as_str(), p.source.as_str(), &p.text[..p.body_start]] {
-                    made_of.update(part.as_bytes());
-                    made_of.update(&[0]);
-                }
-                let made_of = made_of.digest128();
-                let key = match known.get(p.source.as_str()) {
-                    Some(&(was_made_of, key)) if was_made_of == made_of => key,
-                    _ => {
-                        let json = serde_json::to_vec(&self.card(p)).unwrap_or_default();
-                        xxhash_rust::xxh3::xxh3_128(&json)
-                    }
-                };
-                (p.source.as_str(), made_of, key)
-            })
-            .collect();
-        // The card shows its page's URL: no two pages' keys agree.
-        let card_keys = cards
             .iter()
-            .map(|&(source, _, key)| (source, format!("card {key:032x}")))
-            .collect();
-        let card_memo = cards
-            .into_iter()
-            .map(|(source, made_of, key)| (source.to_string(), (made_of, key)))
+            .map(|p| (p.source.as_str(), (*p, std::sync::OnceLock::new())))
             .collect();
         Shared {
             body_keys: Some(links),
             ladder_keys,
             card_keys,
-            card_memo,
+            known_cards: Some(known),
             ..self
         }
     }
 
-    /// The cards' memo for the next rebuild (see [`Shared::with_body_keys`]).
+    /// Fingerprinting: the key standing for the call card of the system `id`.
+    pub(super) fn ladder_key(&self, id: &str) -> Option<&str> {
+        let (system, key) = self.ladder_keys.get(id)?;
+        let key = key.get_or_init(|| {
+            let json = serde_json::to_vec(&ladder::ladder(system)).unwrap_or_default();
+            let hash = xxhash_rust::xxh3::xxh3_128(&json);
+            format!("ladder {} {hash:032x}", system.id)
+        });
+        Some(key)
+    }
+
+    /// Fingerprinting: the key standing for `p`'s card, when fingerprinting.
+    fn card_key_of(&self, p: &Page) -> Option<&str> {
+        let (page, key) = self.card_keys.get(p.source.as_str())?;
+        let key = key.get_or_init(|| {
+            let mut made_of = xxhash_rust::xxh3::Xxh3::new();
+            made_of.update(&self.view.frame.to_le_bytes());
+            let today = self.opts.today.to_string();
+            for part in [
+                today.as_str(),
+                page.source.as_str(),
+                &page.text[..page.body_start],
+            ] {
+                made_of.update(part.as_bytes());
+                made_of.update(&[0]);
+            }
+            let made_of = made_of.digest128();
+            let known = self.known_cards.and_then(|k| k.get(page.source.as_str()));
+            let key = match known {
+                Some(&(was_made_of, key)) if was_made_of == made_of => key,
+                _ => {
+                    let json = serde_json::to_vec(&self.card_of(page)).unwrap_or_default();
+                    xxhash_rust::xxh3::xxh3_128(&json)
+                }
+            };
+            if let Ok(mut memo) = self.card_memo.lock() {
+                memo.insert(page.source.clone(), (made_of, key));
+            }
+            // The card shows its page's URL: no two pages' keys agree.
+            format!("card {key:032x}")
+        });
+        Some(key)
+    }
+
+    /// The cards' memo for the next rebuild (see [`Shared::with_body_keys`]):
+    /// the last one's, with the cards hashed now.
     pub(super) fn into_card_memo(self) -> CardMemo {
-        self.card_memo
+        let mut memo = self.known_cards.cloned().unwrap_or_default();
+        memo.extend(
+            self.card_memo
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+        memo
     }
 
     /// The context of the page `job` writes at `path`.

@@ -70,11 +70,7 @@ impl Shared<'_, '_> {
             page: self.card(p),
             ladders: if self.body_keys.is_some() {
                 let keys = p.front.systems.iter();
-                Ladders::Keys(
-                    keys.filter_map(|id| self.ladder_keys.get(id.as_str()))
-                        .map(String::as_str)
-                        .collect(),
-                )
+                Ladders::Keys(keys.filter_map(|id| self.ladder_key(id.as_str())).collect())
             } else {
                 let systems = p.front.systems.iter().filter_map(|id| self.view.system(id));
                 Ladders::Cards(systems.map(ladder).collect())
