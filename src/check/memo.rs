@@ -240,46 +240,74 @@ pub(super) fn pages(
             .collect();
     };
     let old = std::mem::take(&mut memo.lock().pages);
-    let entries: Vec<(Entry, bool)> = env
+    // What is kept is told on this thread: the check of an edit is then
+    // not held up by the render's jobs, which run beside it on the pool.
+    let kept: Vec<Result<Entry, u128>> = env
         .site
         .pages
-        .par_iter()
+        .iter()
         .map(|page| {
             let print = page_print(page);
-            if let Some(entry) = old.get(&page.source)
-                && entry.page == print
-                && entry
-                    .reads
-                    .iter()
-                    .all(|(read, was)| env.state(read) == *was)
-            {
-                let entry = Entry {
-                    page: print,
-                    reads: Arc::clone(&entry.reads),
-                    facts: Arc::clone(&entry.facts),
-                };
-                return (entry, false);
+            match old.get(&page.source) {
+                Some(entry)
+                    if entry.page == print
+                        && entry
+                            .reads
+                            .iter()
+                            .all(|(read, was)| env.state(read) == *was) =>
+                {
+                    Ok(Entry {
+                        page: print,
+                        reads: Arc::clone(&entry.reads),
+                        facts: Arc::clone(&entry.facts),
+                    })
+                }
+                _ => Err(print),
             }
-            let mut reader = Reader {
-                env,
-                reads: Some(Vec::new()),
-            };
-            let facts = check(page, &mut reader);
-            let reads = reader
-                .reads
-                .unwrap_or_default()
-                .into_iter()
-                .map(|read| {
-                    let state = env.state(&read);
-                    (read, state)
-                })
-                .collect();
-            let entry = Entry {
-                page: print,
-                reads,
-                facts: Arc::new(facts),
-            };
-            (entry, true)
+        })
+        .collect();
+    drop(old);
+    let anew = |(page, print): (&Page, u128)| {
+        let mut reader = Reader {
+            env,
+            reads: Some(Vec::new()),
+        };
+        let facts = check(page, &mut reader);
+        let reads = reader
+            .reads
+            .unwrap_or_default()
+            .into_iter()
+            .map(|read| {
+                let state = env.state(&read);
+                (read, state)
+            })
+            .collect();
+        Entry {
+            page: print,
+            reads,
+            facts: Arc::new(facts),
+        }
+    };
+    let stale: Vec<(&Page, u128)> = env
+        .site
+        .pages
+        .iter()
+        .zip(&kept)
+        .filter_map(|(page, entry)| entry.as_ref().err().map(|print| (page, *print)))
+        .collect();
+    // A few pages are checked here; many (the first build) in parallel.
+    let made: Vec<Entry> = if stale.len() > 32 {
+        stale.into_par_iter().map(anew).collect()
+    } else {
+        stale.into_iter().map(anew).collect()
+    };
+    // One made for each stale page, in order.
+    let mut made = made.into_iter();
+    let entries: Vec<(Entry, bool)> = kept
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Ok(entry) => Some((entry, false)),
+            Err(_) => made.next().map(|entry| (entry, true)),
         })
         .collect();
     let mut kept = HashMap::with_capacity(entries.len());

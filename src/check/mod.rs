@@ -72,14 +72,18 @@ pub(crate) fn check_view_with(
     let index = SiteIndex::new(site);
     let known = phones::known(site);
     let env = memo::Env::new(site, view, &index, &known, today);
-    let (mut diags, facts) = rayon::join(
-        || {
-            memo::reuse(memo, memo::Slot::Data, env.data_key(), || {
-                data_checks(site, &index, today)
-            })
-        },
-        || memo::pages(&env, memo, page_facts),
-    );
+    let data = || {
+        memo::reuse(memo, memo::Slot::Data, env.data_key(), || {
+            data_checks(site, &index, today)
+        })
+    };
+    let pages = || memo::pages(&env, memo, page_facts);
+    // Beside `serve`'s render, an edit's check stays on its thread (its
+    // parts are small); a whole check runs its parts in parallel.
+    let (mut diags, facts) = match memo {
+        Some(_) => (data(), pages()),
+        None => rayon::join(data, pages),
+    };
     for f in &facts {
         diags.extend(f.diags.iter().cloned());
     }
