@@ -395,9 +395,36 @@ impl fmt::Debug for WeekMask {
 impl WeekMask {
     /// Covers minutes `start..end` of the week, wrapping past Sunday midnight.
     pub fn fill(&mut self, start: usize, end: usize) {
-        for m in start..end.min(MINUTES_PER_WEEK) {
-            self.0[m / 64] |= 1 << (m % 64);
+        // A word at a time: every ladder level of every page is made a mask.
+        let end = end.min(MINUTES_PER_WEEK);
+        let mut m = start;
+        while m < end {
+            let bit = m % 64;
+            let n = (64 - bit).min(end - m);
+            let ones = if n == 64 {
+                u64::MAX
+            } else {
+                ((1u64 << n) - 1) << bit
+            };
+            self.0[m / 64] |= ones;
+            m += n;
         }
+    }
+
+    /// The first minute from `from` on that is covered (`covered`) or not;
+    /// the week's length when there is none.
+    fn next(&self, from: usize, covered: bool) -> usize {
+        let mut m = from;
+        while m < MINUTES_PER_WEEK {
+            let word = self.0[m / 64];
+            let word = if covered { word } else { !word } >> (m % 64);
+            if word != 0 {
+                // Past the week's last minute the last word's bits are clear.
+                return (m + word.trailing_zeros() as usize).min(MINUTES_PER_WEEK);
+            }
+            m = (m / 64 + 1) * 64;
+        }
+        MINUTES_PER_WEEK
     }
 
     /// Whether `minute` of the week is covered.
@@ -483,15 +510,12 @@ impl WeekMask {
     fn runs(&self, covered: bool) -> Vec<(usize, usize)> {
         let mut runs = Vec::new();
         let mut m = 0;
-        while m < MINUTES_PER_WEEK {
-            if self.contains(m) != covered {
-                m += 1;
-                continue;
+        loop {
+            let start = self.next(m, covered);
+            if start >= MINUTES_PER_WEEK {
+                break;
             }
-            let start = m;
-            while m < MINUTES_PER_WEEK && self.contains(m) == covered {
-                m += 1;
-            }
+            m = self.next(start, !covered);
             runs.push((start, m));
         }
         // Join a run at the end of Sunday with one at the start of Monday.
@@ -718,6 +742,43 @@ mod tests {
             );
             let mask = spec.mask();
             proptest::prop_assert_eq!(from_pattern(&mask.pattern()), mask);
+        }
+
+        /// Masks filled and read a word at a time say what a minute at a
+        /// time says: each minute's bit, and the covered and uncovered runs.
+        #[test]
+        fn a_mask_is_its_minutes(spans in proptest::collection::vec((0usize..10200, 0usize..700), 0..6)) {
+            let mut mask = WeekMask::default();
+            let mut minutes = vec![false; MINUTES_PER_WEEK];
+            for &(start, len) in &spans {
+                mask.fill(start, start + len);
+                let end = (start + len).min(MINUTES_PER_WEEK);
+                for minute in minutes.iter_mut().take(end).skip(start) {
+                    *minute = true;
+                }
+            }
+            for (m, &covered) in minutes.iter().enumerate() {
+                proptest::prop_assert_eq!(mask.contains(m), covered, "minute {}", m);
+            }
+            proptest::prop_assert!(!mask.contains(MINUTES_PER_WEEK));
+            for covered in [true, false] {
+                // Runs a minute at a time, joined over Sunday midnight.
+                let mut runs: Vec<(usize, usize)> = Vec::new();
+                for (m, &c) in minutes.iter().enumerate() {
+                    match runs.last_mut() {
+                        Some(run) if c == covered && run.1 == m => run.1 = m + 1,
+                        _ if c == covered => runs.push((m, m + 1)),
+                        _ => {}
+                    }
+                }
+                if runs.len() > 1 && runs[0].0 == 0 && runs[runs.len() - 1].1 == MINUTES_PER_WEEK {
+                    let first = runs.remove(0);
+                    let last = runs.len() - 1;
+                    runs[last].1 = MINUTES_PER_WEEK + first.1;
+                }
+                let got = if covered { mask.spans() } else { mask.gaps() };
+                proptest::prop_assert_eq!(got, runs);
+            }
         }
     }
 
