@@ -175,6 +175,9 @@ pub struct Fingerprints {
     own_files: HashMap<String, u128>,
     /// What each page's card is made of, and the card's hash.
     cards: context::CardMemo,
+    /// `cairn.json` but its runbooks, and the data files' outline and day
+    /// they are made of (see [`data::json::Parts`]).
+    cairn_json: Option<(u128, std::sync::Arc<data::json::Parts>)>,
 }
 
 impl Fingerprints {
@@ -240,7 +243,7 @@ pub(crate) fn render_changed(
             .collect()
     };
     let (pages, data) = rayon::join(pages_changed, || write_data(&shared, since, sink));
-    let (pages, data) = (pages?, data?);
+    let (pages, (data, cairn_json)) = (pages?, data?);
     let assets = write_assets_changed(theme, view, since, sink)?;
     let rendered = pages.iter().filter(|(_, _, again)| *again).count();
     let mut files: HashMap<String, u128> = pages
@@ -259,6 +262,7 @@ pub(crate) fn render_changed(
         files,
         own_files,
         cards,
+        cairn_json: cairn_json.or_else(|| since.cairn_json.clone()),
     };
     Ok((rendered, fingerprints))
 }
@@ -320,14 +324,21 @@ fn render_pages(
 /// `since` (all of them when it is empty). A data file's fingerprint is the
 /// outline the file is made of: the whole view's for the files that list
 /// pages, the data files' alone for the others; no data file shows a body.
-/// Returns every path with its fingerprint.
+/// Returns every path with its fingerprint, and the parts of `cairn.json`
+/// when it was written (a page's edit writes its runbooks only, the parts
+/// taken from `since`).
+#[allow(clippy::type_complexity)]
 fn write_data(
     shared: &context::Shared,
     since: &Fingerprints,
     sink: &(dyn Fn(OutputFile) -> Result<()> + Sync),
-) -> Result<Vec<(String, u128)>> {
+) -> Result<(
+    Vec<(String, u128)>,
+    Option<(u128, std::sync::Arc<data::json::Parts>)>,
+)> {
     let view = shared.view();
     let today = shared.today();
+    let made_parts = std::sync::Mutex::new(None);
     let changed = |path: &str, print: u128| since.files.get(path) != Some(&print);
     let mut prints: Vec<(String, u128)> = data::files(view)
         .par_iter()
@@ -345,9 +356,36 @@ fn write_data(
                 print
             };
             if changed(&path, print) {
-                let bytes = file
-                    .bytes(view, today, shared.stamp(), &|| shared.calendar())
-                    .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
+                let bytes = if let data::DataFile::CairnJson = file {
+                    // Its parts are made of what the other dated data files
+                    // are, and of which runbooks name each system.
+                    let mut key = xxhash_rust::xxh3::Xxh3::new();
+                    key.update(&view.data_outline.to_le_bytes());
+                    key.update(today.to_string().as_bytes());
+                    for s in &view.systems {
+                        key.update(&[0]);
+                        key.update(s.id.as_bytes());
+                        for p in &s.runbooks {
+                            key.update(&[1]);
+                            key.update(p.url.as_bytes());
+                        }
+                    }
+                    let key = key.digest128();
+                    data::cairn_json_reusing(
+                        view,
+                        today,
+                        &|| shared.calendar(),
+                        since.cairn_json.as_ref(),
+                        key,
+                    )
+                    .map(|(bytes, parts)| {
+                        *made_parts.lock().unwrap_or_else(|e| e.into_inner()) = Some(parts);
+                        bytes
+                    })
+                } else {
+                    file.bytes(view, today, shared.stamp(), &|| shared.calendar())
+                }
+                .map_err(|e| anyhow::anyhow!("writing {path}: {e}"))?;
                 sink(OutputFile {
                     path: path.clone(),
                     bytes,
@@ -388,7 +426,10 @@ fn write_data(
         }
         prints.push((ROBOTS.into(), print));
     }
-    Ok(prints)
+    Ok((
+        prints,
+        made_parts.into_inner().unwrap_or_else(|e| e.into_inner()),
+    ))
 }
 
 /// A redirect page at each old path of each page the view shows (its

@@ -378,7 +378,63 @@ pub(super) fn cairn_json<'a>(
     today: chrono::NaiveDate,
     cal: &crate::calendar::Calendar<'a>,
 ) -> anyhow::Result<Vec<u8>> {
+    cairn_json_with(&cairn_json_parts(view, today, cal)?, view, today)
+}
+
+/// `cairn.json` but its runbooks: what comes before them and after, made
+/// of the data files, the audience, the day and which runbooks name each
+/// system (`cairn serve` keeps it while they stay as they were: a page's
+/// edit writes the runbooks only).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Parts {
+    before: Vec<u8>,
+    after: Vec<u8>,
+}
+
+/// `cairn.json` of `parts` and the view's runbooks.
+pub(super) fn cairn_json_with(
+    parts: &Parts,
+    view: &SiteView,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Vec<u8>> {
     let system_ids: std::collections::HashSet<&str> = view.systems.iter().map(|s| s.id).collect();
+    let runbooks: Vec<RunbookJson> = view
+        .pages
+        .iter()
+        .filter(|p| p.is_runbook())
+        .map(|p| RunbookJson {
+            title: &p.title,
+            url: page_url(p),
+            description: p.front.description.as_deref(),
+            systems: p
+                .front
+                .systems
+                .iter()
+                .filter(|id| system_ids.contains(id.as_str()))
+                .map(String::as_str)
+                .collect(),
+            owner: view.page_owner(p).map(|o| o.id),
+            tags: &p.front.tags,
+            review_every_days: p.review_every.map(|d| d.days()),
+            review: review(p, today),
+        })
+        .collect();
+    let list = serde_json::to_vec(&runbooks)?;
+    // `[…]`: its items go between the parts' brackets.
+    let items = &list[1..list.len() - 1];
+    let mut bytes = Vec::with_capacity(parts.before.len() + items.len() + parts.after.len());
+    bytes.extend_from_slice(&parts.before);
+    bytes.extend_from_slice(items);
+    bytes.extend_from_slice(&parts.after);
+    Ok(bytes)
+}
+
+/// The parts of `cairn.json` around its runbooks (see [`Parts`]).
+pub(super) fn cairn_json_parts<'a>(
+    view: &SiteView<'a>,
+    today: chrono::NaiveDate,
+    cal: &crate::calendar::Calendar<'a>,
+) -> anyhow::Result<Parts> {
     let model = Model {
         schema: "cairn.schema.json",
         schema_version: SCHEMA_VERSION,
@@ -408,27 +464,7 @@ pub(super) fn cairn_json<'a>(
             })
             .collect(),
         systems: view.systems.iter().map(system).collect(),
-        runbooks: view
-            .pages
-            .iter()
-            .filter(|p| p.is_runbook())
-            .map(|p| RunbookJson {
-                title: &p.title,
-                url: page_url(p),
-                description: p.front.description.as_deref(),
-                systems: p
-                    .front
-                    .systems
-                    .iter()
-                    .filter(|id| system_ids.contains(id.as_str()))
-                    .map(String::as_str)
-                    .collect(),
-                owner: view.page_owner(p).map(|o| o.id),
-                tags: &p.front.tags,
-                review_every_days: p.review_every.map(|d| d.days()),
-                review: review(p, today),
-            })
-            .collect(),
+        runbooks: Vec::new(),
         holidays: cal.holidays(),
         rotations: rotations(view, cal),
         absences: view.absences(cal).map(|list| {
@@ -443,7 +479,18 @@ pub(super) fn cairn_json<'a>(
                 .collect()
         }),
     };
-    let mut bytes = serde_json::to_vec(&model)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    let bytes = serde_json::to_vec(&model)?;
+    // The last such key is the model's (a system's comes before it, nothing
+    // after it has one); a quote inside a JSON string is escaped.
+    const EMPTY: &[u8] = b"\"runbooks\":[]";
+    let at = memchr::memmem::rfind(&bytes, EMPTY)
+        .ok_or_else(|| anyhow::anyhow!("cairn.json without its runbooks"))?
+        + EMPTY.len()
+        - 1;
+    let mut after = bytes[at..].to_vec();
+    after.push(b'\n');
+    Ok(Parts {
+        before: bytes[..at].to_vec(),
+        after,
+    })
 }

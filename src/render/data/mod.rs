@@ -5,7 +5,7 @@
 
 mod csv;
 mod feeds;
-mod json;
+pub(super) mod json;
 mod vcard;
 
 use super::{calendar, party_vcard_path};
@@ -109,6 +109,25 @@ impl DataFile<'_, '_> {
             DataFile::HolidaysIcs => feeds::holidays(&feed()),
         })
     }
+}
+
+/// `cairn.json` made of `parts` kept from an earlier render when they are
+/// what `key` says they are made of (see [`json::Parts`]): the file and the
+/// parts it was made of, with their key.
+#[allow(clippy::type_complexity)]
+pub(super) fn cairn_json_reusing<'c>(
+    view: &SiteView<'c>,
+    today: chrono::NaiveDate,
+    calendar: &dyn Fn() -> &'c crate::calendar::Calendar<'c>,
+    kept: Option<&(u128, std::sync::Arc<json::Parts>)>,
+    key: u128,
+) -> anyhow::Result<(Vec<u8>, (u128, std::sync::Arc<json::Parts>))> {
+    let parts = match kept {
+        Some((was, parts)) if *was == key => parts.clone(),
+        _ => std::sync::Arc::new(json::cairn_json_parts(view, today, calendar())?),
+    };
+    let bytes = json::cairn_json_with(&parts, view, today)?;
+    Ok((bytes, (key, parts)))
 }
 
 /// Every data file of `view`.
