@@ -123,6 +123,9 @@ pub struct SiteView<'a> {
     pub(crate) frame: u128,
     /// Position of each system in `systems`, by id.
     system_index: HashMap<&'a str, usize>,
+    /// The matrix's columns, made once ([`SiteView::matrix_activities`]): each
+    /// system's `raci.csv` lists its rows in their order.
+    matrix_columns: Vec<raci::MatrixActivity<'a>>,
     /// The sources, read only by the calendar (see [`SiteView::calendar`]),
     /// which expands their dated rules and resolves them for this audience.
     site: &'a Site,
@@ -397,7 +400,9 @@ fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) ->
         site.systems.iter().map(|e| e.system.id.as_str()),
         site.parties.iter().map(|p| p.id.as_str()),
     );
+    let activities: Vec<&Activity> = site.activities.iter().collect();
     SiteView {
+        matrix_columns: raci::matrix_columns(&activities, &systems),
         config: &site.config,
         audience,
         pages,
@@ -405,7 +410,7 @@ fn view_at(site: &Site, audience: Audience, today: Option<chrono::NaiveDate>) ->
         system_index: systems.iter().enumerate().map(|(i, s)| (s.id, i)).collect(),
         systems,
         parties,
-        activities: site.activities.iter().collect(),
+        activities,
         assets: site.assets.iter().filter(|a| sees(audience, *a)).collect(),
         static_files: &site.static_files,
         links,

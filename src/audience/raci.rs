@@ -3,6 +3,7 @@
 //! what one party answers for.
 
 use super::{LadderLevel, RaciRow, SiteView, SystemView};
+use crate::model::Activity;
 
 /// What a RACI row (or its absence) lacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,34 +69,42 @@ pub(crate) struct MatrixCell<'s, 'a> {
     pub gap: Gap,
 }
 
+/// [`SiteView::matrix_activities`] of the catalogue `catalogue` and `systems`.
+pub(super) fn matrix_columns<'a>(
+    catalogue: &[&'a Activity],
+    systems: &[SystemView<'a>],
+) -> Vec<MatrixActivity<'a>> {
+    let mut activities: Vec<MatrixActivity<'a>> = catalogue
+        .iter()
+        .map(|a| MatrixActivity {
+            name: &a.name,
+            required: a.required,
+            description: a.description.as_deref(),
+        })
+        .collect();
+    for s in systems {
+        for row in &s.raci {
+            if !activities
+                .iter()
+                .any(|a| a.name.eq_ignore_ascii_case(row.activity))
+            {
+                activities.push(MatrixActivity {
+                    name: row.activity,
+                    required: false,
+                    description: None,
+                });
+            }
+        }
+    }
+    activities
+}
+
 impl<'a> SiteView<'a> {
     /// The matrix's columns (and `matrix.csv`'s activities): the catalogue's
     /// activities in its order, then any others by first use (not required).
-    pub(crate) fn matrix_activities(&self) -> Vec<MatrixActivity<'a>> {
-        let mut activities: Vec<MatrixActivity<'a>> = self
-            .activities
-            .iter()
-            .map(|a| MatrixActivity {
-                name: &a.name,
-                required: a.required,
-                description: a.description.as_deref(),
-            })
-            .collect();
-        for s in &self.systems {
-            for row in &s.raci {
-                if !activities
-                    .iter()
-                    .any(|a| a.name.eq_ignore_ascii_case(row.activity))
-                {
-                    activities.push(MatrixActivity {
-                        name: row.activity,
-                        required: false,
-                        description: None,
-                    });
-                }
-            }
-        }
-        activities
+    /// Made once: every system's `raci.csv` reads them.
+    pub(crate) fn matrix_activities(&self) -> &[MatrixActivity<'a>] {
+        &self.matrix_columns
     }
 
     /// What `party_id` answers for, system by system.
@@ -258,7 +267,7 @@ mod tests {
         let gaps = |id: &str| -> Vec<(String, Gap, bool)> {
             view.system(id)
                 .unwrap()
-                .matrix_cells(&activities)
+                .matrix_cells(activities)
                 .iter()
                 .map(|c| (c.activity.to_string(), c.gap, c.row.is_some()))
                 .collect()

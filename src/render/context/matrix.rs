@@ -50,7 +50,7 @@ impl Shared<'_, '_> {
                 .map(|s| MatrixRowCtx {
                     system: system_card(s),
                     cells: s
-                        .matrix_cells(&activities)
+                        .matrix_cells(activities)
                         .into_iter()
                         .map(|cell| MatrixCellCtx {
                             activity: cell.activity,

@@ -50,7 +50,7 @@ fn rows_csv(
     header.extend(parties.iter().map(|p| cell(p.name)));
     out.write_record(&header)?;
     for s in systems {
-        for c in s.matrix_cells(&activities) {
+        for c in s.matrix_cells(activities) {
             // An activity the system has no row for is a row here only when it is a gap.
             if c.row.is_none() && !c.gap.is_gap() {
                 continue;
