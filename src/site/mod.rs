@@ -425,6 +425,9 @@ pub(crate) fn load_site_reusing(
 }
 
 #[cfg(test)]
+pub(crate) mod test_edits;
+
+#[cfg(test)]
 mod tests {
     use super::content::{
         ancestors, drop_duplicate_urls, generated_clash, parse_page, title_from_path,

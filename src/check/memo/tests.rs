@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::Audience;
+use crate::site::test_edits::{files_under, set_front};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -80,40 +81,7 @@ fn edit(site: &Path, rel: &str, change: impl Fn(&str) -> String) -> BTreeSet<Str
 }
 
 fn pages(site: &Path) -> Vec<String> {
-    let mut files: Vec<String> = walkdir::WalkDir::new(site.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| {
-            e.path()
-                .strip_prefix(site)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// Set `key: value` in a page's front matter (removed when `value` is None).
-fn set_front(text: &str, key: &str, value: Option<&str>) -> String {
-    let (front, body) = match text
-        .strip_prefix("---\n")
-        .and_then(|t| t.split_once("\n---\n"))
-    {
-        Some((front, body)) => (front.to_string(), body.to_string()),
-        None => (String::new(), text.to_string()),
-    };
-    let mut lines: Vec<String> = front
-        .lines()
-        .filter(|l| !l.starts_with(&format!("{key}:")))
-        .map(String::from)
-        .collect();
-    if let Some(value) = value {
-        lines.push(format!("{key}: {value}"));
-    }
-    format!("---\n{}\n---\n{body}", lines.join("\n"))
+    files_under(site, "content", "md")
 }
 
 /// One edit; indexes pick among the pages there are.

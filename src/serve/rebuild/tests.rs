@@ -1,6 +1,7 @@
 //! A rebuild serves byte-for-byte what a fresh build of the edited site does.
 
 use super::*;
+use crate::site::test_edits::{files_under, set_front};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -304,43 +305,6 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<usize>().prop_map(Step::Touch),
         1 => any::<usize>().prop_map(Step::SaveByRename),
     ]
-}
-
-fn files_under(site: &Path, top: &str, ext: &str) -> Vec<String> {
-    let mut files: Vec<String> = walkdir::WalkDir::new(site.join(top))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext))
-        .map(|e| {
-            e.path()
-                .strip_prefix(site)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// Set `key: value` in a page's front matter (added when absent, removed when `value` is None).
-fn set_front(text: &str, key: &str, value: Option<&str>) -> String {
-    let (front, body) = match text
-        .strip_prefix("---\n")
-        .and_then(|t| t.split_once("\n---\n"))
-    {
-        Some((front, body)) => (front.to_string(), body.to_string()),
-        None => (String::new(), text.to_string()),
-    };
-    let mut lines: Vec<String> = front
-        .lines()
-        .filter(|l| !l.starts_with(&format!("{key}:")))
-        .map(String::from)
-        .collect();
-    if let Some(value) = value {
-        lines.push(format!("{key}: {value}"));
-    }
-    format!("---\n{}\n---\n{body}", lines.join("\n"))
 }
 
 /// `m365` for `data/systems/m365.yaml`.
