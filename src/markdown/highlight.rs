@@ -13,7 +13,7 @@ use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxRefere
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedThemeName;
 
-use super::escape::escape_html;
+use super::escape::escape_html_into;
 
 /// The prefix of every class in the stylesheets syntect writes for the
 /// themes, which [`Palette`] reads (pages carry none of them but the block's).
@@ -559,13 +559,18 @@ fn highlight_uncached(code: &str, syntax: &SyntaxReference) -> Option<String> {
             }
             open = class;
         }
-        html.push_str(&escape_html(text));
+        escape_html_into(html, text);
     };
     let class_of = |stack: &ScopeStack| {
         CLASSES.with_borrow_mut(|memo| {
-            *memo
-                .entry(stack.as_slice().to_vec())
-                .or_insert_with(|| palette.class(stack.as_slice()))
+            let stack = stack.as_slice();
+            // Looked up by slice first: a stack is copied only the first time.
+            if let Some(&class) = memo.get(stack) {
+                return class;
+            }
+            let class = palette.class(stack);
+            memo.insert(stack.to_vec(), class);
+            class
         })
     };
     for line in LinesWithEndings::from(code) {
