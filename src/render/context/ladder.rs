@@ -57,21 +57,25 @@ pub(super) struct LadderCtx<'c> {
     facts: Vec<FactCtx<'c>>,
     /// Where the system's secrets live.
     credentials: Vec<CredentialCtx<'c>>,
-    /// On a runbook page: the ladder as `runbook_ladder.html` renders it,
-    /// rendered once per system and page depth and shared by every runbook
-    /// that names the system.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    html: Option<String>,
 }
 
 impl LadderCtx<'_> {
     pub(super) fn system_id(&self) -> &str {
         self.system.id
     }
+}
 
-    pub(super) fn set_html(&mut self, html: String) {
-        self.html = Some(html);
-    }
+/// A call card on a runbook page: its system's ladder, made once per build
+/// ([`super::Shared::ladder`]) and shared by every runbook naming the system,
+/// with the page's rendering of it.
+#[derive(Serialize)]
+pub(super) struct PageLadder<'c> {
+    #[serde(flatten)]
+    pub(super) ladder: &'c LadderCtx<'c>,
+    /// The ladder as `runbook_ladder.html` renders it, rendered once per
+    /// system and page depth and shared by every runbook that names the system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) html: Option<String>,
 }
 
 pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
@@ -80,6 +84,5 @@ pub(super) fn ladder<'c>(s: &'c SystemView<'c>) -> LadderCtx<'c> {
         levels: s.ladder.iter().map(level).collect(),
         facts: facts(&s.facts),
         credentials: credentials(&s.credentials),
-        html: None,
     }
 }

@@ -186,6 +186,9 @@ pub(super) struct Shared<'v, 'a> {
     /// The calendar over the build's span, expanded on first use: shared by
     /// `assets/calendar.js`, the coverage charts and the now board.
     calendar: std::sync::OnceLock<crate::calendar::Calendar<'a>>,
+    /// Each system's call card context, by system id, made on first use:
+    /// every runbook naming the system shows the same.
+    ladders: std::sync::OnceLock<std::collections::HashMap<&'a str, ladder::LadderCtx<'v>>>,
     /// Each system's ladder as runbook pages show it, by system id and
     /// `root`: every runbook naming the system at that depth shows the same.
     runbook_ladders: std::sync::Mutex<std::collections::HashMap<(String, String), String>>,
@@ -275,6 +278,7 @@ impl<'v, 'a> Shared<'v, 'a> {
             known_cards: None,
             card_memo: Default::default(),
             calendar: std::sync::OnceLock::new(),
+            ladders: std::sync::OnceLock::new(),
             runbook_ladders: Default::default(),
         }
     }
@@ -319,6 +323,20 @@ impl<'v, 'a> Shared<'v, 'a> {
             timezone: &config.timezone.0,
             audience: self.view.audience.as_str(),
         }
+    }
+
+    /// The call card context of the system `id` (None when the view has no
+    /// such system), made once per build.
+    fn ladder(&self, id: &str) -> Option<&ladder::LadderCtx<'v>> {
+        let view: &'v SiteView<'a> = self.view;
+        self.ladders
+            .get_or_init(|| {
+                view.systems
+                    .iter()
+                    .map(|s| (s.id, ladder::ladder(s)))
+                    .collect()
+            })
+            .get(id)
     }
 
     /// The calendar of this render (see [`SiteView::calendar`]).

@@ -2,7 +2,7 @@
 //! cards of the systems it names.
 
 use super::cards::{Link, PageCard};
-use super::ladder::{LadderCtx, ladder};
+use super::ladder::{LadderCtx, PageLadder};
 use super::{Base, Shared, meta_description};
 use crate::site::Page;
 use serde::Serialize;
@@ -29,7 +29,7 @@ pub(in crate::render) struct PageCtx<'c> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Ladders<'c> {
-    Cards(Vec<LadderCtx<'c>>),
+    Cards(Vec<PageLadder<'c>>),
     Keys(Vec<&'c str>),
 }
 
@@ -41,8 +41,7 @@ impl PageCtx<'_> {
     ) -> Result<(), String> {
         if let Ladders::Cards(cards) = &mut self.ladders {
             for card in cards {
-                let html = render(card, &self.base.root)?;
-                card.set_html(html);
+                card.html = Some(render(card.ladder, &self.base.root)?);
             }
         }
         Ok(())
@@ -72,8 +71,9 @@ impl Shared<'_, '_> {
                 let keys = p.front.systems.iter();
                 Ladders::Keys(keys.filter_map(|id| self.ladder_key(id.as_str())).collect())
             } else {
-                let systems = p.front.systems.iter().filter_map(|id| self.view.system(id));
-                Ladders::Cards(systems.map(ladder).collect())
+                let ladders = p.front.systems.iter().filter_map(|id| self.ladder(id));
+                let cards = ladders.map(|ladder| PageLadder { ladder, html: None });
+                Ladders::Cards(cards.collect())
             },
             breadcrumbs: self.breadcrumbs(p.folder(), true),
             source: &p.source,
