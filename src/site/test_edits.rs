@@ -3,6 +3,23 @@
 
 use std::path::Path;
 
+/// A copy of a site of the repository (`rel` to the crate root) in a temp dir.
+pub(crate) fn copy_site(rel: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir.path().join("public"));
+    dir
+}
+
 /// The files under `site/top` ending in `.ext`, site-relative with `/`, sorted.
 pub(crate) fn files_under(site: &Path, top: &str, ext: &str) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(site.join(top))

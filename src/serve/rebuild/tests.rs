@@ -1,26 +1,9 @@
 //! A rebuild serves byte-for-byte what a fresh build of the edited site does.
 
 use super::*;
-use crate::site::test_edits::{files_under, set_front};
+use crate::site::test_edits::{copy_site, files_under, set_front};
 use proptest::prelude::*;
 use std::path::Path;
-
-/// A copy of a site of the repository (`rel` to the crate root) in a temp dir.
-fn copy_site(rel: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    let _ = std::fs::remove_dir_all(dir.path().join("public"));
-    dir
-}
 
 fn options(site: &Path) -> Options {
     let mut opts = Options::new(site);
